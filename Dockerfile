@@ -1,0 +1,24 @@
+# One image for both the web and the worker processes (see docker-compose.yml).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY . .
+
+RUN useradd --create-home --uid 10001 copydesk \
+    && mkdir -p /app/instance \
+    && chown -R copydesk:copydesk /app/instance
+USER copydesk
+
+EXPOSE 8000
+
+# The web process; the worker overrides this with `python worker.py`.
+CMD ["gunicorn", "wsgi:app", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--threads", "8", "--workers", "2", "--access-logfile", "-"]

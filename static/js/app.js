@@ -1,0 +1,101 @@
+// Small progressive enhancements; every page works without this file.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-copy-target]");
+  if (!button) return;
+  const field = document.querySelector(button.dataset.copyTarget);
+  if (!field) return;
+  const done = () => { button.textContent = "Copied"; setTimeout(() => { button.textContent = "Copy"; }, 2000); };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(field.value).then(done, () => { field.select(); document.execCommand("copy"); done(); });
+  } else {
+    field.select(); document.execCommand("copy"); done();
+  }
+});
+
+// After htmx swaps in new content, move focus to the first invalid field so keyboard
+// and screen-reader users land on the error.
+document.addEventListener("htmx:afterSwap", (event) => {
+  // event.target is the swapped-in element; detail.target may be the element it replaced.
+  const invalid = event.target.querySelector("[aria-invalid='true']");
+  if (invalid) invalid.focus();
+});
+
+// Sources: drag-and-drop onto the drop zone, a size check before sending, and the
+// upload progress bar (htmx reports XHR upload progress).
+function showUploadError(form, message) {
+  const box = form.querySelector("#upload-error");
+  if (!box) return;
+  box.textContent = message;
+  box.hidden = !message;
+}
+
+function oversizedFiles(form) {
+  const limit = Number(form.dataset.maxBytes || 0);
+  const input = form.querySelector("input[type=file]");
+  return Array.from(input ? input.files : []).filter((file) => limit && file.size > limit);
+}
+
+document.addEventListener("htmx:confirm", (event) => {
+  const form = event.target;
+  if (form.id !== "upload-form") return;
+  const tooBig = oversizedFiles(form);
+  if (tooBig.length) {
+    event.preventDefault();
+    const mb = Math.round(Number(form.dataset.maxBytes) / 1048576);
+    showUploadError(form, `${tooBig.map((f) => f.name).join(", ")}: larger than the ${mb} MB limit.`);
+  } else {
+    showUploadError(form, "");
+  }
+});
+
+document.addEventListener("htmx:xhr:progress", (event) => {
+  const bar = event.target.querySelector && event.target.querySelector("#upload-progress");
+  if (!bar || !event.detail.lengthComputable) return;
+  bar.hidden = false;
+  bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
+});
+
+document.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.target;
+  if (form.id !== "upload-form") return;
+  const bar = form.querySelector("#upload-progress");
+  if (bar) { bar.hidden = true; bar.value = 0; }
+  if (event.detail.successful) form.reset();
+});
+
+document.addEventListener("dragover", (event) => {
+  const zone = event.target.closest && event.target.closest("[data-dropzone]");
+  if (!zone) return;
+  event.preventDefault();
+  zone.classList.add("dragging");
+});
+
+document.addEventListener("dragleave", (event) => {
+  const zone = event.target.closest && event.target.closest("[data-dropzone]");
+  if (zone) zone.classList.remove("dragging");
+});
+
+document.addEventListener("drop", (event) => {
+  const zone = event.target.closest && event.target.closest("[data-dropzone]");
+  if (!zone) return;
+  event.preventDefault();
+  zone.classList.remove("dragging");
+  const form = zone.closest("form");
+  const input = form.querySelector("input[type=file]");
+  input.files = event.dataTransfer.files;
+  form.requestSubmit();
+});
+
+// A failed htmx request (413, 500, network) says so instead of doing nothing.
+document.addEventListener("htmx:responseError", (event) => {
+  const flashes = document.getElementById("flashes");
+  if (!flashes) return;
+  const status = event.detail.xhr.status;
+  const message = status === 413 ? "That file is too large to upload."
+    : `Something went wrong (HTTP ${status}). Please try again.`;
+  flashes.innerHTML = `<p class="flash flash-error" role="alert">${message}</p>`;
+});
+document.addEventListener("htmx:sendError", () => {
+  const flashes = document.getElementById("flashes");
+  if (flashes) flashes.innerHTML = '<p class="flash flash-error" role="alert">The server could not be reached. Check your connection and try again.</p>';
+});

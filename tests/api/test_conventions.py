@@ -1,0 +1,154 @@
+"""API conventions every endpoint shares: the error envelope, JSON-only errors, body
+limits, rate limits with their headers, Idempotency-Key, and the OpenAPI document."""
+import json
+
+import requests
+
+from ..factories import make_user
+
+
+def assert_envelope(response, status, code):
+    assert response.status_code == status
+    assert response.mimetype == "application/json"
+    detail = response.get_json()["detail"]
+    assert detail["code"] == code and detail["message"]
+    return detail
+
+
+def test_unknown_route_and_wrong_method_are_json(client, auth):
+    assert_envelope(client.get("/api/v1/does-not-exist"), 404, "NOT_FOUND")
+    assert_envelope(client.get("/api/elsewhere"), 404, "NOT_FOUND")
+    response = client.patch("/api/v1/auth/login", json={})
+    assert_envelope(response, 405, "METHOD_NOT_ALLOWED")
+    assert "POST" in response.headers["Allow"]
+
+
+def test_malformed_bodies_change_nothing(client, auth):
+    headers = auth.headers()
+    cases = [
+        ({"data": "{bad json", "content_type": "application/json"}, 400, "INVALID_JSON"),
+        ({"data": b"\xff\xfe{}", "content_type": "application/json"}, 400, "INVALID_JSON"),
+        ({"data": "[1, 2]", "content_type": "application/json"}, 400, "VALIDATION_ERROR"),
+        ({"data": '"text"', "content_type": "application/json"}, 400, "VALIDATION_ERROR"),
+        ({"data": json.dumps({"name": "a\u0000b"}), "content_type": "application/json"},
+         400, "VALIDATION_ERROR"),
+        ({"data": "name=x", "content_type": "application/x-www-form-urlencoded"},
+         415, "UNSUPPORTED_MEDIA_TYPE"),
+        ({"data": json.dumps({"name": "x"})}, 415, "UNSUPPORTED_MEDIA_TYPE"),
+    ]
+    for kwargs, status, code in cases:
+        assert_envelope(client.post("/api/v1/projects", headers=headers, **kwargs), status, code)
+    assert client.get("/api/v1/projects", headers=headers).get_json()["total"] == 0
+
+
+def test_oversized_body_is_413(client, auth):
+    headers = auth.headers()
+    body = json.dumps({"name": "x", "description": "y" * (2 * 1024 * 1024)})
+    response = client.post("/api/v1/projects", headers=headers, data=body,
+                           content_type="application/json")
+    assert_envelope(response, 413, "PAYLOAD_TOO_LARGE")
+    assert client.get("/api/v1/projects", headers=headers).get_json()["total"] == 0
+
+
+def test_rate_limit_headers_on_api_responses(client, auth):
+    response = client.get("/api/v1/projects", headers=auth.headers())
+    assert response.headers["X-RateLimit-Limit"] == "100"
+    assert int(response.headers["X-RateLimit-Remaining"]) == 99
+    assert int(response.headers["X-RateLimit-Reset"]) > 0
+    assert "Retry-After" not in response.headers
+
+
+def test_login_is_limited_to_5_per_minute_per_address(client, app):
+    make_user(app, email="user@example.com")
+    body = {"email": "user@example.com", "password": "Wrong-password-1"}
+    statuses = [client.post("/api/v1/auth/login", json=body).status_code for _ in range(5)]
+    assert statuses == [401] * 5
+    response = client.post("/api/v1/auth/login", json=body)
+    detail = assert_envelope(response, 429, "RATE_LIMIT_EXCEEDED")
+    assert 0 < detail["retry_after"] <= 60
+    assert int(response.headers["Retry-After"]) == detail["retry_after"]
+    assert response.headers["X-RateLimit-Remaining"] == "0"
+    # Another address is not affected.
+    other = client.post("/api/v1/auth/login", json=body, environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert other.status_code == 401
+
+
+def test_register_is_limited_to_3_per_minute(client):
+    statuses = [
+        client.post("/api/v1/auth/register", json={
+            "email": f"u{n}@example.com", "password": "SecurePassword123!", "name": "U"}
+        ).status_code for n in range(4)
+    ]
+    assert statuses == [201, 201, 201, 429]
+
+
+def test_general_limit_is_per_user(client, auth):
+    headers = auth.headers()
+    statuses = {client.get("/api/v1/projects", headers=headers).status_code for _ in range(100)}
+    assert statuses == {200}
+    assert_envelope(client.get("/api/v1/projects", headers=headers), 429, "RATE_LIMIT_EXCEEDED")
+    other = auth.headers(email="other@example.com")
+    assert client.get("/api/v1/projects", headers=other).status_code == 200
+
+
+def test_idempotency_key_replays_first_response(client, auth):
+    headers = {**auth.headers(), "Idempotency-Key": "create-tech-blog-1"}
+    first = client.post("/api/v1/projects", headers=headers, json={"name": "Tech Blog"})
+    again = client.post("/api/v1/projects", headers=headers, json={"name": "Tech Blog"})
+    assert first.status_code == again.status_code == 201
+    assert again.get_json() == first.get_json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert client.get("/api/v1/projects", headers=headers).get_json()["total"] == 1
+
+
+def test_idempotency_key_with_different_body_is_422(client, auth):
+    headers = {**auth.headers(), "Idempotency-Key": "k-1"}
+    client.post("/api/v1/projects", headers=headers, json={"name": "One"})
+    response = client.post("/api/v1/projects", headers=headers, json={"name": "Two"})
+    assert_envelope(response, 422, "IDEMPOTENCY_KEY_REUSED")
+    assert client.get("/api/v1/projects", headers=headers).get_json()["total"] == 1
+
+
+def test_idempotency_keys_are_per_user(client, auth):
+    first = {**auth.headers(email="a@example.com"), "Idempotency-Key": "same"}
+    second = {**auth.headers(email="b@example.com"), "Idempotency-Key": "same"}
+    a = client.post("/api/v1/projects", headers=first, json={"name": "A"}).get_json()
+    b = client.post("/api/v1/projects", headers=second, json={"name": "A"}).get_json()
+    assert a["id"] != b["id"] and a["user_id"] != b["user_id"]
+
+
+def test_openapi_document_describes_every_api_route(client, app):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    documented = {(path, method) for path, ops in spec["paths"].items() for method in ops}
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/") and rule.endpoint != "api.openapi_document":
+            path = rule.rule.replace("<", "{").replace(">", "}")
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                assert (path, method.lower()) in documented
+    create = spec["paths"]["/api/v1/projects"]["post"]
+    schema_name = create["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    schema = spec["components"]["schemas"][schema_name.split("/")[-1]]
+    assert schema["properties"]["name"]["maxLength"] == 200
+
+
+def test_docs_page_lists_endpoints(client):
+    page = client.get("/api/docs").get_data(as_text=True)
+    assert "/api/v1/projects/{project_id}" in page and "Create a project" in page
+
+
+def test_redis_down_limits_fail_open_and_pages_render(start_server):
+    # Nothing listens on port 9 of loopback: Redis is "down" for this server.
+    server = start_server(REDIS_URL="redis://127.0.0.1:9/0")
+    for _ in range(7):  # beyond the login limit: nothing is counted while Redis is down
+        response = requests.post(f"{server}/api/v1/auth/login", timeout=10,
+                                 json={"email": "x@example.com", "password": "Wrong-pass1"})
+        assert response.status_code == 401
+    assert requests.get(f"{server}/login", timeout=10).status_code == 200
+    health = requests.get(f"{server}/healthz", timeout=10)
+    assert health.status_code == 200
+    assert health.json() == {"status": "degraded", "database": "ok", "redis": "unavailable"}
+
+
+def test_healthz_reports_both(client):
+    assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok", "redis": "ok"}

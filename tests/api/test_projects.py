@@ -1,0 +1,116 @@
+"""Projects API: reference 004 fields, limits, ordering and the 404-not-403 rule."""
+from ..factories import make_project, make_user
+
+
+def test_create_project_returns_reference_fields(client, auth):
+    headers = auth.headers()
+    response = client.post("/api/v1/projects", headers=headers,
+                           json={"name": "Tech Blog Q4 2025",
+                                 "description": "Blog posts for technology audience"})
+    assert response.status_code == 201
+    body = response.get_json()
+    assert set(body) >= {"id", "user_id", "name", "description", "created_at", "updated_at"}
+    assert body["name"] == "Tech Blog Q4 2025"
+    assert body["created_at"].endswith("Z") and len(body["id"]) == 24
+
+
+def test_list_is_newest_first_with_total_limit_and_offset(client, auth, app):
+    headers = auth.headers()
+    for n in range(3):
+        client.post("/api/v1/projects", headers=headers, json={"name": f"P{n}"})
+    body = client.get("/api/v1/projects", headers=headers).get_json()
+    assert body["total"] == 3
+    assert [p["name"] for p in body["projects"]] == ["P2", "P1", "P0"]
+    page = client.get("/api/v1/projects?limit=1&offset=1", headers=headers).get_json()
+    assert page["total"] == 3 and [p["name"] for p in page["projects"]] == ["P1"]
+
+
+def test_list_rejects_limit_over_100(client, auth):
+    response = client.get("/api/v1/projects?limit=101", headers=auth.headers())
+    assert response.status_code == 400
+    assert response.get_json()["detail"]["errors"][0]["loc"] == ["query", "limit"]
+
+
+def test_empty_list(client, auth):
+    assert client.get("/api/v1/projects", headers=auth.headers()).get_json() == {
+        "projects": [], "total": 0}
+
+
+def test_update_changes_only_given_fields(client, auth):
+    headers = auth.headers()
+    created = client.post("/api/v1/projects", headers=headers,
+                          json={"name": "Old", "description": "Keep me"}).get_json()
+    response = client.put(f"/api/v1/projects/{created['id']}", headers=headers,
+                          json={"name": "Tech Blog Q4 2025 - Updated"})
+    assert response.status_code == 200
+    assert response.get_json()["name"] == "Tech Blog Q4 2025 - Updated"
+    assert response.get_json()["description"] == "Keep me"
+
+
+def test_delete_then_gone(client, auth):
+    headers = auth.headers()
+    created = client.post("/api/v1/projects", headers=headers, json={"name": "X"}).get_json()
+    assert client.delete(f"/api/v1/projects/{created['id']}", headers=headers).status_code == 204
+    response = client.get(f"/api/v1/projects/{created['id']}", headers=headers)
+    assert response.status_code == 404
+    assert response.get_json()["detail"]["code"] == "PROJECT_NOT_FOUND"
+
+
+def test_another_users_project_is_404_and_unchanged(client, auth, app):
+    owner = make_user(app, email="owner@example.com")
+    project = make_project(app, owner, name="Secret plans")
+    headers = auth.headers(email="intruder@example.com")
+    url = f"/api/v1/projects/{project.id}"
+    for response in (client.get(url, headers=headers),
+                     client.put(url, headers=headers, json={"name": "pwned"}),
+                     client.delete(url, headers=headers)):
+        assert response.status_code == 404
+        assert "Secret plans" not in response.get_data(as_text=True)
+    assert client.get("/api/v1/projects", headers=headers).get_json()["total"] == 0
+    owner_headers = auth.headers(email="owner@example.com")
+    assert client.get(url, headers=owner_headers).get_json()["name"] == "Secret plans"
+
+
+def test_malformed_project_id_is_404(client, auth):
+    response = client.get("/api/v1/projects/not-an-id%00", headers=auth.headers())
+    assert response.status_code == 404
+
+
+def test_validation_rules(client, auth):
+    headers = auth.headers()
+    cases = [
+        ({}, "name", "missing"),
+        ({"name": ""}, "name", "string_too_short"),
+        ({"name": "   "}, "name", "string_too_short"),
+        ({"name": "x" * 201}, "name", "string_too_long"),
+        ({"name": "ok", "description": "d" * 1001}, "description", "string_too_long"),
+        ({"name": 42}, "name", "string_type"),
+        ({"name": "ok", "owner": "me"}, "owner", "extra_forbidden"),
+        ({"name": "ok", "metadata": {f"k{i}": "v" for i in range(51)}}, "metadata", "too_long"),
+        ({"name": "ok", "metadata": {"": "v"}}, "metadata", "string_too_short"),
+        ({"name": "ok", "metadata": {"k": 5}}, "metadata", "string_type"),
+    ]
+    for body, field, error_type in cases:
+        response = client.post("/api/v1/projects", headers=headers, json=body)
+        assert response.status_code == 400, body
+        detail = response.get_json()["detail"]
+        assert detail["code"] == "VALIDATION_ERROR"
+        assert detail["errors"][0]["loc"][:2] == ["body", field], body
+        assert detail["errors"][0]["type"] == error_type, body
+    assert client.get("/api/v1/projects", headers=headers).get_json()["total"] == 0
+
+
+def test_metadata_is_returned_unchanged(client, auth):
+    headers = auth.headers()
+    metadata = {"campaign_id": "summer_2024", "department": "sales"}
+    created = client.post("/api/v1/projects", headers=headers,
+                          json={"name": "M", "metadata": metadata}).get_json()
+    assert created["metadata"] == metadata
+    assert client.get(f"/api/v1/projects/{created['id']}",
+                      headers=headers).get_json()["metadata"] == metadata
+
+
+def test_requires_authentication(client):
+    response = client.get("/api/v1/projects")
+    assert response.status_code == 401
+    assert response.get_json()["detail"]["code"] == "UNAUTHORIZED"

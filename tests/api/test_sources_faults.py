@@ -1,0 +1,85 @@
+"""Sources when a backing service is gone: Redis down at upload answers 503 and keeps
+nothing; the file storage can be an S3 bucket shared by separate web and worker processes."""
+import os
+
+import requests
+
+from webapp.extensions import db
+from webapp.models import Source
+
+from ..conftest import UPLOAD_DIR, wait_for
+from ..files import make_pdf
+
+
+def register(server, email="faults@example.com"):
+    requests.post(f"{server}/api/v1/auth/register", timeout=10, json={
+        "email": email, "password": "SecurePassword123!", "name": "F"})
+    token = requests.post(f"{server}/api/v1/auth/login", timeout=10, json={
+        "email": email, "password": "SecurePassword123!"}).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    project = requests.post(f"{server}/api/v1/projects", headers=headers, timeout=10,
+                            json={"name": "P"}).json()
+    return headers, project
+
+
+def stored_files():
+    return [os.path.join(root, name) for root, _, names in os.walk(UPLOAD_DIR) for name in names]
+
+
+def test_redis_down_at_upload_is_503_and_keeps_nothing(start_server, app):
+    server = start_server(REDIS_URL="redis://127.0.0.1:9/0")
+    headers, project = register(server)
+    before = stored_files()
+    response = requests.post(f"{server}/api/v1/sources/projects/{project['id']}/sources",
+                             headers=headers, timeout=10,
+                             files={"file": ("notes.md", b"# Notes\n\nText.")})
+    assert response.status_code == 503
+    assert response.json()["detail"]["code"] == "SERVICE_UNAVAILABLE"
+    assert stored_files() == before
+    with app.app_context():
+        assert db.session.query(Source).count() == 0
+    # Pages still render without Redis.
+    assert requests.get(f"{server}/login", timeout=10).status_code == 200
+
+
+def test_s3_storage_shared_by_separate_web_and_worker(start_stack, tmp_path):
+    from moto.server import ThreadedMotoServer
+    import boto3
+
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    moto.start()
+    try:
+        host, port = moto.get_host_and_port()
+        s3_env = {"S3_BUCKET": "copydesk-test", "S3_ENDPOINT_URL": f"http://{host}:{port}",
+                  "S3_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "test",
+                  "AWS_SECRET_ACCESS_KEY": "test",
+                  "UPLOAD_DIR": str(tmp_path / "must-stay-empty")}
+        bucket = boto3.client("s3", endpoint_url=s3_env["S3_ENDPOINT_URL"], region_name="us-east-1",
+                              aws_access_key_id="test", aws_secret_access_key="test")
+        bucket.create_bucket(Bucket="copydesk-test")
+        server, worker = start_stack(**s3_env)
+        headers, project = register(server, email="s3@example.com")
+        created = requests.post(
+            f"{server}/api/v1/sources/projects/{project['id']}/sources", headers=headers,
+            timeout=10, files={"file": ("paper.pdf", make_pdf(["Stored in a bucket."]))},
+        ).json()
+        key = created["s3_key"]
+        assert bucket.head_object(Bucket="copydesk-test", Key=key)["ContentLength"] > 0
+        body = wait_until_finished(server, headers, created["id"])
+        assert body["status"] == "parsed", body["error_message"] + worker.log_path.read_text()
+        assert "Stored in a bucket." in body["parsed_text"]
+        assert not (tmp_path / "must-stay-empty").exists()
+        requests.delete(f"{server}/api/v1/sources/sources/{created['id']}",
+                        headers=headers, timeout=10)
+        listed = bucket.list_objects_v2(Bucket="copydesk-test").get("Contents", [])
+        assert key not in [item["Key"] for item in listed]
+    finally:
+        moto.stop()
+
+
+def wait_until_finished(server, headers, source_id, timeout=30):
+    def finished():
+        body = requests.get(f"{server}/api/v1/sources/sources/{source_id}",
+                            headers=headers, timeout=10).json()
+        return body if body["status"] in ("parsed", "failed") else None
+    return wait_for(finished, timeout=timeout)

@@ -1,0 +1,89 @@
+"""Copydesk: the application factory."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from .config import INSTANCE_DIR, PROJECT_ROOT, Config
+from .errors import register_error_handlers
+from .extensions import csrf, db, htmx, limiter, login, migrate
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the app from `config` (default: the environment)."""
+    config = config or Config.from_env()
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    app.config.update(config.flask_settings())
+    logging.basicConfig(level=app.config["LOG_LEVEL"],
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    init_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    return app
+
+
+def init_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (tables known to Alembic)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    login.init_app(app)
+    login.login_view = "auth.login_page"
+    login.login_message = "Please sign in to continue."
+    login.login_message_category = "info"
+    csrf.init_app(app)
+    # Registered before the limiter's hook so that it runs after it (Flask runs them reversed).
+    app.after_request(keep_retry_after_for_429)
+    limiter.init_app(app)
+    htmx.init_app(app)
+
+
+def keep_retry_after_for_429(response):
+    """Flask-Limiter sends Retry-After on every limited response; it belongs on 429 only,
+    and there it must say what the body's `retry_after` says."""
+    if response.status_code != 429:
+        response.headers.pop("Retry-After", None)
+    elif response.is_json:
+        retry_after = (response.get_json().get("detail") or {}).get("retry_after")
+        if retry_after:
+            response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def register_blueprints(app: Flask) -> None:
+    from .api import bp as api_bp
+    from .auth import bp as auth_bp
+    from .main import bp as main_bp
+    from .projects import bp as projects_bp
+    from .settings import bp as settings_bp
+    from .sources import bp as sources_bp
+
+    for blueprint in (main_bp, auth_bp, projects_bp, sources_bp, settings_bp, api_bp):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api_bp)  # the API authenticates with tokens, never with the session cookie
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .timeutil import iso_utc
+
+    @app.template_filter("datetime")
+    def format_datetime(moment, fmt="%d %b %Y, %H:%M"):
+        return moment.strftime(fmt) + " UTC" if moment else "never"
+
+    app.jinja_env.filters["iso"] = iso_utc
+
+    @app.template_filter("filesize")
+    def format_filesize(size):
+        if not size:
+            return "—"
+        for unit in ("bytes", "KB", "MB"):
+            if size < 1024 or unit == "MB":
+                return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+            size /= 1024

@@ -1,0 +1,13 @@
+"""The JSON API under /api/v1."""
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+# Route modules attach their views to `bp` on import.
+from .routes import api_keys, auth, docs, projects, sources, users  # noqa: E402,F401
+
+from ..extensions import limiter  # noqa: E402
+from .principal import rate_limit_key  # noqa: E402
+
+# Reference limits for every API route: 100/min and 1000/h per user (per address when anonymous).
+limiter.limit("100/minute;1000/hour", key_func=rate_limit_key)(bp)

@@ -1,0 +1,169 @@
+"""`@endpoint`: one decorator that authenticates, parses and validates the request,
+applies Idempotency-Key, serialises the response, and describes all of it to OpenAPI.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from functools import wraps
+
+from flask import Response, current_app, jsonify, request
+from pydantic import BaseModel, ValidationError
+
+from ..errors import AppError, ValidationFailed
+from ..services import idempotency
+from .principal import current_principal
+
+
+@dataclass(frozen=True)
+class EndpointSpec:
+    summary: str
+    tag: str
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    status: int = 200
+    errors: tuple[int, ...] = ()
+    auth: bool = True
+    upload: bool = False  # multipart/form-data with a `file` field
+    idempotent: bool = True
+    description: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def endpoint(summary: str, *, tag: str, **options):
+    """Wrap an API view; the view receives `body=` / `query=` models when declared."""
+    spec = EndpointSpec(summary=summary, tag=tag, **options)
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(**path_args):
+            return _handle(spec, view, path_args)
+
+        wrapper.api_spec = spec
+        return wrapper
+
+    return decorate
+
+
+def _handle(spec: EndpointSpec, view, path_args: dict):
+    principal = current_principal() if spec.auth else None
+    kwargs = dict(path_args)
+    if spec.query is not None:
+        kwargs["query"] = validate_model(spec.query, request.args.to_dict(), "query")
+    raw, data = read_json_body() if spec.body is not None else (b"", None)
+    if spec.upload:
+        raw = upload_fingerprint()
+    replay_key = _idempotency_key(spec)
+    if replay_key:
+        scope = f"user:{principal.user.id}" if principal else "anon"
+        fingerprint = idempotency.request_fingerprint(request.method, request.path, raw)
+        stored = idempotency.find_replay(scope, replay_key, fingerprint)
+        if stored is not None:
+            return _replayed(stored)
+    if spec.body is not None:
+        kwargs["body"] = validate_model(spec.body, data, "body")
+    response = render(view(**kwargs), spec)
+    if replay_key and 200 <= response.status_code < 300:
+        idempotency.remember_response(
+            scope, replay_key, fingerprint, response.status_code, response.get_data(as_text=True)
+        )
+    return response
+
+
+def upload_fingerprint() -> bytes:
+    """What identifies a multipart upload for Idempotency-Key: names and file contents."""
+    if request.mimetype != "multipart/form-data":
+        raise AppError("Send the file as multipart/form-data.", code="UNSUPPORTED_MEDIA_TYPE",
+                       status=415)
+    digest = hashlib.sha256()
+    for name, upload in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+        digest.update(f"{name}={upload.filename}\n".encode())
+        for chunk in iter(lambda: upload.stream.read(1024 * 1024), b""):
+            digest.update(chunk)
+        upload.stream.seek(0)
+    return digest.hexdigest().encode()
+
+
+def _idempotency_key(spec: EndpointSpec) -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None or request.method != "POST" or not spec.idempotent:
+        return None
+    idempotency.check_key(key)
+    return key
+
+
+def _replayed(record) -> Response:
+    response = Response(record.response_body, status=record.status_code,
+                        mimetype="application/json")
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def render(result, spec: EndpointSpec) -> Response:
+    if result is None:
+        return Response(status=204)
+    status = spec.status
+    if isinstance(result, tuple):
+        result, status = result
+    if spec.response is not None and not isinstance(result, BaseModel):
+        result = spec.response.model_validate(result, from_attributes=True)
+    payload = result.model_dump(mode="json") if isinstance(result, BaseModel) else result
+    response = jsonify(payload)
+    response.status_code = status
+    return response
+
+
+def read_json_body() -> tuple[bytes, dict]:
+    """The raw body and its JSON object; 415 / 413 / 400 when it is not one."""
+    if request.mimetype != "application/json":
+        raise AppError("Send the body as JSON with Content-Type: application/json.",
+                       code="UNSUPPORTED_MEDIA_TYPE", status=415)
+    request.max_content_length = current_app.config["API_MAX_JSON_BYTES"]
+    raw = request.get_data(cache=True)
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise AppError("The request body is not valid UTF-8.", code="INVALID_JSON")
+    except ValueError as exc:
+        raise AppError(f"The request body is not valid JSON: {exc}.", code="INVALID_JSON")
+    if not isinstance(data, dict):
+        raise ValidationFailed("The request body must be a JSON object.", errors=[
+            {"loc": ["body"], "msg": "Input should be an object", "type": "model_type"}])
+    if _contains_unstorable(data):
+        raise ValidationFailed("Text must be valid Unicode without NUL characters.", errors=[
+            {"loc": ["body"], "msg": "NUL characters and lone surrogates are not allowed",
+             "type": "value_error"}])
+    return raw, data
+
+
+# JSON may encode NUL and lone UTF-16 surrogates; no database column can store them.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _contains_unstorable(value) -> bool:
+    if isinstance(value, str):
+        return _UNSTORABLE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_contains_unstorable(k) or _contains_unstorable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_contains_unstorable(item) for item in value)
+    return False
+
+
+def validate_model(model: type[BaseModel], data, where: str) -> BaseModel:
+    """Validate into `model`, or VALIDATION_ERROR with pydantic-style `errors`."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = [
+            {"loc": [where, *error["loc"]], "msg": error["msg"], "type": error["type"]}
+            for error in exc.errors(include_url=False, include_input=False)
+        ]
+        first = errors[0]
+        field_path = ".".join(str(part) for part in first["loc"][1:]) or where
+        codes = getattr(model, "error_codes", {})
+        code = codes.get(f"{field_path}:{first['type']}", "VALIDATION_ERROR")
+        raise ValidationFailed(f"{field_path}: {first['msg']}", code=code, errors=errors)

@@ -1,0 +1,118 @@
+"""The OpenAPI 3.1 document, built from the `@endpoint` specs and their pydantic models."""
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from pydantic.json_schema import models_json_schema
+
+from .schemas.common import ErrorEnvelope
+
+REF = "#/components/schemas/{model}"
+ERROR_DESCRIPTIONS = {
+    400: "Validation error or malformed request",
+    401: "Missing, invalid or expired credentials",
+    403: "Not allowed on the current plan",
+    404: "Not found (or not yours)",
+    409: "Conflict",
+    413: "Request body too large (FILE_TOO_LARGE for uploads)",
+    415: "Body is not JSON",
+    422: "Idempotency-Key reused with a different request",
+    429: "Rate limit exceeded",
+    503: "A backing service is unavailable",
+}
+
+
+def api_endpoints(app: Flask):
+    """(rule, method, spec) for every view carrying an `api_spec`, in URL order."""
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        spec = getattr(app.view_functions.get(rule.endpoint), "api_spec", None)
+        if spec is None:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method, spec
+
+
+def build_openapi(app: Flask) -> dict:
+    endpoints = list(api_endpoints(app))
+    models = {ErrorEnvelope}
+    for _, _, spec in endpoints:
+        models.update(m for m in (spec.body, spec.response) if m is not None)
+    keyed = [(m, "validation") for m in models] + [(m, "serialization") for m in models]
+    refs, definitions = models_json_schema(keyed, ref_template=REF)
+    paths: dict[str, dict] = {}
+    for rule, method, spec in endpoints:
+        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+        paths.setdefault(path, {})[method.lower()] = _operation(rule, method, spec, refs)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Copydesk API",
+            "version": "1.0.0",
+            "description": "Projects, sources, posts and jobs of a self-hosted content studio. "
+                           "Errors use `{\"detail\": {\"code\", \"message\"}}`.",
+        },
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": definitions.get("$defs", {}),
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer",
+                           "description": "JWT access token or API key"},
+                "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+            },
+        },
+    }
+
+
+def _operation(rule, method: str, spec, refs) -> dict:
+    operation = {
+        "operationId": f"{rule.endpoint.split('.')[-1]}_{method.lower()}",
+        "summary": spec.summary,
+        "tags": [spec.tag],
+        "parameters": _parameters(rule, spec),
+        "responses": _responses(method, spec, refs),
+    }
+    if spec.description:
+        operation["description"] = spec.description
+    if spec.auth:
+        operation["security"] = [{"bearer": []}, {"apiKey": []}]
+    if spec.body is not None:
+        operation["requestBody"] = {"required": True, "content": {
+            "application/json": {"schema": refs[(spec.body, "validation")]}}}
+    if spec.upload:
+        operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {
+            "schema": {"type": "object", "required": ["file"], "properties": {
+                "file": {"type": "string", "format": "binary"}}}}}}
+    return operation
+
+
+def _parameters(rule, spec) -> list[dict]:
+    params = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in sorted(rule.arguments)
+    ]
+    if spec.query is not None:
+        schema = spec.query.model_json_schema()
+        for name, prop in schema.get("properties", {}).items():
+            params.append({"name": name, "in": "query",
+                           "required": name in schema.get("required", []), "schema": prop})
+    return params
+
+
+def _responses(method: str, spec, refs) -> dict:
+    error = {"application/json": {"schema": refs[(ErrorEnvelope, "serialization")]}}
+    success: dict = {"description": "Success"}
+    if spec.response is not None:
+        success["content"] = {
+            "application/json": {"schema": refs[(spec.response, "serialization")]}}
+    responses = {str(spec.status): success}
+    codes = set(spec.errors) | {429}
+    if spec.body is not None or spec.upload:
+        codes |= {400, 413, 415}
+    if method == "POST" and spec.idempotent:
+        codes |= {422}
+    for code in sorted(codes):
+        responses[str(code)] = {"description": ERROR_DESCRIPTIONS.get(code, "Error"),
+                                "content": error}
+    return responses

@@ -1,0 +1,61 @@
+"""Who is calling the API: a JWT access token or an API key, resolved once per request."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import g, request
+from flask_limiter.util import get_remote_address
+
+from ..errors import AppError, Unauthorized
+from ..models import ApiKey, User
+from ..services.api_keys import authenticate_api_key, looks_like_api_key
+from ..services.tokens import user_for_access_token
+
+
+@dataclass
+class Principal:
+    user: User
+    api_key: ApiKey | None = None
+
+    @property
+    def test_mode(self) -> bool:
+        return self.api_key is not None and self.api_key.mode == "test"
+
+
+def presented_credential() -> str | None:
+    """The raw token or key from `Authorization: Bearer` or `X-API-Key`, if any."""
+    header = request.headers.get("Authorization", "")
+    if header[:7].lower() == "bearer " and header[7:].strip():
+        return header[7:].strip()
+    api_key = request.headers.get("X-API-Key", "").strip()
+    return api_key or None
+
+
+def _resolve(credential: str) -> Principal:
+    if looks_like_api_key(credential):
+        key = authenticate_api_key(credential)
+        return Principal(user=key.user, api_key=key)
+    return Principal(user=user_for_access_token(credential))
+
+
+def current_principal() -> Principal:
+    """The authenticated caller; raises 401 (cached, so keys are counted once)."""
+    if "api_principal" not in g:
+        credential = presented_credential()
+        try:
+            if credential is None:
+                raise Unauthorized("Authentication required: send a Bearer token or X-API-Key.")
+            g.api_principal = _resolve(credential)
+        except AppError as error:
+            g.api_principal = error
+    if isinstance(g.api_principal, AppError):
+        raise g.api_principal
+    return g.api_principal
+
+
+def rate_limit_key() -> str:
+    """Per user when the caller is authenticated, else per client address."""
+    try:
+        return f"user:{current_principal().user.id}"
+    except AppError:
+        return f"ip:{get_remote_address()}"

@@ -1,0 +1,31 @@
+"""POST/GET/DELETE /api-keys."""
+from __future__ import annotations
+
+from ...services import api_keys as key_service
+from .. import bp
+from ..endpoint import endpoint
+from ..principal import current_principal
+from ..schemas.api_keys import ApiKeyCreate, ApiKeyList, ApiKeyOut, CreatedApiKey
+
+
+@bp.post("/api-keys", strict_slashes=False)
+@endpoint("Create an API key (the secret is shown once)", tag="API keys", body=ApiKeyCreate,
+          response=CreatedApiKey, status=201, errors=(400, 401, 409), idempotent=False,
+          description="At most 5 active keys. Idempotency-Key is not honoured: secrets are "
+                      "never stored.")
+def create_api_key(body: ApiKeyCreate):
+    key, secret = key_service.create_api_key(current_principal().user, body.name, body.mode)
+    return CreatedApiKey.model_validate({**ApiKeyOut.model_validate(key).model_dump(), "key": secret})
+
+
+@bp.get("/api-keys", strict_slashes=False)
+@endpoint("List active API keys", tag="API keys", response=ApiKeyList, errors=(401,))
+def list_api_keys():
+    keys = key_service.active_keys(current_principal().user)
+    return {"api_keys": keys, "total": len(keys)}
+
+
+@bp.delete("/api-keys/<key_id>")
+@endpoint("Revoke an API key (immediately)", tag="API keys", status=204, errors=(401, 404))
+def revoke_api_key(key_id: str):
+    key_service.revoke_api_key(key_service.get_api_key_or_404(key_id, current_principal().user))

@@ -1,0 +1,52 @@
+"""The Projects endpoints of the reference API."""
+from __future__ import annotations
+
+from ...services import projects as project_service
+from .. import bp
+from ..endpoint import endpoint
+from ..principal import current_principal
+from ..schemas.common import PageQuery
+from ..schemas.projects import ProjectCreate, ProjectList, ProjectOut, ProjectUpdate
+
+
+@bp.post("/projects")
+@endpoint("Create a project", tag="Projects", body=ProjectCreate, response=ProjectOut,
+          status=201, errors=(400, 401))
+def create_project(body: ProjectCreate):
+    return project_service.create_project(
+        current_principal().user, body.name, body.description, body.metadata
+    )
+
+
+@bp.get("/projects")
+@endpoint("List projects, newest first", tag="Projects", query=PageQuery,
+          response=ProjectList, errors=(400, 401))
+def list_projects(query: PageQuery):
+    projects, total = project_service.list_projects(
+        current_principal().user, query.limit, query.offset
+    )
+    return {"projects": projects, "total": total}
+
+
+@bp.get("/projects/<project_id>")
+@endpoint("Get a project", tag="Projects", response=ProjectOut, errors=(401, 404))
+def get_project(project_id: str):
+    return project_service.get_project_or_404(project_id, current_principal().user)
+
+
+@bp.route("/projects/<project_id>", methods=["PUT", "PATCH"])
+@endpoint("Update name, description or metadata", tag="Projects", body=ProjectUpdate,
+          response=ProjectOut, errors=(400, 401, 404))
+def update_project(project_id: str, body: ProjectUpdate):
+    project = project_service.get_project_or_404(project_id, current_principal().user)
+    changes = body.model_dump(exclude_unset=True)
+    return project_service.update_project(project, **changes)
+
+
+@bp.delete("/projects/<project_id>")
+@endpoint("Delete a project and everything in it", tag="Projects", status=204,
+          errors=(401, 404))
+def delete_project(project_id: str):
+    project_service.delete_project(
+        project_service.get_project_or_404(project_id, current_principal().user)
+    )

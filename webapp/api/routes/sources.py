@@ -1,0 +1,69 @@
+"""The Sources endpoints of the reference API, plus URL import."""
+from __future__ import annotations
+
+from flask import request
+
+from ...errors import ValidationFailed
+from ...services import sources as source_service
+from ...services.projects import get_project_or_404
+from .. import bp
+from ..endpoint import endpoint
+from ..principal import current_principal
+from ..schemas.sources import SourceList, SourceListQuery, SourceOut, SourceRename, UrlImport
+
+PROJECT_SOURCES = "/sources/projects/<project_id>/sources"
+ONE_SOURCE = "/sources/sources/<source_id>"
+
+
+@bp.post(PROJECT_SOURCES)
+@endpoint("Upload a source file (multipart field `file`); parsing starts in the background",
+          tag="Sources", upload=True, response=SourceOut, status=201,
+          errors=(400, 401, 404, 413, 503))
+def upload_source(project_id: str):
+    user = current_principal().user
+    project = get_project_or_404(project_id, user)
+    upload = request.files.get("file")
+    if upload is None:
+        raise ValidationFailed("Send the file as multipart/form-data field `file`.", errors=[
+            {"loc": ["body", "file"], "msg": "Field required", "type": "missing"}])
+    return source_service.add_upload(user, project, upload.filename, upload.stream)
+
+
+@bp.post(PROJECT_SOURCES + "/url")
+@endpoint("Import a web page as a source; fetching starts in the background", tag="Sources",
+          body=UrlImport, response=SourceOut, status=201, errors=(400, 401, 404, 503))
+def import_url(project_id: str, body: UrlImport):
+    user = current_principal().user
+    return source_service.add_url(user, get_project_or_404(project_id, user), body.url)
+
+
+@bp.get(PROJECT_SOURCES)
+@endpoint("List a project's sources, newest first", tag="Sources", query=SourceListQuery,
+          response=SourceList, errors=(400, 401, 404))
+def list_sources(project_id: str, query: SourceListQuery):
+    project = get_project_or_404(project_id, current_principal().user)
+    sources, total = source_service.list_sources(project, query.status, query.file_type,
+                                                 query.limit, query.offset)
+    return {"sources": sources, "total": total}
+
+
+@bp.get(ONE_SOURCE)
+@endpoint("Get a source with its parsed text", tag="Sources", response=SourceOut,
+          errors=(401, 404))
+def get_source(source_id: str):
+    return source_service.get_source_or_404(source_id, current_principal().user)
+
+
+@bp.put(ONE_SOURCE)
+@endpoint("Rename a source", tag="Sources", body=SourceRename, response=SourceOut,
+          errors=(400, 401, 404))
+def rename_source(source_id: str, body: SourceRename):
+    source = source_service.get_source_or_404(source_id, current_principal().user)
+    return source_service.rename_source(source, body.filename)
+
+
+@bp.delete(ONE_SOURCE)
+@endpoint("Delete a source and its stored file", tag="Sources", status=204, errors=(401, 404))
+def delete_source(source_id: str):
+    source_service.delete_source(
+        source_service.get_source_or_404(source_id, current_principal().user))

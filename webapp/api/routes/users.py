@@ -1,0 +1,34 @@
+"""GET/PATCH /users/me, POST /users/change-password."""
+from __future__ import annotations
+
+from ...services import accounts, plans
+from .. import bp
+from ..endpoint import endpoint
+from ..principal import current_principal
+from ..schemas.auth import ChangePasswordRequest, CurrentUser, ProfileUpdate, UpdatedProfile
+from ..schemas.common import Message
+
+
+@bp.get("/users/me")
+@endpoint("The current user, with quota", tag="Users", response=CurrentUser, errors=(401,))
+def get_me():
+    user = current_principal().user
+    return CurrentUser.model_validate({
+        **UpdatedProfile.model_validate(user, from_attributes=True).model_dump(),
+        "quota": plans.quota_for(user), "created_at": user.created_at,
+    })
+
+
+@bp.patch("/users/me")
+@endpoint("Update the profile", tag="Users", body=ProfileUpdate, response=UpdatedProfile,
+          errors=(400, 401))
+def update_me(body: ProfileUpdate):
+    return accounts.update_profile(current_principal().user, body.name)
+
+
+@bp.post("/users/change-password")
+@endpoint("Change the password (other sessions and tokens are signed out)", tag="Users",
+          body=ChangePasswordRequest, response=Message, errors=(400, 401))
+def change_password(body: ChangePasswordRequest):
+    accounts.change_password(current_principal().user, body.current_password, body.new_password)
+    return {"message": "Password updated successfully"}

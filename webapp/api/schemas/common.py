@@ -1,0 +1,87 @@
+"""Field types and models shared by every part of the API."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import (
+    BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints, WithJsonSchema,
+)
+
+from ...timeutil import iso_utc
+
+UtcDatetime = Annotated[
+    datetime,
+    PlainSerializer(iso_utc, return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time", "example": "2025-10-25T10:30:00Z"}),
+]
+
+
+# Text the databases can store: Postgres refuses NUL in text columns.
+NO_NUL = r"^[^\x00]*$"
+
+
+def text(min_length: int, max_length: int):
+    """A string with length bounds and no NUL character, kept as sent."""
+    return Annotated[str, StringConstraints(
+        min_length=min_length, max_length=max_length, pattern=NO_NUL)]
+
+
+def trimmed(min_length: int, max_length: int):
+    """A string stripped of surrounding white space, with length bounds after stripping."""
+    return Annotated[str, StringConstraints(
+        strip_whitespace=True, min_length=min_length, max_length=max_length, pattern=NO_NUL)]
+
+
+METADATA_DESCRIPTION = ("Up to 50 string keys (1-40 characters) with string values (up to "
+                        "500), returned unchanged.")
+Metadata = Annotated[
+    dict[text(1, 40), text(0, 500)],
+    Field(max_length=50, description=METADATA_DESCRIPTION),
+    # Stated outright: pydantic would describe the key pattern as patternProperties.
+    WithJsonSchema({
+        "type": "object", "maxProperties": 50, "description": METADATA_DESCRIPTION,
+        "propertyNames": {"minLength": 1, "maxLength": 40, "pattern": NO_NUL},
+        "additionalProperties": {"type": "string", "maxLength": 500, "pattern": NO_NUL},
+    }),
+]
+
+
+class RequestModel(BaseModel):
+    """A request body: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class QueryModel(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class ResponseModel(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class PageQuery(QueryModel):
+    limit: int = Field(100, ge=1, le=100, description="Number of results (max 100).")
+    offset: int = Field(0, ge=0, le=1_000_000_000, description="Pagination offset.")
+
+
+class Message(ResponseModel):
+    message: str
+
+
+class FieldError(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(examples=["VALIDATION_ERROR"])
+    message: str
+    errors: list[FieldError] | None = None
+    retry_after: int | None = None
+
+
+class ErrorEnvelope(BaseModel):
+    detail: ErrorDetail

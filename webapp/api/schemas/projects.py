@@ -1,0 +1,36 @@
+"""Projects."""
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field
+
+from .common import Metadata, RequestModel, ResponseModel, UtcDatetime, trimmed
+
+ProjectName = trimmed(1, 200)
+Description = trimmed(0, 1000)
+
+
+class ProjectCreate(RequestModel):
+    name: ProjectName
+    description: Description | None = None
+    metadata: Metadata | None = None
+
+
+class ProjectUpdate(RequestModel):
+    name: ProjectName | None = None
+    description: Description | None = None
+    metadata: Metadata | None = None
+
+
+class ProjectOut(ResponseModel):
+    id: str
+    user_id: str
+    name: str
+    description: str | None
+    metadata: dict[str, str] = Field(validation_alias=AliasChoices("metadata_", "metadata"))
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+
+
+class ProjectList(ResponseModel):
+    projects: list[ProjectOut]
+    total: int

@@ -1,0 +1,26 @@
+"""Account forms; password rules come from services.passwords."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, Length, ValidationError
+
+from ..services.passwords import MAX_LENGTH, describe_password_problems, password_problems
+
+
+def strong_password(form, field):
+    problems = password_problems(field.data or "")
+    if problems:
+        raise ValidationError(describe_password_problems(problems))
+
+
+class SignupForm(FlaskForm):
+    name = StringField("Your name", validators=[DataRequired(), Length(max=100)])
+    email = EmailField("Work email", validators=[DataRequired(), Email(), Length(max=255)])
+    password = PasswordField("Password", validators=[DataRequired(), strong_password],
+                             description="At least 8 characters with upper and lower case, "
+                                         "a number and a special character.")
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=255)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    remember = BooleanField("Keep me signed in")

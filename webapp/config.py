@@ -1,0 +1,197 @@
+"""Configuration, read once from environment variables.
+
+Every setting the application understands is listed here and in `.env.example`.
+Nothing else in the package reads `os.environ`.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+PLANS = ("free", "starter", "pro", "business", "enterprise")
+
+
+class ConfigError(RuntimeError):
+    """Raised when the environment describes an unusable configuration."""
+
+
+def env_str(name: str, default: str | None = None, environ=None) -> str | None:
+    environ = os.environ if environ is None else environ
+    value = environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip()
+
+
+def env_bool(name: str, default: bool, environ=None) -> bool:
+    value = env_str(name, None, environ)
+    if value is None:
+        return default
+    lowered = value.lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be a boolean (true/false), got {value!r}")
+
+
+def env_int(name: str, default: int, environ=None) -> int:
+    value = env_str(name, None, environ)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer, got {value!r}") from exc
+
+
+def env_list(name: str, environ=None) -> list[str]:
+    value = env_str(name, "", environ) or ""
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{INSTANCE_DIR / 'copydesk.db'}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain `postgres://` / `postgresql://` URLs at the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+@dataclass
+class Config:
+    """Typed settings; `Config.from_env()` is the only constructor used outside tests."""
+
+    APP_ENV: str = "production"
+    SECRET_KEY: str | None = None
+    DATABASE_URL: str = field(default_factory=default_database_url)
+    REDIS_URL: str = "redis://127.0.0.1:6379/0"
+    SESSION_COOKIE_SECURE: bool = True
+    DEFAULT_PLAN: str = "free"
+    RATELIMIT_ENABLED: bool = True
+    API_MAX_JSON_BYTES: int = 1024 * 1024
+    MAX_UPLOAD_BYTES: int = 20 * 1024 * 1024
+    ACCESS_TOKEN_TTL_SECONDS: int = 24 * 3600
+    REFRESH_TOKEN_TTL_SECONDS: int = 30 * 24 * 3600
+    LOG_LEVEL: str = "INFO"
+    TESTING: bool = False
+    # Namespaces this app's keys and queues in a shared Redis (tests give each run its own).
+    REDIS_KEY_PREFIX: str = "copydesk"
+    UPLOAD_DIR: str = field(default_factory=lambda: str(INSTANCE_DIR / "uploads"))
+    S3_BUCKET: str | None = None
+    S3_ENDPOINT_URL: str | None = None
+    S3_REGION: str | None = None
+    S3_PREFIX: str = ""
+    # "host" or "host:port" entries that URL import may fetch although they are private.
+    ALLOWED_PRIVATE_HOSTS: list[str] = field(default_factory=list)
+    PARSE_TIMEOUT_SECONDS: int = 120
+    PARSE_MEMORY_LIMIT_MB: int = 1024
+    URL_FETCH_TIMEOUT_SECONDS: int = 15
+    URL_FETCH_MAX_BYTES: int = 5 * 1024 * 1024
+
+    @classmethod
+    def from_env(cls, environ=None) -> "Config":
+        app_env = (env_str("APP_ENV", "production", environ) or "production").lower()
+        if app_env not in ("production", "development", "testing"):
+            raise ConfigError("APP_ENV must be production, development or testing")
+        production = app_env == "production"
+        config = cls(
+            APP_ENV=app_env,
+            SECRET_KEY=env_str("SECRET_KEY", None, environ),
+            DATABASE_URL=normalise_database_url(
+                env_str("DATABASE_URL", default_database_url(), environ)
+            ),
+            REDIS_URL=env_str("REDIS_URL", "redis://127.0.0.1:6379/0", environ),
+            SESSION_COOKIE_SECURE=env_bool("SESSION_COOKIE_SECURE", production, environ),
+            DEFAULT_PLAN=(env_str("DEFAULT_PLAN", "free", environ) or "free").lower(),
+            RATELIMIT_ENABLED=env_bool("RATELIMIT_ENABLED", True, environ),
+            API_MAX_JSON_BYTES=env_int("API_MAX_JSON_BYTES", 1024 * 1024, environ),
+            LOG_LEVEL=(env_str("LOG_LEVEL", "INFO", environ) or "INFO").upper(),
+            TESTING=app_env == "testing",
+            REDIS_KEY_PREFIX=env_str("REDIS_KEY_PREFIX", "copydesk", environ),
+            UPLOAD_DIR=env_str("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"), environ),
+            S3_BUCKET=env_str("S3_BUCKET", None, environ),
+            S3_ENDPOINT_URL=env_str("S3_ENDPOINT_URL", None, environ),
+            S3_REGION=env_str("S3_REGION", None, environ),
+            S3_PREFIX=env_str("S3_PREFIX", "", environ) or "",
+            ALLOWED_PRIVATE_HOSTS=env_list("ALLOWED_PRIVATE_HOSTS", environ),
+            PARSE_TIMEOUT_SECONDS=env_int("PARSE_TIMEOUT_SECONDS", 120, environ),
+            PARSE_MEMORY_LIMIT_MB=env_int("PARSE_MEMORY_LIMIT_MB", 1024, environ),
+            URL_FETCH_TIMEOUT_SECONDS=env_int("URL_FETCH_TIMEOUT_SECONDS", 15, environ),
+            URL_FETCH_MAX_BYTES=env_int("URL_FETCH_MAX_BYTES", 5 * 1024 * 1024, environ),
+        )
+        config.validate()
+        return config
+
+    def validate(self) -> None:
+        if not 1 <= self.PARSE_TIMEOUT_SECONDS <= 120:
+            raise ConfigError("PARSE_TIMEOUT_SECONDS must be between 1 and 120")
+        if self.DEFAULT_PLAN not in PLANS:
+            raise ConfigError(f"DEFAULT_PLAN must be one of {', '.join(PLANS)}")
+        if not self.SECRET_KEY:
+            if self.APP_ENV == "production":
+                raise ConfigError(
+                    "SECRET_KEY is not set. Set it in the environment "
+                    "(`make run` generates one under instance/ for local use)."
+                )
+            # Development and tests: a per-process key keeps the app usable.
+            self.SECRET_KEY = os.urandom(32).hex()
+
+    def flask_settings(self) -> dict:
+        """The mapping handed to `app.config`."""
+        return {
+            "APP_ENV": self.APP_ENV,
+            "TESTING": self.TESTING,
+            "SECRET_KEY": self.SECRET_KEY,
+            "SQLALCHEMY_DATABASE_URI": self.DATABASE_URL,
+            "SQLALCHEMY_ENGINE_OPTIONS": engine_options(self.DATABASE_URL),
+            "REDIS_URL": self.REDIS_URL,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": self.SESSION_COOKIE_SECURE,
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "REMEMBER_COOKIE_SAMESITE": "Lax",
+            "REMEMBER_COOKIE_SECURE": self.SESSION_COOKIE_SECURE,
+            "WTF_CSRF_TIME_LIMIT": None,
+            "MAX_CONTENT_LENGTH": self.MAX_UPLOAD_BYTES + 64 * 1024,
+            "API_MAX_JSON_BYTES": self.API_MAX_JSON_BYTES,
+            "DEFAULT_PLAN": self.DEFAULT_PLAN,
+            "ACCESS_TOKEN_TTL_SECONDS": self.ACCESS_TOKEN_TTL_SECONDS,
+            "REFRESH_TOKEN_TTL_SECONDS": self.REFRESH_TOKEN_TTL_SECONDS,
+            "RATELIMIT_ENABLED": self.RATELIMIT_ENABLED,
+            "RATELIMIT_STORAGE_URI": self.REDIS_URL,
+            "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "RATELIMIT_HEADERS_ENABLED": True,
+            "RATELIMIT_SWALLOW_ERRORS": True,
+            "RATELIMIT_KEY_PREFIX": f"{self.REDIS_KEY_PREFIX}-rl",
+            # A moving window: no burst of 2x the limit across a window boundary.
+            "RATELIMIT_STRATEGY": "moving-window",
+            "REDIS_KEY_PREFIX": self.REDIS_KEY_PREFIX,
+            "LOG_LEVEL": self.LOG_LEVEL,
+            "MAX_UPLOAD_BYTES": self.MAX_UPLOAD_BYTES,
+            "UPLOAD_DIR": self.UPLOAD_DIR,
+            "S3_BUCKET": self.S3_BUCKET,
+            "S3_ENDPOINT_URL": self.S3_ENDPOINT_URL,
+            "S3_REGION": self.S3_REGION,
+            "S3_PREFIX": self.S3_PREFIX,
+            "ALLOWED_PRIVATE_HOSTS": list(self.ALLOWED_PRIVATE_HOSTS),
+            "PARSE_TIMEOUT_SECONDS": self.PARSE_TIMEOUT_SECONDS,
+            "PARSE_MEMORY_LIMIT_MB": self.PARSE_MEMORY_LIMIT_MB,
+            "URL_FETCH_TIMEOUT_SECONDS": self.URL_FETCH_TIMEOUT_SECONDS,
+            "URL_FETCH_MAX_BYTES": self.URL_FETCH_MAX_BYTES,
+        }
+
+
+def engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        # Threads of one gunicorn process share the file; wait instead of failing on a lock.
+        return {"connect_args": {"timeout": 15}}
+    return {"pool_pre_ping": True}

@@ -1,0 +1,180 @@
+"""The typed exceptions of the application and the one place they become responses.
+
+Services raise these; the API turns them into the `{"detail": {...}}` envelope and the
+HTML views into error pages (or form messages, where a view catches them first).
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class AppError(Exception):
+    """Base class: an HTTP status, a stable machine code and a human message."""
+
+    status = 400
+    code = "BAD_REQUEST"
+    message = "The request could not be processed."
+
+    def __init__(self, message: str | None = None, *, code: str | None = None,
+                 status: int | None = None, errors: list[dict] | None = None, **extra):
+        super().__init__(message or self.message)
+        self.message = message or self.message
+        if code:
+            self.code = code
+        if status:
+            self.status = status
+        self.errors = errors
+        self.extra = extra
+
+    def to_detail(self) -> dict:
+        detail = {"code": self.code, "message": self.message}
+        if self.errors is not None:
+            detail["errors"] = self.errors
+        detail.update(self.extra)
+        return detail
+
+
+class ValidationFailed(AppError):
+    status = 400
+    code = "VALIDATION_ERROR"
+    message = "Input validation failed."
+
+    def field_messages(self) -> dict[str, str]:
+        """{field name: first message}, for showing next to form fields."""
+        messages: dict[str, str] = {}
+        for error in self.errors or []:
+            field = str(error["loc"][-1]) if error.get("loc") else "__all__"
+            messages.setdefault(field, error["msg"])
+        return messages
+
+
+class Unauthorized(AppError):
+    status = 401
+    code = "UNAUTHORIZED"
+    message = "Authentication required."
+
+
+class Forbidden(AppError):
+    status = 403
+    code = "FORBIDDEN"
+    message = "You are not allowed to do that."
+
+
+class NotFound(AppError):
+    status = 404
+    code = "NOT_FOUND"
+    message = "Not found."
+
+
+class Conflict(AppError):
+    status = 409
+    code = "CONFLICT"
+    message = "The request conflicts with the current state."
+
+
+class ServiceUnavailable(AppError):
+    status = 503
+    code = "SERVICE_UNAVAILABLE"
+    message = "A backing service is unavailable; try again shortly."
+
+
+def field_error(field: str, msg: str, type_: str = "value_error") -> dict:
+    return {"loc": ["body", field], "msg": msg, "type": type_}
+
+
+HTTP_CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    406: "NOT_ACCEPTABLE",
+    409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    422: "UNPROCESSABLE_ENTITY",
+    429: "RATE_LIMIT_EXCEEDED",
+    500: "INTERNAL_ERROR",
+    503: "SERVICE_UNAVAILABLE",
+}
+
+HTTP_MESSAGES = {
+    404: "No such endpoint or resource.",
+    405: "Method not allowed on this endpoint.",
+    413: "The request body is too large.",
+    500: "Internal server error.",
+}
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/") and not request.path.startswith("/api/docs")
+
+
+def api_error_response(status: int, detail: dict, headers: dict | None = None):
+    response = jsonify({"detail": detail})
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def html_error_response(status: int, message: str):
+    template = f"errors/{status}.html" if status in (403, 404, 429, 500) else "errors/generic.html"
+    return render_template(template, status=status, message=message), status
+
+
+def seconds_until_limit_reset() -> int:
+    from .extensions import limiter
+
+    current = limiter.current_limit
+    if current is None:
+        return 60
+    return max(1, int(current.reset_at - time.time()))
+
+
+def handle_app_error(error: AppError):
+    if is_api_request():
+        headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+        return api_error_response(error.status, error.to_detail(), headers)
+    return html_error_response(error.status, error.message)
+
+
+def handle_http_exception(error: HTTPException):
+    status = error.code or 500
+    if status == 429:
+        retry_after = seconds_until_limit_reset()
+        message = f"Too many requests. Try again in {retry_after} seconds."
+        if is_api_request():
+            detail = {"code": "RATE_LIMIT_EXCEEDED", "message": message, "retry_after": retry_after}
+            return api_error_response(429, detail, {"Retry-After": str(retry_after)})
+        return html_error_response(429, message)
+    message = HTTP_MESSAGES.get(status) or error.description or "Request failed."
+    code = HTTP_CODES.get(status, "HTTP_ERROR")
+    if status == 413 and request.mimetype == "multipart/form-data":
+        code, message = "FILE_TOO_LARGE", "The file is larger than the 20 MB limit."
+    if is_api_request():
+        detail = {"code": code, "message": message}
+        headers = {}
+        if status == 405 and getattr(error, "valid_methods", None):
+            headers["Allow"] = ", ".join(error.valid_methods)
+        return api_error_response(status, detail, headers)
+    return html_error_response(status, message)
+
+
+def handle_unexpected(error: Exception):
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    if is_api_request():
+        return api_error_response(500, {"code": "INTERNAL_ERROR", "message": HTTP_MESSAGES[500]})
+    return html_error_response(500, HTTP_MESSAGES[500])
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(AppError, handle_app_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

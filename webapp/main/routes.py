@@ -1,0 +1,27 @@
+"""Site-wide pages."""
+from __future__ import annotations
+
+from flask import current_app, jsonify, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..api.openapi import build_openapi
+from ..services.health import health_report
+from . import bp
+
+
+@bp.get("/")
+def index():
+    if current_user.is_authenticated:
+        return redirect(url_for("projects.index"))
+    return render_template("main/index.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    report, healthy = health_report()
+    return jsonify(report), 200 if healthy else 503
+
+
+@bp.get("/api/docs")
+def api_docs():
+    return render_template("main/api_docs.html", spec=build_openapi(current_app))

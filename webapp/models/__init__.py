@@ -1,0 +1,11 @@
+"""All models, imported so that Alembic and `db` see every table."""
+from .api_key import ApiKey
+from .idempotency import IdempotencyRecord
+from .job import Job
+from .project import Project
+from .source import Source
+from .usage import Usage
+from .user import RefreshToken, User
+
+__all__ = ["ApiKey", "IdempotencyRecord", "Job", "Project", "RefreshToken", "Source", "Usage",
+           "User"]

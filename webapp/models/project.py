@@ -1,0 +1,23 @@
+"""Projects: the container of a user's sources, posts and jobs."""
+from __future__ import annotations
+
+from ..extensions import db
+from .base import TimestampMixin, id_column, user_fk
+
+
+class Project(TimestampMixin, db.Model):
+    __tablename__ = "projects"
+    __table_args__ = (db.Index("ix_projects_user_created", "user_id", "created_at"),)
+
+    id = id_column()
+    user_id = user_fk()
+    name = db.Column(db.String(200), nullable=False)
+    description = db.Column(db.String(1000), nullable=True)
+    metadata_ = db.Column("metadata", db.JSON, nullable=False, default=dict)
+
+    user = db.relationship("User", back_populates="projects")
+    sources = db.relationship("Source", back_populates="project", cascade="all, delete-orphan",
+                              passive_deletes=True, order_by="Source.created_at.desc()")
+
+    def __repr__(self) -> str:
+        return f"<Project {self.id} {self.name!r}>"

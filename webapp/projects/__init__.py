@@ -1,0 +1,6 @@
+"""Dashboard and project pages."""
+from flask import Blueprint
+
+bp = Blueprint("projects", __name__, url_prefix="/projects")
+
+from . import routes  # noqa: E402,F401

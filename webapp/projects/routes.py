@@ -1,0 +1,86 @@
+"""The dashboard (list + create) and a project's page (view, edit, delete)."""
+from __future__ import annotations
+
+from math import ceil
+
+from flask import flash, request, url_for
+from flask_login import current_user, login_required
+
+from ..forms import ConfirmForm
+from ..rendering import htmx_redirect, page_or_fragment
+from ..services import projects as project_service
+from ..sources.routes import list_context as sources_list_context
+from . import bp
+from .forms import ProjectForm
+
+PER_PAGE = 12
+
+
+def dashboard_context(form: ProjectForm | None = None) -> dict:
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    projects, total = project_service.list_projects(
+        current_user, limit=PER_PAGE, offset=(page - 1) * PER_PAGE
+    )
+    return {"projects": projects, "total": total, "page": page,
+            "pages": max(ceil(total / PER_PAGE), 1), "form": form or ProjectForm()}
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every project page needs a signed-in user."""
+
+
+@bp.get("")
+def index():
+    return page_or_fragment("projects/index.html", "projects/_list.html", **dashboard_context())
+
+
+@bp.post("")
+def create():
+    form = ProjectForm()
+    if not form.validate_on_submit():
+        return page_or_fragment("projects/index.html", "projects/_create_form.html",
+                                status=200 if request.headers.get("HX-Request") else 400,
+                                **dashboard_context(form))
+    project = project_service.create_project(current_user, form.name.data, form.description.data)
+    flash(f"Project “{project.name}” created.", "success")
+    return htmx_redirect("projects.show", project_id=project.id)
+
+
+@bp.get("/<project_id>")
+def show(project_id: str):
+    project = project_service.get_project_or_404(project_id, current_user)
+    return page_or_fragment("projects/show.html", "projects/_details.html",
+                            **sources_list_context(project))
+
+
+@bp.route("/<project_id>/edit", methods=["GET", "POST"])
+def edit(project_id: str):
+    project = project_service.get_project_or_404(project_id, current_user)
+    form = ProjectForm(obj=project)
+    if form.validate_on_submit():
+        project_service.update_project(project, name=form.name.data,
+                                       description=form.description.data)
+        if request.headers.get("HX-Request"):
+            return page_or_fragment("projects/show.html", "projects/_details.html",
+                                    project=project)
+        flash("Project saved.", "success")
+        return htmx_redirect("projects.show", project_id=project.id)
+    status = 400 if form.errors and not request.headers.get("HX-Request") else 200
+    return page_or_fragment("projects/edit.html", "projects/_edit_form.html", status=status,
+                            project=project, form=form)
+
+
+@bp.route("/<project_id>/delete", methods=["GET", "POST"])
+def delete(project_id: str):
+    project = project_service.get_project_or_404(project_id, current_user)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        name = project.name
+        project_service.delete_project(project)
+        flash(f"Project “{name}” and everything in it was deleted.", "success")
+        return htmx_redirect("projects.index")
+    return page_or_fragment("projects/delete.html", "projects/delete.html",
+                            project=project, form=form, cancel_url=url_for(
+                                "projects.show", project_id=project.id))

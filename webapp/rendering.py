@@ -1,0 +1,42 @@
+"""Rendering helpers shared by the HTML blueprints."""
+from __future__ import annotations
+
+from flask import redirect, render_template, url_for
+from flask_wtf import FlaskForm
+
+from .errors import AppError, ValidationFailed
+from .extensions import htmx
+
+
+def page_or_fragment(page_template: str, fragment_template: str, /, status: int = 200,
+                     **context):
+    """The fragment for an htmx request that targets a part of the page, the whole page
+    otherwise (same view, same data). An HX-Location navigation targets <body> (no
+    HX-Target header) and so gets the whole page."""
+    template = fragment_template if htmx and htmx.target else page_template
+    return render_template(template, **context), status
+
+
+def attach_error(form: FlaskForm, error: AppError, default_field: str | None = None) -> None:
+    """Show a service error next to the form field it concerns."""
+    if isinstance(error, ValidationFailed) and error.errors:
+        for name, message in error.field_messages().items():
+            field = getattr(form, name, None)
+            if field is not None:
+                field.errors = [*field.errors, message]
+            else:
+                form.form_errors.append(message)
+        return
+    field = getattr(form, default_field, None) if default_field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def htmx_redirect(endpoint: str, **values):
+    """Navigate: a plain redirect, or HX-Location for htmx so history stays right."""
+    target = url_for(endpoint, **values)
+    if htmx:
+        return "", 204, {"HX-Location": target}
+    return redirect(target)

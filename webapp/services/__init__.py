@@ -1,0 +1,1 @@
+"""Domain logic as plain functions, shared by the HTML views and the JSON API."""

@@ -1,0 +1,86 @@
+"""API keys: creation (secret shown once), lookup by hash, usage tracking, revocation."""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import string
+
+from ..errors import Conflict, NotFound, Unauthorized
+from ..extensions import db
+from ..models import ApiKey, User
+from ..models.base import is_valid_id
+from ..timeutil import utcnow
+
+MAX_ACTIVE_KEYS = 5
+PREFIXES = {"live": "sk_live_", "test": "sk_test_"}
+_ALPHABET = string.ascii_letters + string.digits
+_SECRET_LENGTH = 40
+_VISIBLE_SECRET_CHARS = 6
+KEY_PATTERN = re.compile(r"^sk_(live|test)_[A-Za-z0-9]{%d}$" % _SECRET_LENGTH)
+
+
+def looks_like_api_key(token: str) -> bool:
+    return token.startswith(("sk_live_", "sk_test_"))
+
+
+def hash_key(raw_key: str) -> str:
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+def active_keys(user: User) -> list[ApiKey]:
+    """The user's keys that still work, newest first."""
+    return list(db.session.execute(
+        db.select(ApiKey)
+        .where(ApiKey.user_id == user.id, ApiKey.revoked_at.is_(None))
+        .order_by(ApiKey.created_at.desc(), ApiKey.id.desc())
+    ).scalars())
+
+
+def create_api_key(user: User, name: str, mode: str = "live") -> tuple[ApiKey, str]:
+    """Create a key; returns the record and the raw secret, which is never stored."""
+    if len(active_keys(user)) >= MAX_ACTIVE_KEYS:
+        raise Conflict(
+            f"You already have {MAX_ACTIVE_KEYS} active API keys; revoke one first.",
+            code="API_KEY_LIMIT_REACHED",
+        )
+    raw_key = PREFIXES[mode] + "".join(secrets.choice(_ALPHABET) for _ in range(_SECRET_LENGTH))
+    key = ApiKey(
+        user_id=user.id, name=name.strip() or "API key", mode=mode,
+        prefix=raw_key[: len(PREFIXES[mode]) + _VISIBLE_SECRET_CHARS],
+        key_hash=hash_key(raw_key),
+    )
+    db.session.add(key)
+    db.session.commit()
+    return key, raw_key
+
+
+def get_api_key_or_404(key_id: str, user: User) -> ApiKey:
+    """The user's active key with this id; anybody else's is NOT_FOUND."""
+    key = db.session.get(ApiKey, key_id) if is_valid_id(key_id) else None
+    if key is None or key.user_id != user.id or key.revoked_at is not None:
+        raise NotFound("API key not found.")
+    return key
+
+
+def revoke_api_key(key: ApiKey) -> None:
+    """Revoke at once: the next request with it is refused."""
+    key.revoked_at = utcnow()
+    db.session.commit()
+
+
+def authenticate_api_key(raw_key: str) -> ApiKey:
+    """The active key matching `raw_key`, counted as used; INVALID_API_KEY otherwise."""
+    key = None
+    if KEY_PATTERN.match(raw_key):
+        key = db.session.execute(
+            db.select(ApiKey).where(ApiKey.key_hash == hash_key(raw_key))
+        ).scalar_one_or_none()
+    if key is None or key.revoked_at is not None:
+        raise Unauthorized("The API key is invalid or has been revoked.", code="INVALID_API_KEY")
+    db.session.execute(
+        db.update(ApiKey).where(ApiKey.id == key.id)
+        .values(request_count=ApiKey.request_count + 1, last_used_at=utcnow())
+    )
+    db.session.commit()
+    return key

@@ -1,0 +1,95 @@
+"""CSV for bulk generation: a `topic` column is required; other columns are optional.
+
+Cells are kept as text exactly as written (a leading `=`, `+`, `-` or `@` included): they
+are never evaluated here, and exports neutralise them.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from .base import ParsedDocument, ParseError
+from .text import decode_text
+
+OPTIONAL_COLUMNS = ("voice", "custom_instructions", "target_length", "channel")
+TARGET_LENGTHS = ("short", "medium", "long")
+CHANNELS = ("blog", "social", "email", "twitter", "linkedin")
+MAX_ROWS = 1000
+MAX_TOPIC = 200
+MAX_INSTRUCTIONS = 2000
+
+
+def parse_topics_csv(data: bytes) -> ParsedDocument:
+    text, encoding = decode_text(data)
+    reader = csv.reader(io.StringIO(text), delimiter=_sniff_delimiter(text))
+    try:
+        header = [cell.strip().lower() for cell in next(reader)]
+    except StopIteration:
+        raise ParseError("The CSV file is empty.")
+    except csv.Error as exc:
+        raise ParseError(f"The CSV file cannot be read: {exc}.") from exc
+    if "topic" not in header:
+        raise ParseError("The CSV needs a header row with a `topic` column (optional: "
+                         + ", ".join(OPTIONAL_COLUMNS) + ").")
+    rows, problems = _read_rows(reader, header)
+    if not rows and not problems:
+        raise ParseError("The CSV has a header but no rows.")
+    details = {"rows": len(rows), "columns": [c for c in header if c], "problems": problems,
+               "encoding": encoding}
+    return ParsedDocument(_as_text(rows), details)
+
+
+def _sniff_delimiter(text: str) -> str:
+    """Only the delimiter is sniffed: the sniffer also guesses `'` as a quote character
+    from prose like `Why 'less' is more`, which would merge rows."""
+    try:
+        return csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
+def _read_rows(reader, header: list[str]) -> tuple[list[dict], list[dict]]:
+    rows, problems = [], []
+    try:
+        for line_number, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(rows) + len(problems) >= MAX_ROWS:
+                problems.append({"row": line_number,
+                                 "message": f"only the first {MAX_ROWS} rows are read"})
+                break
+            row = {name: cell.strip() for name, cell in zip(header, cells) if name}
+            for column in ("target_length", "channel", "voice"):
+                if row.get(column):
+                    row[column] = row[column].lower()
+            problem = _row_problem(row)
+            if problem:
+                problems.append({"row": line_number, "message": problem})
+            else:
+                rows.append(row)
+    except csv.Error as exc:
+        raise ParseError(f"The CSV file cannot be read: {exc}.") from exc
+    return rows, problems
+
+
+def _row_problem(row: dict) -> str | None:
+    topic = row.get("topic", "")
+    if not topic:
+        return "topic is empty"
+    if len(topic) > MAX_TOPIC:
+        return f"topic is longer than {MAX_TOPIC} characters"
+    if len(row.get("custom_instructions", "")) > MAX_INSTRUCTIONS:
+        return f"custom_instructions is longer than {MAX_INSTRUCTIONS} characters"
+    if row.get("target_length") and row["target_length"] not in TARGET_LENGTHS:
+        return "target_length must be short, medium or long"
+    if row.get("channel") and row["channel"] not in CHANNELS:
+        return "channel must be one of " + ", ".join(CHANNELS)
+    return None
+
+
+def _as_text(rows: list[dict]) -> str:
+    """One line per usable row, for previews and word counts."""
+    return "\n".join(
+        row["topic"] + "".join(f" | {k}: {row[k]}" for k in OPTIONAL_COLUMNS if row.get(k))
+        for row in rows
+    )

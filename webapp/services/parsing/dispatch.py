@@ -1,0 +1,16 @@
+"""Pick the parser for a file type."""
+from __future__ import annotations
+
+from .base import ParsedDocument
+from .csv_topics import parse_topics_csv
+from .docx import parse_docx
+from .pdf import parse_pdf
+from .text import parse_text
+
+PARSERS = {"pdf": parse_pdf, "docx": parse_docx, "md": parse_text, "txt": parse_text,
+           "csv": parse_topics_csv}
+
+
+def parse_document(data: bytes, file_type: str) -> ParsedDocument:
+    """Parse `data` as `file_type`; ParseError with a readable message when it fails."""
+    return PARSERS[file_type](data)

@@ -1,0 +1,31 @@
+"""Putting work on the RQ queue; the only place the web side talks to RQ."""
+from __future__ import annotations
+
+import redis
+from flask import current_app
+from rq import Queue
+
+from ..errors import ServiceUnavailable
+from .redis_conn import get_redis
+
+QUEUE_KINDS = ("default",)
+
+
+def queue_name(kind: str = "default", config=None) -> str:
+    """Queues are namespaced like every other key: `<REDIS_KEY_PREFIX>-<kind>`."""
+    config = config or current_app.config
+    return f"{config['REDIS_KEY_PREFIX']}-{kind}"
+
+
+def enqueue(func: str, *args, job_id: str, timeout: int, description: str,
+            kind: str = "default") -> None:
+    """Enqueue `func(*args)` as RQ job `job_id`; SERVICE_UNAVAILABLE when Redis is down."""
+    try:
+        Queue(queue_name(kind), connection=get_redis()).enqueue(
+            func, *args, job_id=job_id, job_timeout=timeout, description=description,
+            result_ttl=24 * 3600, failure_ttl=7 * 24 * 3600,
+        )
+    except redis.RedisError as exc:
+        raise ServiceUnavailable(
+            "The job queue is unavailable right now; nothing was started. Try again shortly."
+        ) from exc

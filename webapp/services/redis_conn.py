@@ -1,0 +1,23 @@
+"""The application's Redis connection (short timeouts: a dead Redis must not hang pages)."""
+from __future__ import annotations
+
+import redis
+from flask import current_app
+
+
+def get_redis() -> redis.Redis:
+    """One client per app, created lazily from REDIS_URL."""
+    client = current_app.extensions.get("copydesk_redis")
+    if client is None:
+        client = redis.Redis.from_url(
+            current_app.config["REDIS_URL"], socket_connect_timeout=0.5, socket_timeout=2,
+        )
+        current_app.extensions["copydesk_redis"] = client
+    return client
+
+
+def redis_is_up() -> bool:
+    try:
+        return bool(get_redis().ping())
+    except redis.RedisError:
+        return False

@@ -1,0 +1,238 @@
+"""Sources: uploads and URL imports, parsed in the background by the worker."""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import unicodedata
+from typing import BinaryIO
+
+from flask import current_app
+
+from ..errors import AppError, NotFound, ServiceUnavailable
+from ..extensions import db
+from ..models import Job, Project, Source, User
+from ..models.base import is_valid_id
+from . import jobs
+from .fetch import FetchError, check_url, fetch_page
+from .parsing import ParseError, UnsupportedFileType, detect_file_type, parse_document
+from .parsing.html import parse_html
+from .parsing.text import parse_text
+from .queue import enqueue
+from .storage import StorageError, get_storage, new_key
+
+log = logging.getLogger(__name__)
+
+PARSE_TASK = "webapp.tasks.sources.parse_source_task"
+IMPORT_TASK = "webapp.tasks.sources.import_url_task"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def clean_filename(name: str | None, default: str = "upload") -> str:
+    """The last path component, without control characters, at most 255 characters."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = _CONTROL.sub("", name.replace("\\", "/").split("/")[-1]).strip().lstrip(".")
+    return name[:255] or default
+
+
+def stream_size(stream: BinaryIO) -> int:
+    stream.seek(0, os.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    return size
+
+
+def file_too_large() -> AppError:
+    limit = current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
+    return AppError(f"The file is larger than the {limit} MB limit.", code="FILE_TOO_LARGE",
+                    status=413)
+
+
+def raise_not_found():
+    raise NotFound("Source not found.", code="SOURCE_NOT_FOUND")
+
+
+def get_source_or_404(source_id: str, user: User) -> Source:
+    """The user's source; anybody else's, or a missing one, is SOURCE_NOT_FOUND (404)."""
+    source = db.session.get(Source, source_id) if is_valid_id(source_id) else None
+    if source is None or source.user_id != user.id:
+        raise_not_found()
+    return source
+
+
+def list_sources(project: Project, status: str | None = None, file_type: str | None = None,
+                 limit: int = 100, offset: int = 0) -> tuple[list[Source], int]:
+    """A page of the project's sources, newest first, and the total matching count."""
+    query = db.select(Source).where(Source.project_id == project.id)
+    if status:
+        query = query.where(Source.status == status)
+    if file_type:
+        query = query.where(Source.file_type == file_type)
+    total = db.session.execute(
+        db.select(db.func.count()).select_from(query.subquery())).scalar_one()
+    sources = db.session.execute(
+        query.order_by(Source.created_at.desc(), Source.id.desc()).limit(limit).offset(offset)
+    ).scalars().all()
+    return list(sources), total
+
+
+def add_upload(user: User, project: Project, filename: str | None, stream: BinaryIO) -> Source:
+    """Store an uploaded file and queue its parsing; 4xx (and nothing kept) on bad input."""
+    size = stream_size(stream)
+    if size > current_app.config["MAX_UPLOAD_BYTES"]:
+        raise file_too_large()
+    if size == 0:
+        raise AppError("The file is empty.", code="EMPTY_FILE")
+    name = clean_filename(filename)
+    try:
+        file_type = detect_file_type(stream, name)
+    except UnsupportedFileType as exc:
+        raise AppError(str(exc), code="UNSUPPORTED_FILE_TYPE") from exc
+    key = new_key("sources", user.id)
+    try:
+        get_storage().save(key, stream)
+    except StorageError as exc:
+        log.exception("upload could not be stored")
+        raise ServiceUnavailable("File storage is unavailable; nothing was uploaded.") from exc
+    source = Source(project_id=project.id, user_id=user.id, filename=name,
+                    file_type=file_type, file_size=size, storage_key=key, status="uploaded")
+    return _queue(source, user, project, "document_parsing", PARSE_TASK,
+                  f"parse {file_type} {name!r}")
+
+
+def add_url(user: User, project: Project, url: str) -> Source:
+    """Queue the import of a web page; private addresses are refused at once (400)."""
+    try:
+        check_url(url, current_app.config["ALLOWED_PRIVATE_HOSTS"])
+    except FetchError as exc:
+        raise AppError(str(exc), code="INVALID_URL") from exc
+    source = Source(project_id=project.id, user_id=user.id, filename=url[:255],
+                    file_type="url", file_size=0, source_url=url, status="uploaded")
+    return _queue(source, user, project, "url_import", IMPORT_TASK, f"import {url}")
+
+
+def _queue(source: Source, user: User, project: Project, job_type: str, task: str,
+           description: str) -> Source:
+    job = jobs.create_job(user, job_type, project)
+    db.session.add(source)
+    db.session.flush()
+    source.job_id = job.id
+    job.result = {"source_id": source.id}
+    db.session.commit()
+    try:
+        enqueue(task, source.id, job_id=job.id, description=description,
+                timeout=current_app.config["PARSE_TIMEOUT_SECONDS"])
+    except AppError:
+        _discard(source, job)
+        raise
+    return source
+
+
+def _discard(source: Source, job: Job) -> None:
+    """Undo an accepted upload whose job could not be queued: nothing is left behind."""
+    key = source.storage_key
+    db.session.delete(source)
+    db.session.delete(job)
+    db.session.commit()
+    if key:
+        get_storage().delete(key)
+
+
+def rename_source(source: Source, filename: str) -> Source:
+    source.filename = clean_filename(filename, default=source.filename)
+    db.session.commit()
+    return source
+
+
+def delete_source(source: Source) -> None:
+    """Delete the record and its stored file."""
+    key = source.storage_key
+    db.session.delete(source)
+    db.session.commit()
+    delete_stored_files([key])
+
+
+def delete_stored_files(keys: list[str | None]) -> None:
+    storage = get_storage()
+    for key in filter(None, keys):
+        try:
+            storage.delete(key)
+        except StorageError:
+            log.exception("stored file %s could not be deleted", key)
+
+
+def run_parse(source_id: str) -> None:
+    """Worker side of an upload: read the stored file and parse it."""
+    _run(source_id, "Parsing the document", _parse_stored_file)
+
+
+def run_url_import(source_id: str) -> None:
+    """Worker side of a URL import: fetch, extract the main text, keep the page title."""
+    _run(source_id, "Fetching the page", _import_page)
+
+
+def _run(source_id: str, step: str, work) -> None:
+    source = db.session.get(Source, source_id)
+    if source is None:
+        log.info("source %s was deleted before it was parsed", source_id)
+        return
+    job = db.session.get(Job, source.job_id) if source.job_id else None
+    source.status = "parsing"
+    source.error_message = None
+    if job:
+        jobs.start_job(job, step)
+    db.session.commit()
+    try:
+        document = work(source, job)
+    except (ParseError, FetchError, StorageError) as exc:
+        record_failure(source.id, str(exc))
+        raise
+    source.parsed_text = document.text
+    source.word_count = document.word_count
+    source.parse_details = document.details
+    source.status = "parsed"
+    if document.details.get("title") and source.file_type == "url":
+        source.filename = document.details["title"]
+    db.session.commit()
+    if job:
+        jobs.complete_job(job, {"source_id": source.id})
+
+
+def _parse_stored_file(source: Source, job: Job | None):
+    data = get_storage().read(source.storage_key)
+    return parse_document(data, source.file_type)
+
+
+def _import_page(source: Source, job: Job | None):
+    config = current_app.config
+    page = fetch_page(source.source_url, allowed_hosts=config["ALLOWED_PRIVATE_HOSTS"],
+                      timeout=config["URL_FETCH_TIMEOUT_SECONDS"],
+                      max_bytes=config["URL_FETCH_MAX_BYTES"])
+    if job:
+        jobs.set_progress(job, 50, "Extracting the main text")
+    source.file_size = len(page.body)
+    if page.content_type == "text/plain":
+        return parse_text(page.body)
+    return parse_html(page.html(), page.url)
+
+
+def record_failure(source_id: str, message: str) -> None:
+    """Mark the source and its job failed with a readable reason (the worker's last word)."""
+    db.session.rollback()
+    source = db.session.get(Source, source_id)
+    if source is None:
+        return
+    source.status = "failed"
+    source.error_message = message
+    db.session.commit()
+    job = db.session.get(Job, source.job_id) if source.job_id else None
+    if job and job.status != "completed":
+        jobs.fail_job(job, message)
+
+
+def record_failure_for_job(job_id: str, message: str) -> None:
+    """The same, found from the job: for a work horse that died without a word."""
+    source = db.session.execute(
+        db.select(Source).where(Source.job_id == job_id)).scalar_one_or_none()
+    if source is not None and source.status in ("uploaded", "parsing"):
+        record_failure(source.id, message)

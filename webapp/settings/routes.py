@@ -1,0 +1,94 @@
+"""Settings pages: profile, password, API keys."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user
+
+from ..errors import AppError
+from ..forms import ConfirmForm
+from ..rendering import attach_error, htmx_redirect, page_or_fragment
+from ..services import accounts
+from ..services import api_keys as key_service
+from . import bp
+from .forms import ApiKeyForm, PasswordForm, ProfileForm
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every settings page needs a signed-in user."""
+
+
+@bp.get("")
+def index():
+    return redirect(url_for("settings.profile"))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        accounts.update_profile(current_user, form.name.data)
+        flash("Profile saved.", "success")
+        return redirect(url_for("settings.profile"))
+    return render_template("settings/profile.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.change_password(
+                current_user, form.current_password.data, form.new_password.data)
+        except AppError as error:
+            attach_error(form, error)
+        else:
+            login_user(user)  # the version bump signed out every session, this one included
+            flash("Password changed. Other sessions and API tokens were signed out.", "success")
+            return redirect(url_for("settings.password"))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("settings/password.html", form=form), status
+
+
+def api_keys_context(form=None, new_key=None, secret=None) -> dict:
+    # formdata=None: after a successful POST the form starts empty again.
+    return {"keys": key_service.active_keys(current_user),
+            "form": form or ApiKeyForm(formdata=None),
+            "new_key": new_key, "secret": secret,
+            "limit": key_service.MAX_ACTIVE_KEYS}
+
+
+@bp.get("/api-keys")
+def api_keys():
+    return page_or_fragment("settings/api_keys.html", "settings/_api_keys.html",
+                            **api_keys_context())
+
+
+@bp.post("/api-keys")
+def create_api_key():
+    form = ApiKeyForm()
+    new_key = secret = None
+    if form.validate_on_submit():
+        try:
+            new_key, secret = key_service.create_api_key(current_user, form.name.data,
+                                                         form.mode.data)
+            form = None
+        except AppError as error:
+            attach_error(form, error, default_field="name")
+    failed = form is not None and (form.errors or form.form_errors)
+    status = 400 if failed and not request.headers.get("HX-Request") else 200
+    return page_or_fragment("settings/api_keys.html", "settings/_api_keys.html", status=status,
+                            **api_keys_context(form, new_key, secret))
+
+
+@bp.route("/api-keys/<key_id>/revoke", methods=["GET", "POST"])
+def revoke_api_key(key_id: str):
+    key = key_service.get_api_key_or_404(key_id, current_user)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        key_service.revoke_api_key(key)
+        flash(f"API key “{key.name}” revoked. Requests using it are refused from now on.",
+              "success")
+        return htmx_redirect("settings.api_keys")
+    return render_template("settings/revoke_key.html", key=key, form=form)

@@ -1,0 +1,13 @@
+"""Source forms."""
+from flask_wtf import FlaskForm
+from wtforms import StringField, URLField
+from wtforms.validators import DataRequired, Length
+
+
+class UrlImportForm(FlaskForm):
+    url = URLField("Web page address", validators=[DataRequired(), Length(max=2048)],
+                   description="An article or documentation page; its main text is imported.")
+
+
+class RenameForm(FlaskForm):
+    filename = StringField("Name", validators=[DataRequired(), Length(max=255)])

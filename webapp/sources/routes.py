@@ -1,0 +1,120 @@
+"""Source pages; the domain work is in services.sources."""
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+from flask_login import current_user, login_required
+
+from ..errors import AppError
+from ..forms import ConfirmForm
+from ..rendering import htmx_redirect, page_or_fragment
+from ..services import sources as source_service
+from ..services.projects import get_project_or_404
+from . import bp
+from .forms import RenameForm, UrlImportForm
+
+PENDING = ("uploaded", "parsing")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every source page needs a signed-in user."""
+
+
+def list_context(project, notices=None, url_form=None) -> dict:
+    sources, total = source_service.list_sources(project, limit=100)
+    return {"project": project, "sources": sources, "total": total,
+            "pending": any(s.status in PENDING for s in sources),
+            "notices": notices or [], "url_form": url_form or UrlImportForm(formdata=None)}
+
+
+def respond_with_list(project, notices, url_form=None, status=200):
+    """htmx gets the refreshed list with the notices; a plain form post goes back to the
+    project page with them as flash messages."""
+    if request.headers.get("HX-Request"):
+        return page_or_fragment("sources/index.html", "sources/_list.html", status=status,
+                                **list_context(project, notices, url_form))
+    for category, message in notices:
+        flash(message, category)
+    return redirect(url_for("projects.show", project_id=project.id))
+
+
+@bp.get("")
+def index(project_id: str):
+    project = get_project_or_404(project_id, current_user)
+    return page_or_fragment("sources/index.html", "sources/_list.html", **list_context(project))
+
+
+@bp.post("")
+def upload(project_id: str):
+    project = get_project_or_404(project_id, current_user)
+    files = [f for f in request.files.getlist("file") if f and f.filename]
+    if not files:
+        return respond_with_list(project, [("error", "Choose one or more files to upload.")],
+                                 status=200 if request.headers.get("HX-Request") else 400)
+    notices = []
+    for upload in files:
+        try:
+            source = source_service.add_upload(current_user, project, upload.filename,
+                                               upload.stream)
+            notices.append(("success", f"{source.filename}: uploaded, parsing now."))
+        except AppError as error:
+            notices.append(("error", f"{source_service.clean_filename(upload.filename)}: "
+                                     f"{error.message}"))
+    return respond_with_list(project, notices)
+
+
+@bp.post("/url")
+def import_url(project_id: str):
+    project = get_project_or_404(project_id, current_user)
+    form = UrlImportForm()
+    if not form.validate_on_submit():
+        message = next(iter(form.errors.values()))[0]
+        return respond_with_list(project, [("error", f"URL: {message}")], url_form=form)
+    try:
+        source_service.add_url(current_user, project, form.url.data.strip())
+    except AppError as error:
+        return respond_with_list(project, [("error", error.message)], url_form=form)
+    return respond_with_list(project, [("success", "Importing the page now.")])
+
+
+@bp.get("/<source_id>")
+def show(project_id: str, source_id: str):
+    project = get_project_or_404(project_id, current_user)
+    source = _source_in(project, source_id)
+    return page_or_fragment("sources/show.html", "sources/_detail.html", project=project,
+                            source=source, form=RenameForm(obj=source))
+
+
+@bp.post("/<source_id>/rename")
+def rename(project_id: str, source_id: str):
+    project = get_project_or_404(project_id, current_user)
+    source = _source_in(project, source_id)
+    form = RenameForm()
+    if form.validate_on_submit():
+        source_service.rename_source(source, form.filename.data)
+        flash("Source renamed.", "success")
+        return redirect(url_for("sources.show", project_id=project.id, source_id=source.id))
+    return page_or_fragment("sources/show.html", "sources/_detail.html", status=400,
+                            project=project, source=source, form=form)
+
+
+@bp.route("/<source_id>/delete", methods=["GET", "POST"])
+def delete(project_id: str, source_id: str):
+    project = get_project_or_404(project_id, current_user)
+    source = _source_in(project, source_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        source_service.delete_source(source)
+        flash(f"“{source.filename}” was deleted.", "success")
+        return htmx_redirect("projects.show", project_id=project.id)
+    return page_or_fragment("sources/delete.html", "sources/delete.html", project=project,
+                            source=source, form=form)
+
+
+def _source_in(project, source_id: str):
+    source = source_service.get_source_or_404(source_id, current_user)
+    if source.project_id != project.id:
+        source_service.raise_not_found()
+    return source
+

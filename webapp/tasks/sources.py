@@ -1,0 +1,47 @@
+"""Parsing and URL import jobs (queue `<prefix>-default`)."""
+from __future__ import annotations
+
+from flask import current_app
+from rq.timeouts import JobTimeoutException
+
+from ..services import sources
+from ..services.fetch import FetchError
+from ..services.parsing import ParseError
+from ..services.storage import StorageError
+from .horse import hit_memory_cap, prepare_work_horse
+
+MEMORY_MESSAGE = ("The document needs more memory to parse than this server allows; split it "
+                  "into smaller files.")
+
+
+def parse_source_task(source_id: str) -> None:
+    _guarded(source_id, sources.run_parse)
+
+
+def import_url_task(source_id: str) -> None:
+    _guarded(source_id, sources.run_url_import)
+
+
+def _guarded(source_id: str, work) -> None:
+    """Run `work`; whatever stops it, the source ends `failed` with a reason, and the
+    exception still reaches RQ so the job is failed there too."""
+    prepare_work_horse()
+    try:
+        work(source_id)
+    except (ParseError, FetchError, StorageError):
+        if hit_memory_cap():  # a library's error that was really a failed allocation
+            sources.record_failure(source_id, MEMORY_MESSAGE)
+        raise  # otherwise the service recorded the reason
+    except JobTimeoutException:
+        seconds = current_app.config["PARSE_TIMEOUT_SECONDS"]
+        sources.record_failure(source_id, f"Parsing took longer than {seconds} s and was "
+                                          "stopped; the document may be too large or complex.")
+        raise
+    except Exception as exc:
+        if isinstance(exc, MemoryError) or hit_memory_cap():
+            sources.record_failure(source_id, MEMORY_MESSAGE)
+            raise
+        sources.record_failure(source_id, f"Unexpected error while parsing "
+                                          f"({type(exc).__name__}); the team has the details "
+                                          "in the worker log.")
+        raise
