@@ -10,6 +10,7 @@ as litellm) are imported here at module level: loaded once, not once per job.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 
@@ -46,6 +47,9 @@ def main() -> int:
         worker = Worker(queues, connection=connection,
                         work_horse_killed_handler=record_dead_horse)
         log.info("listening on %s", ", ".join(q.name for q in queues))
+        # Everything loaded so far lives as long as the worker: keep the collector from
+        # walking (and copy-on-write touching) it in every forked work horse.
+        gc.freeze()
         # RQ's log lines name the job id ("default: <description> (<job id>)").
         worker.work(with_scheduler=True, logging_level=app.config["LOG_LEVEL"])
     return 0

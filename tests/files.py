@@ -99,9 +99,11 @@ def make_docx(paragraphs: list[str] | tuple[str, ...] = (
               headings: list[tuple[int, str]] | tuple[tuple[int, str], ...] = (
                   (1, "Quarterly Report"), (2, "Highlights")),
               bullets: list[str] | tuple[str, ...] = ("First point", "Second point"),
-              numbered: list[str] | tuple[str, ...] = ()) -> bytes:
+              numbered: list[str] | tuple[str, ...] = (),
+              picture: bytes | None = None) -> bytes:
     """A Word document (python-docx): the first heading, then the other headings, the
-    paragraphs, a "List Bullet" list and an optional "List Number" list, in that order.
+    paragraphs, a "List Bullet" list, an optional "List Number" list and an optional
+    picture (image bytes), in that order.
 
     `headings` is a list of (level, text); the default gives "Quarterly Report" (Heading 1)
     and "Highlights" (Heading 2)."""
@@ -116,6 +118,8 @@ def make_docx(paragraphs: list[str] | tuple[str, ...] = (
         document.add_paragraph(text, style="List Bullet")
     for text in numbered:
         document.add_paragraph(text, style="List Number")
+    if picture is not None:
+        document.add_picture(io.BytesIO(picture))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

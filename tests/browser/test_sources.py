@@ -68,7 +68,8 @@ def test_upload_pdf_and_watch_it_parse_without_reload(page: Page, live_server, w
 
     row = source_row(page, "diffraction.pdf")
     expect(row).to_have_count(1)
-    expect(page.locator("#sources-list")).to_contain_text("diffraction.pdf: uploaded, parsing now.")
+    notice = page.locator("#flashes").get_by_role("status")
+    expect(notice).to_have_text("diffraction.pdf: uploaded, parsing now.")
     badge = status_badge(row)
     expect(badge).to_be_visible()
     expect(badge).to_have_text(re.compile(r"^(uploaded|parsing|parsed)$"))
@@ -81,6 +82,8 @@ def test_upload_pdf_and_watch_it_parse_without_reload(page: Page, live_server, w
     # Once everything is parsed, polling stops (the list came back without hx-trigger).
     expect(page.locator("#sources-list")).not_to_have_attribute("hx-trigger", re.compile(".*"))
     expect(row.locator("td").nth(3)).to_have_text(re.compile(r"^\d+$"))
+    # The list polled in between; the upload's notice is still there.
+    expect(notice).to_have_text("diffraction.pdf: uploaded, parsing now.")
     # The form was reset after the successful upload.
     assert page.locator("#source-files").evaluate("el => el.files.length") == 0
     screenshot("project-sources-list-parsed")

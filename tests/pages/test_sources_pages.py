@@ -3,6 +3,7 @@ notices, the self-polling list fragment, the source page, rename, delete, URL im
 isolation and CSRF. Parsing is done by the real `python worker.py` (the `worker` fixture)."""
 from __future__ import annotations
 
+import csv
 import html
 import io
 import os
@@ -15,7 +16,7 @@ from webapp.models import Source
 
 from ..conftest import wait_for
 from ..factories import make_project, make_user
-from ..files import EXE_BYTES, make_corrupt_pdf, make_docx, make_pdf
+from ..files import EXE_BYTES, make_corrupt_pdf, make_csv, make_docx, make_pdf
 
 HTMX_LIST = {"HX-Request": "true", "HX-Target": "sources-list"}
 
@@ -130,6 +131,11 @@ def test_htmx_upload_returns_only_the_list_fragment_with_notices(client, auth, a
     fragment = response.get_data(as_text=True)
     assert_is_list_fragment(fragment)
     assert fragment.count('class="flash flash-success" role="status"') == 2
+    # The notices go out of band into the page's flash area, so the list's next poll
+    # (which carries no notices) cannot wipe them.
+    flashes = fragment[fragment.index('<div id="flashes"'):]
+    assert 'hx-swap-oob="true"' in flashes.split(">", 1)[0]
+    assert "notes.txt: uploaded, parsing now." in flashes
     assert "notes.txt: uploaded, parsing now." in fragment
     assert "plan.md: uploaded, parsing now." in fragment
     assert "notes.txt</a>" in fragment and "plan.md</a>" in fragment
@@ -147,7 +153,7 @@ def test_exe_renamed_pdf_gets_its_own_error_while_the_good_file_is_accepted(
     assert response.status_code == 200
     fragment = response.get_data(as_text=True)
     assert_is_list_fragment(fragment)
-    errors = re.findall(r'<p class="flash flash-error" role="status">([^<]*)</p>', fragment)
+    errors = re.findall(r'<p class="flash flash-error" role="alert">([^<]*)</p>', fragment)
     assert len(errors) == 1, fragment
     assert errors[0].startswith("invoice.pdf: Unsupported file type"), errors
     assert "good.pdf: uploaded, parsing now." in fragment
@@ -224,6 +230,48 @@ def test_source_page_shows_preview_and_word_count(client, auth, app, csrf, worke
     assert "status-parsed" in page and "hx-trigger" not in page
     # The list shows the same word count.
     assert f"<td>{source.word_count:,}</td>" in list_fragment(client, project.id)
+
+
+def test_topics_csv_download_keeps_formula_cells_as_text(client, auth, app, csrf, worker):
+    user = signed_in(auth, app)
+    project = make_project(app, user, name="Bulk")
+    rows = [("=HYPERLINK(\"http://evil.example\",\"click\")", "social"),
+            ("+1 reasons to ship", ""), ("-sum(A1:A2)", "blog"), ("@cmd", ""),
+            ("Plain topic", "email"), ("", "blog")]
+    upload(client, csrf, project.id, [(make_csv(rows, header=("topic", "channel")),
+                                       "ideas.csv")])
+    wait_until_done(client, project.id, worker)
+    source = source_by_name(app, project.id, "ideas.csv")
+    assert source.status == "parsed"
+
+    page = client.get(f"{sources_url(project.id)}/{source.id}").get_data(as_text=True)
+    assert "5 usable rows for bulk generation." in page
+    assert "Line 7: topic is empty" in page
+    link = f"{sources_url(project.id)}/{source.id}/topics.csv"
+    assert f'href="{link}"' in page
+
+    response = client.get(link)
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert 'filename="ideas-topics.csv"' in response.headers["Content-Disposition"]
+    table = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert table == [["topic", "channel"],
+                     ["'=HYPERLINK(\"http://evil.example\",\"click\")", "social"],
+                     ["'+1 reasons to ship", ""], ["'-sum(A1:A2)", "blog"], ["'@cmd", ""],
+                     ["Plain topic", "email"]]
+    # The stored source itself keeps every cell exactly as written.
+    assert "=HYPERLINK" in source.parsed_text and "'=HYPERLINK" not in source.parsed_text
+
+
+def test_topics_download_of_a_non_csv_source_is_refused(client, auth, app, csrf, worker):
+    user = signed_in(auth, app)
+    project = make_project(app, user)
+    upload(client, csrf, project.id, [(b"Just notes.", "notes.txt")])
+    wait_until_done(client, project.id, worker)
+    source = source_by_name(app, project.id, "notes.txt")
+    response = client.get(f"{sources_url(project.id)}/{source.id}/topics.csv")
+    assert response.status_code == 400
+    assert "Only a parsed CSV source" in response.get_data(as_text=True)
 
 
 def test_source_page_shows_the_error_of_a_failed_source(client, auth, app, csrf, worker):
@@ -324,7 +372,7 @@ def test_url_import_of_a_private_address_is_refused(client, auth, app, csrf):
                                  "csrf_token": token}, headers=HTMX_LIST)
     text = fragment.get_data(as_text=True)
     assert_is_list_fragment(text)
-    assert f'<p class="flash flash-error" role="status">{refusal}</p>' in text
+    assert f'<p class="flash flash-error" role="alert">{refusal}</p>' in text
     assert source_count(app) == 0
 
 

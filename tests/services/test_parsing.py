@@ -124,6 +124,14 @@ def test_docx_prose_keeps_markdown_characters_without_backslashes():
     assert prose in result.text.splitlines()
 
 
+def test_docx_pictures_do_not_become_base64_text():
+    result = parse_document(make_docx(picture=make_png((400, 300))), "docx")
+
+    assert "base64" not in result.text
+    assert "data:image" not in result.text
+    assert "- Second point" in result.text.splitlines()
+
+
 def test_docx_without_text_is_refused():
     with pytest.raises(ParseError, match="no text"):
         parse_document(make_docx(paragraphs=[], headings=[], bullets=[]), "docx")

@@ -9,13 +9,14 @@ from typing import BinaryIO
 
 from flask import current_app
 
-from ..errors import AppError, NotFound, ServiceUnavailable
+from ..errors import AppError, NotFound, ServiceUnavailable, ValidationFailed
 from ..extensions import db
 from ..models import Job, Project, Source, User
 from ..models.base import is_valid_id
 from . import jobs
 from .fetch import FetchError, check_url, fetch_page
 from .parsing import ParseError, UnsupportedFileType, detect_file_type, parse_document
+from .parsing.csv_topics import read_topics, topics_to_csv
 from .parsing.html import parse_html
 from .parsing.text import parse_text
 from .queue import enqueue
@@ -150,6 +151,19 @@ def delete_source(source: Source) -> None:
     db.session.delete(source)
     db.session.commit()
     delete_stored_files([key])
+
+
+def topics_csv(source: Source) -> str:
+    """The usable rows of a parsed topics CSV, re-read from storage, as a CSV download in
+    which no cell can run as a spreadsheet formula."""
+    if source.file_type != "csv" or source.status != "parsed":
+        raise ValidationFailed("Only a parsed CSV source has topic rows to download.",
+                               code="INVALID_SOURCE")
+    try:
+        data = get_storage().read(source.storage_key)
+    except StorageError as exc:
+        raise ServiceUnavailable("File storage is unavailable; try again shortly.") from exc
+    return topics_to_csv(read_topics(data))
 
 
 def delete_stored_files(keys: list[str | None]) -> None:

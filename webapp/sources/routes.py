@@ -1,8 +1,9 @@
 """Source pages; the domain work is in services.sources."""
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import Response, flash, redirect, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.utils import secure_filename
 
 from ..errors import AppError
 from ..forms import ConfirmForm
@@ -84,6 +85,16 @@ def show(project_id: str, source_id: str):
     source = _source_in(project, source_id)
     return page_or_fragment("sources/show.html", "sources/_detail.html", project=project,
                             source=source, form=RenameForm(obj=source))
+
+
+@bp.get("/<source_id>/topics.csv")
+def download_topics(project_id: str, source_id: str):
+    project = get_project_or_404(project_id, current_user)
+    source = _source_in(project, source_id)
+    stem = secure_filename(source.filename.rsplit(".", 1)[0]) or "source"
+    return Response(source_service.topics_csv(source), mimetype="text/csv",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="{stem}-topics.csv"'})
 
 
 @bp.post("/<source_id>/rename")

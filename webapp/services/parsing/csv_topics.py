@@ -1,12 +1,13 @@
 """CSV for bulk generation: a `topic` column is required; other columns are optional.
 
 Cells are kept as text exactly as written (a leading `=`, `+`, `-` or `@` included): they
-are never evaluated here, and exports neutralise them.
+are never evaluated here, and `topics_to_csv` (the download) neutralises them.
 """
 from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 
 from .base import ParsedDocument, ParseError
 from .text import decode_text
@@ -17,9 +18,29 @@ CHANNELS = ("blog", "social", "email", "twitter", "linkedin")
 MAX_ROWS = 1000
 MAX_TOPIC = 200
 MAX_INSTRUCTIONS = 2000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def parse_topics_csv(data: bytes) -> ParsedDocument:
+    table = read_topics(data)
+    if not table.rows and not table.problems:
+        raise ParseError("The CSV has a header but no rows.")
+    details = {"rows": len(table.rows), "columns": table.columns, "problems": table.problems,
+               "encoding": table.encoding}
+    return ParsedDocument(_as_text(table.rows), details)
+
+
+@dataclass
+class TopicTable:
+    columns: list[str]
+    rows: list[dict]
+    problems: list[dict]
+    encoding: str
+
+
+def read_topics(data: bytes) -> TopicTable:
+    """The usable rows of a topics CSV (cells as written, stripped) and the problems of the
+    others; raises ParseError when the file as a whole cannot be used."""
     text, encoding = decode_text(data)
     reader = csv.reader(io.StringIO(text), delimiter=_sniff_delimiter(text))
     try:
@@ -32,11 +53,22 @@ def parse_topics_csv(data: bytes) -> ParsedDocument:
         raise ParseError("The CSV needs a header row with a `topic` column (optional: "
                          + ", ".join(OPTIONAL_COLUMNS) + ").")
     rows, problems = _read_rows(reader, header)
-    if not rows and not problems:
-        raise ParseError("The CSV has a header but no rows.")
-    details = {"rows": len(rows), "columns": [c for c in header if c], "problems": problems,
-               "encoding": encoding}
-    return ParsedDocument(_as_text(rows), details)
+    return TopicTable([c for c in header if c], rows, problems, encoding)
+
+
+def topics_to_csv(table: TopicTable) -> str:
+    """The usable rows as CSV, every cell that a spreadsheet would evaluate as a formula
+    (leading =, +, -, @, tab or CR) prefixed with a single quote so it stays text."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow([neutralise_formula(row.get(column, "")) for column in table.columns])
+    return out.getvalue()
+
+
+def neutralise_formula(cell: str) -> str:
+    return "'" + cell if cell[:1] in FORMULA_STARTS else cell
 
 
 def _sniff_delimiter(text: str) -> str:

@@ -8,6 +8,7 @@ from xml.etree.ElementTree import ParseError as ElementTreeParseError
 from xml.parsers.expat import ExpatError
 
 import mammoth
+from mammoth import html as mammoth_html
 
 from .base import ParsedDocument, ParseError, clean_text
 
@@ -54,10 +55,17 @@ def check_archive(data: bytes) -> None:
                          "and upload the parts.")
 
 
+def describe_image(image) -> list:
+    """Images become their alt text: mammoth's default inlines them as base64 data URIs,
+    which would bloat the parsed text (and every prompt built from it) by megabytes."""
+    alt = (image.alt_text or "").strip()
+    return [mammoth_html.text(f"[Image: {alt}]")] if alt else []
+
+
 def parse_docx(data: bytes) -> ParsedDocument:
     check_archive(data)
     try:
-        result = mammoth.convert_to_markdown(io.BytesIO(data))
+        result = mammoth.convert_to_markdown(io.BytesIO(data), convert_image=describe_image)
     except (zipfile.BadZipFile, ExpatError, ElementTreeParseError, KeyError, ValueError,
             EOFError, OSError, AttributeError, IndexError, TypeError) as exc:
         raise ParseError(f"The DOCX file is damaged and cannot be converted "
