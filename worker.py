@@ -5,8 +5,8 @@ the database, config and services like request handlers do. Connects to REDIS_UR
 listens on this installation's queues (`<REDIS_KEY_PREFIX>-default`).
 
 Each job runs in a forked work horse that inherits this process's memory. RQ imports a
-job's function lazily, in the horse, so the task modules (and, later, heavy libraries such
-as litellm) are imported here at module level: loaded once, not once per job.
+job's function lazily, in the horse, so the task modules and litellm (3-5 s and ~150 MB to
+import) are imported here, once, before any fork: never once per job.
 """
 from __future__ import annotations
 
@@ -17,22 +17,49 @@ import sys
 from redis import Redis
 from rq import Queue, Worker
 
-import webapp.tasks.sources  # noqa: F401  (imported once in the parent, see above)
+import webapp.tasks.generation  # noqa: F401  (imported once in the parent, see above)
+import webapp.tasks.sources  # noqa: F401
 from webapp import create_app
 from webapp.extensions import db
+from webapp.models import Job
+from webapp.services import generation_jobs, llm, reaper, sources
 from webapp.services.queue import QUEUE_KINDS, queue_name
-from webapp.services.sources import record_failure_for_job
 
 log = logging.getLogger("worker")
+# Seconds between maintenance rounds (RQ's registries and our stale-job reaper); RQ's
+# default of 10 minutes would leave a dead worker's job "processing" far too long.
+MAINTENANCE_INTERVAL = 10
+# An idle worker wakes up every WORKER_TTL - 15 seconds to run maintenance.
+WORKER_TTL = 30
+
+
+class CopydeskWorker(Worker):
+    def run_maintenance_tasks(self):
+        super().run_maintenance_tasks()
+        try:
+            reaped = reaper.reap_stale_jobs()
+            if reaped:
+                log.warning("failed %d job(s) whose worker had died", reaped)
+        except Exception:  # the reaper must never take the worker down
+            log.exception("stale-job reaper failed")
+        finally:
+            db.session.remove()
 
 
 def record_dead_horse(job, retpid, ret_val, rusage) -> None:
     """A work horse died without a word (killed, out of memory): say so on the job."""
     signal_note = f" (signal {ret_val & 0x7f})" if ret_val and ret_val & 0x7f else ""
     try:
-        record_failure_for_job(job.id, "The worker process parsing this document stopped "
-                                       f"unexpectedly{signal_note}; it may need more memory "
-                                       "than allowed. Try a smaller file.")
+        row = db.session.get(Job, job.id)
+        if row is not None and row.job_type == "content_generation":
+            generation_jobs.record_failure_for_job(
+                job.id, f"The worker process writing this post stopped unexpectedly"
+                        f"{signal_note}. Nothing was charged; try again.")
+        else:
+            sources.record_failure_for_job(
+                job.id, f"The worker process parsing this document stopped unexpectedly"
+                        f"{signal_note}; it may need more memory than allowed. Try a "
+                        "smaller file.")
     finally:
         db.session.remove()
         db.engine.dispose()  # no pooled connection may be inherited by the next horse
@@ -41,12 +68,17 @@ def record_dead_horse(job, retpid, ret_val, rusage) -> None:
 def main() -> int:
     app = create_app()
     with app.app_context():
+        if llm.is_configured(app.config):
+            llm.preload()
         connection = Redis.from_url(app.config["REDIS_URL"])
         queues = [Queue(queue_name(kind, app.config), connection=connection)
                   for kind in QUEUE_KINDS]
-        worker = Worker(queues, connection=connection,
-                        work_horse_killed_handler=record_dead_horse)
+        worker = CopydeskWorker(queues, connection=connection, worker_ttl=WORKER_TTL,
+                                maintenance_interval=MAINTENANCE_INTERVAL,
+                                work_horse_killed_handler=record_dead_horse)
         log.info("listening on %s", ", ".join(q.name for q in queues))
+        db.session.remove()
+        db.engine.dispose()
         # Everything loaded so far lives as long as the worker: keep the collector from
         # walking (and copy-on-write touching) it in every forked work horse.
         gc.freeze()

@@ -26,6 +26,7 @@ from webapp.config import PROJECT_ROOT, Config, normalise_database_url
 from webapp.extensions import db as _db
 
 from .factories import DEFAULT_PASSWORD, make_project, make_user  # noqa: F401
+from .llm_server import _llm_server_process, llm_server  # noqa: F401
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 # Keys of this test run only, so that runs sharing a Redis do not disturb each other.

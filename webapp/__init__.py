@@ -58,19 +58,29 @@ def keep_retry_after_for_429(response):
 
 
 def register_blueprints(app: Flask) -> None:
+    from .api.routes.posts import PostIdConverter
+
+    app.url_map.converters["post_id"] = PostIdConverter
     from .api import bp as api_bp
     from .auth import bp as auth_bp
+    from .jobs import bp as jobs_bp
+    from .links import bp as links_bp
     from .main import bp as main_bp
+    from .posts import bp as posts_bp
     from .projects import bp as projects_bp
     from .settings import bp as settings_bp
     from .sources import bp as sources_bp
 
-    for blueprint in (main_bp, auth_bp, projects_bp, sources_bp, settings_bp, api_bp):
+    for blueprint in (main_bp, auth_bp, projects_bp, sources_bp, links_bp, posts_bp, jobs_bp,
+                      settings_bp, api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API authenticates with tokens, never with the session cookie
 
 
 def register_template_helpers(app: Flask) -> None:
+    from markupsafe import Markup
+
+    from .services.render import markdown_to_safe_html
     from .timeutil import iso_utc
 
     @app.template_filter("datetime")
@@ -78,6 +88,7 @@ def register_template_helpers(app: Flask) -> None:
         return moment.strftime(fmt) + " UTC" if moment else "never"
 
     app.jinja_env.filters["iso"] = iso_utc
+    app.jinja_env.filters["markdown"] = lambda text: Markup(markdown_to_safe_html(text))
 
     @app.template_filter("filesize")
     def format_filesize(size):

@@ -49,6 +49,16 @@ def env_int(name: str, default: int, environ=None) -> int:
         raise ConfigError(f"{name} must be an integer, got {value!r}") from exc
 
 
+def env_float(name: str, default: float, environ=None) -> float:
+    value = env_str(name, None, environ)
+    if value is None:
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {value!r}") from exc
+
+
 def env_list(name: str, environ=None) -> list[str]:
     value = env_str(name, "", environ) or ""
     return [item.strip() for item in value.split(",") if item.strip()]
@@ -96,6 +106,21 @@ class Config:
     PARSE_MEMORY_LIMIT_MB: int = 1024
     URL_FETCH_TIMEOUT_SECONDS: int = 15
     URL_FETCH_MAX_BYTES: int = 5 * 1024 * 1024
+    # The model: any litellm model string; unset means the built-in offline writer.
+    LLM_MODEL: str | None = None
+    LLM_API_BASE: str | None = None
+    LLM_API_KEY: str | None = None
+    LLM_FALLBACK_MODELS: list[str] = field(default_factory=list)
+    LLM_TIMEOUT_SECONDS: float = 60.0
+    LLM_MAX_RETRIES: int = 3
+    LLM_RETRY_BASE_SECONDS: float = 1.0
+    # Sections of a long post written at the same time.
+    LLM_MAX_PARALLEL_CALLS: int = 8
+    # Tokens of source material a prompt may carry.
+    LLM_SOURCE_TOKEN_BUDGET: int = 6000
+    GENERATION_TIMEOUT_SECONDS: int = 900
+    # A running job whose worker has not reported for this long is failed by the reaper.
+    JOB_STALE_SECONDS: int = 30
 
     @classmethod
     def from_env(cls, environ=None) -> "Config":
@@ -127,6 +152,17 @@ class Config:
             PARSE_MEMORY_LIMIT_MB=env_int("PARSE_MEMORY_LIMIT_MB", 1024, environ),
             URL_FETCH_TIMEOUT_SECONDS=env_int("URL_FETCH_TIMEOUT_SECONDS", 15, environ),
             URL_FETCH_MAX_BYTES=env_int("URL_FETCH_MAX_BYTES", 5 * 1024 * 1024, environ),
+            LLM_MODEL=env_str("LLM_MODEL", None, environ),
+            LLM_API_BASE=env_str("LLM_API_BASE", None, environ),
+            LLM_API_KEY=env_str("LLM_API_KEY", None, environ),
+            LLM_FALLBACK_MODELS=env_list("LLM_FALLBACK_MODELS", environ),
+            LLM_TIMEOUT_SECONDS=env_float("LLM_TIMEOUT_SECONDS", 60.0, environ),
+            LLM_MAX_RETRIES=env_int("LLM_MAX_RETRIES", 3, environ),
+            LLM_RETRY_BASE_SECONDS=env_float("LLM_RETRY_BASE_SECONDS", 1.0, environ),
+            LLM_MAX_PARALLEL_CALLS=env_int("LLM_MAX_PARALLEL_CALLS", 8, environ),
+            LLM_SOURCE_TOKEN_BUDGET=env_int("LLM_SOURCE_TOKEN_BUDGET", 6000, environ),
+            GENERATION_TIMEOUT_SECONDS=env_int("GENERATION_TIMEOUT_SECONDS", 900, environ),
+            JOB_STALE_SECONDS=env_int("JOB_STALE_SECONDS", 30, environ),
         )
         config.validate()
         return config
@@ -134,6 +170,14 @@ class Config:
     def validate(self) -> None:
         if not 1 <= self.PARSE_TIMEOUT_SECONDS <= 120:
             raise ConfigError("PARSE_TIMEOUT_SECONDS must be between 1 and 120")
+        if not 0 < self.LLM_TIMEOUT_SECONDS <= 600:
+            raise ConfigError("LLM_TIMEOUT_SECONDS must be more than 0 and at most 600")
+        if not 0 <= self.LLM_MAX_RETRIES <= 10:
+            raise ConfigError("LLM_MAX_RETRIES must be between 0 and 10")
+        if not 1 <= self.LLM_MAX_PARALLEL_CALLS <= 32:
+            raise ConfigError("LLM_MAX_PARALLEL_CALLS must be between 1 and 32")
+        if self.JOB_STALE_SECONDS < 5:
+            raise ConfigError("JOB_STALE_SECONDS must be at least 5")
         if self.DEFAULT_PLAN not in PLANS:
             raise ConfigError(f"DEFAULT_PLAN must be one of {', '.join(PLANS)}")
         if not self.SECRET_KEY:
@@ -187,7 +231,14 @@ class Config:
             "PARSE_MEMORY_LIMIT_MB": self.PARSE_MEMORY_LIMIT_MB,
             "URL_FETCH_TIMEOUT_SECONDS": self.URL_FETCH_TIMEOUT_SECONDS,
             "URL_FETCH_MAX_BYTES": self.URL_FETCH_MAX_BYTES,
+            **{name: getattr(self, name) for name in LLM_SETTINGS},
         }
+
+
+LLM_SETTINGS = ("LLM_MODEL", "LLM_API_BASE", "LLM_API_KEY", "LLM_FALLBACK_MODELS",
+                "LLM_TIMEOUT_SECONDS", "LLM_MAX_RETRIES", "LLM_RETRY_BASE_SECONDS",
+                "LLM_MAX_PARALLEL_CALLS", "LLM_SOURCE_TOKEN_BUDGET",
+                "GENERATION_TIMEOUT_SECONDS", "JOB_STALE_SECONDS")
 
 
 def engine_options(url: str) -> dict:

@@ -4,7 +4,8 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Route modules attach their views to `bp` on import.
-from .routes import api_keys, auth, docs, projects, sources, users  # noqa: E402,F401
+from .routes import (api_keys, auth, docs, jobs, links, posts, projects,  # noqa: E402,F401
+                     sources, users)
 
 from ..extensions import limiter  # noqa: E402
 from .principal import rate_limit_key  # noqa: E402

@@ -18,6 +18,11 @@ class Project(TimestampMixin, db.Model):
     user = db.relationship("User", back_populates="projects")
     sources = db.relationship("Source", back_populates="project", cascade="all, delete-orphan",
                               passive_deletes=True, order_by="Source.created_at.desc()")
+    posts = db.relationship("Post", back_populates="project", cascade="all, delete-orphan",
+                            passive_deletes=True, lazy="dynamic")
+    link_opportunities = db.relationship("LinkOpportunity", back_populates="project",
+                                         cascade="all, delete-orphan", passive_deletes=True,
+                                         order_by="LinkOpportunity.created_at.desc()")
 
     def __repr__(self) -> str:
         return f"<Project {self.id} {self.name!r}>"

@@ -9,6 +9,8 @@ from flask_login import current_user, login_required
 from ..forms import ConfirmForm
 from ..rendering import htmx_redirect, page_or_fragment
 from ..services import projects as project_service
+from ..links.routes import panel_context as links_panel_context
+from ..posts.routes import panel_context as posts_panel_context
 from ..sources.routes import list_context as sources_list_context
 from . import bp
 from .forms import ProjectForm
@@ -52,7 +54,8 @@ def create():
 def show(project_id: str):
     project = project_service.get_project_or_404(project_id, current_user)
     return page_or_fragment("projects/show.html", "projects/_details.html",
-                            **sources_list_context(project))
+                            **sources_list_context(project), **posts_panel_context(project),
+                            **links_panel_context(project))
 
 
 @bp.route("/<project_id>/edit", methods=["GET", "POST"])

@@ -1,8 +1,10 @@
 """Job rows: created with the work they track, advanced by the worker, read by the API."""
 from __future__ import annotations
 
+from ..errors import NotFound
 from ..extensions import db
 from ..models import Job, Project, User
+from ..models.base import is_valid_id
 from ..timeutil import utcnow
 
 
@@ -45,3 +47,39 @@ def fail_job(job: Job, message: str) -> None:
     job.finished_at = utcnow()
     job.touch()
     db.session.commit()
+
+
+def cancel_job_row(job: Job, message: str = "Cancelled by the user.") -> None:
+    job.status = "cancelled"
+    job.error_message = message
+    job.current_step = "Cancelled"
+    job.finished_at = utcnow()
+    job.touch()
+    db.session.commit()
+
+
+def get_job_or_404(job_id: str, user: User) -> Job:
+    """The user's job; anybody else's, or a missing one, is JOB_NOT_FOUND (404)."""
+    job = db.session.get(Job, job_id) if is_valid_id(job_id) else None
+    if job is None or job.user_id != user.id:
+        raise NotFound("Job not found.", code="JOB_NOT_FOUND")
+    return job
+
+
+def list_jobs(user: User, status: str | None = None, job_type: str | None = None,
+              project_id: str | None = None, limit: int = 50,
+              offset: int = 0) -> tuple[list[Job], int]:
+    """The user's jobs, newest first, with optional filters."""
+    query = db.select(Job).where(Job.user_id == user.id)
+    if status:
+        query = query.where(Job.status == status)
+    if job_type:
+        query = query.where(Job.job_type == job_type)
+    if project_id:
+        query = query.where(Job.project_id == project_id)
+    total = db.session.execute(
+        db.select(db.func.count()).select_from(query.subquery())).scalar_one()
+    jobs = db.session.execute(
+        query.order_by(Job.created_at.desc(), Job.id.desc()).limit(limit).offset(offset)
+    ).scalars().all()
+    return list(jobs), total

@@ -4,7 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
 from ..extensions import db
+from ..models.base import new_id
 from ..models import Usage, User
 from ..timeutil import utcnow
 
@@ -65,3 +69,15 @@ def quota_for(user: User) -> dict:
         "posts_limit": plan_for(user).posts_limit,
         "reset_date": datetime(reset.year, reset.month, reset.day),
     }
+
+
+def charge_post(user_id: str) -> None:
+    """Count one post against the user's current month (an upsert: two workers finishing
+    at once both count). Committed by the caller."""
+    period = current_period_start()
+    table = Usage.__table__
+    insert = (pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert)(table)
+    db.session.execute(insert.values(id=new_id(), user_id=user_id, period_start=period,
+                                     posts_used=1).on_conflict_do_update(
+        index_elements=[table.c.user_id, table.c.period_start],
+        set_={"posts_used": table.c.posts_used + 1}))

@@ -15,9 +15,14 @@ log = logging.getLogger(__name__)
 def prepare_work_horse() -> None:
     """Drop database connections inherited from the parent, and cap this process's memory
     so that one hostile document cannot take the machine down (MemoryError instead)."""
+    drop_inherited_connections()
+    limit_memory(current_app.config["PARSE_MEMORY_LIMIT_MB"])
+
+
+def drop_inherited_connections() -> None:
+    """A forked horse must not use the parent's pooled database connections."""
     db.session.remove()
     db.engine.dispose(close=False)
-    limit_memory(current_app.config["PARSE_MEMORY_LIMIT_MB"])
 
 
 def limit_memory(limit_mb: int) -> None:

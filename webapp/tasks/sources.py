@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from flask import current_app
+from rq import get_current_job
 from rq.timeouts import JobTimeoutException
 
-from ..services import sources
+from ..services import live, sources
 from ..services.fetch import FetchError
 from ..services.parsing import ParseError
 from ..services.storage import StorageError
@@ -27,7 +28,8 @@ def _guarded(source_id: str, work) -> None:
     exception still reaches RQ so the job is failed there too."""
     prepare_work_horse()
     try:
-        work(source_id)
+        with live.Heartbeat(get_current_job().id):
+            work(source_id)
     except (ParseError, FetchError, StorageError):
         if hit_memory_cap():  # a library's error that was really a failed allocation
             sources.record_failure(source_id, MEMORY_MESSAGE)

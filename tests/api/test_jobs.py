@@ -1,0 +1,119 @@
+"""Jobs API: status, list, cancel; a job whose worker died is failed on read and by the
+reaper; Redis down at submit answers 503 and keeps nothing."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import requests
+
+from webapp.extensions import db
+from webapp.models import Job, Post
+from webapp.services import reaper
+from webapp.timeutil import utcnow
+
+from .test_posts import Api, worker_paused
+
+
+def make_running_job(app, api, seconds_ago: int) -> tuple[str, str]:
+    """A generation row that says `processing` although no worker runs it."""
+    with app.app_context():
+        job = Job(user_id=api.project["user_id"], project_id=api.project["id"],
+                  job_type="content_generation", status="processing", progress=40,
+                  current_step="Writing section 2 of 5")
+        db.session.add(job)
+        db.session.flush()
+        post = Post(project_id=api.project["id"], user_id=api.project["user_id"], job_id=job.id,
+                    topic="Orphaned", voice="casual", status="generating")
+        db.session.add(post)
+        db.session.commit()
+        old = utcnow() - timedelta(seconds=seconds_ago)
+        db.session.execute(db.update(Job).where(Job.id == job.id).values(updated_at=old))
+        db.session.commit()
+        return job.id, post.id
+
+
+def test_list_jobs_newest_first_with_filters(client, auth, worker):
+    api = Api(client, auth.headers(), worker)
+    first = api.generated_post(topic="One")
+    second = api.generated_post(topic="Two")
+    listed = client.get("/api/v1/jobs", headers=api.headers).get_json()
+    assert [j["id"] for j in listed["jobs"]] == [second["job_id"], first["job_id"]]
+    assert listed["total"] == 2
+    only = client.get("/api/v1/jobs?job_type=document_parsing", headers=api.headers).get_json()
+    assert only == {"jobs": [], "total": 0}
+    assert client.get("/api/v1/jobs?status=nope", headers=api.headers).status_code == 400
+    assert client.get("/api/v1/jobs").status_code == 401
+
+
+def test_cancel_a_queued_generation(client, auth, worker, app):
+    api = Api(client, auth.headers(), worker)
+    with worker_paused(worker):
+        job_id = api.generate().get_json()["job_id"]
+        response = client.post(f"/api/v1/jobs/{job_id}/cancel", headers=api.headers)
+    assert response.status_code == 200
+    assert response.get_json()["status"] == "cancelled"
+    # The worker, resumed, does not write it.
+    job = api.finished_job(job_id)
+    assert job["status"] == "cancelled" and job["error_message"] == "Cancelled by the user."
+    with app.app_context():
+        post = db.session.execute(db.select(Post).where(Post.job_id == job_id)).scalar_one()
+        assert post.status == "failed" and post.content is None
+    again = client.post(f"/api/v1/jobs/{job_id}/cancel", headers=api.headers)
+    assert again.status_code == 400
+    assert again.get_json()["detail"]["code"] == "INVALID_STATE"
+
+
+def test_cancel_of_another_users_job_is_not_found(client, auth, worker):
+    api = Api(client, auth.headers(), worker)
+    post = api.generated_post()
+    other = auth.headers(email="other@example.com")
+    assert client.post(f"/api/v1/jobs/{post['job_id']}/cancel",
+                       headers=other).status_code == 404
+    assert client.get("/api/v1/jobs/not-an-id", headers=other).status_code == 404
+
+
+def test_a_running_job_without_heartbeat_is_failed_when_read(client, auth, worker, app):
+    api = Api(client, auth.headers(), worker)
+    job_id, post_id = make_running_job(app, api, seconds_ago=120)
+    job = client.get(f"/api/v1/jobs/{job_id}", headers=api.headers).get_json()
+    assert job["status"] == "failed"
+    assert "stopped unexpectedly" in job["error_message"]
+    post = client.get(f"/api/v1/posts/{post_id}", headers=api.headers).get_json()
+    assert post["status"] == "failed" and "Nothing was charged" in post["error_message"]
+
+
+def test_reaper_fails_only_stale_jobs(client, auth, worker, app):
+    api = Api(client, auth.headers(), worker)
+    stale_id, _ = make_running_job(app, api, seconds_ago=120)
+    fresh_id, _ = make_running_job(app, api, seconds_ago=1)
+    with app.app_context():
+        assert reaper.reap_stale_jobs() == 1
+        assert db.session.get(Job, stale_id).status == "failed"
+        assert db.session.get(Job, fresh_id).status == "processing"
+
+
+def test_redis_down_at_generate_is_503_and_keeps_nothing(start_server, app):
+    server = start_server(REDIS_URL="redis://127.0.0.1:9/0")
+    requests.post(f"{server}/api/v1/auth/register", timeout=10, json={
+        "email": "down@example.com", "password": "SecurePassword123!", "name": "D"})
+    token = requests.post(f"{server}/api/v1/auth/login", timeout=10, json={
+        "email": "down@example.com", "password": "SecurePassword123!"}).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    project = requests.post(f"{server}/api/v1/projects", headers=headers, timeout=10,
+                            json={"name": "P"}).json()
+    response = requests.post(f"{server}/api/v1/posts/generate", headers=headers, timeout=10,
+                             json={"project_id": project["id"], "topic": "Down",
+                                   "voice": "casual"})
+    assert response.status_code == 503
+    assert response.json()["detail"]["code"] == "SERVICE_UNAVAILABLE"
+    with app.app_context():
+        assert db.session.query(Post).count() == 0 and db.session.query(Job).count() == 0
+    # The project page still renders (signed in through the form).
+    session = requests.Session()
+    login = session.get(f"{server}/login", timeout=10).text
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login).group(1)
+    session.post(f"{server}/login", timeout=10, data={
+        "email": "down@example.com", "password": "SecurePassword123!", "csrf_token": token})
+    page = session.get(f"{server}/projects/{project['id']}", timeout=10)
+    assert page.status_code == 200 and "New post" in page.text

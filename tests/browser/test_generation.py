@@ -1,0 +1,74 @@
+"""The generation path in headless Chromium: fill the form, watch the progress bar move and
+the draft appear on the job page (htmx polling, no reload), land on the rendered post.
+
+A web server and worker of their own write with litellm against the loopback model server,
+which answers slowly enough (delays per call and per streamed chunk) to be watched."""
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+from playwright.sync_api import Browser, Page, expect
+
+from .conftest import DEFAULT_TIMEOUT_MS
+from .test_signup_flow import create_project, sign_up
+
+GENERATION_TIMEOUT_MS = 60_000
+
+
+def open_page(browser: Browser, url: str) -> Page:
+    context = browser.new_context(base_url=url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    return context.new_page()
+
+
+def test_generate_a_post_and_watch_it_being_written(browser, start_stack, llm_server,
+                                                    screenshot_dir):
+    server, _ = start_stack(LLM_MODEL="openai/fake-model", LLM_API_BASE=llm_server.url,
+                            LLM_API_KEY="sk-fake", LLM_RETRY_BASE_SECONDS="0.05")
+    llm_server.delay = 0.5
+    llm_server.chunk_delay = 0.03
+    page = open_page(browser, server)
+    try:
+        sign_up(page, SimpleNamespace(url=server))
+        create_project(page, "Spring newsletter", "Posts for the spring campaign")
+        page.get_by_role("button", name="New post").first.click()
+        expect(page.get_by_role("heading", level=1, name="New post")).to_be_visible()
+        expect(page.locator("#voice option[value=gen_z]")).to_be_disabled()
+
+        page.get_by_label("Topic").fill("Spring gardening tips for small balconies")
+        page.get_by_label("Voice").select_option("casual")
+        page.get_by_label("Length").select_option("short")
+        page.get_by_label("Format").select_option("blog")
+        page.get_by_role("button", name="Generate").click()
+
+        expect(page).to_have_url(re.compile(r"/jobs/[0-9a-f]{24}$"))
+        page.evaluate("window.__marker = 1")
+        bar = page.locator("#job-progress-bar")
+        expect(bar).to_be_visible()
+        seen = set()
+        draft = page.locator(".draft-part").first
+        expect(draft).not_to_be_empty(timeout=GENERATION_TIMEOUT_MS)
+        while "/jobs/" in page.url:
+            value = bar.get_attribute("value") if bar.count() else None
+            if value is not None:
+                seen.add(int(value))
+            if len(seen) >= 2 and page.locator(".draft-part").count() >= 2:
+                page.screenshot(path=str(screenshot_dir / "generation-job-page.png"),
+                                full_page=True)
+                break
+            page.wait_for_timeout(200)
+        assert len(seen) >= 2, f"progress never moved: {seen}"
+        # Same page all along: htmx swapped the fragment, nothing reloaded.
+        assert page.evaluate("window.__marker") == 1
+
+        expect(page).to_have_url(re.compile(r"/posts/[0-9a-f]{24}$"),
+                                 timeout=GENERATION_TIMEOUT_MS)
+        expect(page.locator(".prose h1")).to_be_visible()
+        assert page.locator(".prose h2").count() >= 4
+        expect(page.get_by_text("openai/fake-model")).to_be_visible()
+        words = page.locator("dt:has-text('Words') + dd").inner_text()
+        assert 800 <= int(words.replace(",", "")) <= 1200
+        page.screenshot(path=str(screenshot_dir / "generation-post-page.png"), full_page=True)
+    finally:
+        page.context.close()

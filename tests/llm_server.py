@@ -1,0 +1,181 @@
+"""An OpenAI-compatible chat server on loopback, for tests and benchmarks: litellm talks to
+it over real HTTP (plain JSON or Server-Sent Events), and tests script its behaviour.
+
+Default replies: an outline JSON when asked for "exactly N sections", else prose of the
+"about N words" asked for, so the pipeline's length targets can be checked."""
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+WORDS = ("customers teams results growth content audience value simple clear steady habit "
+         "measure launch plan message offer story trust channel weekly practical focus "
+         "insight example reader signal budget review goal").split()
+
+
+def prose(words: int, seed: int = 0) -> str:
+    """Deterministic sentences of 8-20 words, in paragraphs of about 60 words."""
+    sentences, written, index = [], 0, seed
+    while written < words:
+        length = min(8 + index % 13, words - written)
+        chosen = [WORDS[(index * 7 + k * 3) % len(WORDS)] for k in range(length)]
+        sentences.append(" ".join(chosen).capitalize() + ".")
+        written += length
+        index += 1
+    paragraphs, current = [], []
+    for sentence in sentences:
+        current.append(sentence)
+        if sum(len(s.split()) for s in current) >= 60:
+            paragraphs.append(" ".join(current))
+            current = []
+    return "\n\n".join(paragraphs + ([" ".join(current)] if current else []))
+
+
+def default_reply(body: dict) -> str:
+    text = "\n".join(str(m.get("content", "")) for m in body.get("messages", []))
+    sections = re.search(r"exactly (\d+) sections", text)
+    if sections:
+        topic = re.search(r"^Topic: (.+)$", text, re.M)
+        topic = topic.group(1).strip() if topic else "the topic"
+        count = int(sections.group(1))
+        return json.dumps({"title": topic.title(), "meta_keywords": topic.lower().split()[:3],
+                           "sections": [{"heading": f"Part {i}: {topic} in practice",
+                                         "points": ["why", "how"]}
+                                        for i in range(1, count + 1)]})
+    words = re.search(r"about (\d+) words", text)
+    return prose(int(words.group(1)) if words else 60, seed=len(text) % 11)
+
+
+class FakeModelServer:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.reset()
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}/v1"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def reset(self) -> None:
+        with getattr(self, "lock", threading.Lock()):
+            self.delay = 0.0
+            self.chunk_delay = 0.0
+            self.responder = None
+            self.requests: list[dict] = []
+            self._script: list[tuple] = []  # ("fail", status, retry_after) | ("hang", s)
+
+    def fail_next(self, status: int, times: int = 1, retry_after=None) -> None:
+        with self.lock:
+            self._script += [("fail", status, retry_after)] * times
+
+    def hang_next(self, seconds: float, times: int = 1) -> None:
+        with self.lock:
+            self._script += [("hang", seconds)] * times
+
+    def next_action(self, body: dict):
+        with self.lock:
+            self.requests.append(body)
+            return self._script.pop(0) if self._script else None
+
+    def reply(self, body: dict) -> str:
+        return (self.responder or default_reply)(body)
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def _handler(server: FakeModelServer):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):  # noqa: N802
+            if not self.path.rstrip("/").endswith("/chat/completions"):
+                return self._json(404, {"error": {"message": "not found"}})
+            try:
+                length = int(self.headers.get("Content-Length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+            except ValueError:
+                return self._json(400, {"error": {"message": "invalid JSON"}})
+            action = server.next_action(body)
+            if server.delay:
+                time.sleep(server.delay)
+            if action and action[0] == "hang":
+                time.sleep(action[1])
+            elif action and action[0] == "fail":
+                headers = {"Retry-After": str(action[2])} if action[2] is not None else {}
+                return self._json(action[1], {"error": {"message": f"scripted {action[1]}",
+                                                        "type": "server_error"}}, headers)
+            text = server.reply(body)
+            usage = {"prompt_tokens": max(1, len(json.dumps(body.get("messages"))) // 4),
+                     "completion_tokens": max(1, len(text.split()) * 4 // 3)}
+            usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+            if body.get("stream"):
+                return self._stream(body, text, usage)
+            self._json(200, {"id": "chatcmpl-fake", "object": "chat.completion",
+                             "created": int(time.time()), "model": body.get("model"),
+                             "choices": [{"index": 0, "finish_reason": "stop", "message": {
+                                 "role": "assistant", "content": text}}], "usage": usage})
+
+        def _json(self, status, payload, headers=None):
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _stream(self, body, text, usage):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            pieces = re.findall(r"\S+\s*", text) or [""]
+            for start in range(0, len(pieces), 5):
+                self._event(body, {"content": "".join(pieces[start:start + 5])})
+                if server.chunk_delay:
+                    time.sleep(server.chunk_delay)
+            self._event(body, {}, finish="stop")
+            if (body.get("stream_options") or {}).get("include_usage"):
+                self._send_sse({"id": "chatcmpl-fake", "object": "chat.completion.chunk",
+                                "created": int(time.time()), "model": body.get("model"),
+                                "choices": [], "usage": usage})
+            self.wfile.write(b"data: [DONE]\n\n")
+            self.wfile.flush()
+            self.close_connection = True
+
+        def _event(self, body, delta, finish=None):
+            self._send_sse({"id": "chatcmpl-fake", "object": "chat.completion.chunk",
+                            "created": int(time.time()), "model": body.get("model"),
+                            "choices": [{"index": 0, "delta": delta,
+                                         "finish_reason": finish}]})
+
+        def _send_sse(self, payload):
+            self.wfile.write(b"data: " + json.dumps(payload).encode() + b"\n\n")
+            self.wfile.flush()
+
+    return Handler
+
+
+@pytest.fixture(scope="session")
+def _llm_server_process():
+    server = FakeModelServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def llm_server(_llm_server_process):
+    """The loopback model server, its script and recorded requests reset for this test."""
+    _llm_server_process.reset()
+    yield _llm_server_process
+    _llm_server_process.reset()

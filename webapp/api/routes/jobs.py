@@ -1,0 +1,33 @@
+"""The Jobs endpoints: the reference's status poll, plus list and cancel."""
+from __future__ import annotations
+
+from ...services import generation_jobs, jobs as job_service
+from ...services.reaper import repair_if_stale
+from .. import bp
+from ..endpoint import endpoint
+from ..principal import current_principal
+from ..schemas.jobs import JobList, JobListQuery, JobOut
+
+
+@bp.get("/jobs/<job_id>")
+@endpoint("Get a job's status and progress", tag="Jobs", response=JobOut, errors=(401, 404))
+def get_job(job_id: str):
+    return repair_if_stale(job_service.get_job_or_404(job_id, current_principal().user))
+
+
+@bp.get("/jobs")
+@endpoint("List jobs, newest first", tag="Jobs", query=JobListQuery, response=JobList,
+          errors=(400, 401))
+def list_jobs(query: JobListQuery):
+    jobs, total = job_service.list_jobs(current_principal().user, query.status,
+                                        query.job_type, query.project_id, query.limit,
+                                        query.offset)
+    return {"jobs": jobs, "total": total}
+
+
+@bp.post("/jobs/<job_id>/cancel")
+@endpoint("Cancel a generation (queued: at once; running: at its next step)", tag="Jobs",
+          response=JobOut, errors=(400, 401, 404, 503))
+def cancel_job(job_id: str):
+    job = job_service.get_job_or_404(job_id, current_principal().user)
+    return generation_jobs.cancel(job)

@@ -1,0 +1,53 @@
+"""The Posts endpoints of the reference API."""
+from __future__ import annotations
+
+from werkzeug.routing import BaseConverter
+
+from ...services import posts as post_service
+from ...services.projects import get_project_or_404
+from .. import bp
+from ..endpoint import endpoint
+from ..principal import current_principal
+from ..schemas.posts import GenerateAccepted, GenerateRequest, PostList, PostListQuery, PostOut
+
+
+class PostIdConverter(BaseConverter):
+    """Any path segment but `generate`, so that /posts/generate (POST only) does not also
+    advertise the GET and DELETE of /posts/<post_id> in its Allow header."""
+    regex = r"(?!generate$)[^/]+"
+
+
+@bp.post("/posts/generate")
+@endpoint("Generate a post in the background; poll the returned job", tag="Posts",
+          body=GenerateRequest, response=GenerateAccepted, status=202,
+          errors=(400, 401, 403, 404, 409, 429, 503))
+def generate_post(body: GenerateRequest):
+    principal = current_principal()
+    job = post_service.request_generation(
+        principal.user, project_id=body.project_id, topic=body.topic, voice=body.voice,
+        target_length=body.target_length, channel=body.channel,
+        custom_instructions=body.custom_instructions, source_ids=body.source_ids,
+        metadata=body.metadata, test_mode=principal.test_mode)
+    return {"job_id": job.id, "status": job.status}
+
+
+@bp.get("/posts/<post_id:post_id>")
+@endpoint("Get a post with its content", tag="Posts", response=PostOut, errors=(401, 404))
+def get_post(post_id: str):
+    return post_service.get_post_or_404(post_id, current_principal().user)
+
+
+@bp.get("/posts/projects/<project_id>/posts")
+@endpoint("List a project's posts, newest first", tag="Posts", query=PostListQuery,
+          response=PostList, errors=(400, 401, 404))
+def list_posts(project_id: str, query: PostListQuery):
+    project = get_project_or_404(project_id, current_principal().user)
+    posts, total = post_service.list_posts(project, query.status, query.limit, query.offset)
+    return {"posts": posts, "total": total}
+
+
+@bp.delete("/posts/<post_id:post_id>")
+@endpoint("Delete a post (its quota is not refunded)", tag="Posts", status=204,
+          errors=(401, 404))
+def delete_post(post_id: str):
+    post_service.delete_post(post_service.get_post_or_404(post_id, current_principal().user))

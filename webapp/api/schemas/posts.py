@@ -1,0 +1,97 @@
+"""Posts and generation requests."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, StringConstraints, field_serializer
+
+from ...models.post import CHANNELS, TARGET_LENGTHS
+from ...services.plans import ALL_VOICES
+from .common import NO_NUL, Metadata, PageQuery, RequestModel, ResponseModel, UtcDatetime
+
+Voice = Literal[ALL_VOICES]  # type: ignore[valid-type]
+TargetLength = Literal[TARGET_LENGTHS]  # type: ignore[valid-type]
+Channel = Literal[CHANNELS]  # type: ignore[valid-type]
+ObjectId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=NO_NUL)]
+
+
+def _limited_text(maximum: int, description: str, min_length: int = 0):
+    """Text whose documented maximum is checked by the service, so that going over it gets
+    the reference's own code (TOPIC_TOO_LONG, INSTRUCTIONS_TOO_LONG), not VALIDATION_ERROR."""
+    return Annotated[str, StringConstraints(min_length=min_length, max_length=200_000,
+                                            pattern=NO_NUL),
+                     Field(description=description, json_schema_extra={"maxLength": maximum})]
+
+
+class GenerateRequest(RequestModel):
+    project_id: ObjectId
+    topic: _limited_text(200, "What to write about (1-200 characters).", min_length=1)
+    voice: Voice = Field(description="free: professional, casual, witty, technical; starter "
+                                     "and above: every voice.")
+    target_length: TargetLength = Field("medium", description="short 800-1,200 words, medium "
+                                        "1,500-2,000, long 2,500-3,500 (blog and email).")
+    custom_instructions: _limited_text(2000, "At most 2,000 characters.") | None = None
+    source_ids: list[ObjectId] = Field(default_factory=list, max_length=20,
+                                       description="Parsed sources of the project to draw on.")
+    channel: Channel = "blog"
+    metadata: Metadata | None = None
+
+
+class GenerateAccepted(ResponseModel):
+    job_id: str
+    status: str = "queued"
+    message: str = "Content generation started. Poll /api/v1/jobs/{job_id} for status."
+
+
+class PostListQuery(PageQuery):
+    limit: int = Field(50, ge=1, le=100, description="Number of results (max 100).")
+    status: Literal["generating", "completed", "failed"] | None = Field(
+        None, description="Filter by status.")
+
+
+class InsertedLink(ResponseModel):
+    target_url: str
+    anchor_text: str
+    keyword: str
+
+
+class PostSummary(ResponseModel):
+    id: str
+    project_id: str
+    topic: str
+    voice: str
+    channel: str
+    target_length: str
+    status: str
+    review_status: str
+    word_count: int | None
+    model: str | None
+    created_at: UtcDatetime
+
+
+class PostOut(PostSummary):
+    user_id: str
+    job_id: str | None
+    custom_instructions: str | None
+    source_ids: list[str]
+    metadata: dict[str, str] = Field(validation_alias=AliasChoices("metadata_", "metadata"))
+    content: dict | None = Field(description="The channel's content object: title, markdown "
+                                 "and word_count always; blog/social: introduction, sections, "
+                                 "conclusion, meta_description, meta_keywords; twitter: "
+                                 "thread; linkedin: text; email: subject, preheader, body.")
+    links: list[InsertedLink]
+    error_message: str | None
+    item_version: int
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: float
+    updated_at: UtcDatetime
+
+    @field_serializer("cost_usd")
+    def _cost(self, value: float) -> float:
+        return round(float(value), 6)
+
+
+class PostList(ResponseModel):
+    posts: list[PostSummary]
+    total: int

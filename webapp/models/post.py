@@ -1,0 +1,49 @@
+"""Posts: what a content_generation job writes, and the team reviews."""
+from __future__ import annotations
+
+from ..extensions import db
+from .base import TimestampMixin, id_column, user_fk
+
+POST_STATUSES = ("generating", "completed", "failed")
+REVIEW_STATUSES = ("draft", "in_review", "changes_requested", "approved", "published")
+TARGET_LENGTHS = ("short", "medium", "long")
+CHANNELS = ("blog", "social", "email", "twitter", "linkedin")
+
+
+class Post(TimestampMixin, db.Model):
+    __tablename__ = "posts"
+    __table_args__ = (db.Index("ix_posts_project_created", "project_id", "created_at"),)
+
+    id = id_column()
+    project_id = db.Column(db.String(24), db.ForeignKey("projects.id", ondelete="CASCADE"),
+                           nullable=False, index=True)
+    user_id = user_fk()
+    job_id = db.Column(db.String(24), nullable=True, index=True)
+    topic = db.Column(db.String(200), nullable=False)
+    voice = db.Column(db.String(32), nullable=False)
+    target_length = db.Column(db.String(8), nullable=False, default="medium")
+    channel = db.Column(db.String(16), nullable=False, default="blog")
+    custom_instructions = db.Column(db.Text, nullable=True)
+    source_ids = db.Column(db.JSON, nullable=False, default=list)
+    metadata_ = db.Column("metadata", db.JSON, nullable=False, default=dict)
+    # The channel-shaped content object of the API (title, sections, markdown, word_count...).
+    content = db.Column(db.JSON, nullable=True)
+    word_count = db.Column(db.Integer, nullable=True)
+    # Internal links inserted: [{"target_url", "anchor_text", "keyword"}].
+    links = db.Column(db.JSON, nullable=False, default=list)
+    status = db.Column(db.String(16), nullable=False, default="generating")
+    review_status = db.Column(db.String(24), nullable=False, default="draft")
+    item_version = db.Column(db.Integer, nullable=False, default=1)
+    error_message = db.Column(db.Text, nullable=True)
+    model = db.Column(db.String(200), nullable=True)
+    prompt_tokens = db.Column(db.Integer, nullable=False, default=0)
+    completion_tokens = db.Column(db.Integer, nullable=False, default=0)
+    cost_usd = db.Column(db.Numeric(12, 6), nullable=False, default=0)
+    charged = db.Column(db.Boolean, nullable=False, default=False)
+    # Requested with a test-mode API key: offline writer, no quota charged.
+    test_mode = db.Column(db.Boolean, nullable=False, default=False)
+
+    project = db.relationship("Project", back_populates="posts")
+
+    def __repr__(self) -> str:
+        return f"<Post {self.id} {self.topic!r} {self.status}>"

@@ -1,0 +1,112 @@
+"""Post pages: the generation form, a project's posts, a post, its download and delete."""
+from __future__ import annotations
+
+from math import ceil
+
+from flask import Response, flash, request
+from flask_login import current_user, login_required
+from werkzeug.utils import secure_filename
+
+from ..errors import AppError
+from ..forms import ConfirmForm
+from ..rendering import attach_error, htmx_redirect, page_or_fragment
+from ..services import plans
+from ..services import posts as post_service
+from ..services import sources as source_service
+from ..services.projects import get_project_or_404
+from . import bp
+from .forms import GenerateForm
+
+PER_PAGE = 10
+STATUS_FILTERS = ("generating", "completed", "failed")
+# Service error codes and the form field they belong next to.
+ERROR_FIELDS = {"TOPIC_TOO_LONG": "topic", "INSTRUCTIONS_TOO_LONG": "custom_instructions",
+                "VOICE_NOT_AVAILABLE": "voice", "INVALID_SOURCE": "source_ids",
+                "SOURCE_NOT_FOUND": "source_ids", "ALREADY_GENERATING": "topic"}
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every post page needs a signed-in user."""
+
+
+def panel_context(project) -> dict:
+    """The project page's posts panel: the first page of posts, all statuses."""
+    context = list_context(project, status=None, page=1)
+    del context["project"]  # the project page passes its own
+    return context
+
+
+def list_context(project, status: str | None, page: int) -> dict:
+    status = status if status in STATUS_FILTERS else None
+    posts, total = post_service.list_posts(project, status, PER_PAGE, (page - 1) * PER_PAGE)
+    return {"project": project, "posts": posts, "posts_total": total, "posts_status": status,
+            "posts_page": page, "posts_pages": max(1, ceil(total / PER_PAGE)),
+            "posts_generating": any(p.status == "generating" for p in posts)}
+
+
+@bp.get("/projects/<project_id>/posts")
+def index(project_id: str):
+    project = get_project_or_404(project_id, current_user)
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    return page_or_fragment("posts/index.html", "posts/_list.html",
+                            **list_context(project, request.args.get("status"), page))
+
+
+@bp.route("/projects/<project_id>/posts/new", methods=["GET", "POST"])
+def new(project_id: str):
+    project = get_project_or_404(project_id, current_user)
+    form = GenerateForm()
+    sources = source_service.list_sources(project, limit=100)[0]
+    form.source_ids.choices = [(s.id, s.filename) for s in sources if s.status == "parsed"]
+    if form.validate_on_submit():
+        try:
+            job = post_service.request_generation(
+                current_user, project_id=project.id, topic=form.topic.data,
+                voice=form.voice.data, target_length=form.target_length.data,
+                channel=form.channel.data, custom_instructions=form.custom_instructions.data,
+                source_ids=form.source_ids.data or [])
+            return htmx_redirect("jobs.show", job_id=job.id)
+        except AppError as error:
+            attach_error(form, error, ERROR_FIELDS.get(error.code))
+    status = 400 if form.is_submitted() else 200
+    plan = plans.plan_for(current_user)
+    return page_or_fragment("posts/new.html", "posts/_form.html", status=status,
+                            project=project, form=form, sources=sources, plan=plan,
+                            quota=plans.quota_for(current_user))
+
+
+@bp.get("/posts/<post_id>")
+def show(post_id: str):
+    post = post_service.get_post_or_404(post_id, current_user)
+    return page_or_fragment("posts/show.html", "posts/show.html", post=post,
+                            project=post.project, sources=post_sources(post))
+
+
+@bp.get("/posts/<post_id>.md")
+def download(post_id: str):
+    post = post_service.get_post_or_404(post_id, current_user)
+    markdown = (post.content or {}).get("markdown", "")
+    name = secure_filename(post.topic)[:80] or "post"
+    return Response(markdown, mimetype="text/markdown",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.md"'})
+
+
+@bp.route("/posts/<post_id>/delete", methods=["GET", "POST"])
+def delete(post_id: str):
+    post = post_service.get_post_or_404(post_id, current_user)
+    project = post.project
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        post_service.delete_post(post)
+        flash(f"“{post.topic}” was deleted.", "success")
+        return htmx_redirect("projects.show", project_id=project.id)
+    return page_or_fragment("posts/delete.html", "posts/delete.html", post=post,
+                            project=project, form=form)
+
+
+def post_sources(post) -> list:
+    """The sources the post was written from that still exist, in the order used."""
+    found = {s.id: s for s in source_service.list_sources(post.project, limit=100)[0]}
+    return [found[i] for i in post.source_ids if i in found]

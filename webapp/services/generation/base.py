@@ -1,0 +1,143 @@
+"""What every writer works from and hands back.
+
+A writer (the LLM writer or the offline writer) turns a `Brief` and the selected sources
+into a `Draft`; the pipeline then fits it to the length target, shapes it for the channel
+and inserts internal links. Writers report the text as they write it through a
+`DraftSink`, so the job page can show it appearing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+# Words of the whole post, per target length, for long-form channels (blog, email).
+WORD_RANGES = {"short": (800, 1200), "medium": (1500, 2000), "long": (2500, 3500)}
+# Body sections (besides introduction and conclusion) an outline asks for.
+SECTION_COUNTS = {"short": 4, "medium": 5, "long": 6}
+LONG_FORM_CHANNELS = ("blog", "email")
+SHORT_FORM_CHANNELS = ("social", "twitter", "linkedin")
+# Words of short-form posts per target length.
+SHORT_FORM_WORDS = {
+    "social": {"short": (40, 80), "medium": (80, 150), "long": (150, 250)},
+    "twitter": {"short": (60, 120), "medium": (120, 250), "long": (250, 450)},
+    "linkedin": {"short": (100, 180), "medium": (180, 300), "long": (300, 450)},
+}
+
+VOICE_GUIDES = {
+    "professional": "clear, confident and precise; no slang",
+    "casual": "relaxed and friendly, like talking to a colleague",
+    "witty": "clever and light, with the odd well-placed joke",
+    "technical": "exact and detailed, for practitioners; name things precisely",
+    "gen_z": "punchy, current and informal, short sentences",
+    "academic": "formal and careful, claims qualified and supported",
+    "corporate": "polished and on-message, focused on business value",
+    "storytelling": "narrative, built around a scenario and people",
+    "humorous": "funny first, but still useful",
+    "inspirational": "uplifting and motivating, ending on a call to act",
+    "conversational": "direct address to the reader, questions and answers",
+}
+
+
+@dataclass(frozen=True)
+class Brief:
+    """What the user asked for."""
+    topic: str
+    voice: str = "professional"
+    target_length: str = "medium"
+    channel: str = "blog"
+    custom_instructions: str = ""
+
+    @property
+    def long_form(self) -> bool:
+        return self.channel in LONG_FORM_CHANNELS
+
+    def word_range(self) -> tuple[int, int]:
+        if self.long_form:
+            return WORD_RANGES[self.target_length]
+        return SHORT_FORM_WORDS[self.channel][self.target_length]
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A parsed source as the writers see it (untrusted material)."""
+    id: str
+    title: str
+    text: str
+
+
+@dataclass
+class Section:
+    heading: str
+    content: str  # Markdown paragraphs (may include lists), no heading line
+
+
+@dataclass
+class Draft:
+    """A post before channel shaping. Short-form writers fill `body` only (no sections)."""
+    title: str
+    introduction: str = ""
+    sections: list[Section] = field(default_factory=list)
+    conclusion: str = ""
+    body: str = ""
+    meta_keywords: list[str] = field(default_factory=list)
+    # Ids of the sources the writer drew on.
+    cited_source_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Usage:
+    """Model usage of one post, summed over its calls."""
+    model: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+    calls: int = 0
+
+    def add(self, prompt_tokens: int, completion_tokens: int, cost_usd: float) -> None:
+        self.prompt_tokens += prompt_tokens
+        self.completion_tokens += completion_tokens
+        self.cost_usd += cost_usd
+        self.calls += 1
+
+
+class DraftSink(Protocol):
+    """Where a writer reports progress and the text as it is written."""
+
+    def step(self, percent: int, message: str) -> None:
+        """Progress of the whole job, 0-100, and what is happening now."""
+
+    def write(self, part: int, text: str) -> None:
+        """Append `text` to part `part` (0 = title/outline, 1.. = sections in order)."""
+
+    def clear(self, part: int) -> None:
+        """Forget what was shown of part `part` (its model call is being retried)."""
+
+    def check_cancelled(self) -> None:
+        """Raise JobCancelled when the user cancelled the job."""
+
+
+class JobCancelled(Exception):
+    """The user cancelled the job; the writer stops at the next opportunity."""
+
+
+class Writer(Protocol):
+    name: str  # "offline" or the model string, shown in the UI and the API's `model`
+
+    def write(self, brief: Brief, sources: list[SourceText], sink: DraftSink) -> tuple[Draft, Usage]:
+        """Write the draft for `brief` from `sources`, reporting through `sink`."""
+
+
+class NullSink:
+    """A sink that drops everything (tests, benchmarks)."""
+
+    def step(self, percent: int, message: str) -> None:
+        pass
+
+    def write(self, part: int, text: str) -> None:
+        pass
+
+    def clear(self, part: int) -> None:
+        pass
+
+    def check_cancelled(self) -> None:
+        pass

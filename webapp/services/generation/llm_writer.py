@@ -1,0 +1,180 @@
+"""The LLM writer: an outline first, then introduction, sections and conclusion written
+concurrently (each streamed to the job page as it arrives), fitted to the length target."""
+from __future__ import annotations
+
+import json
+import re
+from concurrent.futures import ThreadPoolExecutor, as_completed
+
+from .. import llm
+from .base import SECTION_COUNTS, Brief, Draft, DraftSink, Section, SourceText, Usage
+from .content import clean_section_text, draft_word_count, fit_to_maximum
+from .prompts import (outline_task, part_task, reference_block, short_form_task,
+                      system_message)
+
+FALLBACK_ANGLES = ("Why {topic} matters", "The essentials of {topic}", "Getting started",
+                   "Common mistakes to avoid", "Measuring results", "Tools and resources",
+                   "What comes next")
+TOKENS_PER_WORD = 2  # generous: max_tokens must never cut a part short
+
+
+class LLMWriter:
+    def __init__(self, config):
+        self.config = {key: config[key] for key in config if key.startswith("LLM_")}
+        self.name = self.config["LLM_MODEL"]
+
+    def write(self, brief: Brief, sources: list[SourceText],
+              sink: DraftSink) -> tuple[Draft, Usage]:
+        """Write the post; raises llm.LLMError when the provider fails for good."""
+        usage = Usage(model=self.name)
+        if not brief.long_form:
+            return self._short_form(brief, sources, sink, usage), usage
+        draft = self._outline(brief, sources, sink, usage)
+        self._write_parts(brief, sources, sink, usage, draft)
+        low, high = brief.word_range()
+        if draft_word_count(draft) < low:
+            self._extend(brief, sources, sink, usage, draft, low)
+        return fit_to_maximum(draft, high), usage
+
+    # ----------------------------------------------------------------------- calls
+
+    def _call(self, brief: Brief, task: str, words: int, usage: Usage | None = None,
+              sink: DraftSink | None = None, part: int | None = None):
+        on_delta = on_restart = None
+        if sink is not None and part is not None:
+            def on_delta(text, part=part):
+                sink.write(part, text)
+
+            def on_restart(part=part):
+                sink.clear(part)
+        completion = llm.complete([system_message(brief), {"role": "user", "content": task}],
+                                  max_tokens=max(256, words * TOKENS_PER_WORD),
+                                  config=self.config, on_delta=on_delta, on_restart=on_restart)
+        if usage is not None:
+            usage.add(completion.prompt_tokens, completion.completion_tokens,
+                      completion.cost_usd)
+        return completion
+
+    def _reference(self, sources, focus: str, share: float = 1.0) -> str:
+        budget = int(self.config.get("LLM_SOURCE_TOKEN_BUDGET", 6000) * share)
+        return reference_block(sources, focus, budget)
+
+    # -------------------------------------------------------------------- outline
+
+    def _outline(self, brief, sources, sink, usage) -> Draft:
+        sink.step(8, "Outlining")
+        count = SECTION_COUNTS[brief.target_length]
+        low, high = brief.word_range()
+        task = outline_task(brief, count, (low + high) // 2,
+                            self._reference(sources, brief.topic))
+        completion = self._call(brief, task, 400, usage)
+        title, headings, keywords = parse_outline(completion.text, brief.topic, count)
+        sink.write(0, f"{title}\n\n" + "\n".join(f"{i}. {h}" for i, h in
+                                                  enumerate(headings, 1)))
+        sink.step(15, "Outline ready")
+        return Draft(title=title, sections=[Section(h, "") for h in headings],
+                     meta_keywords=keywords, cited_source_ids=[s.id for s in sources])
+
+    # ---------------------------------------------------------------------- parts
+
+    def _write_parts(self, brief, sources, sink, usage, draft: Draft) -> None:
+        """Introduction (part 1), sections (2..n+1) and conclusion (n+2), concurrently."""
+        low, high = brief.word_range()
+        headings = [s.heading for s in draft.sections]
+        intro_words = max(60, (low + high) // 2 // 12)
+        section_words = ((low + high) // 2 - 2 * intro_words) // max(1, len(headings))
+        jobs = {1: ("the introduction", intro_words, brief.topic)}
+        for index, heading in enumerate(headings, 2):
+            jobs[index] = (f'the section "{heading}"', section_words, heading)
+        jobs[len(headings) + 2] = ("the conclusion", intro_words, brief.topic)
+        share = 1 / 3
+        texts = self._run_concurrently(brief, sources, sink, usage, draft, jobs, share)
+        draft.introduction = texts.pop(1)
+        draft.conclusion = texts.pop(len(headings) + 2)
+        for index, section in enumerate(draft.sections, 2):
+            section.content = texts[index]
+
+    def _run_concurrently(self, brief, sources, sink, usage, draft, jobs, share) -> dict:
+        headings = [s.heading for s in draft.sections]
+        tasks = {part: part_task(brief, draft.title, headings, what, words,
+                                 self._reference(sources, focus, share))
+                 for part, (what, words, focus) in jobs.items()}
+        texts, done = {}, 0
+        workers = min(len(tasks), int(self.config.get("LLM_MAX_PARALLEL_CALLS", 8)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="llm") as pool:
+            futures = {pool.submit(self._call, brief, task, jobs[part][1], None, sink, part):
+                       part for part, task in tasks.items()}
+            for future in as_completed(futures):
+                part, completion = futures[future], future.result()
+                usage.add(completion.prompt_tokens, completion.completion_tokens,
+                          completion.cost_usd)
+                texts[part] = clean_section_text(completion.text)
+                done += 1
+                sink.step(15 + 75 * done // len(tasks), f"Wrote {jobs[part][0]}")
+                sink.check_cancelled()
+        return texts
+
+    def _extend(self, brief, sources, sink, usage, draft: Draft, low: int) -> None:
+        """One more section when the model wrote short of the minimum."""
+        missing = low - draft_word_count(draft) + 50
+        heading = "Key takeaways"
+        part = len(draft.sections) + 3
+        task = part_task(brief, draft.title, [s.heading for s in draft.sections] + [heading],
+                         f'the section "{heading}"', missing,
+                         self._reference(sources, brief.topic, 1 / 3))
+        completion = self._call(brief, task, missing, usage, sink, part)
+        draft.sections.append(Section(heading, clean_section_text(completion.text)))
+
+    # ----------------------------------------------------------------- short form
+
+    def _short_form(self, brief, sources, sink, usage) -> Draft:
+        sink.step(10, "Writing")
+        low, high = brief.word_range()
+        completion = self._call(brief, short_form_task(brief, (low + high) // 2,
+                                                       self._reference(sources, brief.topic)),
+                                high, usage, sink, 1)
+        sink.step(90, "Written")
+        return Draft(title=title_from_topic(brief.topic), body=clean_section_text(
+            completion.text), cited_source_ids=[s.id for s in sources])
+
+
+def title_from_topic(topic: str) -> str:
+    topic = " ".join(topic.split())
+    return topic[:1].upper() + topic[1:]
+
+
+def parse_outline(text: str, topic: str, count: int) -> tuple[str, list[str], list[str]]:
+    """Title, exactly `count` headings and keywords from the model's JSON; whatever is
+    missing or malformed is filled from the topic, so a sloppy answer still gives a post."""
+    data = _first_json_object(text)
+    title = _clean_line(data.get("title")) or title_from_topic(topic)
+    headings = []
+    for item in data.get("sections") or []:
+        heading = _clean_line(item.get("heading") if isinstance(item, dict) else item)
+        if heading and heading.lower() not in {h.lower() for h in headings}:
+            headings.append(heading)
+    for angle in FALLBACK_ANGLES:
+        if len(headings) >= count:
+            break
+        candidate = angle.format(topic=topic)
+        if candidate.lower() not in {h.lower() for h in headings}:
+            headings.append(candidate)
+    keywords = [_clean_line(k) for k in data.get("meta_keywords") or [] if _clean_line(k)]
+    return title[:200], headings[:count], keywords[:8]
+
+
+def _first_json_object(text: str) -> dict:
+    match = re.search(r"\{.*\}", text or "", re.S)
+    if not match:
+        return {}
+    try:
+        data = json.loads(match.group(0))
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _clean_line(value) -> str:
+    if not isinstance(value, str):
+        return ""
+    return re.sub(r"^(#+\s*|\*+\s*|\d+[.)]\s+)+", "", " ".join(value.split())).strip()[:150]

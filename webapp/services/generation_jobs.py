@@ -1,0 +1,141 @@
+"""The worker's side of a generation job, and stopping one (cancel, or a dead worker)."""
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+from rq.exceptions import NoSuchJobError
+from rq.job import Job as RQJob
+
+from ..errors import AppError
+from ..extensions import db
+from ..models import Job, LinkOpportunity, Post, Source
+from . import jobs, live, plans
+from .links import insert_links
+from .generation import Brief, JobCancelled, SourceText, generate, writer_for
+from .redis_conn import get_redis
+
+log = logging.getLogger(__name__)
+CANCELLED_MESSAGE = "Cancelled by the user."
+
+
+class JobSink:
+    """The DraftSink of a job: progress to the job row, text to Redis, cancel from Redis."""
+
+    def __init__(self, job: Job):
+        self.job = job
+        self.draft = live.DraftBuffer(job.id)
+
+    def step(self, percent: int, message: str) -> None:
+        jobs.set_progress(self.job, percent, message)
+
+    def write(self, part: int, text: str) -> None:
+        self.draft.write(part, text)
+
+    def clear(self, part: int) -> None:
+        self.draft.clear(part)
+
+    def check_cancelled(self) -> None:
+        if live.cancel_requested(self.job.id):
+            raise JobCancelled()
+
+
+def run_generation(job_id: str) -> None:
+    """Write the post of `job_id`: draft, shape, insert links, save, charge the quota.
+    Failures are recorded on the post and job, then re-raised for RQ."""
+    job = db.session.get(Job, job_id)
+    post = post_of(job_id)
+    if job is None or post is None or job.is_finished:
+        log.info("job %s: nothing to do (deleted or finished)", job_id)
+        return
+    jobs.start_job(job, "Reading the sources")
+    sink = JobSink(job)
+    try:
+        result = generate(brief_of(post), sources_of(post), writer_for(
+            current_app.config, post.test_mode), sink, links_inserter(post.project_id))
+    except JobCancelled:
+        finish_cancelled(job, post)
+        return
+    finally:
+        sink.draft.flush_all()
+    save_result(job, post, result)
+
+
+def brief_of(post: Post) -> Brief:
+    return Brief(topic=post.topic, voice=post.voice, target_length=post.target_length,
+                 channel=post.channel, custom_instructions=post.custom_instructions or "")
+
+
+def sources_of(post: Post) -> list[SourceText]:
+    """The post's sources that are still there and parsed, in the order requested."""
+    if not post.source_ids:
+        return []
+    found = {s.id: s for s in db.session.execute(db.select(Source).where(
+        Source.id.in_(post.source_ids), Source.status == "parsed")).scalars()}
+    return [SourceText(s.id, s.filename, s.parsed_text or "")
+            for i in post.source_ids if (s := found.get(i))]
+
+
+def links_inserter(project_id: str):
+    opportunities = db.session.execute(db.select(LinkOpportunity).where(
+        LinkOpportunity.project_id == project_id)).scalars().all()
+    if not opportunities:
+        return None
+    return lambda markdown: insert_links(markdown, opportunities)
+
+
+def save_result(job: Job, post: Post, result) -> None:
+    """The completed post and its usage; the quota is charged here, once."""
+    post.content = result.content
+    post.word_count = result.word_count
+    post.links = result.links
+    post.model = result.usage.model
+    post.prompt_tokens = result.usage.prompt_tokens
+    post.completion_tokens = result.usage.completion_tokens
+    post.cost_usd = round(result.usage.cost_usd, 6)
+    post.status = "completed"
+    if not post.test_mode and not post.charged:
+        plans.charge_post(post.user_id)
+        post.charged = True
+    db.session.commit()
+    jobs.complete_job(job, {"post_id": post.id})
+
+
+def post_of(job_id: str) -> Post | None:
+    return db.session.execute(db.select(Post).where(Post.job_id == job_id)).scalar_one_or_none()
+
+
+def record_failure_for_job(job_id: str, message: str) -> None:
+    """Mark the job and its post failed with `message` (nothing is charged)."""
+    db.session.rollback()
+    job = db.session.get(Job, job_id)
+    post = post_of(job_id)
+    if post is not None and post.status == "generating":
+        post.status = "failed"
+        post.error_message = message
+        db.session.commit()
+    if job is not None and not job.is_finished:
+        jobs.fail_job(job, message)
+
+
+def finish_cancelled(job: Job, post: Post | None) -> None:
+    if post is not None and post.status == "generating":
+        post.status = "failed"
+        post.error_message = CANCELLED_MESSAGE
+    jobs.cancel_job_row(job, CANCELLED_MESSAGE)
+
+
+def cancel(job: Job) -> Job:
+    """Cancel a generation: a queued one at once, a running one at its next step."""
+    if job.job_type != "content_generation":
+        raise AppError("Only generation jobs can be cancelled.", code="INVALID_STATE")
+    if job.is_finished:
+        raise AppError(f"The job is already {job.status}.", code="INVALID_STATE")
+    live.request_cancel(job.id)
+    if job.status == "queued":
+        try:
+            RQJob.fetch(job.id, connection=get_redis()).cancel()
+        except NoSuchJobError:
+            pass
+        finish_cancelled(job, post_of(job.id))
+    return job

@@ -1,0 +1,132 @@
+"""Link opportunities: project URLs that generated posts link to where a keyword appears."""
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, urlsplit
+
+from ..errors import NotFound, ValidationFailed
+from ..extensions import db
+from ..models import LinkOpportunity, Project, User
+from ..models.base import is_valid_id
+
+MAX_KEYWORDS = 20
+# Markdown regions links must never go into: fenced code, inline code, links and images,
+# autolinks and bare URLs.
+_PROTECTED = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`|!?\[[^\]\n]*\]\([^)\n]*\)"
+                        r"|<https?://[^>\s]+>|https?://\S+", re.S)
+
+
+def field_error(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, errors=[{"loc": ["body", field], "msg": message,
+                                              "type": "value_error"}])
+
+
+def clean_keywords(keywords) -> list[str]:
+    """Trimmed, 1-100 characters each, duplicates (any case) dropped, order kept."""
+    cleaned, seen = [], set()
+    for keyword in keywords or []:
+        keyword = " ".join(str(keyword).split())
+        if not keyword:
+            continue
+        if len(keyword) > 100:
+            raise field_error("keywords", "Each keyword is at most 100 characters.")
+        if keyword.lower() not in seen:
+            seen.add(keyword.lower())
+            cleaned.append(keyword)
+    if not cleaned:
+        raise field_error("keywords", "Give at least one keyword.")
+    if len(cleaned) > MAX_KEYWORDS:
+        raise field_error("keywords", f"At most {MAX_KEYWORDS} keywords.")
+    return cleaned
+
+
+def check_url(url: str) -> str:
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 2048 \
+            or re.search(r"[\x00-\x20\x7f]", url):
+        raise field_error("target_url", "Enter a full http:// or https:// address.")
+    return url
+
+
+def create_link(user: User, project: Project, target_url: str, keywords,
+                anchor_text: str | None = None) -> LinkOpportunity:
+    """Add a link opportunity to the project (validated as the reference documents)."""
+    anchor = " ".join((anchor_text or "").split()) or None
+    if anchor and len(anchor) > 200:
+        raise field_error("anchor_text", "Anchor text is at most 200 characters.")
+    link = LinkOpportunity(project_id=project.id, user_id=user.id,
+                           target_url=check_url(target_url), keywords=clean_keywords(keywords),
+                           anchor_text=anchor)
+    db.session.add(link)
+    db.session.commit()
+    return link
+
+
+def list_links(project: Project, limit: int = 50, offset: int = 0):
+    """The project's link opportunities, newest first, and their total."""
+    query = db.select(LinkOpportunity).where(LinkOpportunity.project_id == project.id)
+    total = db.session.execute(
+        db.select(db.func.count()).select_from(query.subquery())).scalar_one()
+    links = db.session.execute(query.order_by(
+        LinkOpportunity.created_at.desc(), LinkOpportunity.id.desc()).limit(limit)
+        .offset(offset)).scalars().all()
+    return list(links), total
+
+
+def get_link_or_404(link_id: str, user: User) -> LinkOpportunity:
+    """The user's link opportunity; anybody else's, or a missing one, is LINK_NOT_FOUND."""
+    link = db.session.get(LinkOpportunity, link_id) if is_valid_id(link_id) else None
+    if link is None or link.user_id != user.id:
+        raise NotFound("Link opportunity not found.", code="LINK_NOT_FOUND")
+    return link
+
+
+def delete_link(link: LinkOpportunity) -> None:
+    """Remove it; posts already written keep their links."""
+    db.session.delete(link)
+    db.session.commit()
+
+
+def insert_links(markdown: str, opportunities) -> tuple[str, list[dict]]:
+    """Link the first occurrence of each opportunity's keywords (SPEC §4): case-insensitive
+    whole words, never in headings, code, links or URLs; each target URL at most once; the
+    anchor text preferred when it occurs; longer keywords before shorter ones."""
+    inserted, used_urls = [], set()
+    for opportunity in opportunities:
+        if opportunity.target_url in used_urls:
+            continue
+        phrases = ([opportunity.anchor_text] if opportunity.anchor_text else []) + sorted(
+            opportunity.keywords or [], key=len, reverse=True)
+        for phrase in phrases:
+            result = _link_first(markdown, phrase, opportunity.target_url)
+            if result:
+                markdown, text = result
+                used_urls.add(opportunity.target_url)
+                inserted.append({"opportunity_id": opportunity.id,
+                                 "target_url": opportunity.target_url,
+                                 "keyword": phrase, "anchor_text": text})
+                break
+    return markdown, inserted
+
+
+def _link_first(markdown: str, phrase: str, url: str):
+    pattern = re.compile(r"(?<![\w\[])" + re.escape(phrase) + r"(?![\w\]])", re.I)
+    offset = 0
+    for line in markdown.splitlines(keepends=True):
+        if not line.lstrip().startswith("#"):
+            match = _first_unprotected(pattern, markdown, offset, offset + len(line))
+            if match:
+                text = match.group(0)
+                link = f"[{text}]({quote(url, safe=':/?#&=%+@;,~!$*.-_')})"
+                return markdown[:match.start()] + link + markdown[match.end():], text
+        offset += len(line)
+    return None
+
+
+def _first_unprotected(pattern, markdown: str, start: int, end: int):
+    protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(markdown)]
+    for match in pattern.finditer(markdown, start, end):
+        if not any(a < match.end() and match.start() < b for a, b in protected):
+            return match
+    return None

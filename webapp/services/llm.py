@@ -1,0 +1,195 @@
+"""The only module that talks to a model: litellm with explicit timeouts, our own retries
+with backoff (429, 5xx, timeouts, connection errors), fallback models, streaming, and the
+tokens and cost of every call.
+
+litellm is imported lazily and only by the worker (`preload()` before jobs fork): importing
+it costs seconds and ~150 MB, which the web process never pays.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import random
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+log = logging.getLogger(__name__)
+_litellm = None
+_import_lock = threading.Lock()
+RETRY_AFTER_CAP_SECONDS = 30.0
+
+
+@dataclass
+class Completion:
+    text: str
+    model: str
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: float
+
+
+class LLMError(Exception):
+    """A model call that failed for good; `message` is a sentence a user can read."""
+
+    def __init__(self, message: str, retryable: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.retryable = retryable
+
+
+def is_configured(config) -> bool:
+    return bool(config.get("LLM_MODEL"))
+
+
+def preload() -> None:
+    """Import litellm now (the worker's parent calls this once, before any fork)."""
+    _load()
+
+
+def _load():
+    global _litellm
+    with _import_lock:
+        if _litellm is None:
+            os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+            os.environ.setdefault("LITELLM_TELEMETRY", "False")
+            import litellm
+            litellm.telemetry = False
+            litellm.suppress_debug_info = True
+            litellm.drop_params = True
+            _litellm = litellm
+    return _litellm
+
+
+def complete(messages: list[dict], *, max_tokens: int, config, temperature: float = 0.7,
+             on_delta: Callable[[str], None] | None = None,
+             on_restart: Callable[[], None] | None = None,
+             response_format: dict | None = None) -> Completion:
+    """One completion, streamed to `on_delta` when given. Retries retryable failures with
+    exponential backoff, then tries LLM_FALLBACK_MODELS; raises LLMError at the end."""
+    models = [config["LLM_MODEL"], *config.get("LLM_FALLBACK_MODELS", [])]
+    attempts, last = 0, None
+    for model in models:
+        for attempt in range(int(config.get("LLM_MAX_RETRIES", 3)) + 1):
+            if attempts and on_restart:
+                on_restart()
+            attempts += 1
+            try:
+                return _call(model, messages, max_tokens, config, temperature, on_delta,
+                             response_format)
+            except Exception as exc:  # litellm maps provider errors to its own classes
+                last = describe(exc, config)
+                log.warning("model %s attempt %d failed: %s", model, attempt + 1, last.message)
+                if not last.retryable:
+                    raise last from exc
+                if attempt < int(config.get("LLM_MAX_RETRIES", 3)):
+                    time.sleep(backoff(attempt, config, exc))
+    raise LLMError(f"{last.message} The model kept failing after {attempts} attempts; "
+                   "nothing was charged.", retryable=True)
+
+
+def _call(model, messages, max_tokens, config, temperature, on_delta, response_format):
+    litellm = _load()
+    options = {"model": model, "messages": messages, "max_tokens": max_tokens,
+               "temperature": temperature, "timeout": float(config["LLM_TIMEOUT_SECONDS"]),
+               "num_retries": 0, "max_retries": 0}
+    if config.get("LLM_API_BASE"):
+        options["api_base"] = config["LLM_API_BASE"]
+    if config.get("LLM_API_KEY"):
+        options["api_key"] = config["LLM_API_KEY"]
+    if response_format:
+        options["response_format"] = response_format
+    if on_delta is None:
+        response = litellm.completion(**options)
+        text = response.choices[0].message.content or ""
+        usage = getattr(response, "usage", None)
+        return _completion(litellm, model, messages, text, usage, response)
+    return _stream(litellm, model, messages, options, on_delta)
+
+
+def _stream(litellm, model, messages, options, on_delta) -> Completion:
+    pieces, usage = [], None
+    for chunk in litellm.completion(**options, stream=True,
+                                    stream_options={"include_usage": True}):
+        if getattr(chunk, "usage", None):
+            usage = chunk.usage
+        for choice in chunk.choices or []:
+            delta = getattr(choice.delta, "content", None)
+            if delta:
+                pieces.append(delta)
+                on_delta(delta)
+    return _completion(litellm, model, messages, "".join(pieces), usage, None)
+
+
+def _completion(litellm, model, messages, text, usage, response) -> Completion:
+    prompt_tokens = getattr(usage, "prompt_tokens", 0) or 0
+    completion_tokens = getattr(usage, "completion_tokens", 0) or 0
+    if not prompt_tokens:
+        prompt_tokens = _count(litellm, model, messages=messages)
+    if not completion_tokens:
+        completion_tokens = _count(litellm, model, text=text)
+    return Completion(text=text, model=model, prompt_tokens=prompt_tokens,
+                      completion_tokens=completion_tokens,
+                      cost_usd=_cost(litellm, model, prompt_tokens, completion_tokens))
+
+
+def _count(litellm, model, **what) -> int:
+    try:
+        return int(litellm.token_counter(model=model, **what))
+    except Exception:
+        return 0
+
+
+def _cost(litellm, model, prompt_tokens, completion_tokens) -> float:
+    """Priced from litellm's local cost map; 0.0 for models it does not know."""
+    try:
+        prompt, completion = litellm.cost_per_token(model=model, prompt_tokens=prompt_tokens,
+                                                    completion_tokens=completion_tokens)
+        return float(prompt + completion)
+    except Exception:
+        return 0.0
+
+
+def describe(exc: Exception, config) -> LLMError:
+    """A readable LLMError for a litellm/openai exception, marked retryable or not."""
+    status = getattr(exc, "status_code", None)
+    name = type(exc).__name__
+    if "Timeout" in name or "timed out" in str(exc).lower():
+        return LLMError(f"The model timed out after {config['LLM_TIMEOUT_SECONDS']} s.",
+                        retryable=True)
+    if "ContextWindow" in name:
+        return LLMError("The prompt is too long for the model's context window.")
+    if status == 429 or "RateLimit" in name:
+        return LLMError("The model provider is rate limiting us (HTTP 429).", retryable=True)
+    if isinstance(status, int) and status >= 500:
+        return LLMError(f"The model provider answered HTTP {status}.", retryable=True)
+    if "APIConnection" in name or "ServiceUnavailable" in name or "InternalServer" in name:
+        return LLMError("The model provider could not be reached.", retryable=True)
+    if status in (401, 403) or "Authentication" in name or "PermissionDenied" in name:
+        return LLMError("The model provider refused our credentials (check LLM_API_KEY).")
+    if status == 404 or "NotFound" in name:
+        return LLMError(f"The model {config['LLM_MODEL']} was not found at the provider.")
+    if status == 400 or "BadRequest" in name:
+        return LLMError("The model provider refused the request as invalid (HTTP 400).")
+    return LLMError(f"The model call failed ({name}).", retryable=True)
+
+
+def backoff(attempt: int, config, exc: Exception | None = None) -> float:
+    """Seconds before the next attempt: the provider's Retry-After when it sends one
+    (capped), else base * 2^attempt with a little jitter."""
+    retry_after = _retry_after(exc)
+    if retry_after is not None:
+        return min(retry_after, RETRY_AFTER_CAP_SECONDS)
+    base = float(config.get("LLM_RETRY_BASE_SECONDS", 1.0))
+    return base * (2 ** attempt) * (1 + random.random() * 0.25)
+
+
+def _retry_after(exc) -> float | None:
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None) or {}
+    try:
+        value = headers.get("retry-after") or headers.get("Retry-After")
+        return float(value) if value is not None else None
+    except (TypeError, ValueError, AttributeError):
+        return None

@@ -1,0 +1,150 @@
+"""Posts: requesting a generation, the worker's side of it, and reading/deleting posts."""
+from __future__ import annotations
+
+from flask import current_app
+
+from ..errors import AppError, Forbidden, NotFound, ServiceUnavailable, ValidationFailed
+from ..extensions import db
+from ..models import Job, Post, Project, Source, User
+from ..models.base import is_valid_id
+from . import jobs, plans
+from .generation import writer_for
+from .projects import get_project_or_404
+from .queue import enqueue
+
+GENERATE_TASK = "webapp.tasks.generation.generate_post_task"
+TOPIC_MAX = 200
+INSTRUCTIONS_MAX = 2000
+
+
+def raise_not_found():
+    raise NotFound("Post not found.", code="POST_NOT_FOUND")
+
+
+def get_post_or_404(post_id: str, user: User) -> Post:
+    """The user's post; anybody else's, or a missing one, is POST_NOT_FOUND (404)."""
+    post = db.session.get(Post, post_id) if is_valid_id(post_id) else None
+    if post is None or post.user_id != user.id:
+        raise_not_found()
+    return post
+
+
+def list_posts(project: Project, status: str | None = None, limit: int = 50,
+               offset: int = 0) -> tuple[list[Post], int]:
+    """The project's posts, newest first, optionally only those with `status`."""
+    query = db.select(Post).where(Post.project_id == project.id)
+    if status:
+        query = query.where(Post.status == status)
+    total = db.session.execute(
+        db.select(db.func.count()).select_from(query.subquery())).scalar_one()
+    posts = db.session.execute(
+        query.order_by(Post.created_at.desc(), Post.id.desc()).limit(limit).offset(offset)
+    ).scalars().all()
+    return list(posts), total
+
+
+def delete_post(post: Post) -> None:
+    """Delete the post (the quota it used is not refunded)."""
+    db.session.delete(post)
+    db.session.commit()
+
+
+# --------------------------------------------------------------------- requesting
+
+
+def request_generation(user: User, *, project_id: str, topic: str, voice: str,
+                       target_length: str = "medium", channel: str = "blog",
+                       custom_instructions: str | None = None,
+                       source_ids: list[str] | None = None, metadata: dict | None = None,
+                       test_mode: bool = False) -> Job:
+    """Check the request against the plan and the project, then queue the generation.
+
+    Raises the reference's codes: TOPIC_TOO_LONG, INSTRUCTIONS_TOO_LONG, PROJECT_NOT_FOUND,
+    SOURCE_NOT_FOUND, INVALID_SOURCE, VOICE_NOT_AVAILABLE, QUOTA_EXCEEDED,
+    CONCURRENT_LIMIT_EXCEEDED, ALREADY_GENERATING; SERVICE_UNAVAILABLE when the queue is
+    down (and then nothing is kept)."""
+    topic = " ".join((topic or "").split())
+    check_lengths(topic, custom_instructions)
+    project = get_project_or_404(project_id, user)
+    sources = usable_sources(project, source_ids or [])
+    check_plan(user, voice, test_mode)
+    check_not_duplicate(project, topic)
+    job = jobs.create_job(user, "content_generation", project)
+    db.session.flush()
+    post = Post(project_id=project.id, user_id=user.id, job_id=job.id, topic=topic,
+                voice=voice, target_length=target_length, channel=channel,
+                custom_instructions=(custom_instructions or "").strip() or None,
+                source_ids=[s.id for s in sources], metadata_=metadata or {},
+                status="generating", test_mode=test_mode,
+                model=writer_for(current_app.config, test_mode).name)
+    db.session.add(post)
+    db.session.commit()
+    try:
+        enqueue(GENERATE_TASK, job.id, job_id=job.id,
+                timeout=current_app.config["GENERATION_TIMEOUT_SECONDS"],
+                description=f"generate post {post.id}")
+    except ServiceUnavailable:
+        db.session.delete(post)
+        db.session.delete(job)
+        db.session.commit()
+        raise
+    return job
+
+
+def check_lengths(topic: str, instructions: str | None) -> None:
+    if not topic:
+        raise ValidationFailed("Topic is required.", errors=[
+            {"loc": ["body", "topic"], "msg": "Topic is required.", "type": "missing"}])
+    if len(topic) > TOPIC_MAX:
+        raise ValidationFailed(f"Topic exceeds {TOPIC_MAX} characters.", code="TOPIC_TOO_LONG")
+    if instructions and len(instructions) > INSTRUCTIONS_MAX:
+        raise ValidationFailed(f"Custom instructions exceed {INSTRUCTIONS_MAX} characters.",
+                               code="INSTRUCTIONS_TOO_LONG")
+
+
+def usable_sources(project: Project, source_ids: list[str]) -> list[Source]:
+    """The requested sources, all of this project and parsed, in the order given."""
+    wanted = list(dict.fromkeys(source_ids))
+    found = {s.id: s for s in db.session.execute(db.select(Source).where(
+        Source.id.in_([i for i in wanted if is_valid_id(i)]),
+        Source.project_id == project.id)).scalars()} if wanted else {}
+    for source_id in wanted:
+        source = found.get(source_id)
+        if source is None:
+            raise NotFound(f"Source {source_id} not found in this project.",
+                           code="SOURCE_NOT_FOUND")
+        if source.status != "parsed":
+            raise ValidationFailed(
+                f"Source “{source.filename}” is not ready ({source.status}); only parsed "
+                "sources can be used.", code="INVALID_SOURCE")
+    return [found[i] for i in wanted]
+
+
+def check_plan(user: User, voice: str, test_mode: bool) -> None:
+    plan = plans.plan_for(user)
+    if voice not in plan.voices:
+        raise Forbidden(f"The {voice} voice is not available on the {plan.name} plan.",
+                        code="VOICE_NOT_AVAILABLE")
+    generating = in_flight_count(user)
+    if generating >= plan.concurrent_limit:
+        raise AppError(f"Your plan runs {plan.concurrent_limit} generation(s) at a time; "
+                       "wait for one to finish.", code="CONCURRENT_LIMIT_EXCEEDED",
+                       status=429, retry_after=10)
+    if not test_mode and plan.posts_limit is not None \
+            and plans.posts_used(user) + generating >= plan.posts_limit:
+        raise Forbidden(f"You have used all {plan.posts_limit} posts of this month.",
+                        code="QUOTA_EXCEEDED")
+
+
+def in_flight_count(user: User) -> int:
+    return db.session.execute(db.select(db.func.count()).select_from(Post).where(
+        Post.user_id == user.id, Post.status == "generating")).scalar_one()
+
+
+def check_not_duplicate(project: Project, topic: str) -> None:
+    duplicate = db.session.execute(db.select(Post.id).where(
+        Post.project_id == project.id, Post.status == "generating",
+        db.func.lower(Post.topic) == topic.lower())).first()
+    if duplicate:
+        raise AppError("A post on this topic is already being generated in this project.",
+                       code="ALREADY_GENERATING", status=409)
