@@ -1,5 +1,6 @@
 """API conventions every endpoint shares: the error envelope, JSON-only errors, body
 limits, rate limits with their headers, Idempotency-Key, and the OpenAPI document."""
+import re
 import json
 
 import requests
@@ -123,7 +124,7 @@ def test_openapi_document_describes_every_api_route(client, app):
     documented = {(path, method) for path, ops in spec["paths"].items() for method in ops}
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1/") and rule.endpoint != "api.openapi_document":
-            path = rule.rule.replace("<", "{").replace(">", "}")
+            path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert (path, method.lower()) in documented
     create = spec["paths"]["/api/v1/projects"]["post"]
