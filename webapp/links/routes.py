@@ -47,7 +47,8 @@ def create(project_id: str):
                                     project=project, **panel_context(project))
         except AppError as error:
             attach_error(form, error, "target_url")
-    return page_or_fragment("links/index.html", "links/_panel.html", status=400,
+    return page_or_fragment("links/index.html", "links/_panel.html",
+                            status=200 if request.headers.get("HX-Request") else 400,
                             project=project, **panel_context(project, form))
 
 

@@ -10,10 +10,11 @@ from ..models import LinkOpportunity, Project, User
 from ..models.base import is_valid_id
 
 MAX_KEYWORDS = 20
-# Markdown regions links must never go into: fenced code, inline code, links and images,
-# autolinks and bare URLs.
+# Markdown regions links must never go into: fenced code, inline code, inline and
+# reference links and images, autolinks, bare URLs and heading lines.
 _PROTECTED = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`|!?\[[^\]\n]*\]\([^)\n]*\)"
-                        r"|<https?://[^>\s]+>|https?://\S+", re.S)
+                        r"|!?\[[^\]\n]*\]\[[^\]\n]*\]|<https?://[^>\s]+>|https?://\S+"
+                        r"|^[ \t]*#[^\n]*", re.S | re.M)
 
 
 def field_error(field: str, message: str) -> ValidationFailed:
@@ -92,41 +93,44 @@ def insert_links(markdown: str, opportunities) -> tuple[str, list[dict]]:
     """Link the first occurrence of each opportunity's keywords (SPEC §4): case-insensitive
     whole words, never in headings, code, links or URLs; each target URL at most once; the
     anchor text preferred when it occurs; longer keywords before shorter ones."""
-    inserted, used_urls = [], set()
-    for opportunity in opportunities:
+    inserted, used_urls, protected = [], set(), _protected(markdown)
+    for opportunity, phrase in _candidates(opportunities):
         if opportunity.target_url in used_urls:
             continue
-        phrases = ([opportunity.anchor_text] if opportunity.anchor_text else []) + sorted(
-            opportunity.keywords or [], key=len, reverse=True)
-        for phrase in phrases:
-            result = _link_first(markdown, phrase, opportunity.target_url)
-            if result:
-                markdown, text = result
-                used_urls.add(opportunity.target_url)
-                inserted.append({"opportunity_id": opportunity.id,
-                                 "target_url": opportunity.target_url,
-                                 "keyword": phrase, "anchor_text": text})
-                break
+        result = _link_first(markdown, protected, phrase, opportunity.target_url)
+        if result:
+            markdown, text = result
+            protected = _protected(markdown)
+            used_urls.add(opportunity.target_url)
+            inserted.append({"opportunity_id": opportunity.id,
+                             "target_url": opportunity.target_url,
+                             "keyword": phrase, "anchor_text": text})
     return markdown, inserted
 
 
-def _link_first(markdown: str, phrase: str, url: str):
+def _candidates(opportunities) -> list[tuple]:
+    """(opportunity, phrase) pairs in the order they are tried: longest phrase first across
+    all opportunities, an opportunity's anchor text just before its own longest keyword."""
+    ranked = []
+    for opportunity in opportunities:
+        keywords = list(opportunity.keywords or [])
+        if opportunity.anchor_text:
+            longest = max([len(opportunity.anchor_text), *map(len, keywords)])
+            ranked.append((-longest, 0, opportunity, opportunity.anchor_text))
+        ranked += [(-len(keyword), 1, opportunity, keyword) for keyword in keywords]
+    ranked.sort(key=lambda candidate: candidate[:2])
+    return [(opportunity, phrase) for _, _, opportunity, phrase in ranked]
+
+
+def _protected(markdown: str) -> list[tuple[int, int]]:
+    return [match.span() for match in _PROTECTED.finditer(markdown)]
+
+
+def _link_first(markdown: str, protected, phrase: str, url: str):
     pattern = re.compile(r"(?<![\w\[])" + re.escape(phrase) + r"(?![\w\]])", re.I)
-    offset = 0
-    for line in markdown.splitlines(keepends=True):
-        if not line.lstrip().startswith("#"):
-            match = _first_unprotected(pattern, markdown, offset, offset + len(line))
-            if match:
-                text = match.group(0)
-                link = f"[{text}]({quote(url, safe=':/?#&=%+@;,~!$*.-_')})"
-                return markdown[:match.start()] + link + markdown[match.end():], text
-        offset += len(line)
-    return None
-
-
-def _first_unprotected(pattern, markdown: str, start: int, end: int):
-    protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(markdown)]
-    for match in pattern.finditer(markdown, start, end):
+    for match in pattern.finditer(markdown):
         if not any(a < match.end() and match.start() < b for a, b in protected):
-            return match
+            text = match.group(0)
+            link = f"[{text}]({quote(url, safe=':/?#&=%+@;,~!$*.-_')})"
+            return markdown[:match.start()] + link + markdown[match.end():], text
     return None
