@@ -131,6 +131,13 @@ class AuthActions:
         make_user(self.app, email=email, password=password)
         return {"Authorization": f"Bearer {self.tokens(email, password)['access_token']}"}
 
+    def signed_in(self, email="user@example.com", **fields):
+        """A user (made by the factory, `fields` passed on) signed in through the form."""
+        user = make_user(self.app, email=email, **fields)
+        response = self.login_page(email=email)
+        assert response.status_code in (302, 303), response.status_code
+        return user
+
     def login_page(self, email="user@example.com", password=DEFAULT_PASSWORD):
         """Sign in through the HTML form, as a browser would."""
         token = csrf_token_from(self.client.get("/login"))

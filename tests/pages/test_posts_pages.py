@@ -10,15 +10,11 @@ from webapp.extensions import db
 from webapp.models import Post
 
 from ..conftest import wait_for
-from ..factories import make_project, make_user
+from ..factories import make_project
 
 HTMX = {"HX-Request": "true"}
 
 
-def signed_in(auth, app, email="user@example.com", plan=None):
-    user = make_user(app, email=email, plan=plan)
-    auth.login_page(email=email)
-    return user
 
 
 def submit(client, csrf, project_id, headers=None, **fields):
@@ -37,7 +33,7 @@ def finished_job_page(client, job_url) -> str:
 
 
 def test_form_shows_voices_of_the_plan_and_only_parsed_sources(client, auth, app):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     project = make_project(app, user, name="Shop")
     page = client.get(f"/projects/{project.id}/posts/new").get_data(as_text=True)
     assert "<title>New post · Shop" in page
@@ -49,7 +45,7 @@ def test_form_shows_voices_of_the_plan_and_only_parsed_sources(client, auth, app
 
 def test_generate_goes_to_the_job_page_which_moves_to_the_post(client, auth, app, csrf,
                                                                worker):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     project = make_project(app, user, name="Shop")
     response = submit(client, csrf, project.id)
     assert response.status_code in (302, 303)
@@ -79,7 +75,7 @@ def test_generate_goes_to_the_job_page_which_moves_to_the_post(client, auth, app
 
 
 def test_htmx_submit_navigates_with_hx_location(client, auth, app, csrf, worker):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     project = make_project(app, user)
     token = csrf(client.get(f"/projects/{project.id}/posts/new"))
     response = submit(client, csrf, project.id,
@@ -90,7 +86,7 @@ def test_htmx_submit_navigates_with_hx_location(client, auth, app, csrf, worker)
 
 
 def test_validation_errors_show_next_to_the_field_and_keep_the_input(client, auth, app, csrf):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     project = make_project(app, user)
     response = submit(client, csrf, project.id, topic="", custom_instructions="Keep me")
     assert response.status_code == 400
@@ -109,7 +105,7 @@ def test_validation_errors_show_next_to_the_field_and_keep_the_input(client, aut
 
 
 def test_delete_post_asks_first(client, auth, app, csrf, worker):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     project = make_project(app, user)
     job_url = submit(client, csrf, project.id).headers["Location"]
     post_url = finished_job_page(client, job_url)[0].headers["HX-Redirect"]
@@ -124,19 +120,19 @@ def test_delete_post_asks_first(client, auth, app, csrf, worker):
 
 
 def test_another_users_post_and_job_pages_are_404(client, auth, app, csrf, worker):
-    owner = signed_in(auth, app, email="owner@example.com")
+    owner = auth.signed_in(email="owner@example.com")
     project = make_project(app, owner)
     job_url = submit(client, csrf, project.id).headers["Location"]
     post_url = finished_job_page(client, job_url)[0].headers["HX-Redirect"]
     client.post("/logout", data={"csrf_token": csrf(client.get("/projects"))})
-    signed_in(auth, app, email="intruder@example.com")
+    auth.signed_in(email="intruder@example.com")
     for url in (job_url, post_url, post_url + ".md", post_url + "/delete",
                 f"/projects/{project.id}/posts/new", f"/projects/{project.id}/posts"):
         assert client.get(url).status_code == 404, url
 
 
 def test_posts_list_filters_and_polls_only_while_generating(client, auth, app, csrf, worker):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     project = make_project(app, user)
     finished_job_page(client, submit(client, csrf, project.id).headers["Location"])
     url = f"/projects/{project.id}/posts"
@@ -149,7 +145,7 @@ def test_posts_list_filters_and_polls_only_while_generating(client, auth, app, c
 
 
 def test_project_page_query_count_does_not_grow_with_posts(client, auth, app):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     project = make_project(app, user)
 
     def queries() -> int:

@@ -6,14 +6,10 @@ from webapp.extensions import db
 from ..factories import make_project, make_user
 
 
-def signed_in(auth, app, email="user@example.com"):
-    user = make_user(app, email=email)
-    auth.login_page(email=email)
-    return user
 
 
 def test_create_project_from_dashboard(client, auth, app, csrf):
-    signed_in(auth, app)
+    auth.signed_in()
     token = csrf(client.get("/projects"))
     response = client.post("/projects", data={"name": "Spring launch",
                                               "description": "Emails and posts",
@@ -24,7 +20,7 @@ def test_create_project_from_dashboard(client, auth, app, csrf):
 
 
 def test_create_with_htmx_navigates_with_hx_location(client, auth, app, csrf):
-    signed_in(auth, app)
+    auth.signed_in()
     token = csrf(client.get("/projects"))
     response = client.post("/projects", data={"name": "Via htmx"},
                            headers={"HX-Request": "true", "X-CSRFToken": token})
@@ -33,7 +29,7 @@ def test_create_with_htmx_navigates_with_hx_location(client, auth, app, csrf):
 
 
 def test_htmx_navigation_without_target_gets_the_whole_page(client, auth, app):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     project = make_project(app, user, name="Whole page")
     # What htmx sends when it follows HX-Location: HX-Request, but no HX-Target.
     page = client.get(f"/projects/{project.id}", headers={"HX-Request": "true"})
@@ -41,7 +37,7 @@ def test_htmx_navigation_without_target_gets_the_whole_page(client, auth, app):
 
 
 def test_invalid_project_keeps_input_and_returns_fragment_to_htmx(client, auth, app, csrf):
-    signed_in(auth, app)
+    auth.signed_in()
     token = csrf(client.get("/projects"))
     response = client.post("/projects", data={"name": "", "description": "kept text"},
                            headers={"HX-Request": "true", "HX-Target": "create-project",
@@ -55,7 +51,7 @@ def test_invalid_project_keeps_input_and_returns_fragment_to_htmx(client, auth, 
 
 
 def test_dashboard_paginates(client, auth, app):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     for n in range(14):
         make_project(app, user, name=f"Project {n:02d}")
     first = client.get("/projects").get_data(as_text=True)
@@ -65,7 +61,7 @@ def test_dashboard_paginates(client, auth, app):
 
 
 def test_dashboard_query_count_does_not_grow_with_projects(client, auth, app):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
 
     def queries_for_dashboard():
         statements = []
@@ -87,7 +83,7 @@ def test_dashboard_query_count_does_not_grow_with_projects(client, auth, app):
 
 
 def test_edit_and_delete_with_confirmation(client, auth, app, csrf):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     project = make_project(app, user, name="Old name")
     token = csrf(client.get(f"/projects/{project.id}"))
     response = client.post(f"/projects/{project.id}/edit",
@@ -104,7 +100,7 @@ def test_edit_and_delete_with_confirmation(client, auth, app, csrf):
 
 
 def test_edit_with_htmx_returns_details_fragment(client, auth, app, csrf):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     project = make_project(app, user, name="Inline")
     token = csrf(client.get(f"/projects/{project.id}"))
     form = client.get(f"/projects/{project.id}/edit",
@@ -120,7 +116,7 @@ def test_edit_with_htmx_returns_details_fragment(client, auth, app, csrf):
 def test_another_users_project_pages_are_404(client, auth, app, csrf):
     owner = make_user(app, email="owner@example.com")
     project = make_project(app, owner, name="Owner only")
-    signed_in(auth, app, email="intruder@example.com")
+    auth.signed_in(email="intruder@example.com")
     token = csrf(client.get("/projects"))
     for response in (client.get(f"/projects/{project.id}"),
                      client.get(f"/projects/{project.id}/edit"),

@@ -1,16 +1,13 @@
 """Settings: profile, password and API keys pages."""
 import re
 
-from ..factories import DEFAULT_PASSWORD, make_user
+from ..factories import DEFAULT_PASSWORD
 
 
-def signed_in(auth, app):
-    make_user(app, email="user@example.com", name="Before")
-    auth.login_page()
 
 
 def test_profile_name_change(client, auth, app, csrf):
-    signed_in(auth, app)
+    auth.signed_in(name="Before")
     token = csrf(client.get("/settings/profile"))
     response = client.post("/settings/profile", data={"name": "After", "csrf_token": token},
                            follow_redirects=True)
@@ -19,7 +16,7 @@ def test_profile_name_change(client, auth, app, csrf):
 
 
 def test_password_change_signs_out_other_sessions(client, auth, app, csrf):
-    signed_in(auth, app)
+    auth.signed_in(name="Before")
     other = app.test_client()
     token = csrf(other.get("/login"))
     other.post("/login", data={"email": "user@example.com", "password": DEFAULT_PASSWORD,
@@ -38,7 +35,7 @@ def test_password_change_signs_out_other_sessions(client, auth, app, csrf):
 
 
 def test_api_key_created_shown_once_listed_and_revoked(client, auth, app, csrf):
-    signed_in(auth, app)
+    auth.signed_in(name="Before")
     token = csrf(client.get("/settings/api-keys"))
     page = client.post("/settings/api-keys", data={"name": "CMS sync", "mode": "live",
                                                    "csrf_token": token}).get_data(as_text=True)
@@ -54,7 +51,7 @@ def test_api_key_created_shown_once_listed_and_revoked(client, auth, app, csrf):
 
 
 def test_api_keys_fragment_for_htmx(client, auth, app, csrf):
-    signed_in(auth, app)
+    auth.signed_in(name="Before")
     token = csrf(client.get("/settings/api-keys"))
     response = client.post("/settings/api-keys", data={"name": "", "mode": "live"},
                            headers={"HX-Request": "true", "HX-Target": "api-keys",

@@ -21,11 +21,6 @@ from ..files import EXE_BYTES, make_corrupt_pdf, make_csv, make_docx, make_pdf
 HTMX_LIST = {"HX-Request": "true", "HX-Target": "sources-list"}
 
 
-def signed_in(auth, app, email="user@example.com"):
-    user = make_user(app, email=email)
-    response = auth.login_page(email=email)
-    assert response.status_code in (302, 303), response.status_code
-    return user
 
 
 def sources_url(project_id: str) -> str:
@@ -97,7 +92,7 @@ def worker_paused(worker):
 
 
 def test_form_upload_of_two_files_redirects_to_project_page(client, auth, app, csrf, worker):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     project = make_project(app, user, name="Research")
     response = upload(client, csrf, project.id, [
         (make_pdf(["Quantum computing basics.", "Qubits and gates."]), "paper.pdf"),
@@ -120,7 +115,7 @@ def test_form_upload_of_two_files_redirects_to_project_page(client, auth, app, c
 
 def test_htmx_upload_returns_only_the_list_fragment_with_notices(client, auth, app, csrf,
                                                                  worker):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     project = make_project(app, user, name="Research")
     token = csrf(client.get(f"/projects/{project.id}"))
     response = upload(client, csrf, project.id, [
@@ -144,7 +139,7 @@ def test_htmx_upload_returns_only_the_list_fragment_with_notices(client, auth, a
 
 def test_exe_renamed_pdf_gets_its_own_error_while_the_good_file_is_accepted(
         client, auth, app, csrf, worker):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     project = make_project(app, user, name="Research")
     response = upload(client, csrf, project.id, [
         (EXE_BYTES, "invoice.pdf"),
@@ -171,7 +166,7 @@ def test_exe_renamed_pdf_gets_its_own_error_while_the_good_file_is_accepted(
 
 
 def test_upload_without_files_says_so(client, auth, app, csrf):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     project = make_project(app, user)
     token = csrf(client.get(f"/projects/{project.id}"))
     response = client.post(sources_url(project.id), data={"csrf_token": token},
@@ -183,7 +178,7 @@ def test_upload_without_files_says_so(client, auth, app, csrf):
 
 def test_list_fragment_polls_while_pending_and_stops_when_parsed(client, auth, app, csrf,
                                                                  worker):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     project = make_project(app, user, name="Research")
     with worker_paused(worker):
         response = upload(client, csrf, project.id, [
@@ -210,7 +205,7 @@ def test_list_fragment_polls_while_pending_and_stops_when_parsed(client, auth, a
 
 
 def test_source_page_shows_preview_and_word_count(client, auth, app, csrf, worker):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     project = make_project(app, user, name="Research")
     upload(client, csrf, project.id, [
         (make_pdf(["Quantum computing basics.", "Qubits and gates."]), "paper.pdf")])
@@ -233,7 +228,7 @@ def test_source_page_shows_preview_and_word_count(client, auth, app, csrf, worke
 
 
 def test_topics_csv_download_keeps_formula_cells_as_text(client, auth, app, csrf, worker):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     project = make_project(app, user, name="Bulk")
     rows = [("=HYPERLINK(\"http://evil.example\",\"click\")", "social"),
             ("+1 reasons to ship", ""), ("-sum(A1:A2)", "blog"), ("@cmd", ""),
@@ -264,7 +259,7 @@ def test_topics_csv_download_keeps_formula_cells_as_text(client, auth, app, csrf
 
 
 def test_topics_download_of_a_non_csv_source_is_refused(client, auth, app, csrf, worker):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     project = make_project(app, user)
     upload(client, csrf, project.id, [(b"Just notes.", "notes.txt")])
     wait_until_done(client, project.id, worker)
@@ -275,7 +270,7 @@ def test_topics_download_of_a_non_csv_source_is_refused(client, auth, app, csrf,
 
 
 def test_source_page_shows_the_error_of_a_failed_source(client, auth, app, csrf, worker):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     project = make_project(app, user, name="Research")
     upload(client, csrf, project.id, [(make_corrupt_pdf(), "broken.pdf")])
     fragment = wait_until_done(client, project.id, worker)
@@ -292,7 +287,7 @@ def test_source_page_shows_the_error_of_a_failed_source(client, auth, app, csrf,
 
 
 def test_rename_source(client, auth, app, csrf, worker):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     project = make_project(app, user, name="Research")
     upload(client, csrf, project.id, [(b"Some notes.", "notes.txt")])
     source = source_by_name(app, project.id, "notes.txt")
@@ -314,7 +309,7 @@ def test_rename_source(client, auth, app, csrf, worker):
 
 
 def test_delete_asks_first_then_deletes(client, auth, app, csrf, worker):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     project = make_project(app, user, name="Research")
     upload(client, csrf, project.id, [(b"Delete me soon.", "old.txt")])
     wait_until_done(client, project.id, worker)
@@ -339,7 +334,7 @@ def test_delete_asks_first_then_deletes(client, auth, app, csrf, worker):
 
 
 def test_delete_with_htmx_navigates_with_hx_location(client, auth, app, csrf, worker):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     project = make_project(app, user)
     upload(client, csrf, project.id, [(b"Short lived.", "tmp.txt")])
     source = source_by_name(app, project.id, "tmp.txt")
@@ -356,7 +351,7 @@ def test_delete_with_htmx_navigates_with_hx_location(client, auth, app, csrf, wo
 
 
 def test_url_import_of_a_private_address_is_refused(client, auth, app, csrf):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     project = make_project(app, user)
     token = csrf(client.get(f"/projects/{project.id}"))
     refusal = "That address is on a private or local network and cannot be imported."
@@ -377,7 +372,7 @@ def test_url_import_of_a_private_address_is_refused(client, auth, app, csrf):
 
 
 def test_url_import_form_validation(client, auth, app, csrf):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     project = make_project(app, user)
     token = csrf(client.get(f"/projects/{project.id}"))
     response = client.post(f"{sources_url(project.id)}/url",
@@ -390,7 +385,7 @@ def test_url_import_form_validation(client, auth, app, csrf):
 
 
 def test_another_users_project_and_source_pages_are_404(client, auth, app, csrf, worker):
-    owner = signed_in(auth, app, email="owner@example.com")
+    owner = auth.signed_in(email="owner@example.com")
     project = make_project(app, owner, name="Private research")
     upload(client, csrf, project.id, [(b"Secret plans.", "secret.txt")])
     wait_until_done(client, project.id, worker)
@@ -426,7 +421,7 @@ def test_another_users_project_and_source_pages_are_404(client, auth, app, csrf,
 
 
 def test_upload_without_csrf_token_is_refused(client, auth, app, csrf):
-    user = signed_in(auth, app)
+    user = auth.signed_in()
     project = make_project(app, user)
     response = upload(client, csrf, project.id, [(b"No token.", "notes.txt")], token="")
     assert response.status_code == 400
