@@ -4,9 +4,12 @@ An RQ worker with the scheduler on, running inside an application context so job
 the database, config and services like request handlers do. Connects to REDIS_URL and
 listens on this installation's queues (`<REDIS_KEY_PREFIX>-default`).
 
-Each job runs in a forked work horse that inherits this process's memory. RQ imports a
-job's function lazily, in the horse, so the task modules and litellm (3-5 s and ~150 MB to
-import) are imported here, once, before any fork: never once per job.
+Parsing jobs run in a forked work horse (RQ's default), which gets an address-space cap
+and can be killed on a timeout without harming the worker. Generation jobs run in this
+process instead: they wait on the network, need no cap, and forking a ~300 MB process costs
+10-20 ms per job and throws away litellm's warmed-up state and its connections to the
+provider. The task modules and litellm (3-5 s and ~150 MB to import, seconds more on its
+first call) are imported and warmed up here, once: never once per job.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import sys
 
 from redis import Redis
 from rq import Queue, Worker
+from rq.worker import WorkerStatus
 
 import webapp.tasks.generation  # noqa: F401  (imported once in the parent, see above)
 import webapp.tasks.sources  # noqa: F401
@@ -33,7 +37,24 @@ MAINTENANCE_INTERVAL = 10
 WORKER_TTL = 30
 
 
+# Tasks run in the worker process itself rather than in a forked work horse (see above).
+IN_PROCESS_TASKS = frozenset({"webapp.tasks.generation.generate_post_task"})
+
+
 class CopydeskWorker(Worker):
+    def execute_job(self, job, queue):
+        if job.func_name not in IN_PROCESS_TASKS:
+            return super().execute_job(job, queue)
+        execution = self.prepare_execution(job)
+        self.perform_job(job, queue, execution)
+        self.set_state(WorkerStatus.IDLE)
+
+    def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:
+        if job.func_name in IN_PROCESS_TASKS:
+            # No monitoring parent renews the worker's key while the job runs here.
+            return int(job.timeout or self.queue_class.DEFAULT_TIMEOUT) + 60
+        return super().get_heartbeat_ttl(job, working_time)
+
     def run_maintenance_tasks(self):
         super().run_maintenance_tasks()
         try:
@@ -69,7 +90,7 @@ def main() -> int:
     app = create_app()
     with app.app_context():
         if llm.is_configured(app.config):
-            llm.preload()
+            llm.preload(app.config)
         connection = Redis.from_url(app.config["REDIS_URL"])
         queues = [Queue(queue_name(kind, app.config), connection=connection)
                   for kind in QUEUE_KINDS]

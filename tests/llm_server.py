@@ -2,11 +2,18 @@
 it over real HTTP (plain JSON or Server-Sent Events), and tests script its behaviour.
 
 Default replies: an outline JSON when asked for "exactly N sections", else prose of the
-"about N words" asked for, so the pipeline's length targets can be checked."""
+"about N words" asked for, so the pipeline's length targets can be checked.
+
+`python -m tests.llm_server --port P` runs it as a process of its own (the benchmarks do,
+so that it does not share a GIL with what they measure); `POST /control` with
+`{"delay": s, "chunk_delay": s}` changes its pacing, `GET /control` reports the requests
+served."""
 from __future__ import annotations
 
+import argparse
 import json
 import re
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -52,11 +59,12 @@ def default_reply(body: dict) -> str:
 
 
 class FakeModelServer:
-    def __init__(self):
+    def __init__(self, port: int = 0):
         self.lock = threading.Lock()
         self.reset()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
         self.httpd.daemon_threads = True
+        self.httpd.handle_error = _ignore_gone_clients(self.httpd.handle_error)
         self.url = f"http://127.0.0.1:{self.httpd.server_port}/v1"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
@@ -89,6 +97,14 @@ class FakeModelServer:
         self.httpd.server_close()
 
 
+def _ignore_gone_clients(handle_error):
+    """A client that timed out and hung up before a (hanging) reply is not an error."""
+    def handle(request, client_address):
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            handle_error(request, client_address)
+    return handle
+
+
 def _handler(server: FakeModelServer):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -96,7 +112,15 @@ def _handler(server: FakeModelServer):
         def log_message(self, *args):
             pass
 
+        def do_GET(self):  # noqa: N802
+            if self.path.rstrip("/") != "/control":
+                return self._json(404, {"error": {"message": "not found"}})
+            self._json(200, {"requests": len(server.requests), "delay": server.delay,
+                             "chunk_delay": server.chunk_delay})
+
         def do_POST(self):  # noqa: N802
+            if self.path.rstrip("/") == "/control":
+                return self._control()
             if not self.path.rstrip("/").endswith("/chat/completions"):
                 return self._json(404, {"error": {"message": "not found"}})
             try:
@@ -123,6 +147,13 @@ def _handler(server: FakeModelServer):
                              "created": int(time.time()), "model": body.get("model"),
                              "choices": [{"index": 0, "finish_reason": "stop", "message": {
                                  "role": "assistant", "content": text}}], "usage": usage})
+
+        def _control(self):
+            settings = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+            with server.lock:
+                server.delay = float(settings.get("delay", server.delay))
+                server.chunk_delay = float(settings.get("chunk_delay", server.chunk_delay))
+            self._json(200, {"delay": server.delay, "chunk_delay": server.chunk_delay})
 
         def _json(self, status, payload, headers=None):
             data = json.dumps(payload).encode()
@@ -166,6 +197,22 @@ def _handler(server: FakeModelServer):
     return Handler
 
 
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds before answering")
+    parser.add_argument("--chunk-delay", type=float, default=0.0,
+                        help="seconds between streamed chunks")
+    args = parser.parse_args()
+    server = FakeModelServer(args.port)
+    server.delay, server.chunk_delay = args.delay, args.chunk_delay
+    print(server.url, flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        server.close()
+
+
 @pytest.fixture(scope="session")
 def _llm_server_process():
     server = FakeModelServer()
@@ -179,3 +226,7 @@ def llm_server(_llm_server_process):
     _llm_server_process.reset()
     yield _llm_server_process
     _llm_server_process.reset()
+
+
+if __name__ == "__main__":
+    main()

@@ -220,3 +220,24 @@ def test_streamed_text_reaches_the_job_page_while_it_is_written(start_stack, llm
     fragment = wait_for(partial_draft, timeout=30, interval=0.1)
     assert 'class="draft-part"' in fragment
     user.finished_job(job_id, worker)
+
+
+@pytest.mark.parametrize("channel", ["linkedin", "blog"])
+def test_a_generation_over_its_time_limit_fails_and_the_worker_goes_on(start_stack,
+                                                                      llm_server, channel):
+    server, worker = start_stack(**llm_env(llm_server, GENERATION_TIMEOUT_SECONDS="2",
+                                           LLM_TIMEOUT_SECONDS="30"))
+    user = Remote(server)
+    if channel == "blog":  # the outline answers; the sections, written in threads, hang
+        llm_server.hang_next(0)
+    llm_server.hang_next(8, times=8)
+    started = time.monotonic()
+    job = user.finished_job(user.generate(channel=channel), worker, timeout=30)
+    assert job["status"] == "failed"
+    assert "longer than 2 s" in job["error_message"]
+    assert time.monotonic() - started < 7
+    assert worker.poll() is None
+    llm_server.reset()
+    job = user.finished_job(user.generate(channel="linkedin", topic="Next one"), worker)
+    assert job["status"] == "completed"
+    assert user.quota() == 1

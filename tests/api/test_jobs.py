@@ -9,7 +9,7 @@ import requests
 
 from webapp.extensions import db
 from webapp.models import Job, Post
-from webapp.services import reaper
+from webapp.services import jobs, live, reaper
 from webapp.timeutil import utcnow
 
 from .test_posts import Api, worker_paused
@@ -117,3 +117,29 @@ def test_redis_down_at_generate_is_503_and_keeps_nothing(start_server, app):
         "email": "down@example.com", "password": "SecurePassword123!", "csrf_token": token})
     page = session.get(f"{server}/projects/{project['id']}", timeout=10)
     assert page.status_code == 200 and "New post" in page.text
+
+
+def test_a_running_job_reports_the_finer_progress_the_worker_streams(client, auth, worker,
+                                                                     app):
+    api = Api(client, auth.headers(), worker)
+    job_id, _ = make_running_job(app, api, seconds_ago=1)
+    with app.app_context():
+        buffer = live.DraftBuffer(job_id)
+        buffer.set_progress(63, "Writing the sections")
+        buffer.set_progress(50, "An older figure never moves it back")
+        buffer.flush_all()
+    job = client.get(f"/api/v1/jobs/{job_id}", headers=api.headers).get_json()
+    assert (job["progress"], job["current_step"]) == (63, "Writing the sections")
+    auth.login_page()
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert 'value="63"' in page and "Writing the sections" in page
+
+
+def test_a_finished_job_reports_its_own_progress_not_the_live_one(client, auth, worker, app):
+    api = Api(client, auth.headers(), worker)
+    job_id, _ = make_running_job(app, api, seconds_ago=1)
+    with app.app_context():
+        live.DraftBuffer(job_id).set_progress(63, "Writing the sections")
+        jobs.fail_job(db.session.get(Job, job_id), "Stopped.")
+    job = client.get(f"/api/v1/jobs/{job_id}", headers=api.headers).get_json()
+    assert (job["status"], job["progress"], job["current_step"]) == ("failed", 40, "Failed")

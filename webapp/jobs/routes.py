@@ -23,8 +23,10 @@ def require_login():
 def show(job_id: str):
     job = repair_if_stale(job_service.get_job_or_404(job_id, current_user))
     post = generation_jobs.post_of(job.id) if job.job_type == "content_generation" else None
+    progress, step = job_service.live_progress(job)
     response = page_or_fragment("jobs/show.html", "jobs/_progress.html", job=job, post=post,
-                                draft=live.read_draft(job.id), form=ConfirmForm())
+                                progress=progress, step=step, draft=live.read_draft(job.id),
+                                form=ConfirmForm())
     if htmx and job.status == "completed" and post is not None:
         # The poll that sees the job finish moves the browser to the post.
         body, status = response

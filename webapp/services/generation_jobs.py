@@ -20,7 +20,8 @@ CANCELLED_MESSAGE = "Cancelled by the user."
 
 
 class JobSink:
-    """The DraftSink of a job: progress to the job row, text to Redis, cancel from Redis."""
+    """The DraftSink of a job: steps to the job row, streamed text and progress to Redis,
+    cancel from Redis."""
 
     def __init__(self, job: Job):
         self.job = job
@@ -28,6 +29,10 @@ class JobSink:
 
     def step(self, percent: int, message: str) -> None:
         jobs.set_progress(self.job, percent, message)
+        self.draft.set_progress(percent, message)
+
+    def advance(self, percent: int, message: str) -> None:
+        self.draft.set_progress(percent, message)
 
     def write(self, part: int, text: str) -> None:
         self.draft.write(part, text)

@@ -6,6 +6,7 @@ from ..extensions import db
 from ..models import Job, Project, User
 from ..models.base import is_valid_id
 from ..timeutil import utcnow
+from . import live
 
 
 def create_job(user: User, job_type: str, project: Project | None = None,
@@ -56,6 +57,16 @@ def cancel_job_row(job: Job, message: str = "Cancelled by the user.") -> None:
     job.finished_at = utcnow()
     job.touch()
     db.session.commit()
+
+
+def live_progress(job: Job) -> tuple[int, str | None]:
+    """The job's progress and current step. While it runs, the worker's finer figures in
+    Redis (updated as text streams) win over the row's, which only moves at each step."""
+    if job.status == "processing":
+        state = live.read_progress(job.id)
+        if state and state[0] > job.progress:
+            return state
+    return job.progress, job.current_step
 
 
 def get_job_or_404(job_id: str, user: User) -> Job:

@@ -1,6 +1,7 @@
-"""What a running job shares through Redis: the draft as it is written, the cancel flag and
-the worker's heartbeat. The database keeps the job's lasting state; this is the fast,
-short-lived part (keys expire a day after the job's last write)."""
+"""What a running job shares through Redis: the draft as it is written, its fine-grained
+progress, the cancel flag and the worker's heartbeat. The database keeps the job's lasting
+state (and coarse progress); this is the fast, short-lived part (keys expire a day after
+the job's last write)."""
 from __future__ import annotations
 
 import logging
@@ -33,6 +34,17 @@ def read_draft(job_id: str) -> list[str]:
             for k in sorted(parts, key=lambda k: int(k))]
 
 
+def read_progress(job_id: str) -> tuple[int, str] | None:
+    """The running job's latest (percent, step) as the worker streams text, or None."""
+    try:
+        state = get_redis().hmget(_key(job_id, "progress"), "percent", "step")
+    except redis.RedisError:
+        return None
+    if state[0] is None:
+        return None
+    return int(state[0]), (state[1] or b"").decode("utf-8", "replace")
+
+
 def request_cancel(job_id: str) -> None:
     try:
         get_redis().set(_key(job_id, "cancel"), 1, ex=LIVE_TTL_SECONDS)
@@ -57,22 +69,25 @@ def is_alive(job_id: str) -> bool | None:
 
 
 class DraftBuffer:
-    """The draft of one job, part by part, mirrored to Redis at most every 0.2 s per part.
+    """The draft of one job, part by part, and its progress while text streams, mirrored to
+    Redis at most every 0.2 s per part (and for the progress).
 
     Model calls stream from several threads at once, hence the lock; they need no app
-    context, so the client and key are resolved up front."""
+    context, so the client and keys are resolved up front."""
 
     def __init__(self, job_id: str):
         self.client = get_redis()
         self.key = _key(job_id, "draft")
+        self.progress_key = _key(job_id, "progress")
         self.parts: dict[int, str] = {}
-        self.flushed_at: dict[int, float] = {}
+        self.progress: tuple[int, str] = (0, "")
+        self.flushed_at: dict = {}
         self.lock = threading.Lock()
 
     def write(self, part: int, text: str) -> None:
         with self.lock:
             self.parts[part] = self.parts.get(part, "") + text
-            due = time.monotonic() - self.flushed_at.get(part, 0) >= WRITE_INTERVAL_SECONDS
+            due = self._due(part)
         if due:
             self._flush(part)
 
@@ -81,21 +96,45 @@ class DraftBuffer:
             self.parts[part] = ""
         self._flush(part)
 
+    def set_progress(self, percent: int, step: str) -> None:
+        """Progress only ever moves forward; written to Redis when due."""
+        with self.lock:
+            if percent <= self.progress[0]:
+                return
+            self.progress = (percent, step[:200])
+            due = self._due("progress")
+        if due:
+            self._flush_progress()
+
     def flush_all(self) -> None:
         for part in list(self.parts):
             self._flush(part)
+        if self.progress[0]:
+            self._flush_progress()
+
+    def _due(self, what) -> bool:
+        return time.monotonic() - self.flushed_at.get(what, 0) >= WRITE_INTERVAL_SECONDS
 
     def _flush(self, part: int) -> None:
         with self.lock:
             text = self.parts.get(part, "")
             self.flushed_at[part] = time.monotonic()
+        self._write(self.key, {str(part): text})
+
+    def _flush_progress(self) -> None:
+        with self.lock:
+            percent, step = self.progress
+            self.flushed_at["progress"] = time.monotonic()
+        self._write(self.progress_key, {"percent": percent, "step": step})
+
+    def _write(self, key: str, mapping: dict) -> None:
         try:
             pipe = self.client.pipeline()
-            pipe.hset(self.key, str(part), text)
-            pipe.expire(self.key, LIVE_TTL_SECONDS)
+            pipe.hset(key, mapping=mapping)
+            pipe.expire(key, LIVE_TTL_SECONDS)
             pipe.execute()
         except redis.RedisError:
-            log.warning("draft of %s not mirrored to Redis", self.key)
+            log.warning("%s not mirrored to Redis", key)
 
 
 class Heartbeat:

@@ -8,6 +8,7 @@ it costs seconds and ~150 MB, which the web process never pays.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import random
 import threading
@@ -18,7 +19,7 @@ from typing import Callable
 log = logging.getLogger(__name__)
 _litellm = None
 _import_lock = threading.Lock()
-RETRY_AFTER_CAP_SECONDS = 30.0
+RETRY_AFTER_CAP_SECONDS = 30.0  # longest wait between two attempts
 
 
 @dataclass
@@ -28,6 +29,11 @@ class Completion:
     prompt_tokens: int
     completion_tokens: int
     cost_usd: float
+
+
+class Interrupt(Exception):
+    """Raised by a caller's callback (`on_delta`, `on_restart`) to stop a call at once:
+    never retried, and re-raised as itself however litellm wrapped it."""
 
 
 class LLMError(Exception):
@@ -43,9 +49,28 @@ def is_configured(config) -> bool:
     return bool(config.get("LLM_MODEL"))
 
 
-def preload() -> None:
-    """Import litellm now (the worker's parent calls this once, before any fork)."""
-    _load()
+def preload(config=None) -> None:
+    """Import litellm now, and with `config` warm it up for the configured model (the
+    worker's parent calls this once, before any fork)."""
+    litellm = _load()
+    if config is not None and is_configured(config):
+        _warm_up(litellm, config["LLM_MODEL"])
+
+
+def _warm_up(litellm, model: str) -> None:
+    """litellm imports much of itself on its first call (token counting, pricing, the
+    provider's request path): seconds that every forked work horse would pay again. One
+    plain and one streamed call with a canned answer (no network) pay them here."""
+    messages = [{"role": "user", "content": "warm-up"}]
+    try:
+        litellm.completion(model=model, messages=messages, mock_response="ok", api_key="-")
+        for _ in litellm.completion(model=model, messages=messages, mock_response="ok",
+                                    api_key="-", stream=True):
+            pass
+        _cost(litellm, model, _count(litellm, model, messages=messages),
+              _count(litellm, model, text="ok"))
+    except Exception:  # a failed warm-up only costs the first job its time
+        log.warning("litellm warm-up for %s failed", model, exc_info=True)
 
 
 def _load():
@@ -57,6 +82,8 @@ def _load():
             import litellm
             litellm.telemetry = False
             litellm.suppress_debug_info = True
+            # litellm logs every call at INFO; our own lines say what matters.
+            logging.getLogger("LiteLLM").setLevel(logging.WARNING)
             litellm.drop_params = True
             _litellm = litellm
     return _litellm
@@ -78,15 +105,21 @@ def complete(messages: list[dict], *, max_tokens: int, config, temperature: floa
             try:
                 return _call(model, messages, max_tokens, config, temperature, on_delta,
                              response_format)
-            except Exception as exc:  # litellm maps provider errors to its own classes
+            except Exception as exc:
+                interrupt = interruption_in(exc)
+                if interrupt is not None:
+                    raise interrupt from None
+                if not is_provider_error(exc):
+                    raise  # our own bug: never retried
                 last = describe(exc, config)
                 log.warning("model %s attempt %d failed: %s", model, attempt + 1, last.message)
                 if not last.retryable:
                     raise last from exc
                 if attempt < int(config.get("LLM_MAX_RETRIES", 3)):
                     time.sleep(backoff(attempt, config, exc))
-    raise LLMError(f"{last.message} The model kept failing after {attempts} attempts; "
-                   "nothing was charged.", retryable=True)
+    tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
+    raise LLMError(f"{last.message} The model kept failing after {tries}; nothing was charged.",
+                   retryable=True)
 
 
 def _call(model, messages, max_tokens, config, temperature, on_delta, response_format):
@@ -151,6 +184,29 @@ def _cost(litellm, model, prompt_tokens, completion_tokens) -> float:
         return 0.0
 
 
+def interruption_in(exc: BaseException) -> BaseException | None:
+    """The job timeout or Interrupt behind `exc`: litellm maps whatever stops a call (RQ's
+    timeout signal lands in the middle of a socket read) onto a provider error, keeping
+    the original in the exception's chain."""
+    from rq.timeouts import JobTimeoutException
+
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, (Interrupt, JobTimeoutException)):
+            return exc
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
+
+
+def is_provider_error(exc: Exception) -> bool:
+    """Whether `exc` came from the model provider or the way to it (litellm maps provider
+    errors onto the openai client's classes; transport errors are httpx's or the OS's)."""
+    import httpx
+    import openai
+    return isinstance(exc, (openai.OpenAIError, httpx.HTTPError, TimeoutError,
+                            ConnectionError))
+
+
 def describe(exc: Exception, config) -> LLMError:
     """A readable LLMError for a litellm/openai exception, marked retryable or not."""
     status = getattr(exc, "status_code", None)
@@ -177,19 +233,21 @@ def describe(exc: Exception, config) -> LLMError:
 
 def backoff(attempt: int, config, exc: Exception | None = None) -> float:
     """Seconds before the next attempt: the provider's Retry-After when it sends one
-    (capped), else base * 2^attempt with a little jitter."""
+    (capped), else base * 2^attempt with a little jitter, capped as well."""
     retry_after = _retry_after(exc)
     if retry_after is not None:
         return min(retry_after, RETRY_AFTER_CAP_SECONDS)
     base = float(config.get("LLM_RETRY_BASE_SECONDS", 1.0))
-    return base * (2 ** attempt) * (1 + random.random() * 0.25)
+    return min(base * (2 ** attempt), RETRY_AFTER_CAP_SECONDS) * (1 + random.random() * 0.25)
 
 
 def _retry_after(exc) -> float | None:
+    """The Retry-After seconds of the provider's response; None when absent or unusable
+    (an HTTP date, negative, NaN), so that the exponential schedule applies."""
     response = getattr(exc, "response", None)
     headers = getattr(response, "headers", None) or {}
     try:
-        value = headers.get("retry-after") or headers.get("Retry-After")
-        return float(value) if value is not None else None
+        value = float(headers.get("retry-after") or headers.get("Retry-After"))
     except (TypeError, ValueError, AttributeError):
         return None
+    return value if math.isfinite(value) and value >= 0 else None

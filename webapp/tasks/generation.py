@@ -6,17 +6,17 @@ import logging
 from flask import current_app
 from rq.timeouts import JobTimeoutException
 
+from ..extensions import db
 from ..services import generation_jobs, live
 from ..services.llm import LLMError
-from .horse import drop_inherited_connections
 
 log = logging.getLogger(__name__)
 
 
 def generate_post_task(job_id: str) -> None:
     """Write one post. Whatever stops it, the job and post end `failed` with a reason
-    (never charged), and the exception still reaches RQ."""
-    drop_inherited_connections()
+    (never charged), and the exception still reaches RQ. Runs in the worker process
+    itself (worker.py), so it leaves no session behind."""
     try:
         with live.Heartbeat(job_id):
             generation_jobs.run_generation(job_id)
@@ -34,3 +34,5 @@ def generate_post_task(job_id: str) -> None:
             job_id, f"Unexpected error while generating ({type(exc).__name__}); the team has "
                     "the details in the worker log. Nothing was charged.")
         raise
+    finally:
+        db.session.remove()

@@ -12,7 +12,10 @@ from ..schemas.jobs import JobList, JobListQuery, JobOut
 @bp.get("/jobs/<job_id>")
 @endpoint("Get a job's status and progress", tag="Jobs", response=JobOut, errors=(401, 404))
 def get_job(job_id: str):
-    return repair_if_stale(job_service.get_job_or_404(job_id, current_principal().user))
+    job = repair_if_stale(job_service.get_job_or_404(job_id, current_principal().user))
+    progress, step = job_service.live_progress(job)
+    return JobOut.model_validate(job, from_attributes=True).model_copy(
+        update={"progress": progress, "current_step": step})
 
 
 @bp.get("/jobs")

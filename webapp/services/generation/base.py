@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from ..llm import Interrupt
+
 # Words of the whole post, per target length, for long-form channels (blog, email).
 WORD_RANGES = {"short": (800, 1200), "medium": (1500, 2000), "long": (2500, 3500)}
 # Body sections (besides introduction and conclusion) an outline asks for.
@@ -106,6 +108,10 @@ class DraftSink(Protocol):
     def step(self, percent: int, message: str) -> None:
         """Progress of the whole job, 0-100, and what is happening now."""
 
+    def advance(self, percent: int, message: str) -> None:
+        """Finer progress while text streams in: cheap (no database), callable from any
+        thread, never moves the progress back."""
+
     def write(self, part: int, text: str) -> None:
         """Append `text` to part `part` (0 = title/outline, 1.. = sections in order)."""
 
@@ -116,8 +122,9 @@ class DraftSink(Protocol):
         """Raise JobCancelled when the user cancelled the job."""
 
 
-class JobCancelled(Exception):
-    """The user cancelled the job; the writer stops at the next opportunity."""
+class JobCancelled(Interrupt):
+    """The user cancelled the job (or it is being stopped); the writer stops at the next
+    opportunity, never retrying."""
 
 
 class Writer(Protocol):
@@ -131,6 +138,9 @@ class NullSink:
     """A sink that drops everything (tests, benchmarks)."""
 
     def step(self, percent: int, message: str) -> None:
+        pass
+
+    def advance(self, percent: int, message: str) -> None:
         pass
 
     def write(self, part: int, text: str) -> None:

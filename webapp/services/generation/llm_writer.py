@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from .. import llm
-from .base import SECTION_COUNTS, Brief, Draft, DraftSink, Section, SourceText, Usage
+from .base import (SECTION_COUNTS, Brief, Draft, DraftSink, JobCancelled, Section,
+                   SourceText, Usage)
 from .content import clean_section_text, draft_word_count, fit_to_maximum
 from .prompts import (outline_task, part_task, reference_block, short_form_task,
                       system_message)
@@ -16,6 +18,24 @@ FALLBACK_ANGLES = ("Why {topic} matters", "The essentials of {topic}", "Getting 
                    "Common mistakes to avoid", "Measuring results", "Tools and resources",
                    "What comes next")
 TOKENS_PER_WORD = 2  # generous: max_tokens must never cut a part short
+
+
+class StreamProgress:
+    """Moves the job's progress from `start` to `end` percent as streamed words arrive
+    (from any of the writing threads), against the words expected."""
+
+    def __init__(self, sink: DraftSink, start: int, end: int, expected_words: int,
+                 message: str):
+        self.sink, self.start, self.end, self.message = sink, start, end, message
+        self.expected = max(1, expected_words)
+        self.words = 0
+        self.lock = threading.Lock()
+
+    def add(self, text: str) -> None:
+        with self.lock:
+            self.words += len(text.split())
+            share = min(1.0, self.words / self.expected)
+        self.sink.advance(self.start + int((self.end - self.start) * share), self.message)
 
 
 class LLMWriter:
@@ -39,13 +59,20 @@ class LLMWriter:
     # ----------------------------------------------------------------------- calls
 
     def _call(self, brief: Brief, task: str, words: int, usage: Usage | None = None,
-              sink: DraftSink | None = None, part: int | None = None):
+              sink: DraftSink | None = None, part: int | None = None,
+              progress: StreamProgress | None = None, stop: threading.Event | None = None):
         on_delta = on_restart = None
         if sink is not None and part is not None:
             def on_delta(text, part=part):
+                if stop is not None and stop.is_set():
+                    raise JobCancelled()
                 sink.write(part, text)
+                if progress is not None:
+                    progress.add(text)
 
             def on_restart(part=part):
+                if stop is not None and stop.is_set():
+                    raise JobCancelled()
                 sink.clear(part)
         completion = llm.complete([system_message(brief), {"role": "user", "content": task}],
                                   max_tokens=max(256, words * TOKENS_PER_WORD),
@@ -100,10 +127,14 @@ class LLMWriter:
                                  self._reference(sources, focus, share))
                  for part, (what, words, focus) in jobs.items()}
         texts, done = {}, 0
+        progress = StreamProgress(sink, 15, 90, sum(words for _, words, _ in jobs.values()),
+                                  "Writing the sections")
         workers = min(len(tasks), int(self.config.get("LLM_MAX_PARALLEL_CALLS", 8)))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="llm") as pool:
-            futures = {pool.submit(self._call, brief, task, jobs[part][1], None, sink, part):
-                       part for part, task in tasks.items()}
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="llm")
+        stop = threading.Event()
+        try:
+            futures = {pool.submit(self._call, brief, task, jobs[part][1], None, sink, part,
+                                   progress, stop): part for part, task in tasks.items()}
             for future in as_completed(futures):
                 part, completion = futures[future], future.result()
                 usage.add(completion.prompt_tokens, completion.completion_tokens,
@@ -112,6 +143,13 @@ class LLMWriter:
                 done += 1
                 sink.step(15 + 75 * done // len(tasks), f"Wrote {jobs[part][0]}")
                 sink.check_cancelled()
+        except BaseException:
+            # Failed, timed out or cancelled: the other calls stop at their next chunk, and
+            # the job does not wait for them.
+            stop.set()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
         return texts
 
     def _extend(self, brief, sources, sink, usage, draft: Draft, low: int) -> None:
@@ -130,9 +168,10 @@ class LLMWriter:
     def _short_form(self, brief, sources, sink, usage) -> Draft:
         sink.step(10, "Writing")
         low, high = brief.word_range()
+        progress = StreamProgress(sink, 10, 90, (low + high) // 2, "Writing")
         completion = self._call(brief, short_form_task(brief, (low + high) // 2,
                                                        self._reference(sources, brief.topic)),
-                                high, usage, sink, 1)
+                                high, usage, sink, 1, progress)
         sink.step(90, "Written")
         return Draft(title=title_from_topic(brief.topic), body=clean_section_text(
             completion.text), cited_source_ids=[s.id for s in sources])
