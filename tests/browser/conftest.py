@@ -2,6 +2,10 @@
 
 Plain `playwright.sync_api` (no pytest-playwright). The app itself comes from the
 session-scoped `live_server` fixture in tests/conftest.py.
+
+Accessibility helpers: `assert_no_axe_violations(page)` runs the vendored axe-core (test
+only, never served by the app) and `assert_no_horizontal_overflow(page)` checks the page at
+phone width.
 """
 from __future__ import annotations
 
@@ -24,6 +28,36 @@ CHROMIUM_ARGS = [
 ]
 
 DEFAULT_TIMEOUT_MS = 10_000
+PHONE = {"width": 390, "height": 844}
+
+AXE_SCRIPT = next((Path(__file__).parent / "vendor").glob("axe-core-*.min.js"))
+FAILING_IMPACTS = ("serious", "critical")
+# axe over the whole document; htmx requests (polling swaps parts of some pages every second
+# or two) are held back meanwhile so that the page keeps still while axe reads it.
+RUN_AXE = """async () => {
+  const hold = (event) => event.preventDefault();
+  document.addEventListener('htmx:beforeRequest', hold);
+  try { return (await axe.run(document, {resultTypes: ['violations']})).violations; }
+  finally { document.removeEventListener('htmx:beforeRequest', hold); }
+}"""
+# For the failure message: the outermost elements past the right edge of the screen that
+# are not inside a scrolling box (absolutely positioned ones may escape it).
+OVERFLOWING = r"""() => {
+  const style = (el) => getComputedStyle(el);
+  const wide = (el) => el && el.getBoundingClientRect().right > window.innerWidth + 0.5;
+  const scrolled = (el) => {
+    if (['absolute', 'fixed'].includes(style(el).position)) return false;
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement)
+      if (style(up).overflowX !== 'visible') return true;
+    return false;
+  };
+  return Array.from(document.body.querySelectorAll('*'))
+    .filter((el) => wide(el) && !scrolled(el))
+    .filter((el) => !wide(el.parentElement) || el.parentElement === document.body ||
+                    ['absolute', 'fixed'].includes(style(el).position))
+    .slice(0, 8)
+    .map((el) => `${el.outerHTML.replace(/\s+/g, ' ').slice(0, 80)}… (to ${Math.round(el.getBoundingClientRect().right)}px)`);
+}"""
 
 
 @pytest.fixture(scope="session")
@@ -74,3 +108,32 @@ def screenshot(page: Page, screenshot_dir: Path, request):
         return path
 
     return take
+
+
+def assert_no_axe_violations(page: Page) -> None:
+    """Run axe-core on the page as it is now; fail listing every serious or critical
+    violation: rule id, help text and the CSS targets of the failing nodes."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE_SCRIPT))
+    violations = [v for v in page.evaluate(RUN_AXE) if v["impact"] in FAILING_IMPACTS]
+    report = [f"{v['impact']} {v['id']}: {v['help']}\n" + "\n".join(
+        f"    {' '.join(map(str, node['target']))}" for node in v["nodes"]) for v in violations]
+    if violations:
+        pytest.fail(f"axe found {len(violations)} serious/critical violation(s) on {page.url}:\n"
+                    + "\n".join(report))
+
+
+def assert_no_horizontal_overflow(page: Page) -> None:
+    """At phone width (390x844) the page is no wider than the screen: nothing to scroll
+    sideways. The viewport is put back as it was afterwards."""
+    viewport = page.viewport_size
+    page.set_viewport_size(PHONE)
+    try:
+        widths = page.evaluate("({scroll: document.documentElement.scrollWidth,"
+                               " inner: window.innerWidth})")
+        culprits = page.evaluate(OVERFLOWING) if widths["scroll"] > widths["inner"] else []
+    finally:
+        page.set_viewport_size(viewport)
+    if widths["scroll"] > widths["inner"]:
+        pytest.fail(f"{page.url} scrolls sideways at {PHONE['width']}px: the page is "
+                    f"{widths['scroll']}px wide. Sticking out:\n  " + "\n  ".join(culprits))
