@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import sys
 
 from redis import Redis
@@ -35,6 +36,7 @@ log = logging.getLogger("worker")
 MAINTENANCE_INTERVAL = 10
 # An idle worker wakes up every WORKER_TTL - 15 seconds to run maintenance.
 WORKER_TTL = 30
+WORKER_NICENESS = 5
 
 
 # Tasks run in the worker process itself rather than in a forked work horse (see above).
@@ -87,6 +89,9 @@ def record_dead_horse(job, retpid, ret_val, rusage) -> None:
 
 
 def main() -> int:
+    # Background work yields the CPU to the web processes on a shared machine: a page or
+    # a status poll should not wait behind a streamed draft being processed.
+    os.nice(WORKER_NICENESS)
     app = create_app()
     with app.app_context():
         if llm.is_configured(app.config):

@@ -29,9 +29,14 @@ htmx = HTMX()
 
 
 @event.listens_for(Engine, "connect")
-def _enforce_sqlite_foreign_keys(dbapi_connection, connection_record):
-    """SQLite ignores ON DELETE CASCADE unless asked per connection."""
+def _configure_sqlite(dbapi_connection, connection_record):
+    """SQLite ignores ON DELETE CASCADE unless asked per connection. Write-ahead logging
+    lets the web's readers and the worker's writer (separate processes sharing the file)
+    go on without waiting for each other's locks; with it, NORMAL sync is still safe
+    against corruption."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
