@@ -20,19 +20,43 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-WORDS = ("customers teams results growth content audience value simple clear steady habit "
-         "measure launch plan message offer story trust channel weekly practical focus "
-         "insight example reader signal budget review goal").split()
+SENTENCES = (
+    "Start with the one question your readers ask most often and answer it in plain words.",
+    "A short checklist at the end of each section makes the advice easy to act on.",
+    "Teams that publish on a steady weekly rhythm build trust faster than teams that "
+    "publish in bursts.",
+    "Measure what changed after each post: replies, sign-ups and time on page tell "
+    "different stories.",
+    "Concrete examples beat general claims, so show the before and the after.",
+    "Keep one goal per piece and cut every paragraph that does not serve it.",
+    "Your audience already has habits; meet them in the channels they open every morning.",
+    "A clear headline promises one result and the body keeps that promise.",
+    "Reuse the best material: a strong blog post becomes a thread, a newsletter and a talk.",
+    "Budget time for review, because a second reader catches what the writer cannot see.",
+    "Small experiments with subject lines and openings teach more than long debates.",
+    "Write the way your customers speak, and borrow their words for your headings.",
+    "Every claim that matters deserves a number, a source or a story behind it.",
+    "Plan the next step for the reader before you write the first line.",
+    "Simple layouts with short paragraphs keep people reading on a phone.",
+    "Listen to the questions sales and support hear every week; they are your best topics.",
+)
+
+
+HEADINGS = ("Why it matters this season", "Start with what your customers ask",
+            "A checklist you can use this week", "Stories from teams who did it",
+            "Measure what works", "Mistakes worth avoiding", "Tools that save an afternoon",
+            "Your next three steps")
 
 
 def prose(words: int, seed: int = 0) -> str:
-    """Deterministic sentences of 8-20 words, in paragraphs of about 60 words."""
+    """Deterministic readable sentences, exactly `words` words, in paragraphs of about 60
+    words (the last sentence is cut short when it would overshoot)."""
     sentences, written, index = [], 0, seed
     while written < words:
-        length = min(8 + index % 13, words - written)
-        chosen = [WORDS[(index * 7 + k * 3) % len(WORDS)] for k in range(length)]
-        sentences.append(" ".join(chosen).capitalize() + ".")
-        written += length
+        chosen = SENTENCES[(index * 7) % len(SENTENCES)].split()[:words - written]
+        sentence = " ".join(chosen)
+        sentences.append(sentence if sentence.endswith(".") else sentence.rstrip(",;:") + ".")
+        written += len(chosen)
         index += 1
     paragraphs, current = [], []
     for sentence in sentences:
@@ -50,10 +74,11 @@ def default_reply(body: dict) -> str:
         topic = re.search(r"^Topic: (.+)$", text, re.M)
         topic = topic.group(1).strip() if topic else "the topic"
         count = int(sections.group(1))
-        return json.dumps({"title": topic.title(), "meta_keywords": topic.lower().split()[:3],
-                           "sections": [{"heading": f"Part {i}: {topic} in practice",
-                                         "points": ["why", "how"]}
-                                        for i in range(1, count + 1)]})
+        headings = [HEADINGS[i % len(HEADINGS)] for i in range(count)]
+        return json.dumps({"title": f"{topic[:1].upper()}{topic[1:]}: a practical guide",
+                           "meta_keywords": topic.lower().split()[:3],
+                           "sections": [{"heading": heading, "points": ["why", "how"]}
+                                        for heading in headings]})
     words = re.search(r"about (\d+) words", text)
     return prose(int(words.group(1)) if words else 60, seed=len(text) % 11)
 

@@ -4,7 +4,8 @@ document.addEventListener("click", (event) => {
   if (!button) return;
   const field = document.querySelector(button.dataset.copyTarget);
   if (!field) return;
-  const done = () => { button.textContent = "Copied"; setTimeout(() => { button.textContent = "Copy"; }, 2000); };
+  const label = button.textContent;
+  const done = () => { button.textContent = "Copied"; setTimeout(() => { button.textContent = label; }, 2000); };
   if (navigator.clipboard && window.isSecureContext) {
     navigator.clipboard.writeText(field.value).then(done, () => { field.select(); document.execCommand("copy"); done(); });
   } else {

@@ -218,7 +218,7 @@ def test_streamed_text_reaches_the_job_page_while_it_is_written(start_stack, llm
                            headers={"HX-Request": "true", "HX-Target": "job-progress"}).text
         return html if "Draft so far" in html and 'hx-trigger="every 1s"' in html else None
     fragment = wait_for(partial_draft, timeout=30, interval=0.1)
-    assert 'class="draft-part"' in fragment
+    assert 'class="draft-part prose"' in fragment
     user.finished_job(job_id, worker)
 
 

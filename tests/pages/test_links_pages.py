@@ -98,8 +98,8 @@ def test_keywords_that_are_only_commas_are_refused(client, auth, app, csrf):
     assert f'value="{GUIDE_URL}"' in page
     empty = client.post(links_url(project.id), data=form_data(token, target_url="",
                                                               keywords="")).get_data(as_text=True)
-    assert "required" in field_error(empty, "target_url")
-    assert "required" in field_error(empty, "keywords")
+    assert "Enter the address of the page." in field_error(empty, "target_url")
+    assert "Give at least one keyword." in field_error(empty, "keywords")
     assert link_count(app, project.id) == 0
 
 

@@ -45,7 +45,7 @@ def test_invalid_project_keeps_input_and_returns_fragment_to_htmx(client, auth, 
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<html" not in page and 'id="create-project"' in page
-    assert "This field is required" in page and "kept text" in page
+    assert "Give the project a name." in page and "kept text" in page
     plain = client.post("/projects", data={"name": "", "csrf_token": token})
     assert plain.status_code == 400 and "<html" in plain.get_data(as_text=True)
 

@@ -303,7 +303,7 @@ def test_rename_source(client, auth, app, csrf, worker):
 
     empty = client.post(f"{url}/rename", data={"filename": "", "csrf_token": token})
     assert empty.status_code == 400
-    assert "This field is required" in empty.get_data(as_text=True)
+    assert "Give the source a name." in empty.get_data(as_text=True)
     assert source_by_name(app, project.id, "Interview notes.txt").id == source.id
     wait_until_done(client, project.id, worker)
 
@@ -377,7 +377,7 @@ def test_url_import_form_validation(client, auth, app, csrf):
     token = csrf(client.get(f"/projects/{project.id}"))
     response = client.post(f"{sources_url(project.id)}/url",
                            data={"url": "", "csrf_token": token}, headers=HTMX_LIST)
-    assert "URL: This field is required." in response.get_data(as_text=True)
+    assert "URL: Enter the address of a web page." in response.get_data(as_text=True)
     assert source_count(app) == 0
 
 

@@ -19,7 +19,8 @@ class CheckboxList(SelectMultipleField):
 
 
 class GenerateForm(FlaskForm):
-    topic = StringField("Topic", validators=[DataRequired(), Length(max=200)],
+    topic = StringField("Topic",
+                        validators=[DataRequired("Give the post a topic."), Length(max=200)],
                         description="What the post is about, up to 200 characters.")
     voice = SelectField("Voice", choices=[(v, v.replace("_", " ").title()) for v in ALL_VOICES],
                         default="professional")

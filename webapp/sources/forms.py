@@ -5,9 +5,11 @@ from wtforms.validators import DataRequired, Length
 
 
 class UrlImportForm(FlaskForm):
-    url = URLField("Web page address", validators=[DataRequired(), Length(max=2048)],
+    url = URLField("Web page address",
+                   validators=[DataRequired("Enter the address of a web page."), Length(max=2048)],
                    description="An article or documentation page; its main text is imported.")
 
 
 class RenameForm(FlaskForm):
-    filename = StringField("Name", validators=[DataRequired(), Length(max=255)])
+    filename = StringField("Name",
+                           validators=[DataRequired("Give the source a name."), Length(max=255)])

@@ -102,6 +102,11 @@ class Usage:
         self.calls += 1
 
 
+def outline_markdown(title: str, headings: list[str]) -> str:
+    """Part 0 of a draft as the job page shows it: the title and the planned sections."""
+    return f"# {title}\n\n" + "\n".join(f"{i}. {h}" for i, h in enumerate(headings, 1))
+
+
 class DraftSink(Protocol):
     """Where a writer reports progress and the text as it is written."""
 
@@ -113,7 +118,8 @@ class DraftSink(Protocol):
         thread, never moves the progress back."""
 
     def write(self, part: int, text: str) -> None:
-        """Append `text` to part `part` (0 = title/outline, 1.. = sections in order)."""
+        """Append Markdown `text` to part `part`: 0 is the title (`# ...`) and outline,
+        then the parts in reading order, each section opening with its `## heading`."""
 
     def clear(self, part: int) -> None:
         """Forget what was shown of part `part` (its model call is being retried)."""

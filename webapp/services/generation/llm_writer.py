@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from .. import llm
 from .base import (SECTION_COUNTS, Brief, Draft, DraftSink, JobCancelled, Section,
-                   SourceText, Usage)
-from .content import clean_section_text, draft_word_count, fit_to_maximum
+                   SourceText, Usage, outline_markdown)
+from .content import CONCLUSION_HEADING, clean_section_text, draft_word_count, fit_to_maximum
 from .prompts import (outline_task, part_task, reference_block, short_form_task,
                       system_message)
 
@@ -60,7 +60,10 @@ class LLMWriter:
 
     def _call(self, brief: Brief, task: str, words: int, usage: Usage | None = None,
               sink: DraftSink | None = None, part: int | None = None,
-              progress: StreamProgress | None = None, stop: threading.Event | None = None):
+              progress: StreamProgress | None = None, stop: threading.Event | None = None,
+              heading: str | None = None):
+        """One model call; with `part`, its text streams into that part of the draft
+        (after `heading`, when given, as the part's `## heading`)."""
         on_delta = on_restart = None
         if sink is not None and part is not None:
             def on_delta(text, part=part):
@@ -74,6 +77,10 @@ class LLMWriter:
                 if stop is not None and stop.is_set():
                     raise JobCancelled()
                 sink.clear(part)
+                if heading:
+                    sink.write(part, f"## {heading}\n\n")
+            if heading:
+                sink.write(part, f"## {heading}\n\n")
         completion = llm.complete([system_message(brief), {"role": "user", "content": task}],
                                   max_tokens=max(256, words * TOKENS_PER_WORD),
                                   config=self.config, on_delta=on_delta, on_restart=on_restart)
@@ -96,8 +103,7 @@ class LLMWriter:
                             self._reference(sources, brief.topic))
         completion = self._call(brief, task, 400, usage)
         title, headings, keywords = parse_outline(completion.text, brief.topic, count)
-        sink.write(0, f"{title}\n\n" + "\n".join(f"{i}. {h}" for i, h in
-                                                  enumerate(headings, 1)))
+        sink.write(0, outline_markdown(title, headings))
         sink.step(15, "Outline ready")
         return Draft(title=title, sections=[Section(h, "") for h in headings],
                      meta_keywords=keywords, cited_source_ids=[s.id for s in sources])
@@ -110,10 +116,11 @@ class LLMWriter:
         headings = [s.heading for s in draft.sections]
         intro_words = max(60, (low + high) // 2 // 12)
         section_words = ((low + high) // 2 - 2 * intro_words) // max(1, len(headings))
-        jobs = {1: ("the introduction", intro_words, brief.topic)}
+        jobs = {1: ("the introduction", intro_words, brief.topic, None)}
         for index, heading in enumerate(headings, 2):
-            jobs[index] = (f'the section "{heading}"', section_words, heading)
-        jobs[len(headings) + 2] = ("the conclusion", intro_words, brief.topic)
+            jobs[index] = (f'the section "{heading}"', section_words, heading, heading)
+        jobs[len(headings) + 2] = ("the conclusion", intro_words, brief.topic,
+                                   CONCLUSION_HEADING)
         share = 1 / 3
         texts = self._run_concurrently(brief, sources, sink, usage, draft, jobs, share)
         draft.introduction = texts.pop(1)
@@ -125,16 +132,17 @@ class LLMWriter:
         headings = [s.heading for s in draft.sections]
         tasks = {part: part_task(brief, draft.title, headings, what, words,
                                  self._reference(sources, focus, share))
-                 for part, (what, words, focus) in jobs.items()}
+                 for part, (what, words, focus, _) in jobs.items()}
         texts, done = {}, 0
-        progress = StreamProgress(sink, 15, 90, sum(words for _, words, _ in jobs.values()),
+        progress = StreamProgress(sink, 15, 90, sum(job[1] for job in jobs.values()),
                                   "Writing the sections")
         workers = min(len(tasks), int(self.config.get("LLM_MAX_PARALLEL_CALLS", 8)))
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="llm")
         stop = threading.Event()
         try:
             futures = {pool.submit(self._call, brief, task, jobs[part][1], None, sink, part,
-                                   progress, stop): part for part, task in tasks.items()}
+                                   progress, stop, jobs[part][3]): part
+                       for part, task in tasks.items()}
             for future in as_completed(futures):
                 part, completion = futures[future], future.result()
                 usage.add(completion.prompt_tokens, completion.completion_tokens,
@@ -160,7 +168,7 @@ class LLMWriter:
         task = part_task(brief, draft.title, [s.heading for s in draft.sections] + [heading],
                          f'the section "{heading}"', missing,
                          self._reference(sources, brief.topic, 1 / 3))
-        completion = self._call(brief, task, missing, usage, sink, part)
+        completion = self._call(brief, task, missing, usage, sink, part, heading=heading)
         draft.sections.append(Section(heading, clean_section_text(completion.text)))
 
     # ----------------------------------------------------------------- short form

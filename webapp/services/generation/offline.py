@@ -12,7 +12,8 @@ import hashlib
 import re
 from collections import Counter
 
-from .base import SECTION_COUNTS, Brief, Draft, DraftSink, Section, SourceText, Usage
+from .base import (SECTION_COUNTS, Brief, Draft, DraftSink, Section, SourceText, Usage,
+                   outline_markdown)
 from .content import count_words, draft_word_count
 from .prompts import STOP_WORDS, terms
 
@@ -112,8 +113,7 @@ class OfflineWriter:
             if heading not in headings:
                 headings.append(heading)
         title = _title(brief)
-        sink.write(0, title + "\n\n" + "\n".join(f"{i}. {h}" for i, h in
-                                                  enumerate(headings, 1)))
+        sink.write(0, outline_markdown(title, headings))
         low, high = brief.word_range()
         target = (low + high) // 2
         intro_words = target // 10
@@ -124,7 +124,7 @@ class OfflineWriter:
             sink.check_cancelled()
             content = pool.paragraphs(heading + " " + brief.topic, per_section, 3)
             sections.append(Section(heading, content))
-            sink.write(index, f"{heading}\n\n{content}")
+            sink.write(index, f"## {heading}\n\n{content}")
             sink.step(15 + 75 * index // count, f"Writing section {index} of {count}: {heading}")
         conclusion = pool.paragraphs(brief.topic, intro_words, 1)
         draft = Draft(title=title, introduction=introduction, sections=sections,
