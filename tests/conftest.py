@@ -2,6 +2,8 @@
 TEST_DATABASE_URL (default: a temporary SQLite file) and the real Redis at TEST_REDIS_URL."""
 from __future__ import annotations
 
+import email
+import email.policy
 import http.server
 import os
 import re
@@ -34,13 +36,14 @@ TEST_KEY_PREFIX = f"copydesk-test-{uuid.uuid4().hex[:8]}"
 
 
 UPLOAD_DIR = os.path.join(tempfile.gettempdir(), TEST_KEY_PREFIX, "uploads")
+OUTBOX_DIR = os.path.join(tempfile.gettempdir(), TEST_KEY_PREFIX, "outbox")
 
 
 def build_test_config(database_url: str, **overrides) -> Config:
     settings = dict(
         APP_ENV="testing", TESTING=True, SECRET_KEY="test-secret-key-not-for-production",
         DATABASE_URL=database_url, REDIS_URL=TEST_REDIS_URL, SESSION_COOKIE_SECURE=False,
-        REDIS_KEY_PREFIX=TEST_KEY_PREFIX, UPLOAD_DIR=UPLOAD_DIR,
+        REDIS_KEY_PREFIX=TEST_KEY_PREFIX, UPLOAD_DIR=UPLOAD_DIR, MAIL_OUTBOX_DIR=OUTBOX_DIR,
     )
     settings.update(overrides)
     config = Config(**settings)
@@ -163,6 +166,36 @@ def csrf():
     return csrf_token_from
 
 
+class Outbox:
+    """The messages this test run's app saved instead of sending (MAIL_SERVER unset)."""
+
+    def __init__(self, directory: str):
+        self.directory = directory
+
+    def clear(self) -> None:
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def messages(self) -> list[email.message.EmailMessage]:
+        """Every saved message, oldest first."""
+        if not os.path.isdir(self.directory):
+            return []
+        names = sorted(name for name in os.listdir(self.directory) if name.endswith(".eml"))
+        return [self._read(name) for name in names]
+
+    def _read(self, name: str) -> email.message.EmailMessage:
+        with open(os.path.join(self.directory, name), "rb") as handle:
+            return email.message_from_binary_file(handle, policy=email.policy.default)
+
+
+@pytest.fixture
+def outbox():
+    """The mail outbox, empty at the start of the test."""
+    box = Outbox(OUTBOX_DIR)
+    box.clear()
+    yield box
+    box.clear()
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
     """The app served over real HTTP on a free loopback port, in a thread."""
@@ -219,10 +252,11 @@ def wait_until_up(url: str, process, timeout: float = 30) -> None:
 
 def process_environment(database_url: str, **extra) -> dict:
     """The environment that makes a server or worker process share this test run's
-    database, Redis keys, queues and upload directory."""
+    database, Redis keys, queues, upload directory and mail outbox (never a real SMTP server)."""
     return {**os.environ, "APP_ENV": "testing", "DATABASE_URL": database_url,
             "REDIS_URL": TEST_REDIS_URL, "REDIS_KEY_PREFIX": TEST_KEY_PREFIX,
-            "UPLOAD_DIR": UPLOAD_DIR, "LOG_LEVEL": "INFO", **extra}
+            "UPLOAD_DIR": UPLOAD_DIR, "MAIL_SERVER": "", "MAIL_OUTBOX_DIR": OUTBOX_DIR,
+            "LOG_LEVEL": "INFO", **extra}
 
 
 def launch_worker(database_url: str, log_path, **env) -> subprocess.Popen:

@@ -28,7 +28,33 @@ def test_postgres_urls_use_psycopg3():
 
 
 @pytest.mark.parametrize("name,value", [("DEFAULT_PLAN", "platinum"), ("APP_ENV", "staging"),
-                                        ("RATELIMIT_ENABLED", "maybe")])
+                                        ("RATELIMIT_ENABLED", "maybe"), ("MAIL_PORT", "0"),
+                                        ("MAIL_USE_TLS", "maybe"), ("MAIL_FROM", "Copydesk"),
+                                        ("BASE_URL", "copydesk.example.com"),
+                                        ("BASE_URL", "https://example.com/app/")])
 def test_bad_values_are_rejected(name, value):
     with pytest.raises(ConfigError):
         Config.from_env({"APP_ENV": "development", name: value})
+
+
+def test_mail_settings_reach_the_app():
+    settings = Config.from_env({
+        "APP_ENV": "development", "MAIL_SERVER": "smtp.example.com", "MAIL_PORT": "465",
+        "MAIL_USERNAME": "mailer", "MAIL_PASSWORD": "s3cret", "MAIL_USE_TLS": "false",
+        "MAIL_USE_SSL": "true", "MAIL_FROM": "Team <team@example.com>",
+        "MAIL_OUTBOX_DIR": "/tmp/outbox", "BASE_URL": "https://copydesk.example.com",
+    }).flask_settings()
+    assert settings["MAIL_SERVER"] == "smtp.example.com" and settings["MAIL_PORT"] == 465
+    assert settings["MAIL_USERNAME"] == "mailer" and settings["MAIL_PASSWORD"] == "s3cret"
+    assert settings["MAIL_USE_TLS"] is False and settings["MAIL_USE_SSL"] is True
+    assert settings["MAIL_FROM"] == "Team <team@example.com>"
+    assert settings["MAIL_OUTBOX_DIR"] == "/tmp/outbox"
+    assert settings["BASE_URL"] == "https://copydesk.example.com"
+
+
+def test_mail_defaults_use_the_outbox():
+    settings = Config.from_env({"APP_ENV": "development"}).flask_settings()
+    assert settings["MAIL_SERVER"] is None and settings["MAIL_PORT"] == 587
+    assert settings["MAIL_USE_TLS"] is True and settings["MAIL_USE_SSL"] is False
+    assert settings["MAIL_OUTBOX_DIR"].endswith("instance/outbox")
+    assert settings["BASE_URL"] is None

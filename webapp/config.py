@@ -6,7 +6,9 @@ Nothing else in the package reads `os.environ`.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -121,6 +123,17 @@ class Config:
     GENERATION_TIMEOUT_SECONDS: int = 900
     # A running job whose worker has not reported for this long is failed by the reaper.
     JOB_STALE_SECONDS: int = 30
+    # Public address of the site for links in emails; unset: the address of the request.
+    BASE_URL: str | None = None
+    # Email: SMTP when MAIL_SERVER is set, else the log and an .eml file in MAIL_OUTBOX_DIR.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT: int = 587
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS: bool = True
+    MAIL_USE_SSL: bool = False
+    MAIL_FROM: str = "Copydesk <no-reply@localhost>"
+    MAIL_OUTBOX_DIR: str = field(default_factory=lambda: str(INSTANCE_DIR / "outbox"))
 
     @classmethod
     def from_env(cls, environ=None) -> "Config":
@@ -163,6 +176,15 @@ class Config:
             LLM_SOURCE_TOKEN_BUDGET=env_int("LLM_SOURCE_TOKEN_BUDGET", 6000, environ),
             GENERATION_TIMEOUT_SECONDS=env_int("GENERATION_TIMEOUT_SECONDS", 900, environ),
             JOB_STALE_SECONDS=env_int("JOB_STALE_SECONDS", 30, environ),
+            BASE_URL=env_str("BASE_URL", None, environ),
+            MAIL_SERVER=env_str("MAIL_SERVER", None, environ),
+            MAIL_PORT=env_int("MAIL_PORT", 587, environ),
+            MAIL_USERNAME=env_str("MAIL_USERNAME", None, environ),
+            MAIL_PASSWORD=env_str("MAIL_PASSWORD", None, environ),
+            MAIL_USE_TLS=env_bool("MAIL_USE_TLS", True, environ),
+            MAIL_USE_SSL=env_bool("MAIL_USE_SSL", False, environ),
+            MAIL_FROM=env_str("MAIL_FROM", "Copydesk <no-reply@localhost>", environ),
+            MAIL_OUTBOX_DIR=env_str("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"), environ),
         )
         config.validate()
         return config
@@ -178,6 +200,7 @@ class Config:
             raise ConfigError("LLM_MAX_PARALLEL_CALLS must be between 1 and 32")
         if self.JOB_STALE_SECONDS < 5:
             raise ConfigError("JOB_STALE_SECONDS must be at least 5")
+        self._validate_mail()
         if self.DEFAULT_PLAN not in PLANS:
             raise ConfigError(f"DEFAULT_PLAN must be one of {', '.join(PLANS)}")
         if not self.SECRET_KEY:
@@ -188,6 +211,15 @@ class Config:
                 )
             # Development and tests: a per-process key keeps the app usable.
             self.SECRET_KEY = os.urandom(32).hex()
+
+    def _validate_mail(self) -> None:
+        if not 1 <= self.MAIL_PORT <= 65535:
+            raise ConfigError("MAIL_PORT must be between 1 and 65535")
+        if "@" not in parseaddr(self.MAIL_FROM)[1]:
+            raise ConfigError("MAIL_FROM must be an address, e.g. "
+                              "'Copydesk <no-reply@example.com>'")
+        if self.BASE_URL and not re.match(r"^https?://[^/\s]+/?$", self.BASE_URL):
+            raise ConfigError("BASE_URL must be scheme and host, e.g. https://copydesk.example.com")
 
     def flask_settings(self) -> dict:
         """The mapping handed to `app.config`."""
@@ -232,6 +264,7 @@ class Config:
             "URL_FETCH_TIMEOUT_SECONDS": self.URL_FETCH_TIMEOUT_SECONDS,
             "URL_FETCH_MAX_BYTES": self.URL_FETCH_MAX_BYTES,
             **{name: getattr(self, name) for name in LLM_SETTINGS},
+            **{name: getattr(self, name) for name in MAIL_SETTINGS},
         }
 
 
@@ -239,6 +272,9 @@ LLM_SETTINGS = ("LLM_MODEL", "LLM_API_BASE", "LLM_API_KEY", "LLM_FALLBACK_MODELS
                 "LLM_TIMEOUT_SECONDS", "LLM_MAX_RETRIES", "LLM_RETRY_BASE_SECONDS",
                 "LLM_MAX_PARALLEL_CALLS", "LLM_SOURCE_TOKEN_BUDGET",
                 "GENERATION_TIMEOUT_SECONDS", "JOB_STALE_SECONDS")
+
+MAIL_SETTINGS = ("BASE_URL", "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD",
+                 "MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_FROM", "MAIL_OUTBOX_DIR")
 
 
 def engine_options(url: str) -> dict:

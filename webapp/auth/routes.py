@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import AppError
 from ..extensions import limiter, login
 from ..rendering import attach_error
-from ..services import accounts
+from ..services import accounts, password_reset
 from . import bp
-from .forms import LoginForm, SignupForm
+from .forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
 
 
 @login.user_loader
@@ -75,3 +75,50 @@ def logout():
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login_page"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit("10/minute", methods=["POST"])
+@limiter.shared_limit("5/hour", scope="password-reset-email", methods=["POST"],
+                      key_func=password_reset.email_rate_key)
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        password_reset.request_password_reset(form.email.data)
+        session["password_reset_email"] = form.email.data.strip()
+        return redirect(url_for("auth.forgot_password_sent"))
+    status = 400 if form.errors else 200
+    return render_template("auth/forgot_password.html", form=form), status
+
+
+@bp.get("/forgot-password/sent")
+def forgot_password_sent():
+    return render_template("auth/forgot_password_sent.html",
+                           email=session.pop("password_reset_email", None))
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@limiter.limit("10/minute", methods=["POST"])
+def reset_password(token: str):
+    form = ResetPasswordForm()
+    try:
+        password_reset.user_for_reset_token(token)
+        if form.validate_on_submit():
+            password_reset.reset_password(token, form.new_password.data)
+            logout_user()  # whoever was signed in here, the reset signed them out
+            flash("Your password has been reset. Sign in with your new password.", "success")
+            return redirect(url_for("auth.login_page"))
+    except password_reset.InvalidResetToken:
+        return _private(render_template("auth/reset_password_invalid.html"), 400)
+    except AppError as error:
+        attach_error(form, error)
+    status = 400 if form.errors or form.form_errors else 200
+    return _private(render_template("auth/reset_password.html", form=form), status)
+
+
+def _private(body: str, status: int):
+    """The token is in this page's URL: keep it out of caches and Referer headers."""
+    response = make_response(body, status)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

@@ -1,16 +1,18 @@
-"""POST /auth/register, /auth/login, /auth/refresh."""
+"""POST /auth/register, /auth/login, /auth/refresh, /auth/password-reset(/confirm)."""
 from __future__ import annotations
 
 from flask import request
 from flask_limiter.util import get_remote_address
 
 from ...extensions import limiter
-from ...services import accounts, tokens
+from ...services import accounts, password_reset, tokens
 from .. import bp
 from ..endpoint import endpoint
 from ..schemas.auth import (
-    LoginRequest, LoginResponse, RefreshRequest, RegisteredUser, RegisterRequest, TokenPair,
+    LoginRequest, LoginResponse, PasswordResetConfirm, PasswordResetRequest, RefreshRequest,
+    RegisteredUser, RegisterRequest, TokenPair,
 )
+from ..schemas.common import Message
 
 
 def refresh_rate_key() -> str:
@@ -45,3 +47,28 @@ def login(body: LoginRequest):
           errors=(400, 401), idempotent=False)
 def refresh(body: RefreshRequest):
     return tokens.rotate_refresh_token(body.refresh_token)
+
+
+@bp.post("/auth/password-reset")
+@limiter.limit("5/minute", key_func=get_remote_address)
+@limiter.shared_limit("5/hour", scope="password-reset-email",
+                      key_func=password_reset.email_rate_key)
+@endpoint("Email a password reset link", tag="Authentication", auth=False,
+          body=PasswordResetRequest, response=Message, status=202, errors=(400,),
+          description="Answers 202 whether or not an account has this address; only an "
+                      "existing account is mailed. The link works once, within an hour.")
+def request_password_reset(body: PasswordResetRequest):
+    password_reset.request_password_reset(body.email)
+    return {"message": password_reset.REQUESTED_MESSAGE}
+
+
+@bp.post("/auth/password-reset/confirm")
+@limiter.limit("5/minute", key_func=get_remote_address)
+@endpoint("Set a new password with a reset token (every session and token is signed out)",
+          tag="Authentication", auth=False, body=PasswordResetConfirm, response=Message,
+          errors=(400,), idempotent=False,
+          description="INVALID_TOKEN for a bad, expired or already used token. "
+                      "Idempotency-Key is not honoured: the body carries a password.")
+def confirm_password_reset(body: PasswordResetConfirm):
+    password_reset.reset_password(body.token, body.new_password)
+    return {"message": "Password has been reset. Sign in with the new password."}

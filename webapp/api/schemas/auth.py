@@ -85,3 +85,13 @@ class UpdatedProfile(UserSummary):
 class ChangePasswordRequest(RequestModel):
     current_password: Password
     new_password: NewPassword
+
+
+class PasswordResetRequest(RequestModel):
+    # Any string, as for login: the answer is the same 202 whatever was typed.
+    email: Annotated[text(1, 255), Field(description="The account's email address.")]
+
+
+class PasswordResetConfirm(RequestModel):
+    token: text(1, 4096)
+    new_password: NewPassword
