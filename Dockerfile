@@ -21,4 +21,4 @@ USER copydesk
 EXPOSE 8000
 
 # The web process; the worker overrides this with `python worker.py`.
-CMD ["gunicorn", "wsgi:app", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--threads", "8", "--workers", "2", "--access-logfile", "-"]
+CMD ["gunicorn", "wsgi:app", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--threads", "8", "--workers", "2", "--access-logfile", "-", "--logger-class", "webapp.access_log.RedactingLogger"]

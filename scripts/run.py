@@ -388,6 +388,7 @@ def start_web(sup: Supervisor, host: str, port: int) -> subprocess.Popen:
             "--threads", threads,
             "--workers", workers,
             "--access-logfile", "-",
+            "--logger-class", "webapp.access_log.RedactingLogger",
             # No control socket: its default path is per user, shared by every gunicorn.
             "--no-control-socket",
         ],

@@ -1,0 +1,23 @@
+"""gunicorn's access log without secrets: the token of a password-reset link travels in
+the URL path, and tokens are never logged (SPEC §7).
+
+    gunicorn --logger-class webapp.access_log.RedactingLogger ...
+"""
+from __future__ import annotations
+
+import re
+
+from gunicorn.glogging import Logger
+
+SECRET_IN_PATH = re.compile(r"(/reset-password/)[^/?#\s\"]+")
+
+
+def redact(value):
+    """`value` with the secret parts of any URL path in it replaced."""
+    return SECRET_IN_PATH.sub(r"\1[redacted]", value) if isinstance(value, str) else value
+
+
+class RedactingLogger(Logger):
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {name: redact(value) for name, value in atoms.items()}
