@@ -83,7 +83,7 @@ def add_link_opportunity(page: Page) -> None:
     panel.get_by_label("Keywords").fill("newsletter, email list")
     panel.get_by_label("Preferred link text (optional)").fill("our newsletter playbook")
     panel.get_by_role("button", name="Add link opportunity").click()
-    expect(panel.get_by_role("cell", name=GUIDE_URL)).to_be_visible()
+    expect(panel.get_by_role("cell", name=GUIDE_URL, exact=True)).to_be_visible()
 
 
 def fill_generation_form(page: Page) -> None:
@@ -232,7 +232,7 @@ def test_the_journey_by_keyboard_only(page: Page, live_server, worker):
     page.keyboard.press("Tab")
     page.keyboard.type("newsletter")
     page.keyboard.press("Enter")
-    expect(page.locator("#links-panel").get_by_role("cell", name=GUIDE_URL)).to_be_visible()
+    expect(page.locator("#links-panel").get_by_role("cell", name=GUIDE_URL, exact=True)).to_be_visible()
 
     tab_to(page, page.get_by_role("button", name="New post").first)
     page.keyboard.press("Enter")
