@@ -1,11 +1,12 @@
 """Dashboard and project pages: list, create, edit, delete, isolation, htmx fragments."""
+import re
+
 from sqlalchemy import event
 
 from webapp.extensions import db
+from webapp.models import Post, Source
 
 from ..factories import make_project, make_user
-
-
 
 
 def test_create_project_from_dashboard(client, auth, app, csrf):
@@ -124,3 +125,21 @@ def test_another_users_project_pages_are_404(client, auth, app, csrf):
         assert response.status_code == 404
         assert "Owner only" not in response.get_data(as_text=True)
     assert "Owner only" not in client.get("/projects").get_data(as_text=True)
+
+
+def test_dashboard_cards_count_each_projects_sources_and_posts(client, auth, app):
+    user = auth.signed_in()
+    busy, empty = make_project(app, user, name="Busy"), make_project(app, user, name="Empty")
+    with app.app_context():
+        for name in ("a.md", "b.md"):
+            db.session.add(Source(project_id=busy.id, user_id=user.id, filename=name,
+                                  file_type="md", status="parsed", storage_key=name))
+        db.session.add(Post(project_id=busy.id, user_id=user.id, topic="T", voice="casual",
+                            status="completed"))
+        db.session.commit()
+    cards = re.findall(r'<li class="card project-card">.*?</li>',
+                       client.get("/projects").get_data(as_text=True), re.S)
+    text = {re.search(r">([^<]+)</a></h3>", card).group(1): card for card in cards}
+    assert "2 sources</span> · <span>1 post<" in text["Busy"]
+    assert "0 sources</span> · <span>0 posts<" in text["Empty"]
+    assert empty.id in text["Empty"]

@@ -24,6 +24,7 @@ def dashboard_context(form: ProjectForm | None = None) -> dict:
         current_user, limit=PER_PAGE, offset=(page - 1) * PER_PAGE
     )
     return {"projects": projects, "total": total, "page": page,
+            "counts": project_service.content_counts(projects),
             "pages": max(ceil(total / PER_PAGE), 1), "form": form or ProjectForm()}
 
 
