@@ -12,8 +12,13 @@ def page_or_fragment(page_template: str, fragment_template: str, /, status: int 
                      **context):
     """The fragment for an htmx request that targets a part of the page, the whole page
     otherwise (same view, same data). An HX-Location navigation targets <body> (no
-    HX-Target header) and so gets the whole page."""
+    HX-Target header) and so gets the whole page.
+
+    A form sent back with its errors (400) is answered 200 to htmx, which swaps only 2xx
+    answers: the user must see the messages next to the fields."""
     template = fragment_template if htmx and htmx.target else page_template
+    if htmx and status == 400:
+        status = 200
     return render_template(template, **context), status
 
 

@@ -48,7 +48,7 @@ def create(project_id: str):
         except AppError as error:
             attach_error(form, error, "target_url")
     return page_or_fragment("links/index.html", "links/_panel.html",
-                            status=200 if request.headers.get("HX-Request") else 400,
+                            status=400,
                             project=project, **panel_context(project, form))
 
 

@@ -70,10 +70,9 @@ def new(project_id: str):
             return htmx_redirect("jobs.show", job_id=job.id)
         except AppError as error:
             attach_error(form, error, ERROR_FIELDS.get(error.code))
-    # htmx swaps only 2xx answers: the form with its errors comes back as 200 to htmx.
-    status = 400 if form.is_submitted() and not request.headers.get("HX-Request") else 200
     plan = plans.plan_for(current_user)
-    return page_or_fragment("posts/new.html", "posts/_form.html", status=status,
+    return page_or_fragment("posts/new.html", "posts/_form.html",
+                            status=400 if form.is_submitted() else 200,
                             project=project, form=form, sources=sources, plan=plan,
                             quota=plans.quota_for(current_user))
 

@@ -44,7 +44,7 @@ def create():
     form = ProjectForm()
     if not form.validate_on_submit():
         return page_or_fragment("projects/index.html", "projects/_create_form.html",
-                                status=200 if request.headers.get("HX-Request") else 400,
+                                status=400,
                                 **dashboard_context(form))
     project = project_service.create_project(current_user, form.name.data, form.description.data)
     flash(f"Project “{project.name}” created.", "success")
@@ -71,8 +71,8 @@ def edit(project_id: str):
                                     project=project)
         flash("Project saved.", "success")
         return htmx_redirect("projects.show", project_id=project.id)
-    status = 400 if form.errors and not request.headers.get("HX-Request") else 200
-    return page_or_fragment("projects/edit.html", "projects/_edit_form.html", status=status,
+    return page_or_fragment("projects/edit.html", "projects/_edit_form.html",
+                            status=400 if form.errors else 200,
                             project=project, form=form)
 
 

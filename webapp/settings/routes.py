@@ -1,7 +1,7 @@
 """Settings pages: profile, password, API keys."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user
 
 from ..errors import AppError
@@ -77,8 +77,8 @@ def create_api_key():
         except AppError as error:
             attach_error(form, error, default_field="name")
     failed = form is not None and (form.errors or form.form_errors)
-    status = 400 if failed and not request.headers.get("HX-Request") else 200
-    return page_or_fragment("settings/api_keys.html", "settings/_api_keys.html", status=status,
+    return page_or_fragment("settings/api_keys.html", "settings/_api_keys.html",
+                            status=400 if failed else 200,
                             **api_keys_context(form, new_key, secret))
 
 

@@ -52,7 +52,7 @@ def upload(project_id: str):
     files = [f for f in request.files.getlist("file") if f and f.filename]
     if not files:
         return respond_with_list(project, [("error", "Choose one or more files to upload.")],
-                                 status=200 if request.headers.get("HX-Request") else 400)
+                                 status=400)
     notices = []
     for upload in files:
         try:
