@@ -64,6 +64,7 @@ class Stack:
     workdir: Path
     web_url: str = ""
     model_url: str = ""
+    users: dict = field(default_factory=dict)  # email -> user id
     processes: dict = field(default_factory=dict)
 
     def start(self, name: str, args: list[str], ready, **extra_env) -> subprocess.Popen:

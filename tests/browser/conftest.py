@@ -9,12 +9,13 @@ phone width.
 """
 from __future__ import annotations
 
+import base64
 import re
 import shutil
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Error as PlaywrightError, Page, sync_playwright
+from playwright.sync_api import Browser, Error as PlaywrightError, Page, expect, sync_playwright
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = REPO_ROOT / "test-artifacts" / "screenshots"
@@ -108,6 +109,46 @@ def screenshot(page: Page, screenshot_dir: Path, request):
         return path
 
     return take
+
+
+def open_page(browser: Browser, url: str, **options) -> Page:
+    """A page in a context of its own on `url` (a server other than the live_server)."""
+    context = browser.new_context(base_url=url, viewport={"width": 1280, "height": 900},
+                                  **options)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    return context.new_page()
+
+
+def source_row(page: Page, filename: str):
+    """The row of the project page's sources list that names `filename`."""
+    return page.locator("#sources-list tbody tr").filter(
+        has=page.get_by_role("link", name=filename, exact=True))
+
+
+def status_badge(row):
+    return row.locator(".badge[class*='status-']")
+
+
+def source_status(page: Page, filename: str):
+    """The status badge of the source `filename` on the project page."""
+    return status_badge(source_row(page, filename))
+
+
+def drop_files(page: Page, files: list[tuple[str, str, bytes]]) -> None:
+    """Drag `(name, type, bytes)` files onto the project's drop zone, as from a file
+    manager."""
+    transfer = page.evaluate_handle("""(files) => {
+        const transfer = new DataTransfer();
+        for (const [name, type, b64] of files) {
+            const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+            transfer.items.add(new File([bytes], name, {type}));
+        }
+        return transfer;
+    }""", [[name, mime, base64.b64encode(data).decode()] for name, mime, data in files])
+    zone = page.locator("[data-dropzone]")
+    zone.dispatch_event("dragover", {"dataTransfer": transfer})
+    expect(zone).to_have_class(re.compile(r"\bdragging\b"))
+    zone.dispatch_event("drop", {"dataTransfer": transfer})
 
 
 def assert_no_axe_violations(page: Page) -> None:

@@ -13,8 +13,9 @@ from playwright.sync_api import Page, expect
 
 from ..factories import make_project, make_user
 from ..files import make_corrupt_pdf, make_pdf
-from .conftest import assert_no_axe_violations, assert_no_horizontal_overflow
-from .test_generation import GENERATION_TIMEOUT_MS, open_page
+from .conftest import (assert_no_axe_violations, assert_no_horizontal_overflow, open_page,
+                       source_status)
+from .test_generation import GENERATION_TIMEOUT_MS
 from .test_signup_flow import PASSWORD, create_project
 
 PARSE_TIMEOUT_MS = 30_000
@@ -45,12 +46,6 @@ def upload(page: Page, filename: str, data: bytes) -> None:
         {"name": filename, "mimeType": "application/pdf", "buffer": data})
     page.get_by_role("button", name="Upload", exact=True).click()
     expect(page.locator("#sources-list").get_by_role("link", name=filename)).to_be_visible()
-
-
-def source_status(page: Page, filename: str):
-    row = page.locator("#sources-list tbody tr").filter(
-        has=page.get_by_role("link", name=filename, exact=True))
-    return row.locator(".badge[class*='status-']")
 
 
 def generate(page: Page, topic: str, source: str) -> None:

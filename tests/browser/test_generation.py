@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 
-from .conftest import DEFAULT_TIMEOUT_MS
+from .conftest import open_page
 from .test_signup_flow import create_project, sign_up
 
 GENERATION_TIMEOUT_MS = 60_000
@@ -27,12 +27,6 @@ REPORT_PROGRESS = """() => {
                                                        attributes: true});
   report();
 }"""
-
-
-def open_page(browser: Browser, url: str) -> Page:
-    context = browser.new_context(base_url=url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    return context.new_page()
 
 
 def test_generate_a_post_and_watch_it_being_written(browser, start_stack, llm_server,

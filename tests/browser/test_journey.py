@@ -10,14 +10,14 @@ Every page on the way has a title of its own and passes the axe check; the job p
 the post are photographed for the README (docs/)."""
 from __future__ import annotations
 
-import base64
 import re
 from types import SimpleNamespace
 
 from playwright.sync_api import Page, expect
 
 from ..files import make_docx, make_pdf
-from .conftest import DEFAULT_TIMEOUT_MS, REPO_ROOT, assert_no_axe_violations
+from .conftest import (DEFAULT_TIMEOUT_MS, REPO_ROOT, assert_no_axe_violations, drop_files,
+                       open_page, source_status)
 from .test_generation import REPORT_PROGRESS
 from .test_signup_flow import create_project, sign_up
 
@@ -42,39 +42,10 @@ SOURCES = {
 }
 
 
-def open_page(browser, server: str) -> Page:
-    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900},
-                                  accept_downloads=True,
-                                  permissions=["clipboard-read", "clipboard-write"])
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    return context.new_page()
-
-
 def check_page(page: Page, title: str) -> None:
     """The page has its own title and no serious accessibility problem."""
     expect(page).to_have_title(f"{title} · Copydesk")
     assert_no_axe_violations(page)
-
-
-def drop_files(page: Page, files: dict) -> None:
-    """Drag the files onto the project's drop zone, as from a file manager."""
-    transfer = page.evaluate_handle("""(files) => {
-        const transfer = new DataTransfer();
-        for (const [name, type, b64] of files) {
-            const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-            transfer.items.add(new File([bytes], name, {type}));
-        }
-        return transfer;
-    }""", [[name, mime, base64.b64encode(data).decode()]
-           for name, (mime, data) in files.items()])
-    zone = page.locator("[data-dropzone]")
-    zone.dispatch_event("dragover", {"dataTransfer": transfer})
-    zone.dispatch_event("drop", {"dataTransfer": transfer})
-
-
-def source_status(page: Page, filename: str):
-    row = page.locator("#sources-list tr").filter(has_text=filename)
-    return row.locator(".badge[class*='status-']")
 
 
 def add_link_opportunity(page: Page) -> None:
@@ -99,7 +70,8 @@ def test_the_marketers_journey(browser, start_stack, llm_server):
     server, _ = start_stack(LLM_MODEL=MODEL, LLM_API_BASE=llm_server.url,
                             LLM_API_KEY="sk-demo", LLM_RETRY_BASE_SECONDS="0.05")
     llm_server.delay, llm_server.chunk_delay = 0.3, 0.03
-    page = open_page(browser, server)
+    page = open_page(browser, server, accept_downloads=True,
+                     permissions=["clipboard-read", "clipboard-write"])
     seen = []
     page.expose_function("reportProgress", lambda load, value: seen.append((load, value)))
     try:
@@ -111,7 +83,7 @@ def test_the_marketers_journey(browser, start_stack, llm_server):
         create_project(page, "Spring campaign", "Posts for the garden shop newsletter.")
         check_page(page, "Spring campaign")
 
-        drop_files(page, SOURCES)
+        drop_files(page, [(name, mime, data) for name, (mime, data) in SOURCES.items()])
         for filename in SOURCES:
             expect(source_status(page, filename)).to_have_text("parsed",
                                                                timeout=PARSE_TIMEOUT_MS)

@@ -3,12 +3,12 @@ drag-and-drop, the client-side size check, the live status badge (htmx polling, 
 reload) and the source page. Parsing is done by the real worker (`worker` fixture)."""
 from __future__ import annotations
 
-import base64
 import re
 
 from playwright.sync_api import Page, expect
 
 from ..files import make_pdf
+from .conftest import drop_files, source_row, status_badge
 from .test_signup_flow import create_project, sign_up
 
 PARSE_TIMEOUT_MS = 30_000
@@ -26,15 +26,6 @@ def assert_same_page(page: Page) -> None:
         navigations: performance.getEntriesByType('navigation').length,
     })""")
     assert state == {"marker": 1, "navigations": 1}, f"the page was reloaded: {state}"
-
-
-def source_row(page: Page, filename: str):
-    return page.locator("#sources-list tbody tr").filter(
-        has=page.get_by_role("link", name=filename, exact=True))
-
-
-def status_badge(row):
-    return row.locator(".badge[class*='status-']")
 
 
 def upload_requests(page: Page) -> list:
@@ -110,19 +101,9 @@ def test_drag_and_drop_uploads_the_file(page: Page, live_server, worker, screens
 
     zone = page.locator("[data-dropzone]")
     data = make_pdf(["Jumping genes move within the genome."])
-    transfer = page.evaluate_handle(
-        """([name, b64, type]) => {
-            const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-            const transfer = new DataTransfer();
-            transfer.items.add(new File([bytes], name, {type}));
-            return transfer;
-        }""", ["dropped.pdf", base64.b64encode(data).decode(), PDF_MIME])
-
-    zone.dispatch_event("dragover", {"dataTransfer": transfer})
-    expect(zone).to_have_class(re.compile(r"\bdragging\b"))
     with page.expect_response(lambda r: r.request.method == "POST"
                               and r.url.endswith("/sources")) as posted:
-        zone.dispatch_event("drop", {"dataTransfer": transfer})
+        drop_files(page, [("dropped.pdf", PDF_MIME, data)])
     assert posted.value.status == 200
     assert "dropped.pdf: uploaded, parsing now." in posted.value.text()
     expect(zone).not_to_have_class(re.compile(r"\bdragging\b"))
