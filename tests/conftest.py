@@ -15,12 +15,13 @@ import time
 import tempfile
 import threading
 import uuid
+from contextlib import contextmanager
 
 import pytest
 import redis as redis_lib
 import requests
 from flask_migrate import upgrade
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
 from werkzeug.serving import make_server
 
 from webapp import create_app
@@ -108,6 +109,23 @@ def db(app, redis_client):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def sql_statements(app):
+    """`with sql_statements() as executed:` lists the SQL statements run in the block."""
+    @contextmanager
+    def recording():
+        executed: list[str] = []
+        with app.app_context():
+            engine = _db.engine
+        listener = lambda *args: executed.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            yield executed
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+    return recording
 
 
 class AuthActions:

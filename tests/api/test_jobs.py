@@ -143,3 +143,70 @@ def test_a_finished_job_reports_its_own_progress_not_the_live_one(client, auth, 
         jobs.fail_job(db.session.get(Job, job_id), "Stopped.")
     job = client.get(f"/api/v1/jobs/{job_id}", headers=api.headers).get_json()
     assert (job["status"], job["progress"], job["current_step"]) == ("failed", 40, "Failed")
+
+
+def publish_running_state(app, job_id: str, percent: int, step: str) -> None:
+    """What the worker does at each step of a running job."""
+    with app.app_context():
+        jobs.set_progress(db.session.get(Job, job_id), percent, step)
+
+
+def test_a_running_job_is_answered_from_redis_without_reading_its_row(
+        client, auth, worker, app, sql_statements):
+    api = Api(client, auth.headers(), worker)
+    job_id, _ = make_running_job(app, api, seconds_ago=1)
+    publish_running_state(app, job_id, 45, "Writing the sections")
+    with app.app_context(), live.Heartbeat(job_id):
+        live.DraftBuffer(job_id).set_progress(52, "Writing the sections")
+        with sql_statements() as executed:
+            job = client.get(f"/api/v1/jobs/{job_id}", headers=api.headers).get_json()
+    assert (job["id"], job["status"], job["progress"]) == (job_id, "processing", 52)
+    assert job["current_step"] == "Writing the sections"
+    assert job["user_id"] == api.project["user_id"] and job["result"] is None
+    assert job["created_at"].endswith("Z") and job["updated_at"].endswith("Z")
+    assert len(executed) == 1, executed  # the caller's user; no job row
+
+
+def test_the_redis_answer_matches_the_rows(client, auth, worker, app):
+    api = Api(client, auth.headers(), worker)
+    job_id, _ = make_running_job(app, api, seconds_ago=1)
+    publish_running_state(app, job_id, 45, "Writing the sections")
+    with app.app_context(), live.Heartbeat(job_id):
+        from_redis = client.get(f"/api/v1/jobs/{job_id}", headers=api.headers).get_json()
+        live.forget_job_state(job_id)
+        from_row = client.get(f"/api/v1/jobs/{job_id}", headers=api.headers).get_json()
+    assert from_redis == from_row
+
+
+def test_another_users_running_job_is_not_found_from_redis_either(client, auth, worker, app):
+    api = Api(client, auth.headers(), worker)
+    job_id, _ = make_running_job(app, api, seconds_ago=1)
+    publish_running_state(app, job_id, 45, "Writing the sections")
+    other = auth.headers(email="other@example.com")
+    with app.app_context(), live.Heartbeat(job_id):
+        response = client.get(f"/api/v1/jobs/{job_id}", headers=other)
+    assert response.status_code == 404
+    assert response.get_json()["detail"]["code"] == "JOB_NOT_FOUND"
+
+
+def test_a_dead_workers_state_in_redis_does_not_hide_its_failure(client, auth, worker, app):
+    api = Api(client, auth.headers(), worker)
+    job_id, _ = make_running_job(app, api, seconds_ago=1)
+    publish_running_state(app, job_id, 45, "Writing the sections")
+    with app.app_context():
+        db.session.execute(db.update(Job).where(Job.id == job_id).values(
+            updated_at=utcnow() - timedelta(seconds=120)))
+        db.session.commit()
+    # No heartbeat: the worker is gone, so the row is read and the job settled.
+    job = client.get(f"/api/v1/jobs/{job_id}", headers=api.headers).get_json()
+    assert job["status"] == "failed" and "stopped unexpectedly" in job["error_message"]
+
+
+def test_a_job_that_ends_is_read_from_its_row_again(client, auth, worker, app):
+    api = Api(client, auth.headers(), worker)
+    job_id, _ = make_running_job(app, api, seconds_ago=1)
+    publish_running_state(app, job_id, 45, "Writing the sections")
+    with app.app_context(), live.Heartbeat(job_id):
+        jobs.complete_job(db.session.get(Job, job_id), {"post_id": "p"})
+        job = client.get(f"/api/v1/jobs/{job_id}", headers=api.headers).get_json()
+    assert (job["status"], job["progress"], job["result"]) == ("completed", 100, {"post_id": "p"})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import event
 
 from webapp.extensions import db
 from webapp.models import Post
@@ -144,21 +143,14 @@ def test_posts_list_filters_and_polls_only_while_generating(client, auth, app, c
     assert "No failed posts." in failed.get_data(as_text=True)
 
 
-def test_project_page_query_count_does_not_grow_with_posts(client, auth, app):
+def test_project_page_query_count_does_not_grow_with_posts(client, auth, app, sql_statements):
     user = auth.signed_in()
     project = make_project(app, user)
 
     def queries() -> int:
-        statements = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with sql_statements() as executed:
             assert client.get(f"/projects/{project.id}").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-        return len(statements)
+        return len(executed)
 
     def add_posts(count):
         with app.app_context():

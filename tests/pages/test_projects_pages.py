@@ -1,7 +1,6 @@
 """Dashboard and project pages: list, create, edit, delete, isolation, htmx fragments."""
 import re
 
-from sqlalchemy import event
 
 from webapp.extensions import db
 from webapp.models import Post, Source
@@ -61,20 +60,13 @@ def test_dashboard_paginates(client, auth, app):
     assert "Project 01" in second and "Project 13" not in second
 
 
-def test_dashboard_query_count_does_not_grow_with_projects(client, auth, app):
+def test_dashboard_query_count_does_not_grow_with_projects(client, auth, app, sql_statements):
     user = auth.signed_in()
 
     def queries_for_dashboard():
-        statements = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with sql_statements() as executed:
             assert client.get("/projects").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-        return len(statements)
+        return len(executed)
 
     make_project(app, user, name="One")
     few = queries_for_dashboard()

@@ -5,7 +5,7 @@ from ..errors import NotFound
 from ..extensions import db
 from ..models import Job, Project, User
 from ..models.base import is_valid_id
-from ..timeutil import utcnow
+from ..timeutil import iso_utc, utcnow
 from . import live
 
 
@@ -28,7 +28,31 @@ def set_progress(job: Job, percent: int, step: str) -> None:
     job.progress = max(0, min(100, percent))
     job.current_step = step[:200]
     job.touch()
+    state = public_state(job) if job.status == "processing" else None
     db.session.commit()
+    if state is not None:
+        live.publish_job_state(job.id, state)
+
+
+def public_state(job: Job) -> dict:
+    """The job as `GET /jobs/{id}` shows it, JSON-ready."""
+    return {"id": job.id, "user_id": job.user_id, "project_id": job.project_id,
+            "job_type": job.job_type, "status": job.status, "progress": job.progress,
+            "total_items": job.total_items, "current_step": job.current_step,
+            "result": job.result, "error_message": job.error_message,
+            "created_at": iso_utc(job.created_at), "updated_at": iso_utc(job.updated_at)}
+
+
+def running_job_state(job_id: str, user: User) -> dict | None:
+    """The user's running job straight from Redis (no database read), or None: not
+    running, not the user's, its worker gone, or Redis unreachable. Callers then read
+    the row with `get_job_or_404`."""
+    if not is_valid_id(job_id):
+        return None
+    state = live.read_running_state(job_id)
+    if state is None or state.get("user_id") != user.id:
+        return None
+    return state
 
 
 def complete_job(job: Job, result: dict) -> None:
@@ -39,6 +63,7 @@ def complete_job(job: Job, result: dict) -> None:
     job.finished_at = utcnow()
     job.touch()
     db.session.commit()
+    live.forget_job_state(job.id)
 
 
 def fail_job(job: Job, message: str) -> None:
@@ -48,6 +73,7 @@ def fail_job(job: Job, message: str) -> None:
     job.finished_at = utcnow()
     job.touch()
     db.session.commit()
+    live.forget_job_state(job.id)
 
 
 def cancel_job_row(job: Job, message: str = "Cancelled by the user.") -> None:
@@ -57,6 +83,7 @@ def cancel_job_row(job: Job, message: str = "Cancelled by the user.") -> None:
     job.finished_at = utcnow()
     job.touch()
     db.session.commit()
+    live.forget_job_state(job.id)
 
 
 def live_progress(job: Job) -> tuple[int, str | None]:

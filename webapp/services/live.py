@@ -4,6 +4,7 @@ state (and coarse progress); this is the fast, short-lived part (keys expire a d
 the job's last write)."""
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -43,6 +44,40 @@ def read_progress(job_id: str) -> tuple[int, str] | None:
     if state[0] is None:
         return None
     return int(state[0]), (state[1] or b"").decode("utf-8", "replace")
+
+
+def publish_job_state(job_id: str, state: dict) -> None:
+    """The running job's row as the API shows it, kept beside its live progress so that a
+    status poll is answered from Redis alone (see `read_running_state`)."""
+    _write_hash(get_redis(), _key(job_id, "progress"), {"job": json.dumps(state)})
+
+
+def forget_job_state(job_id: str) -> None:
+    """The job has ended: polls read its row again."""
+    try:
+        get_redis().delete(_key(job_id, "progress"))
+    except redis.RedisError:
+        # Left behind, the state is ignored anyway once the heartbeat has gone.
+        log.warning("live state of job %s not removed", job_id)
+
+
+def read_running_state(job_id: str) -> dict | None:
+    """The state `publish_job_state` stored, with the finer streamed progress applied, in
+    one round trip; None unless the job's worker is alive (a dead worker's job must be
+    read from the database, where the reaper settles it) or when Redis is unreachable."""
+    try:
+        pipe = get_redis().pipeline(transaction=False)
+        pipe.hmget(_key(job_id, "progress"), "job", "percent", "step")
+        pipe.exists(_key(job_id, "alive"))
+        (stored, percent, step), alive = pipe.execute()
+    except redis.RedisError:
+        return None
+    if stored is None or not alive:
+        return None
+    state = json.loads(stored)
+    if percent is not None and int(percent) > state["progress"]:
+        state["progress"], state["current_step"] = int(percent), step.decode("utf-8", "replace")
+    return state
 
 
 def request_cancel(job_id: str) -> None:
@@ -128,13 +163,17 @@ class DraftBuffer:
         self._write(self.progress_key, {"percent": percent, "step": step})
 
     def _write(self, key: str, mapping: dict) -> None:
-        try:
-            pipe = self.client.pipeline()
-            pipe.hset(key, mapping=mapping)
-            pipe.expire(key, LIVE_TTL_SECONDS)
-            pipe.execute()
-        except redis.RedisError:
-            log.warning("%s not mirrored to Redis", key)
+        _write_hash(self.client, key, mapping)
+
+
+def _write_hash(client, key: str, mapping: dict) -> None:
+    try:
+        pipe = client.pipeline(transaction=False)
+        pipe.hset(key, mapping=mapping)
+        pipe.expire(key, LIVE_TTL_SECONDS)
+        pipe.execute()
+    except redis.RedisError:
+        log.warning("%s not mirrored to Redis", key)
 
 
 class Heartbeat:

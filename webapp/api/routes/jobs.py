@@ -12,7 +12,11 @@ from ..schemas.jobs import JobList, JobListQuery, JobOut
 @bp.get("/jobs/<job_id>")
 @endpoint("Get a job's status and progress", tag="Jobs", response=JobOut, errors=(401, 404))
 def get_job(job_id: str):
-    job = repair_if_stale(job_service.get_job_or_404(job_id, current_principal().user))
+    user = current_principal().user
+    running = job_service.running_job_state(job_id, user)
+    if running is not None:
+        return running  # polled every second or so while a job runs: no database read
+    job = repair_if_stale(job_service.get_job_or_404(job_id, user))
     progress, step = job_service.live_progress(job)
     return JobOut.model_validate(job, from_attributes=True).model_copy(
         update={"progress": progress, "current_step": step})
