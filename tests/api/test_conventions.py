@@ -1,7 +1,8 @@
 """API conventions every endpoint shares: the error envelope, JSON-only errors, body
 limits, rate limits with their headers, Idempotency-Key, and the OpenAPI document."""
-import re
 import json
+import re
+import time
 
 import requests
 
@@ -91,6 +92,35 @@ def test_general_limit_is_per_user_over_all_endpoints(client, auth):
     assert_envelope(client.get("/api/v1/jobs", headers=headers), 429, "RATE_LIMIT_EXCEEDED")
     other = auth.headers(email="other@example.com")
     assert client.get("/api/v1/projects", headers=other).status_code == 200
+
+
+def test_a_refused_request_says_when_to_come_back_and_is_not_counted(client, auth):
+    headers = auth.headers()
+    for _ in range(100):
+        assert client.get("/api/v1/users/me", headers=headers).status_code == 200
+    refused = client.get("/api/v1/projects", headers=headers)
+    detail = assert_envelope(refused, 429, "RATE_LIMIT_EXCEEDED")
+    assert 55 <= detail["retry_after"] <= 60
+    assert int(refused.headers["Retry-After"]) == detail["retry_after"]
+    assert refused.headers["X-RateLimit-Limit"] == "100"
+    assert refused.headers["X-RateLimit-Remaining"] == "0"
+    again = client.get("/api/v1/projects", headers=headers)
+    assert again.status_code == 429 and again.headers["X-RateLimit-Remaining"] == "0"
+
+
+def test_the_hourly_limit_of_1000_holds_across_minutes(client, auth, app, redis_client):
+    """An hour's worth of earlier calls (none in the last minute): the next is refused by
+    the hourly window, which reports itself and when its oldest call leaves."""
+    headers = auth.headers()
+    user_id = client.get("/api/v1/users/me", headers=headers).get_json()["id"]
+    key = f"{app.config['REDIS_KEY_PREFIX']}-api-rl:user:{user_id}:3600"
+    now_ms = int(time.time() * 1000)
+    redis_client.zadd(key, {f"earlier-{n}": now_ms - 3_000_000 + n for n in range(999)})
+    refused = client.get("/api/v1/projects", headers=headers)
+    detail = assert_envelope(refused, 429, "RATE_LIMIT_EXCEEDED")
+    assert 550 <= detail["retry_after"] <= 601
+    assert refused.headers["X-RateLimit-Limit"] == "1000"
+    assert refused.headers["X-RateLimit-Remaining"] == "0"
 
 
 def test_idempotency_key_replays_first_response(client, auth):

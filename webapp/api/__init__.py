@@ -7,9 +7,9 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 from .routes import (api_keys, auth, docs, jobs, links, posts, projects,  # noqa: E402,F401
                      sources, users)
 
-from ..extensions import limiter  # noqa: E402
-from .principal import rate_limit_key  # noqa: E402
+from .rate_limit import add_rate_limit_headers, check_rate_limit  # noqa: E402
 
 # Reference limits: 100/min and 1000/h per user (per address when anonymous), counted over
-# all API routes together (a plain `limit` would give every route a budget of its own).
-limiter.shared_limit("100/minute;1000/hour", scope="api", key_func=rate_limit_key)(bp)
+# all API routes together; the auth routes add stricter limits of their own (Flask-Limiter).
+bp.before_request(check_rate_limit)
+bp.after_request(add_rate_limit_headers)
