@@ -210,3 +210,14 @@ def test_a_job_that_ends_is_read_from_its_row_again(client, auth, worker, app):
         jobs.complete_job(db.session.get(Job, job_id), {"post_id": "p"})
         job = client.get(f"/api/v1/jobs/{job_id}", headers=api.headers).get_json()
     assert (job["status"], job["progress"], job["result"]) == ("completed", 100, {"post_id": "p"})
+
+
+def test_a_running_job_of_a_deleted_project_is_gone(client, auth, worker, app):
+    api = Api(client, auth.headers(), worker)
+    job_id, _ = make_running_job(app, api, seconds_ago=1)
+    publish_running_state(app, job_id, 45, "Writing the sections")
+    assert client.delete(f"/api/v1/projects/{api.project['id']}",
+                         headers=api.headers).status_code == 204
+    with app.app_context(), live.Heartbeat(job_id):
+        response = client.get(f"/api/v1/jobs/{job_id}", headers=api.headers)
+    assert response.status_code == 404

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from ..errors import NotFound
 from ..extensions import db
-from ..models import Post, Project, Source, User
+from ..models import Job, Post, Project, Source, User
 from ..models.base import is_valid_id
+from . import live
 from .sources import delete_stored_files
 
 _UNSET = object()
@@ -71,8 +72,12 @@ def delete_project(project: Project) -> None:
     """Delete the project and everything in it: sources (and their files), posts, jobs."""
     keys = db.session.execute(
         db.select(Source.storage_key).where(Source.project_id == project.id)).scalars().all()
+    running = db.session.execute(db.select(Job.id).where(
+        Job.project_id == project.id, Job.status == "processing")).scalars().all()
     db.session.delete(project)
     db.session.commit()
+    for job_id in running:
+        live.forget_job_state(job_id)  # polls of a deleted job must not see it running
     delete_stored_files(list(keys))
 
 
