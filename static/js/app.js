@@ -21,6 +21,16 @@ document.addEventListener("htmx:afterSwap", (event) => {
   if (invalid) invalid.focus();
 });
 
+// The job page swaps its progress block every second; screen readers hear the current step
+// through one live region outside it (#job-announcer), changed only when the step does.
+document.addEventListener("htmx:afterSwap", () => {
+  const block = document.getElementById("job-progress");
+  const announcer = document.getElementById("job-announcer");
+  if (!block || !announcer) return;
+  const step = block.dataset.announce || "";
+  if (step && announcer.textContent !== step) announcer.textContent = step;
+});
+
 // Sources: drag-and-drop onto the drop zone, a size check before sending, and the
 // upload progress bar (htmx reports XHR upload progress).
 function showUploadError(form, message) {

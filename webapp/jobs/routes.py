@@ -24,6 +24,7 @@ def show(job_id: str):
     job = repair_if_stale(job_service.get_job_or_404(job_id, current_user))
     post = generation_jobs.post_of(job.id) if job.job_type == "content_generation" else None
     progress, step = job_service.live_progress(job)
+    step = step or ("Waiting for a worker" if job.status == "queued" else "")
     response = page_or_fragment("jobs/show.html", "jobs/_progress.html", job=job, post=post,
                                 progress=progress, step=step, draft=live.read_draft(job.id),
                                 form=ConfirmForm())
