@@ -51,12 +51,23 @@ def test_headings_are_never_linked():
     "See [our SEO notes](https://x.example/notes).", "![SEO chart](https://x.example/c.png)",
     "Read <https://seo.example.com/seo>.", "Read https://example.com/seo-tips/seo now.",
     "Read [the SEO primer][primer].\n\n[primer]: https://x.example/primer",
+    "An example:\n\n    seo = load_seo()\n\tprint(seo)",
+    "SEO in a setext heading\n=======================",
+    "SEO in a smaller one\n---",
+    'Read <a href="https://x.example/">the SEO notes</a>.',
+    'A chart: <img alt="SEO chart" src="https://x.example/c.png">',
 ])
 def test_code_links_images_and_urls_are_never_linked(protected):
     markdown = f"{protected}\n\nFinally, SEO.\n"
     result, links = insert_links(markdown, [opportunity(["seo"])])
     assert result == f"{protected}\n\nFinally, [SEO]({GUIDE}).\n"
     assert len(links) == 1
+
+
+def test_a_rule_after_a_blank_line_is_no_heading():
+    markdown = "SEO first.\n\n---\n\nThen more.\n"
+    assert linked(markdown, opportunity(["seo"])) == (
+        f"[SEO]({GUIDE}) first.\n\n---\n\nThen more.\n")
 
 
 def test_nothing_to_link_leaves_the_text_alone():

@@ -10,11 +10,15 @@ from ..models import LinkOpportunity, Project, User
 from ..models.base import is_valid_id
 
 MAX_KEYWORDS = 20
-# Markdown regions links must never go into: fenced code, inline code, inline and
-# reference links and images, autolinks, bare URLs and heading lines.
+# Markdown regions links must never go into: fenced and indented code, inline code,
+# inline and reference links and images, autolinks, bare URLs, ATX and setext headings,
+# raw HTML links and tags. Indented lines are all protected (list continuations too):
+# a link missed there costs less than a code block broken.
 _PROTECTED = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`|!?\[[^\]\n]*\]\([^)\n]*\)"
                         r"|!?\[[^\]\n]*\]\[[^\]\n]*\]|<https?://[^>\s]+>|https?://\S+"
-                        r"|^[ \t]*#[^\n]*", re.S | re.M)
+                        r"|^[ \t]*#[^\n]*|^(?: {4}|\t)[^\n]*"
+                        r"|^[ \t]*\S[^\n]*\n {0,3}(?:=+|-+)[ \t]*$"
+                        r"|<[aA]\b[^>]*>.*?</[aA]\s*>|</?[A-Za-z][^>\n]*>", re.S | re.M)
 
 
 def field_error(field: str, message: str) -> ValidationFailed:
