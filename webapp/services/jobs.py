@@ -49,37 +49,32 @@ def running_job_state(job_id: str, user: User) -> dict | None:
     the row with `get_job_or_404`."""
     if not is_valid_id(job_id):
         return None
-    state = live.read_running_state(job_id)
-    if state is None or state.get("user_id") != user.id:
+    found = live.read_running_state(job_id)
+    if found is None or found[0].get("user_id") != user.id:
         return None
+    state, streamed = found
+    state["progress"], state["current_step"] = finer_progress(
+        state["progress"], state["current_step"], streamed)
     return state
 
 
 def complete_job(job: Job, result: dict) -> None:
-    job.status = "completed"
-    job.progress = 100
-    job.current_step = "Done"
-    job.result = result
-    job.finished_at = utcnow()
-    job.touch()
-    db.session.commit()
-    live.forget_job_state(job.id)
+    _finish(job, "completed", "Done", progress=100, result=result)
 
 
 def fail_job(job: Job, message: str) -> None:
-    job.status = "failed"
-    job.error_message = message
-    job.current_step = "Failed"
-    job.finished_at = utcnow()
-    job.touch()
-    db.session.commit()
-    live.forget_job_state(job.id)
+    _finish(job, "failed", "Failed", error_message=message)
 
 
 def cancel_job_row(job: Job, message: str = "Cancelled by the user.") -> None:
-    job.status = "cancelled"
-    job.error_message = message
-    job.current_step = "Cancelled"
+    _finish(job, "cancelled", "Cancelled", error_message=message)
+
+
+def _finish(job: Job, status: str, step: str, **fields) -> None:
+    """The job's last transition: saved, and its live state dropped so polls read the row."""
+    job.status, job.current_step = status, step
+    for name, value in fields.items():
+        setattr(job, name, value)
     job.finished_at = utcnow()
     job.touch()
     db.session.commit()
@@ -90,10 +85,16 @@ def live_progress(job: Job) -> tuple[int, str | None]:
     """The job's progress and current step. While it runs, the worker's finer figures in
     Redis (updated as text streams) win over the row's, which only moves at each step."""
     if job.status == "processing":
-        state = live.read_progress(job.id)
-        if state and state[0] > job.progress:
-            return state
+        return finer_progress(job.progress, job.current_step, live.read_progress(job.id))
     return job.progress, job.current_step
+
+
+def finer_progress(progress: int, step: str | None,
+                   streamed: tuple[int, str] | None) -> tuple[int, str | None]:
+    """The streamed (percent, step) when it is further along than the stored one."""
+    if streamed and streamed[0] > progress:
+        return streamed
+    return progress, step
 
 
 def get_job_or_404(job_id: str, user: User) -> Job:

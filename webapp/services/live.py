@@ -41,9 +41,13 @@ def read_progress(job_id: str) -> tuple[int, str] | None:
         state = get_redis().hmget(_key(job_id, "progress"), "percent", "step")
     except redis.RedisError:
         return None
-    if state[0] is None:
+    return _progress_of(*state)
+
+
+def _progress_of(percent: bytes | None, step: bytes | None) -> tuple[int, str] | None:
+    if percent is None:
         return None
-    return int(state[0]), (state[1] or b"").decode("utf-8", "replace")
+    return int(percent), (step or b"").decode("utf-8", "replace")
 
 
 def publish_job_state(job_id: str, state: dict) -> None:
@@ -61,10 +65,10 @@ def forget_job_state(job_id: str) -> None:
         log.warning("live state of job %s not removed", job_id)
 
 
-def read_running_state(job_id: str) -> dict | None:
-    """The state `publish_job_state` stored, with the finer streamed progress applied, in
-    one round trip; None unless the job's worker is alive (a dead worker's job must be
-    read from the database, where the reaper settles it) or when Redis is unreachable."""
+def read_running_state(job_id: str) -> tuple[dict, tuple[int, str] | None] | None:
+    """The state `publish_job_state` stored and the streamed (percent, step), in one round
+    trip; None unless the job's worker is alive (a dead worker's job must be read from the
+    database, where the reaper settles it) or when Redis is unreachable."""
     try:
         pipe = get_redis().pipeline(transaction=False)
         pipe.hmget(_key(job_id, "progress"), "job", "percent", "step")
@@ -74,10 +78,7 @@ def read_running_state(job_id: str) -> dict | None:
         return None
     if stored is None or not alive:
         return None
-    state = json.loads(stored)
-    if percent is not None and int(percent) > state["progress"]:
-        state["progress"], state["current_step"] = int(percent), step.decode("utf-8", "replace")
-    return state
+    return json.loads(stored), _progress_of(percent, step)
 
 
 def request_cancel(job_id: str) -> None:
