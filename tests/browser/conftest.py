@@ -119,6 +119,15 @@ def open_page(browser: Browser, url: str, **options) -> Page:
     return context.new_page()
 
 
+def sign_in(page: Page, user) -> None:
+    """Through the login form; `user` has `email` and `password`."""
+    page.goto("/login")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(user.password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name="Projects")).to_be_visible()
+
+
 def source_row(page: Page, filename: str):
     """The row of the project page's sources list that names `filename`."""
     return page.locator("#sources-list tbody tr").filter(

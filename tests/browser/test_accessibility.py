@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from ..factories import make_project, make_user
 from ..files import make_corrupt_pdf, make_pdf
 from .conftest import (assert_no_axe_violations, assert_no_horizontal_overflow, open_page,
-                       source_status)
+                       sign_in, source_status)
 from .test_generation import GENERATION_TIMEOUT_MS
 from .test_signup_flow import PASSWORD, create_project
 
@@ -31,14 +31,6 @@ def visit(page: Page, url: str, heading: str | re.Pattern[str]) -> None:
     page.goto(url)
     expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
     check(page)
-
-
-def sign_in(page: Page, user) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(user.password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1, name="Projects")).to_be_visible()
 
 
 def upload(page: Page, filename: str, data: bytes) -> None:

@@ -11,7 +11,7 @@ from webapp.models import Job
 from webapp.services import jobs
 
 from ..factories import make_project, make_user
-from .test_accessibility import sign_in
+from .conftest import sign_in
 
 # Reports every change of #job-announcer (and whether it is still the element the page
 # loaded with) and every htmx swap of the progress block.
