@@ -58,3 +58,36 @@ def test_mail_defaults_use_the_outbox():
     assert settings["MAIL_USE_TLS"] is True and settings["MAIL_USE_SSL"] is False
     assert settings["MAIL_OUTBOX_DIR"].endswith("instance/outbox")
     assert settings["BASE_URL"] is None
+
+
+def test_production_refuses_a_short_secret_key():
+    with pytest.raises(ConfigError, match="at least 32 bytes"):
+        Config.from_env({"APP_ENV": "production", "SECRET_KEY": "s" * 31})
+    assert Config.from_env({"APP_ENV": "production", "SECRET_KEY": "s" * 32}).SECRET_KEY
+
+
+def test_production_mail_needs_base_url():
+    environ = {"APP_ENV": "production", "SECRET_KEY": "s" * 32, "MAIL_SERVER": "smtp.example.com"}
+    with pytest.raises(ConfigError, match="BASE_URL"):
+        Config.from_env(environ)
+    config = Config.from_env({**environ, "BASE_URL": "https://copydesk.example.com"})
+    assert config.BASE_URL == "https://copydesk.example.com"
+
+
+def test_access_settings_reach_the_app():
+    settings = Config.from_env({"APP_ENV": "development", "TRUSTED_PROXIES": "1",
+                                "SIGNUP_MODE": "Closed",
+                                "REQUIRE_EMAIL_VERIFICATION": "true"}).flask_settings()
+    assert settings["TRUSTED_PROXIES"] == 1
+    assert settings["SIGNUP_MODE"] == "closed"
+    assert settings["REQUIRE_EMAIL_VERIFICATION"] is True
+    defaults = Config.from_env({"APP_ENV": "development"}).flask_settings()
+    assert (defaults["TRUSTED_PROXIES"], defaults["SIGNUP_MODE"],
+            defaults["REQUIRE_EMAIL_VERIFICATION"]) == (0, "open", False)
+
+
+@pytest.mark.parametrize("name,value", [("SIGNUP_MODE", "everyone"), ("TRUSTED_PROXIES", "-1"),
+                                        ("REQUIRE_EMAIL_VERIFICATION", "perhaps")])
+def test_bad_access_values_are_rejected(name, value):
+    with pytest.raises(ConfigError):
+        Config.from_env({"APP_ENV": "development", name: value})

@@ -15,6 +15,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 
 PLANS = ("free", "starter", "pro", "business", "enterprise")
+SIGNUP_MODES = ("open", "closed")
+MIN_SECRET_KEY_BYTES = 32
 
 
 class ConfigError(RuntimeError):
@@ -134,6 +136,12 @@ class Config:
     MAIL_USE_SSL: bool = False
     MAIL_FROM: str = "Copydesk <no-reply@localhost>"
     MAIL_OUTBOX_DIR: str = field(default_factory=lambda: str(INSTANCE_DIR / "outbox"))
+    # Reverse proxies in front of the app whose X-Forwarded-For entries are believed.
+    TRUSTED_PROXIES: int = 0
+    # Who may create an account: open (anyone) or closed (operators add people).
+    SIGNUP_MODE: str = "open"
+    # New accounts must confirm their address before spending model time or mailing others.
+    REQUIRE_EMAIL_VERIFICATION: bool = False
 
     @classmethod
     def from_env(cls, environ=None) -> "Config":
@@ -185,6 +193,9 @@ class Config:
             MAIL_USE_SSL=env_bool("MAIL_USE_SSL", False, environ),
             MAIL_FROM=env_str("MAIL_FROM", "Copydesk <no-reply@localhost>", environ),
             MAIL_OUTBOX_DIR=env_str("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"), environ),
+            TRUSTED_PROXIES=env_int("TRUSTED_PROXIES", 0, environ),
+            SIGNUP_MODE=(env_str("SIGNUP_MODE", "open", environ) or "open").lower(),
+            REQUIRE_EMAIL_VERIFICATION=env_bool("REQUIRE_EMAIL_VERIFICATION", False, environ),
         )
         config.validate()
         return config
@@ -203,6 +214,18 @@ class Config:
         self._validate_mail()
         if self.DEFAULT_PLAN not in PLANS:
             raise ConfigError(f"DEFAULT_PLAN must be one of {', '.join(PLANS)}")
+        if self.SIGNUP_MODE not in SIGNUP_MODES:
+            raise ConfigError(f"SIGNUP_MODE must be one of {', '.join(SIGNUP_MODES)}")
+        if not 0 <= self.TRUSTED_PROXIES <= 10:
+            raise ConfigError("TRUSTED_PROXIES must be between 0 and 10")
+        self._validate_secret_key()
+
+    def _validate_secret_key(self) -> None:
+        if self.SECRET_KEY and self.APP_ENV == "production" \
+                and len(self.SECRET_KEY.encode()) < MIN_SECRET_KEY_BYTES:
+            raise ConfigError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes long "
+                              "in production (e.g. python3 -c 'import secrets; "
+                              "print(secrets.token_hex(32))').")
         if not self.SECRET_KEY:
             if self.APP_ENV == "production":
                 raise ConfigError(
@@ -220,6 +243,9 @@ class Config:
                               "'Copydesk <no-reply@example.com>'")
         if self.BASE_URL and not re.match(r"^https?://[^/\s]+/?$", self.BASE_URL):
             raise ConfigError("BASE_URL must be scheme and host, e.g. https://copydesk.example.com")
+        if self.MAIL_SERVER and not self.BASE_URL and self.APP_ENV == "production":
+            raise ConfigError("BASE_URL is not set: with MAIL_SERVER set, mailed links need the "
+                              "site's public address (e.g. https://copydesk.example.com).")
 
     def flask_settings(self) -> dict:
         """The mapping handed to `app.config`."""
@@ -265,6 +291,7 @@ class Config:
             "URL_FETCH_MAX_BYTES": self.URL_FETCH_MAX_BYTES,
             **{name: getattr(self, name) for name in LLM_SETTINGS},
             **{name: getattr(self, name) for name in MAIL_SETTINGS},
+            **{name: getattr(self, name) for name in ACCESS_SETTINGS},
         }
 
 
@@ -275,6 +302,9 @@ LLM_SETTINGS = ("LLM_MODEL", "LLM_API_BASE", "LLM_API_KEY", "LLM_FALLBACK_MODELS
 
 MAIL_SETTINGS = ("BASE_URL", "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD",
                  "MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_FROM", "MAIL_OUTBOX_DIR")
+
+
+ACCESS_SETTINGS = ("TRUSTED_PROXIES", "SIGNUP_MODE", "REQUIRE_EMAIL_VERIFICATION")
 
 
 def engine_options(url: str) -> dict:
