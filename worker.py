@@ -17,9 +17,11 @@ import gc
 import logging
 import os
 import sys
+import time
 
-from redis import Redis
+from redis import Redis, RedisError
 from rq import Queue, Worker
+from rq.exceptions import StopRequested
 from rq.worker import WorkerStatus
 
 import webapp.tasks.generation  # noqa: F401  (imported once in the parent, see above)
@@ -44,6 +46,12 @@ IN_PROCESS_TASKS = frozenset({"webapp.tasks.generation.generate_post_task"})
 
 
 class CopydeskWorker(Worker):
+    stop_requested = False
+
+    def request_stop(self, signum, frame):
+        self.stop_requested = True
+        super().request_stop(signum, frame)
+
     def execute_job(self, job, queue):
         if job.func_name not in IN_PROCESS_TASKS:
             return super().execute_job(job, queue)
@@ -99,18 +107,45 @@ def main() -> int:
         connection = Redis.from_url(app.config["REDIS_URL"])
         queues = [Queue(queue_name(kind, app.config), connection=connection)
                   for kind in QUEUE_KINDS]
-        worker = CopydeskWorker(queues, connection=connection, worker_ttl=WORKER_TTL,
-                                maintenance_interval=MAINTENANCE_INTERVAL,
-                                work_horse_killed_handler=record_dead_horse)
         log.info("listening on %s", ", ".join(q.name for q in queues))
         db.session.remove()
         db.engine.dispose()
         # Everything loaded so far lives as long as the worker: keep the collector from
         # walking (and copy-on-write touching) it in every forked work horse.
         gc.freeze()
+        work_until_stopped(app, connection, queues)
+    return 0
+
+
+def work_until_stopped(app, connection: Redis, queues: list[Queue]) -> None:
+    """Run RQ's loop until a signal stops it. RQ leaves its loop when Redis goes away
+    (a restart, a failover); then this waits for Redis and starts a fresh worker, so a
+    Redis outage never leaves the queue without workers."""
+    while True:
+        worker = CopydeskWorker(queues, connection=connection, worker_ttl=WORKER_TTL,
+                                maintenance_interval=MAINTENANCE_INTERVAL,
+                                work_horse_killed_handler=record_dead_horse)
         # RQ's log lines name the job id ("default: <description> (<job id>)").
         worker.work(with_scheduler=True, logging_level=app.config["LOG_LEVEL"])
-    return 0
+        if worker.stop_requested:
+            return
+        log.warning("the worker loop ended (Redis unreachable?); restarting it when Redis "
+                    "answers")
+        try:
+            wait_for_redis(connection)
+        except StopRequested:  # a signal while waiting: RQ's handler is still installed
+            return
+
+
+def wait_for_redis(connection: Redis, longest_pause: float = 5.0) -> None:
+    pause = 0.5
+    while True:
+        try:
+            connection.ping()
+            return
+        except RedisError:
+            time.sleep(pause)
+            pause = min(pause * 2, longest_pause)
 
 
 if __name__ == "__main__":

@@ -2,13 +2,19 @@
 long, one that wants too much memory, and a work horse killed mid-job. Each ends with the
 source `failed` and a readable reason, and the worker goes on with the next job."""
 import os
+import shutil
 import signal
 import subprocess
+import time
+from types import SimpleNamespace
 
+import pytest
+import redis as redis_lib
 import requests
 
 from .api.test_sources_faults import register, wait_until_finished
-from .conftest import wait_for
+from .api.test_generation_llm import Remote, llm_env
+from .conftest import free_port, wait_for
 from .files import make_big_xml_docx
 
 SLOW_DOCX = make_big_xml_docx(mb=6)  # ~7 s and ~200 MB in mammoth on this class of machine
@@ -65,3 +71,56 @@ def test_work_horse_killed_mid_parse_leaves_a_failed_source(start_stack):
     assert body["status"] == "failed"
     assert "stopped unexpectedly" in body["error_message"], worker.log_path.read_text()[-3000:]
     assert_worker_still_serves(server, headers, project)
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """A memory-only redis-server of this test's own on a free port: stopping and starting it
+    again is a Redis restart that wipes every key."""
+    port = free_port()
+    processes = []
+
+    def start():
+        process = subprocess.Popen(
+            [shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+            stdout=subprocess.DEVNULL)
+        processes.append(process)
+        client = redis_lib.Redis(port=port)
+        wait_for(lambda: _pings(client), timeout=15)
+
+    def stop():
+        processes[-1].kill()
+        processes[-1].wait()
+
+    start()
+    yield SimpleNamespace(url=f"redis://127.0.0.1:{port}/0", start=start, stop=stop)
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def _pings(client) -> bool:
+    try:
+        return client.ping()
+    except redis_lib.RedisError:
+        return False
+
+
+def test_worker_goes_on_after_redis_restarts_empty_mid_job(start_stack, private_redis,
+                                                         llm_server):
+    """Redis gone while a post is being written: the post is still saved, and the same
+    worker process takes the next job once Redis is back (RQ alone leaves its loop)."""
+    server, worker = start_stack(REDIS_URL=private_redis.url, **llm_env(llm_server))
+    writer = Remote(server)
+    llm_server.hang_next(4)
+    job_id = writer.generate(channel="linkedin")
+    wait_for(lambda: llm_server.requests, timeout=30)  # the model is being asked
+    private_redis.stop()
+    time.sleep(5)  # the answer arrives and the job ends while Redis is away
+    private_redis.start()
+    assert writer.finished_job(job_id, worker)["status"] == "completed"
+    second = writer.generate(channel="linkedin", topic="After the restart")
+    assert writer.finished_job(second, worker)["status"] == "completed"
+    assert worker.poll() is None, worker.log_path.read_text()[-3000:]
