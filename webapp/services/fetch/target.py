@@ -90,7 +90,7 @@ def _parse(url: str) -> tuple[str, str, int, str]:
     if parts.auth is not None or (authority and "@" in authority.group(1)):
         raise FetchError("Web addresses with a user name or password (user@host) cannot be "
                          "imported.")
-    if not parts.host:
+    if not parts.host or parts.port == 0:
         raise FetchError(INVALID)
     return (parts.scheme, _check_host(parts.host), parts.port or DEFAULT_PORTS[parts.scheme],
             parts.request_uri)
