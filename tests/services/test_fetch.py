@@ -1,5 +1,6 @@
 """fetch_page (webapp/services/fetch): a URL's host is resolved once, every address is
-vetted (the refusals themselves: test_fetch_target.py) and the connection goes to a vetted one, with the URL's host name in the Host header and in TLS; every redirect hop is
+vetted (the refusals themselves are in test_fetch_target.py) and the connection goes to a
+vetted one, with the URL's host name in the Host header and in TLS; every redirect hop is
 checked; proxies and .netrc from the environment are ignored; connection failures all read
 the same. Servers are real loopback sockets. A test resolver stands in for DNS, and an
 audit hook stands in for the internet: it records every connect and refuses, as
