@@ -116,8 +116,9 @@ def test_a_name_with_any_non_public_address_is_refused(address):
         check_url("http://innocent.test/", [], Resolver([PUBLIC, address]))
 
 
-@pytest.mark.parametrize("address", [PUBLIC, "::ffff:93.184.215.14", "64:ff9b::5db8:d70e",
-                                     "2002:5db8:d70e::1", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"])
+@pytest.mark.parametrize("address", [
+    PUBLIC, "::ffff:93.184.215.14", "64:ff9b::5db8:d70e", "2002:5db8:d70e::1",
+    "2606:2800:21f:cb07:6820:80da:af6b:8b2c"])
 def test_public_addresses_pass_in_every_form(address):
     target = check_url("https://Example.COM/a?b=1#c", [], Resolver([address]))
     assert (target.host, target.port, target.request_uri) == ("example.com", 443, "/a?b=1")
