@@ -1,8 +1,12 @@
 """URL import: fetched by the worker from a loopback site the tests allow through
-ALLOWED_PRIVATE_HOSTS; every other private address is refused, redirects included."""
+ALLOWED_PRIVATE_HOSTS; every other private address is refused, redirects included, and
+so is an address two URL parsers would read differently."""
+import socket
+from types import SimpleNamespace
+
 import pytest
 
-from ..conftest import wait_for
+from ..conftest import free_port, wait_for
 
 ARTICLE = b"""<!doctype html><html><head><title>How Qubits Work</title></head><body>
 <nav><a href="/">Home</a> | <a href="/about">About</a></nav>
@@ -87,3 +91,59 @@ def test_unusable_pages_fail_with_a_reason(importer, web_pages, path, body, stat
     result = importer.finished(importer(url).get_json()["id"])
     assert result["status"] == "failed"
     assert message in result["error_message"]
+
+
+@pytest.fixture
+def listener():
+    """A loopback port that accepts connections and never answers; `reached()` tells
+    whether anything connected to it."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    sock.setblocking(False)
+
+    def reached():
+        try:
+            connection, _ = sock.accept()
+        except BlockingIOError:
+            return False
+        connection.close()
+        return True
+
+    yield SimpleNamespace(port=sock.getsockname()[1], reached=reached)
+    sock.close()
+
+
+@pytest.mark.parametrize("template, reason", [
+    ("http://127.0.0.1:{other}\\@{allowed}/", "backslash"),
+    ("http://{allowed}@127.0.0.1:{other}/", "user name or password"),
+    ("http://2130706433:{other}/", "four decimal numbers"),
+    ("http://0177.0.0.1:{other}/", "four decimal numbers"),
+    ("http://[2002:7f00:1::]:{other}/", "private or local network"),
+    ("http://[::127.0.0.1]:{other}/", "private or local network"),
+    ("http://[64:ff9b::7f00:1]:{other}/", "private or local network"),
+])
+def test_disguised_private_addresses_are_refused_at_once(importer, web_pages, listener,
+                                                         template, reason):
+    response = importer(template.format(other=listener.port, allowed=web_pages.host_port))
+    assert response.status_code == 400
+    assert response.get_json()["detail"]["code"] == "INVALID_URL"
+    assert reason in response.get_json()["detail"]["message"]
+    assert not listener.reached()
+
+
+def test_a_refusal_does_not_tell_whether_a_port_is_open(importer, web_pages, listener):
+    answers = [importer(f"http://127.0.0.1:{port}\\@{web_pages.host_port}/")
+               for port in (listener.port, free_port())]
+    assert [answer.status_code for answer in answers] == [400, 400]
+    assert answers[0].get_json() == answers[1].get_json()
+    assert not listener.reached()
+
+
+def test_a_redirect_that_parsers_read_differently_is_refused(importer, web_pages, listener):
+    location = f"http://127.0.0.1:{listener.port}\\@{web_pages.host_port}/"
+    url = serve(web_pages, "/disguised-jump", b"", status=302, Location=location)
+    body = importer.finished(importer(url).get_json()["id"])
+    assert body["status"] == "failed"
+    assert "backslash" in body["error_message"]
+    assert not listener.reached()
