@@ -154,3 +154,14 @@ def test_the_final_transition_is_one_commit(app, holder):
             event.remove(db.session, "after_commit", read_back)
     assert seen[-1] == ("completed", "completed", 1)
     assert set(seen) <= {("generating", "processing", 0), ("completed", "completed", 1)}, seen
+
+
+def test_a_generation_whose_post_was_deleted_before_it_ran_ends_and_releases(app, holder):
+    job_id = submit(app, holder)
+    with app.app_context():
+        db.session.execute(db.delete(Post).where(Post.job_id == job_id))
+        db.session.commit()
+        generation_jobs.run_generation(job_id)
+        job = db.session.get(Job, job_id)
+        assert job.status == "failed" and job.error_message.startswith("The post was deleted")
+    assert counts(app, holder.id) == NOTHING
