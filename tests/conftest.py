@@ -236,19 +236,21 @@ def free_port() -> int:
 def start_server(database_url):
     """Start `gunicorn wsgi:app` as its own process with extra environment; returns its URL.
 
-    For behaviour that needs a separate process (a different Redis, a real restart)."""
+    For behaviour that needs a separate process (a different Redis, a real restart), or
+    several (`workers=2`: two gunicorn worker processes, for races between processes)."""
     processes = []
 
-    def start(**env) -> str:
+    def start(workers: int = 1, **env) -> str:
         port = free_port()
         environment = {**process_environment(database_url), "APP_ENV": "production",
                        "SECRET_KEY": "s" * 32, "SESSION_COOKIE_SECURE": "false", **env}
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "--threads", "4",
-             "wsgi:app"], cwd=PROJECT_ROOT, env=environment)
+             "-w", str(workers), "wsgi:app"], cwd=PROJECT_ROOT, env=environment)
         processes.append(process)
         url = f"http://127.0.0.1:{port}"
         wait_until_up(url + "/healthz", process)
+        wait_for_children(process, workers)
         return url
 
     yield start
@@ -266,6 +268,15 @@ def wait_until_up(url: str, process, timeout: float = 30) -> None:
         except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.1)
     raise AssertionError(f"{url} did not come up in {timeout} s")
+
+
+def wait_for_children(process, count: int, timeout: float = 30) -> None:
+    """Wait until gunicorn's master has forked `count` workers. They load the app at the
+    same time, so a second after the first one answers the others do too."""
+    wait_for(lambda: len(open(f"/proc/{process.pid}/task/{process.pid}/children").read()
+                         .split()) >= count, timeout=timeout)
+    if count > 1:
+        time.sleep(1)
 
 
 def process_environment(database_url: str, **extra) -> dict:

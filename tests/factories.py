@@ -27,3 +27,16 @@ def make_project(app, user, name="Project", description=None):
         owner = accounts.get_user(user.id)
         project = projects.create_project(owner, name, description)
         return SimpleNamespace(id=project.id, name=project.name, user_id=owner.id)
+
+
+def make_sources(app, user, project, count=1, file_size=1000):
+    """`count` parsed text sources of `file_size` recorded bytes each, saved directly (no
+    stored file, nothing to parse): for filling a plan's source and storage caps."""
+    from webapp.models import Source
+
+    with app.app_context():
+        db.session.add_all([
+            Source(project_id=project.id, user_id=user.id, filename=f"notes-{i}.txt",
+                   file_type="txt", file_size=file_size, status="parsed",
+                   parsed_text="Notes.", word_count=1) for i in range(count)])
+        db.session.commit()

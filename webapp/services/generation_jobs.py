@@ -10,13 +10,14 @@ from rq.job import Job as RQJob
 from ..errors import AppError
 from ..extensions import db
 from ..models import Job, LinkOpportunity, Post, Source
-from . import jobs, live, plans
+from . import jobs, live, quota
 from .links import insert_links
 from .generation import Brief, JobCancelled, SourceText, generate, writer_for
 from .redis_conn import get_redis
 
 log = logging.getLogger(__name__)
 CANCELLED_MESSAGE = "Cancelled by the user."
+POST_DELETED_MESSAGE = "The post was deleted before it was written. Nothing was charged."
 
 
 class JobSink:
@@ -50,8 +51,11 @@ def run_generation(job_id: str) -> None:
     Failures are recorded on the post and job, then re-raised for RQ."""
     job = db.session.get(Job, job_id)
     post = post_of(job_id)
-    if job is None or post is None or job.is_finished:
+    if job is None or job.is_finished:
         log.info("job %s: nothing to do (deleted or finished)", job_id)
+        return
+    if post is None:
+        record_failure_for_job(job_id, POST_DELETED_MESSAGE)
         return
     jobs.start_job(job, "Reading the sources")
     sink = JobSink(job)
@@ -90,7 +94,8 @@ def links_inserter(project_id: str):
 
 
 def save_result(job: Job, post: Post, result) -> None:
-    """The completed post and its usage; the quota is charged here, once."""
+    """The completed post, the quota charged (once: the job's reservation moves to usage)
+    and the completed job, in one commit: a crash leaves either all three or none."""
     post.content = result.content
     post.word_count = result.word_count
     post.links = result.links
@@ -99,10 +104,8 @@ def save_result(job: Job, post: Post, result) -> None:
     post.completion_tokens = result.usage.completion_tokens
     post.cost_usd = round(result.usage.cost_usd, 6)
     post.status = "completed"
-    if not post.test_mode and not post.charged:
-        plans.charge_post(post.user_id)
+    if quota.charge(job.id):
         post.charged = True
-    db.session.commit()
     jobs.complete_job(job, {"post_id": post.id})
 
 
@@ -111,22 +114,27 @@ def post_of(job_id: str) -> Post | None:
 
 
 def record_failure_for_job(job_id: str, message: str) -> None:
-    """Mark the job and its post failed with `message` (nothing is charged)."""
+    """Mark the job and its post failed with `message` and release the reserved quota
+    (nothing is charged), in one commit."""
     db.session.rollback()
     job = db.session.get(Job, job_id)
     post = post_of(job_id)
     if post is not None and post.status == "generating":
         post.status = "failed"
         post.error_message = message
-        db.session.commit()
+    quota.release(job_id)
     if job is not None and not job.is_finished:
         jobs.fail_job(job, message)
+    else:
+        db.session.commit()
 
 
 def finish_cancelled(job: Job, post: Post | None) -> None:
+    """The post failed, the reserved quota released and the job cancelled, in one commit."""
     if post is not None and post.status == "generating":
         post.status = "failed"
         post.error_message = CANCELLED_MESSAGE
+    quota.release(job.id)
     jobs.cancel_job_row(job, CANCELLED_MESSAGE)
 
 

@@ -1,9 +1,12 @@
-"""The plan table of the reference API and the monthly post quota."""
+"""The plan table of the reference API, who holds a plan, and the lock every plan-limit
+check holds."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -17,6 +20,8 @@ ALL_VOICES = BASIC_VOICES + (
     "gen_z", "academic", "corporate", "storytelling", "humorous", "inspirational",
     "conversational",
 )
+MB = 1024 * 1024
+GB = 1024 * MB
 
 
 @dataclass(frozen=True)
@@ -26,19 +31,34 @@ class Plan:
     concurrent_limit: int
     bulk_limit: int
     voices: tuple[str, ...]
+    sources_per_project: int
+    storage_bytes: int  # across all the holder's sources
+    parse_queue: int  # parse and URL import jobs queued or running at once
 
 
 PLANS = {
-    "free": Plan("free", 10, 1, 0, BASIC_VOICES),
-    "starter": Plan("starter", 50, 3, 50, ALL_VOICES),
-    "pro": Plan("pro", 200, 10, 500, ALL_VOICES),
-    "business": Plan("business", 500, 20, 1000, ALL_VOICES),
-    "enterprise": Plan("enterprise", None, 50, 5000, ALL_VOICES),
+    "free": Plan("free", 10, 1, 0, BASIC_VOICES, 50, 100 * MB, 5),
+    "starter": Plan("starter", 50, 3, 50, ALL_VOICES, 200, 1 * GB, 10),
+    "pro": Plan("pro", 200, 10, 500, ALL_VOICES, 500, 5 * GB, 20),
+    "business": Plan("business", 500, 20, 1000, ALL_VOICES, 1000, 20 * GB, 40),
+    "enterprise": Plan("enterprise", None, 50, 5000, ALL_VOICES, 5000, 100 * GB, 100),
 }
 
 
 def plan_for(user: User) -> Plan:
     return PLANS.get(user.subscription_tier, PLANS["free"])
+
+
+def plan_holder_of(user: User) -> str:
+    """The id every limit of `user`'s plan is counted and locked on: the user today (the
+    owner of the user's workspace once there are teams)."""
+    return user.id
+
+
+def held_by(user_id_column, holder_id: str):
+    """A filter on `user_id_column` for the rows that count against `holder_id`'s plan
+    (today the holder's own)."""
+    return user_id_column == holder_id
 
 
 def current_period_start(today: date | None = None) -> date:
@@ -52,17 +72,22 @@ def next_period_start(today: date | None = None) -> date:
 
 
 def posts_used(user: User) -> int:
-    """Posts charged to `user` in the current calendar month (UTC)."""
+    """Posts charged to `user`'s plan holder in the current calendar month (UTC)."""
+    return posts_used_by(plan_holder_of(user))
+
+
+def posts_used_by(holder_id: str) -> int:
     usage = db.session.execute(
         db.select(Usage.posts_used).where(
-            Usage.user_id == user.id, Usage.period_start == current_period_start()
+            Usage.user_id == holder_id, Usage.period_start == current_period_start()
         )
     ).scalar_one_or_none()
     return usage or 0
 
 
 def quota_for(user: User) -> dict:
-    """The quota block of `GET /users/me`: used, limit (None = unlimited), reset date."""
+    """The quota block of `GET /users/me`: used (charged only), limit (None = unlimited),
+    reset date."""
     reset = next_period_start()
     return {
         "posts_used": posts_used(user),
@@ -71,13 +96,48 @@ def quota_for(user: User) -> dict:
     }
 
 
-def charge_post(user_id: str) -> None:
-    """Count one post against the user's current month (an upsert: two workers finishing
+def add_posts_used(holder_id: str, posts: int) -> None:
+    """Count `posts` against the holder's current month (an upsert: two workers finishing
     at once both count). Committed by the caller."""
-    period = current_period_start()
     table = Usage.__table__
-    insert = (pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert)(table)
-    db.session.execute(insert.values(id=new_id(), user_id=user_id, period_start=period,
-                                     posts_used=1).on_conflict_do_update(
+    db.session.execute(_upsert_usage(holder_id, posts).on_conflict_do_update(
         index_elements=[table.c.user_id, table.c.period_start],
-        set_={"posts_used": table.c.posts_used + 1}))
+        set_={"posts_used": table.c.posts_used + posts}))
+
+
+def charge_post(user_id: str) -> None:
+    """Count one post against the holder `user_id` (committed by the caller)."""
+    add_posts_used(user_id, 1)
+
+
+@contextmanager
+def holder_locked(holder_id: str):
+    """One transaction that holds the plan holder's lock: checks made inside see every
+    other check's committed work and no check runs beside them, in any process. Commits
+    on leaving, rolls back on an error.
+
+    The lock is the holder's usage row of this month (created first so it exists):
+    `SELECT … FOR UPDATE` on Postgres. SQLite has no row locks, and pysqlite opens its
+    transactions lazily (at the first write, too late to serialise the reads of a check),
+    so there the transaction starts with BEGIN IMMEDIATE, which takes the database's
+    write lock at once."""
+    db.session.commit()  # the lock must be the first thing the transaction does
+    try:
+        if db.engine.dialect.name == "sqlite":
+            db.session.execute(text("BEGIN IMMEDIATE"))
+        db.session.execute(_upsert_usage(holder_id, 0).on_conflict_do_nothing())
+        db.session.execute(db.select(Usage.id).where(
+            Usage.user_id == holder_id, Usage.period_start == current_period_start()
+        ).with_for_update()).one()
+        yield
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()
+
+
+def _upsert_usage(holder_id: str, posts: int):
+    insert = (pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert)
+    return insert(Usage.__table__).values(id=new_id(), user_id=holder_id,
+                                          period_start=current_period_start(),
+                                          posts_used=posts)

@@ -7,7 +7,7 @@ from ..errors import AppError, Forbidden, NotFound, ServiceUnavailable, Validati
 from ..extensions import db
 from ..models import Job, Post, Project, Source, User
 from ..models.base import is_valid_id
-from . import jobs, plans
+from . import jobs, plans, quota
 from .generation import writer_for
 from .projects import get_project_or_404
 from .queue import enqueue
@@ -67,23 +67,28 @@ def request_generation(user: User, *, project_id: str, topic: str, voice: str,
     check_lengths(topic, custom_instructions)
     project = get_project_or_404(project_id, user)
     sources = usable_sources(project, source_ids or [])
-    check_plan(user, voice, test_mode)
-    check_not_duplicate(project, topic)
-    job = jobs.create_job(user, "content_generation", project)
-    db.session.flush()
-    post = Post(project_id=project.id, user_id=user.id, job_id=job.id, topic=topic,
-                voice=voice, target_length=target_length, channel=channel,
-                custom_instructions=(custom_instructions or "").strip() or None,
-                source_ids=[s.id for s in sources], metadata_=metadata or {},
-                status="generating", test_mode=test_mode,
-                model=writer_for(current_app.config, test_mode).name)
-    db.session.add(post)
-    db.session.commit()
+    plan, holder_id = plans.plan_for(user), plans.plan_holder_of(user)
+    check_voice(plan, voice)
+    with plans.holder_locked(holder_id):
+        check_plan(plan, holder_id, test_mode)
+        check_not_duplicate(project, topic)
+        job = jobs.create_job(user, "content_generation", project)
+        db.session.flush()
+        post = Post(project_id=project.id, user_id=user.id, job_id=job.id, topic=topic,
+                    voice=voice, target_length=target_length, channel=channel,
+                    custom_instructions=(custom_instructions or "").strip() or None,
+                    source_ids=[s.id for s in sources], metadata_=metadata or {},
+                    status="generating", test_mode=test_mode,
+                    model=writer_for(current_app.config, test_mode).name)
+        db.session.add(post)
+        if not test_mode:
+            quota.reserve(job, holder_id, 1)
     try:
         enqueue(GENERATE_TASK, job.id, job_id=job.id,
                 timeout=current_app.config["GENERATION_TIMEOUT_SECONDS"],
                 description=f"generate post {post.id}")
     except ServiceUnavailable:
+        quota.release(job.id)
         db.session.delete(post)
         db.session.delete(job)
         db.session.commit()
@@ -120,25 +125,23 @@ def usable_sources(project: Project, source_ids: list[str]) -> list[Source]:
     return [found[i] for i in wanted]
 
 
-def check_plan(user: User, voice: str, test_mode: bool) -> None:
-    plan = plans.plan_for(user)
+def check_voice(plan: plans.Plan, voice: str) -> None:
     if voice not in plan.voices:
         raise Forbidden(f"The {voice} voice is not available on the {plan.name} plan.",
                         code="VOICE_NOT_AVAILABLE")
-    generating = in_flight_count(user)
-    if generating >= plan.concurrent_limit:
+
+
+def check_plan(plan: plans.Plan, holder_id: str, test_mode: bool) -> None:
+    """Concurrency, then quota (charged plus reserved posts), counted for the plan holder.
+    Runs under `plans.holder_locked`, so parallel requests cannot both pass."""
+    if quota.running_post_jobs(holder_id) >= plan.concurrent_limit:
         raise AppError(f"Your plan runs {plan.concurrent_limit} generation(s) at a time; "
                        "wait for one to finish.", code="CONCURRENT_LIMIT_EXCEEDED",
                        status=429, retry_after=10)
-    if not test_mode and plan.posts_limit is not None \
-            and plans.posts_used(user) + generating >= plan.posts_limit:
+    if not test_mode and plan.posts_limit is not None and plans.posts_used_by(holder_id) \
+            + quota.posts_reserved(holder_id) >= plan.posts_limit:
         raise Forbidden(f"You have used all {plan.posts_limit} posts of this month.",
                         code="QUOTA_EXCEEDED")
-
-
-def in_flight_count(user: User) -> int:
-    return db.session.execute(db.select(db.func.count()).select_from(Post).where(
-        Post.user_id == user.id, Post.status == "generating")).scalar_one()
 
 
 def check_not_duplicate(project: Project, topic: str) -> None:

@@ -1,5 +1,6 @@
-"""No job is ever stuck: a job whose worker died (killed, out of memory, machine gone) is
-failed with a reason once its heartbeat has lapsed.
+"""No job is ever stuck: a job whose worker died (killed, out of memory, machine gone), or
+a queued job whose entry in the queue was lost (Redis restarted without its data), is
+failed with a reason and its reserved quota released, so it never blocks a plan.
 
 Workers run `reap_stale_jobs` every few seconds between jobs, and reading a job
 (`repair_if_stale`) checks it too, so a job is settled even when no worker is left."""
@@ -8,39 +9,63 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+import redis
 from flask import current_app
+from rq.job import Job as RQJob
 
 from ..extensions import db
 from ..models import Job
 from ..timeutil import utcnow
 from . import generation_jobs, live, sources
 from .jobs import fail_job
+from .redis_conn import get_redis
 
 log = logging.getLogger(__name__)
 DEAD_WORKER_MESSAGE = ("The worker running this job stopped unexpectedly (it was killed or "
                        "crashed), so the job was stopped. Nothing was charged; try again.")
+DEAD_PARSER_MESSAGE = "The worker parsing this document stopped unexpectedly; upload it again."
+LOST_MESSAGE = ("The job was lost from the queue (its entry in Redis disappeared, for "
+                "example when Redis restarted without its data), so it was stopped; nothing "
+                "was charged. Try again.")
+LOST_PARSE_MESSAGE = ("The job was lost from the queue (its entry in Redis disappeared, for "
+                      "example when Redis restarted without its data); upload the file or "
+                      "import the page again.")
 
 
 def is_stale(job: Job) -> bool:
-    """Running, not reported for JOB_STALE_SECONDS, and no heartbeat in Redis."""
-    if job.status != "processing":
+    """Not reported for JOB_STALE_SECONDS and, when running, no heartbeat in Redis; when
+    queued, no longer in the queue."""
+    if job.status not in ("queued", "processing"):
         return False
     grace = timedelta(seconds=current_app.config["JOB_STALE_SECONDS"])
     if job.updated_at and utcnow() - job.updated_at < grace:
         return False
+    if job.status == "queued":
+        return lost_from_queue(job.id) is True
     return live.is_alive(job.id) is False  # None: Redis unreachable, decide nothing
 
 
+def lost_from_queue(job_id: str) -> bool | None:
+    """Whether the RQ job `job_id` no longer exists; None when Redis is unreachable."""
+    try:
+        return not RQJob.exists(job_id, connection=get_redis())
+    except redis.RedisError:
+        return None
+
+
 def fail_dead_job(job: Job) -> None:
-    log.warning("job %s (%s): worker gone, failing it", job.id, job.job_type)
+    lost = job.status == "queued"
+    log.warning("job %s (%s): %s, failing it", job.id, job.job_type,
+                "lost from the queue" if lost else "worker gone")
     if job.job_type == "content_generation":
-        generation_jobs.record_failure_for_job(job.id, DEAD_WORKER_MESSAGE)
-    else:
-        sources.record_failure_for_job(job.id, "The worker parsing this document stopped "
-                                               "unexpectedly; upload it again.")
-        db.session.refresh(job)
-        if not job.is_finished:
-            fail_job(job, DEAD_WORKER_MESSAGE)
+        generation_jobs.record_failure_for_job(job.id, LOST_MESSAGE if lost
+                                               else DEAD_WORKER_MESSAGE)
+        return
+    sources.record_failure_for_job(job.id, LOST_PARSE_MESSAGE if lost
+                                   else DEAD_PARSER_MESSAGE)
+    db.session.refresh(job)
+    if not job.is_finished:
+        fail_job(job, LOST_PARSE_MESSAGE if lost else DEAD_WORKER_MESSAGE)
 
 
 def repair_if_stale(job: Job) -> Job:
@@ -54,7 +79,7 @@ def reap_stale_jobs() -> int:
     """Fail every stale job; returns how many."""
     cutoff = utcnow() - timedelta(seconds=current_app.config["JOB_STALE_SECONDS"])
     candidates = db.session.execute(db.select(Job).where(
-        Job.status == "processing", Job.updated_at < cutoff)).scalars().all()
+        Job.status.in_(("queued", "processing")), Job.updated_at < cutoff)).scalars().all()
     reaped = 0
     for job in candidates:
         if is_stale(job):

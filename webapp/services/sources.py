@@ -13,13 +13,14 @@ from ..errors import AppError, NotFound, ServiceUnavailable, ValidationFailed
 from ..extensions import db
 from ..models import Job, Project, Source, User
 from ..models.base import is_valid_id
-from . import jobs
+from . import jobs, plans
 from .fetch import FetchError, check_url, fetch_page
 from .parsing import ParseError, UnsupportedFileType, detect_file_type, parse_document
 from .parsing.csv_topics import read_topics, topics_to_csv
 from .parsing.html import parse_html
 from .parsing.text import parse_text
 from .queue import enqueue
+from .source_limits import check_source_caps
 from .storage import StorageError, get_storage, new_key
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,8 @@ def add_upload(user: User, project: Project, filename: str | None, stream: Binar
         file_type = detect_file_type(stream, name)
     except UnsupportedFileType as exc:
         raise AppError(str(exc), code="UNSUPPORTED_FILE_TYPE") from exc
+    # A first look before storing anything; `_queue` checks again under the lock.
+    check_source_caps(plans.plan_for(user), plans.plan_holder_of(user), project, size)
     key = new_key("sources", user.id)
     try:
         get_storage().save(key, stream)
@@ -114,12 +117,20 @@ def add_url(user: User, project: Project, url: str) -> Source:
 
 def _queue(source: Source, user: User, project: Project, job_type: str, task: str,
            description: str) -> Source:
-    job = jobs.create_job(user, job_type, project)
-    db.session.add(source)
-    db.session.flush()
-    source.job_id = job.id
-    job.result = {"source_id": source.id}
-    db.session.commit()
+    """Save the source with its job, within the plan's caps (checked under the plan
+    holder's lock), then queue the job; nothing is kept when either step fails."""
+    plan, holder_id = plans.plan_for(user), plans.plan_holder_of(user)
+    try:
+        with plans.holder_locked(holder_id):
+            check_source_caps(plan, holder_id, project, source.file_size)
+            job = jobs.create_job(user, job_type, project)
+            db.session.add(source)
+            db.session.flush()
+            source.job_id = job.id
+            job.result = {"source_id": source.id}
+    except Exception:
+        delete_stored_files([source.storage_key])
+        raise
     try:
         enqueue(task, source.id, job_id=job.id, description=description,
                 timeout=current_app.config["PARSE_TIMEOUT_SECONDS"])

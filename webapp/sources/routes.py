@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from flask import Response, flash, redirect, request, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from werkzeug.utils import secure_filename
 
 from ..errors import AppError
+from ..extensions import limiter
 from ..forms import ConfirmForm
 from ..rendering import htmx_redirect, page_or_fragment
 from ..services import sources as source_service
@@ -14,6 +16,19 @@ from . import bp
 from .forms import RenameForm, UrlImportForm
 
 PENDING = ("uploaded", "parsing")
+
+
+def per_user() -> str:
+    """Rate-limit key: the signed-in user (the address for anyone else, who is refused)."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return get_remote_address()
+
+
+# Uploads and imports from the pages are limited like the API: 100 a minute and 1,000 an
+# hour per user, both routes together.
+source_writes_limit = limiter.shared_limit("100/minute;1000/hour", scope="source-writes",
+                                           key_func=per_user)
 
 
 @bp.before_request
@@ -47,6 +62,7 @@ def index(project_id: str):
 
 
 @bp.post("")
+@source_writes_limit
 def upload(project_id: str):
     project = get_project_or_404(project_id, current_user)
     files = [f for f in request.files.getlist("file") if f and f.filename]
@@ -66,6 +82,7 @@ def upload(project_id: str):
 
 
 @bp.post("/url")
+@source_writes_limit
 def import_url(project_id: str):
     project = get_project_or_404(project_id, current_user)
     form = UrlImportForm()

@@ -18,7 +18,7 @@ ONE_SOURCE = "/sources/sources/<source_id>"
 @bp.post(PROJECT_SOURCES)
 @endpoint("Upload a source file (multipart field `file`); parsing starts in the background",
           tag="Sources", upload=True, response=SourceOut, status=201,
-          errors=(400, 401, 404, 413, 503))
+          errors=(400, 401, 403, 404, 413, 429, 503))
 def upload_source(project_id: str):
     user = current_principal().user
     project = get_project_or_404(project_id, user)
@@ -31,7 +31,8 @@ def upload_source(project_id: str):
 
 @bp.post(PROJECT_SOURCES + "/url")
 @endpoint("Import a web page as a source; fetching starts in the background", tag="Sources",
-          body=UrlImport, response=SourceOut, status=201, errors=(400, 401, 404, 503))
+          body=UrlImport, response=SourceOut, status=201,
+          errors=(400, 401, 403, 404, 413, 429, 503))
 def import_url(project_id: str, body: UrlImport):
     user = current_principal().user
     return source_service.add_url(user, get_project_or_404(project_id, user), body.url)

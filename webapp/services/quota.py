@@ -1,0 +1,62 @@
+"""Posts reserved by jobs that are queued or running: reserved at submit (under the plan
+holder's lock), then charged once when the job completes or released when it fails, is
+cancelled, is lost or could not be queued."""
+from __future__ import annotations
+
+from ..extensions import db
+from ..models import Job
+from ..models.job import FINISHED_STATUSES
+from ..models.usage import QuotaReservation
+from . import plans
+
+# Jobs that write posts; each counts once against the plan's concurrency, however many
+# posts it writes. A paused job (slot_needed) does not count.
+POST_WRITING_JOBS = ("content_generation", "bulk_generation")
+RUNNING_STATUSES = ("queued", "processing")
+
+
+def running_post_jobs(holder_id: str) -> int:
+    """The holder's post-writing jobs that are queued or processing."""
+    return db.session.execute(db.select(db.func.count()).select_from(Job).where(
+        plans.held_by(Job.user_id, holder_id), Job.job_type.in_(POST_WRITING_JOBS),
+        Job.status.in_(RUNNING_STATUSES))).scalar_one()
+
+
+def posts_reserved(holder_id: str) -> int:
+    """Posts reserved by the holder's unfinished jobs."""
+    return db.session.execute(
+        db.select(db.func.coalesce(db.func.sum(QuotaReservation.posts), 0))
+        .join(Job, Job.id == QuotaReservation.job_id)
+        .where(QuotaReservation.holder_id == holder_id,
+               Job.status.not_in(FINISHED_STATUSES))).scalar_one()
+
+
+def reserve(job: Job, holder_id: str, posts: int) -> None:
+    """Reserve `posts` for `job` (saved with the job, under the holder's lock)."""
+    db.session.add(QuotaReservation(job_id=job.id, holder_id=holder_id, posts=posts))
+
+
+def charge(job_id: str) -> bool:
+    """Move the job's reservation to the holder's usage; False (and nothing charged) when
+    it holds none: a test-mode job, or one already charged or released. Committed by the
+    caller, with the job's completion."""
+    reservation = db.session.execute(db.select(
+        QuotaReservation.holder_id, QuotaReservation.posts).where(
+        QuotaReservation.job_id == job_id)).one_or_none()
+    if reservation is None or not _delete(job_id):
+        return False
+    plans.add_posts_used(reservation.holder_id, reservation.posts)
+    return True
+
+
+def release(job_id: str) -> None:
+    """Give the job's reserved posts back (committed by the caller)."""
+    _delete(job_id)
+
+
+def _delete(job_id: str) -> bool:
+    """Delete the reservation; True only for the one caller that removed it."""
+    result = db.session.execute(
+        db.delete(QuotaReservation).where(QuotaReservation.job_id == job_id),
+        execution_options={"synchronize_session": False})
+    return result.rowcount == 1

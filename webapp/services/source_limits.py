@@ -1,0 +1,55 @@
+"""The plan's caps on sources, counted for the plan holder: sources per project, bytes
+stored across all the holder's sources, and parse jobs (uploads and URL imports) queued or
+running at once. Checked under `plans.holder_locked`, so parallel uploads cannot pass
+them together."""
+from __future__ import annotations
+
+from ..errors import AppError, Forbidden
+from ..extensions import db
+from ..models import Job, Project, Source
+from . import plans
+
+PARSE_JOBS = ("document_parsing", "url_import")
+PARSE_QUEUE_RETRY_SECONDS = 15
+
+
+def check_source_caps(plan: plans.Plan, holder_id: str, project: Project,
+                      adding_bytes: int) -> None:
+    """Raise SOURCE_LIMIT_REACHED (403), STORAGE_LIMIT_REACHED (413) or PARSE_QUEUE_FULL
+    (429) when one more source of `adding_bytes` would pass the plan's caps."""
+    in_project = db.session.execute(db.select(db.func.count()).select_from(Source).where(
+        Source.project_id == project.id)).scalar_one()
+    if in_project >= plan.sources_per_project:
+        raise Forbidden(f"This project has {in_project:,} sources, the most the {plan.name} "
+                        "plan allows; delete some to add more.", code="SOURCE_LIMIT_REACHED")
+    stored = stored_bytes(holder_id)
+    # A URL import adds 0 bytes now (its size is known once fetched): it needs room too.
+    if stored + max(adding_bytes, 1) > plan.storage_bytes:
+        raise AppError(f"Your sources use {size_text(stored)} of the "
+                       f"{size_text(plan.storage_bytes)} the {plan.name} plan allows, and "
+                       "this would not fit; delete some sources to make room.",
+                       code="STORAGE_LIMIT_REACHED", status=413)
+    if parse_jobs_running(holder_id) >= plan.parse_queue:
+        raise AppError(f"{plan.parse_queue} documents are already waiting to be parsed, the "
+                       f"most the {plan.name} plan allows at once; try again when one is done.",
+                       code="PARSE_QUEUE_FULL", status=429,
+                       retry_after=PARSE_QUEUE_RETRY_SECONDS)
+
+
+def stored_bytes(holder_id: str) -> int:
+    return db.session.execute(db.select(db.func.coalesce(db.func.sum(Source.file_size), 0))
+                              .where(plans.held_by(Source.user_id, holder_id))).scalar_one()
+
+
+def parse_jobs_running(holder_id: str) -> int:
+    return db.session.execute(db.select(db.func.count()).select_from(Job).where(
+        plans.held_by(Job.user_id, holder_id), Job.job_type.in_(PARSE_JOBS),
+        Job.status.in_(("queued", "processing")))).scalar_one()
+
+
+def size_text(size: int) -> str:
+    """1.5 GB, 100 MB, 12 KB."""
+    for unit, scale in (("GB", plans.GB), ("MB", plans.MB), ("KB", 1024)):
+        if size >= scale:
+            return f"{size / scale:,.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size:,} bytes"
