@@ -1,13 +1,16 @@
 """Sources when a backing service is gone: Redis down at upload answers 503 and keeps
 nothing; the file storage can be an S3 bucket shared by separate web and worker processes."""
 import os
+import re
+import uuid
 
 import requests
 
 from webapp.extensions import db
 from webapp.models import Source
 
-from ..conftest import UPLOAD_DIR, wait_for
+from ..conftest import (TEST_KEY_PREFIX, UPLOAD_DIR, launch_worker, stop_process,
+                        wait_for)
 from ..files import make_pdf
 
 
@@ -75,6 +78,50 @@ def test_s3_storage_shared_by_separate_web_and_worker(start_stack, tmp_path):
         assert key not in [item["Key"] for item in listed]
     finally:
         moto.stop()
+
+
+def test_storage_failure_in_the_worker_shows_a_reference_not_botocore(
+        start_server, database_url, tmp_path):
+    """The worker cannot read the bucket the web wrote to (a misconfigured S3_BUCKET): the
+    source fails with a reason and a reference, never botocore's words, the bucket or the
+    endpoint; the reference leads to the full story in the worker's log."""
+    from moto.server import ThreadedMotoServer
+    import boto3
+
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    moto.start()
+    try:
+        host, port = moto.get_host_and_port()
+        s3_env = {"S3_BUCKET": "copydesk-web", "S3_ENDPOINT_URL": f"http://{host}:{port}",
+                  "S3_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "test",
+                  "AWS_SECRET_ACCESS_KEY": "test",
+                  "REDIS_KEY_PREFIX": f"{TEST_KEY_PREFIX}-{uuid.uuid4().hex[:6]}"}
+        boto3.client("s3", endpoint_url=s3_env["S3_ENDPOINT_URL"], region_name="us-east-1",
+                     aws_access_key_id="test", aws_secret_access_key="test",
+                     ).create_bucket(Bucket="copydesk-web")
+        server = start_server(**s3_env)
+        worker = launch_worker(database_url, tmp_path / "worker.log",
+                               **{**s3_env, "S3_BUCKET": "copydesk-elsewhere"})
+        try:
+            headers, project = register(server, email="s3-broken@example.com")
+            created = requests.post(
+                f"{server}/api/v1/sources/projects/{project['id']}/sources", headers=headers,
+                timeout=10, files={"file": ("notes.md", b"# Notes\n\nKept in a bucket.")},
+            ).json()
+            body = wait_until_finished(server, headers, created["id"])
+        finally:
+            stop_process(worker)
+    finally:
+        moto.stop()
+    assert body["status"] == "failed"
+    message = body["error_message"]
+    reference = re.search(r"\(ref ([0-9a-f]{12})\)$", message)
+    assert reference, message
+    for internal in ("NoSuchBucket", "copydesk-elsewhere", "GetObject", str(port),
+                     created["s3_key"], "StorageError"):
+        assert internal not in message
+    log = (tmp_path / "worker.log").read_text()
+    assert f"error_id={reference.group(1)}" in log and "NoSuchBucket" in log
 
 
 def wait_until_finished(server, headers, source_id, timeout=30):
