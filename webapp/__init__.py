@@ -8,6 +8,7 @@ from flask import Flask
 from .config import INSTANCE_DIR, PROJECT_ROOT, Config
 from .errors import register_error_handlers
 from .extensions import csrf, db, htmx, limiter, login, migrate
+from .security_headers import register_security_headers
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -25,6 +26,7 @@ def create_app(config: Config | None = None) -> Flask:
     init_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
+    register_security_headers(app)
     register_template_helpers(app)
     return app
 

@@ -6,6 +6,7 @@ HTML views into error pages (or form messages, where a view catches them first).
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 
 from flask import Flask, jsonify, render_template, request
@@ -124,9 +125,9 @@ def api_error_response(status: int, detail: dict, headers: dict | None = None):
     return response
 
 
-def html_error_response(status: int, message: str):
+def html_error_response(status: int, message: str, error_id: str | None = None):
     template = f"errors/{status}.html" if status in (403, 404, 429, 500) else "errors/generic.html"
-    return render_template(template, status=status, message=message), status
+    return render_template(template, status=status, message=message, error_id=error_id), status
 
 
 def seconds_until_limit_reset() -> int:
@@ -167,11 +168,30 @@ def handle_http_exception(error: HTTPException):
     return html_error_response(status, message)
 
 
+def new_error_id() -> str:
+    """A short random id that ties what a user is shown to one line of the log."""
+    return secrets.token_hex(6)
+
+
+def log_unexpected(error: BaseException, context: str) -> str:
+    """Log `error` with its traceback under a new error id and return the id. What a user
+    sees carries only the id, never the exception's text (library or storage internals)."""
+    error_id = new_error_id()
+    log.error("error_id=%s %s: %s", error_id, context, type(error).__name__, exc_info=error)
+    return error_id
+
+
+def with_reference(sentence: str, error_id: str) -> str:
+    """A user-facing failure reason that names the logged error: `<sentence> (ref <id>)`."""
+    return f"{sentence} (ref {error_id})"
+
+
 def handle_unexpected(error: Exception):
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    error_id = log_unexpected(error, f"unhandled error on {request.method} {request.path}")
     if is_api_request():
-        return api_error_response(500, {"code": "INTERNAL_ERROR", "message": HTTP_MESSAGES[500]})
-    return html_error_response(500, HTTP_MESSAGES[500])
+        return api_error_response(500, {"code": "INTERNAL_ERROR", "message": HTTP_MESSAGES[500],
+                                        "error_id": error_id})
+    return html_error_response(500, HTTP_MESSAGES[500], error_id=error_id)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -1,13 +1,17 @@
 """Sources when a backing service is gone: Redis down at upload answers 503 and keeps
 nothing; the file storage can be an S3 bucket shared by separate web and worker processes."""
 import os
+import re
+import uuid
+from contextlib import contextmanager
 
 import requests
 
 from webapp.extensions import db
 from webapp.models import Source
 
-from ..conftest import UPLOAD_DIR, wait_for
+from ..conftest import (TEST_KEY_PREFIX, UPLOAD_DIR, launch_worker, stop_process,
+                        wait_for)
 from ..files import make_pdf
 
 
@@ -42,7 +46,10 @@ def test_redis_down_at_upload_is_503_and_keeps_nothing(start_server, app):
     assert requests.get(f"{server}/login", timeout=10).status_code == 200
 
 
-def test_s3_storage_shared_by_separate_web_and_worker(start_stack, tmp_path):
+@contextmanager
+def s3_bucket(name: str):
+    """A loopback S3 server (moto) holding one empty bucket `name`; yields the environment
+    that points Copydesk at it, and the boto3 client."""
     from moto.server import ThreadedMotoServer
     import boto3
 
@@ -50,14 +57,20 @@ def test_s3_storage_shared_by_separate_web_and_worker(start_stack, tmp_path):
     moto.start()
     try:
         host, port = moto.get_host_and_port()
-        s3_env = {"S3_BUCKET": "copydesk-test", "S3_ENDPOINT_URL": f"http://{host}:{port}",
-                  "S3_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "test",
-                  "AWS_SECRET_ACCESS_KEY": "test",
-                  "UPLOAD_DIR": str(tmp_path / "must-stay-empty")}
-        bucket = boto3.client("s3", endpoint_url=s3_env["S3_ENDPOINT_URL"], region_name="us-east-1",
+        env = {"S3_BUCKET": name, "S3_ENDPOINT_URL": f"http://{host}:{port}",
+               "S3_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "test",
+               "AWS_SECRET_ACCESS_KEY": "test"}
+        bucket = boto3.client("s3", endpoint_url=env["S3_ENDPOINT_URL"], region_name="us-east-1",
                               aws_access_key_id="test", aws_secret_access_key="test")
-        bucket.create_bucket(Bucket="copydesk-test")
-        server, worker = start_stack(**s3_env)
+        bucket.create_bucket(Bucket=name)
+        yield env, bucket
+    finally:
+        moto.stop()
+
+
+def test_s3_storage_shared_by_separate_web_and_worker(start_stack, tmp_path):
+    with s3_bucket("copydesk-test") as (s3_env, bucket):
+        server, worker = start_stack(**s3_env, UPLOAD_DIR=str(tmp_path / "must-stay-empty"))
         headers, project = register(server, email="s3@example.com")
         created = requests.post(
             f"{server}/api/v1/sources/projects/{project['id']}/sources", headers=headers,
@@ -73,8 +86,37 @@ def test_s3_storage_shared_by_separate_web_and_worker(start_stack, tmp_path):
                         headers=headers, timeout=10)
         listed = bucket.list_objects_v2(Bucket="copydesk-test").get("Contents", [])
         assert key not in [item["Key"] for item in listed]
-    finally:
-        moto.stop()
+
+
+def test_storage_failure_in_the_worker_shows_a_reference_not_botocore(
+        start_server, database_url, tmp_path):
+    """The worker cannot read the bucket the web wrote to (a misconfigured S3_BUCKET): the
+    source fails with a reason and a reference, never botocore's words, the bucket or the
+    endpoint; the reference leads to the full story in the worker's log."""
+    with s3_bucket("copydesk-web") as (s3_env, _):
+        s3_env["REDIS_KEY_PREFIX"] = f"{TEST_KEY_PREFIX}-{uuid.uuid4().hex[:6]}"
+        server = start_server(**s3_env)
+        worker = launch_worker(database_url, tmp_path / "worker.log",
+                               **{**s3_env, "S3_BUCKET": "copydesk-elsewhere"})
+        try:
+            headers, project = register(server, email="s3-broken@example.com")
+            created = requests.post(
+                f"{server}/api/v1/sources/projects/{project['id']}/sources", headers=headers,
+                timeout=10, files={"file": ("notes.md", b"# Notes\n\nKept in a bucket.")},
+            ).json()
+            body = wait_until_finished(server, headers, created["id"])
+        finally:
+            stop_process(worker)
+    assert body["status"] == "failed"
+    message = body["error_message"]
+    reference = re.search(r"\(ref ([0-9a-f]{12})\)$", message)
+    assert reference, message
+    endpoint = s3_env["S3_ENDPOINT_URL"].split("//")[1]
+    for internal in ("NoSuchBucket", "copydesk-elsewhere", "GetObject", endpoint,
+                     created["s3_key"], "StorageError"):
+        assert internal not in message
+    log = (tmp_path / "worker.log").read_text()
+    assert f"error_id={reference.group(1)}" in log and "NoSuchBucket" in log
 
 
 def wait_until_finished(server, headers, source_id, timeout=30):

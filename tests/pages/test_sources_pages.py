@@ -258,6 +258,27 @@ def test_topics_csv_download_keeps_formula_cells_as_text(client, auth, app, csrf
     assert "=HYPERLINK" in source.parsed_text and "'=HYPERLINK" not in source.parsed_text
 
 
+def test_topics_csv_download_neutralises_formulas_in_the_header_row(client, auth, app, csrf,
+                                                                   worker):
+    """Extra columns may carry any name, and a spreadsheet evaluates a header cell like any
+    other: the download's header row is made safe too."""
+    user = auth.signed_in()
+    project = make_project(app, user, name="Bulk")
+    header = ("topic", '=HYPERLINK("http://evil.example","notes")', "@SUM(1+1)", "-2+3", "+cmd")
+    upload(client, csrf, project.id, [(make_csv([("Plain topic", "a", "b", "c", "d")],
+                                                header=header), "ideas.csv")])
+    wait_until_done(client, project.id, worker)
+    source = source_by_name(app, project.id, "ideas.csv")
+    assert source.status == "parsed", source.error_message
+
+    response = client.get(f"{sources_url(project.id)}/{source.id}/topics.csv")
+    assert response.status_code == 200
+    table = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert table[0] == ["topic", "'=hyperlink(\"http://evil.example\",\"notes\")",
+                        "'@sum(1+1)", "'-2+3", "'+cmd"]
+    assert table[1] == ["Plain topic", "a", "b", "c", "d"]
+
+
 def test_topics_download_of_a_non_csv_source_is_refused(client, auth, app, csrf, worker):
     user = auth.signed_in()
     project = make_project(app, user)

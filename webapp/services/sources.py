@@ -209,7 +209,7 @@ def _run(source_id: str, step: str, work) -> None:
     db.session.commit()
     try:
         document = work(source, job)
-    except (ParseError, FetchError, StorageError) as exc:
+    except (ParseError, FetchError) as exc:  # our own readable reasons, about the input
         record_failure(source.id, str(exc))
         raise
     source.parsed_text = document.text

@@ -1,16 +1,16 @@
 """Generation jobs (queue `<prefix>-default`)."""
 from __future__ import annotations
 
-import logging
-
 from flask import current_app
 from rq.timeouts import JobTimeoutException
 
+from ..errors import log_unexpected, with_reference
 from ..extensions import db
 from ..services import generation_jobs, live
 from ..services.llm import LLMError
 
-log = logging.getLogger(__name__)
+UNEXPECTED_MESSAGE = ("Something went wrong on our side while writing this post; nothing was "
+                      "charged. Try again, and quote this reference if it keeps failing")
 
 
 def generate_post_task(job_id: str) -> None:
@@ -28,11 +28,9 @@ def generate_post_task(job_id: str) -> None:
         generation_jobs.record_failure_for_job(
             job_id, f"Generation took longer than {seconds} s and was stopped.")
         raise
-    except Exception as exc:
-        log.exception("job %s failed", job_id)
-        generation_jobs.record_failure_for_job(
-            job_id, f"Unexpected error while generating ({type(exc).__name__}); the team has "
-                    "the details in the worker log. Nothing was charged.")
+    except Exception as exc:  # database, storage, library: their text stays in the log
+        error_id = log_unexpected(exc, f"generation job {job_id} failed")
+        generation_jobs.record_failure_for_job(job_id, with_reference(UNEXPECTED_MESSAGE, error_id))
         raise
     finally:
         db.session.remove()

@@ -5,14 +5,16 @@ from flask import current_app
 from rq import get_current_job
 from rq.timeouts import JobTimeoutException
 
+from ..errors import log_unexpected, with_reference
 from ..services import live, sources
 from ..services.fetch import FetchError
 from ..services.parsing import ParseError
-from ..services.storage import StorageError
 from .horse import hit_memory_cap, prepare_work_horse
 
 MEMORY_MESSAGE = ("The document needs more memory to parse than this server allows; split it "
                   "into smaller files.")
+UNEXPECTED_MESSAGE = ("Something went wrong on our side while reading this source; try again, "
+                      "and quote this reference if it keeps failing")
 
 
 def parse_source_task(source_id: str) -> None:
@@ -30,7 +32,7 @@ def _guarded(source_id: str, work) -> None:
     try:
         with live.Heartbeat(get_current_job().id):
             work(source_id)
-    except (ParseError, FetchError, StorageError):
+    except (ParseError, FetchError):
         if hit_memory_cap():  # a library's error that was really a failed allocation
             sources.record_failure(source_id, MEMORY_MESSAGE)
         raise  # otherwise the service recorded the reason
@@ -43,7 +45,7 @@ def _guarded(source_id: str, work) -> None:
         if isinstance(exc, MemoryError) or hit_memory_cap():
             sources.record_failure(source_id, MEMORY_MESSAGE)
             raise
-        sources.record_failure(source_id, f"Unexpected error while parsing "
-                                          f"({type(exc).__name__}); the team has the details "
-                                          "in the worker log.")
+        # Storage, database or library failures: their text stays in the log.
+        error_id = log_unexpected(exc, f"source {source_id} could not be read")
+        sources.record_failure(source_id, with_reference(UNEXPECTED_MESSAGE, error_id))
         raise

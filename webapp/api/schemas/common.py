@@ -81,6 +81,8 @@ class ErrorDetail(BaseModel):
     message: str
     errors: list[FieldError] | None = None
     retry_after: int | None = None
+    error_id: str | None = Field(None, description="On 500: the id under which the error "
+                                 "was logged; quote it when reporting the problem.")
 
 
 class ErrorEnvelope(BaseModel):

@@ -58,10 +58,11 @@ def read_topics(data: bytes) -> TopicTable:
 
 def topics_to_csv(table: TopicTable) -> str:
     """The usable rows as CSV, every cell that a spreadsheet would evaluate as a formula
-    (leading =, +, -, @, tab or CR) prefixed with a single quote so it stays text."""
+    (leading =, +, -, @, tab or CR) prefixed with a single quote so it stays text; the
+    header row too, since extra columns may carry any name."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table.columns)
+    writer.writerow([neutralise_formula(column) for column in table.columns])
     for row in table.rows:
         writer.writerow([neutralise_formula(row.get(column, "")) for column in table.columns])
     return out.getvalue()

@@ -26,7 +26,13 @@ def _open(data: bytes) -> PdfReader:
     except DependencyError as exc:
         raise ParseError("The PDF uses an encryption this server cannot read.") from exc
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise ParseError(f"The PDF is damaged and cannot be read ({exc}).") from exc
+        raise damaged(exc) from exc
+
+
+def damaged(exc: Exception) -> ParseError:
+    """The user's reason for a PDF pypdf cannot read; pypdf's own words go to the log only."""
+    log.info("unreadable PDF: %s: %s", type(exc).__name__, exc)
+    return ParseError("The PDF is damaged and cannot be read.")
 
 
 def parse_pdf(data: bytes) -> ParsedDocument:
@@ -34,7 +40,7 @@ def parse_pdf(data: bytes) -> ParsedDocument:
     try:
         total = len(reader.pages)
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as exc:
-        raise ParseError(f"The PDF is damaged and cannot be read ({exc}).") from exc
+        raise damaged(exc) from exc
     pages = []
     for number in range(min(total, MAX_PAGES)):
         try:
