@@ -5,6 +5,7 @@ import logging
 
 from flask import Flask
 
+from .cli import register_cli
 from .config import INSTANCE_DIR, PROJECT_ROOT, Config
 from .errors import register_error_handlers
 from .extensions import csrf, db, htmx, limiter, login, migrate
@@ -26,6 +27,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)
+    register_cli(app)
     return app
 
 
