@@ -5,7 +5,6 @@ import logging
 
 from flask import Flask
 
-from .cli import register_cli
 from .config import INSTANCE_DIR, PROJECT_ROOT, Config
 from .errors import register_error_handlers
 from .extensions import csrf, db, htmx, limiter, login, migrate
@@ -27,7 +26,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)
-    register_cli(app)
+    register_commands(app)
     return app
 
 
@@ -77,6 +76,12 @@ def register_blueprints(app: Flask) -> None:
                       settings_bp, api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API authenticates with tokens, never with the session cookie
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import users_cli
+
+    app.cli.add_command(users_cli)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -6,7 +6,6 @@ import string
 
 import click
 from email_validator import EmailNotValidError, validate_email
-from flask import Flask
 from flask.cli import AppGroup
 
 from .errors import AppError
@@ -17,10 +16,6 @@ from .services.plans import PLANS
 users_cli = AppGroup("users", help="Manage user accounts.")
 PASSWORD_ALPHABET = string.ascii_letters + string.digits + "!#%+-.:=?@^_~"
 GENERATED_PASSWORD_LENGTH = 20
-
-
-def register_cli(app: Flask) -> None:
-    app.cli.add_command(users_cli)
 
 
 @users_cli.command("create")
