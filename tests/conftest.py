@@ -112,6 +112,21 @@ def client(app):
 
 
 @pytest.fixture
+def app_config(app):
+    """`app_config(SIGNUP_MODE="closed", ...)` sets settings of the session's app for one
+    test; they are restored afterwards."""
+    saved: dict = {}
+
+    def override(**settings):
+        for name in settings:
+            saved.setdefault(name, app.config[name])
+        app.config.update(settings)
+
+    yield override
+    app.config.update(saved)
+
+
+@pytest.fixture
 def sql_statements(app):
     """`with sql_statements() as executed:` lists the SQL statements run in the block."""
     @contextmanager

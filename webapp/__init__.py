@@ -28,6 +28,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_error_handlers(app)
     register_security_headers(app)
     register_template_helpers(app)
+    register_commands(app)
     return app
 
 
@@ -77,6 +78,12 @@ def register_blueprints(app: Flask) -> None:
                       settings_bp, api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API authenticates with tokens, never with the session cookie
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import users_cli
+
+    app.cli.add_command(users_cli)
 
 
 def register_template_helpers(app: Flask) -> None:

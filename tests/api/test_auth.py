@@ -2,7 +2,10 @@
 from datetime import timedelta
 
 import jwt
+import pytest
 
+from webapp.errors import AppError
+from webapp.services import accounts
 from webapp.timeutil import epoch, utcnow
 
 from ..factories import DEFAULT_PASSWORD, make_user
@@ -18,6 +21,18 @@ def test_register_returns_created_user(client):
     assert body["subscription_tier"] == "free"
     assert body["created_at"].endswith("Z")
     assert "password" not in response.get_data(as_text=True)
+
+
+def test_register_when_sign_up_is_closed_is_403_and_creates_nobody(client, app, app_config):
+    app_config(SIGNUP_MODE="closed")
+    response = client.post("/api/v1/auth/register", json=REGISTER)
+    assert response.status_code == 403
+    detail = response.get_json()["detail"]
+    assert detail["code"] == "SIGNUP_CLOSED" and "ask your administrator" in detail["message"]
+    with app.app_context():
+        assert accounts.find_user_by_email(REGISTER["email"]) is None
+        with pytest.raises(AppError, match="Sign-up is closed"):  # no path around it
+            accounts.register_user(REGISTER["email"], REGISTER["password"], "Jo")
 
 
 def test_register_duplicate_email_is_409_email_exists(client, app):

@@ -1,5 +1,11 @@
 """Sign up, sign in and sign out in the browser's terms: forms, CSRF, cookies, redirects."""
-from ..factories import DEFAULT_PASSWORD, make_user
+import re
+
+from webapp.extensions import db
+from webapp.models import Job
+from webapp.services import accounts
+
+from ..factories import DEFAULT_PASSWORD, make_project, make_user
 
 
 def signup(client, csrf, **fields):
@@ -71,3 +77,84 @@ def test_pages_need_sign_in(client):
     for url in ("/projects", "/settings/profile", "/settings/api-keys"):
         response = client.get(url)
         assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
+
+
+def test_closed_sign_up_shows_why_and_creates_nobody(client, csrf, app, app_config):
+    assert "Create an account" in client.get("/login").get_data(as_text=True)
+    app_config(SIGNUP_MODE="closed")
+    page = client.get("/signup")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 403
+    assert "Sign-up is closed on this installation; ask your administrator" in text
+    assert 'name="password"' not in text  # no form
+    response = client.post("/signup", data={
+        "name": "Ada", "email": "ada@example.com", "password": DEFAULT_PASSWORD,
+        "csrf_token": csrf(page)})
+    assert response.status_code == 403 and "Sign-up is closed" in response.get_data(as_text=True)
+    with app.app_context():
+        assert accounts.find_user_by_email("ada@example.com") is None
+    login = client.get("/login").get_data(as_text=True)
+    assert "Create an account" not in login and 'href="/signup"' not in login
+
+
+def test_signing_up_with_verification_required_mails_a_link(client, csrf, outbox, app_config):
+    app_config(REQUIRE_EMAIL_VERIFICATION=True)
+    response = signup(client, csrf)
+    assert response.status_code == 302
+    page = client.get("/projects").get_data(as_text=True)
+    assert "We have emailed a link to ada@example.com" in page
+    assert "Please verify your email address" in page
+    [message] = outbox.messages()
+    assert message["To"] == "ada@example.com"
+
+
+def test_mailed_link_page_verifies_once_signed_in_or_not(client, auth, outbox, app_config):
+    app_config(REQUIRE_EMAIL_VERIFICATION=True)
+    auth.signed_in()
+    assert "Send a new link" in client.get("/projects").get_data(as_text=True)
+    token = verification_token(outbox.messages()[-1])
+    page = client.get(f"/verify-email/{token}")
+    assert page.status_code == 200
+    assert "user@example.com is confirmed" in page.get_data(as_text=True)
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert "Send a new link" not in client.get("/projects").get_data(as_text=True)
+    signed_out = client.application.test_client()
+    again = signed_out.get(f"/verify-email/{token}")
+    assert again.status_code == 400
+    assert "This verification link does not work" in again.get_data(as_text=True)
+
+
+def test_banner_resend_button_mails_a_new_link_three_times_an_hour(client, auth, csrf, outbox,
+                                                                   app_config):
+    app_config(REQUIRE_EMAIL_VERIFICATION=True)
+    auth.signed_in()
+    token = csrf(client.get("/projects"))
+
+    def press():
+        return client.post("/verify-email/resend?next=/projects", data={"csrf_token": token})
+
+    first = press()
+    assert first.status_code == 302 and first.headers["Location"] == "/projects"
+    assert "We have emailed you a new verification link" in client.get(
+        "/projects").get_data(as_text=True)
+    assert [press().status_code for _ in range(3)] == [302, 302, 429]
+    assert len(outbox.messages()) == 4  # at sign-up, then three resends
+    app_config(REQUIRE_EMAIL_VERIFICATION=False)
+    assert "Send a new link" not in client.get("/projects").get_data(as_text=True)
+
+
+def test_new_post_page_tells_an_unverified_user_why_nothing_starts(client, app, auth, csrf,
+                                                                    app_config):
+    app_config(REQUIRE_EMAIL_VERIFICATION=True)
+    project = make_project(app, auth.signed_in())
+    page = client.get(f"/projects/{project.id}/posts/new")
+    response = client.post(f"/projects/{project.id}/posts/new", data={
+        "topic": "Qubits", "voice": "professional", "target_length": "medium",
+        "channel": "blog", "csrf_token": csrf(page)})
+    assert "Verify your email address first" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(db.select(db.func.count()).select_from(Job)).scalar_one() == 0
+
+
+def verification_token(message) -> str:
+    return re.search(r"/verify-email/(\S+)", message.get_content()).group(1)

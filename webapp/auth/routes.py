@@ -4,12 +4,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import flash, make_response, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import AppError
 from ..extensions import limiter, login
 from ..rendering import attach_error
-from ..services import accounts, password_reset
+from ..services import accounts, email_verification, password_reset
 from . import bp
 from .forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
 
@@ -32,11 +33,27 @@ def safe_next_url() -> str:
     return url_for("projects.index")
 
 
+@bp.app_context_processor
+def account_template_values() -> dict:
+    """What every page's header and banner need to know about sign-up and verification."""
+    return {"signup_open": accounts.signup_open(),
+            "email_verification_pending": _verification_pending()}
+
+
+def _verification_pending() -> bool:
+    return (current_user.is_authenticated and accounts.verification_required()
+            and not current_user.email_verified)
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit("10/minute", methods=["POST"])
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("projects.index"))
+    try:
+        accounts.ensure_signup_open()
+    except accounts.SignupClosed as closed:
+        return render_template("auth/signup_closed.html", message=closed.message), closed.status
     form = SignupForm()
     if form.validate_on_submit():
         try:
@@ -46,6 +63,9 @@ def signup():
         else:
             login_user(user)
             flash(f"Welcome to Copydesk, {user.name}! Create your first project below.", "success")
+            if not user.email_verified:
+                flash(f"We have emailed a link to {user.email}: open it to verify your "
+                      "address before generating posts.", "info")
             return redirect(url_for("projects.index"))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("auth/signup.html", form=form), status
@@ -114,6 +134,39 @@ def reset_password(token: str):
         attach_error(form, error)
     status = 400 if form.errors or form.form_errors else 200
     return _private(render_template("auth/reset_password.html", form=form), status)
+
+
+@bp.get("/verify-email/<token>")
+@limiter.limit("10/minute")
+def verify_email(token: str):
+    """Open the mailed link: verify the address, signed in or not, and say how it went."""
+    try:
+        user = email_verification.verify_email(token)
+    except email_verification.InvalidVerificationToken as invalid:
+        return _private(render_template("auth/verify_email_invalid.html",
+                                        message=invalid.message), invalid.status)
+    return _private(render_template("auth/verify_email_done.html", email=user.email), 200)
+
+
+def resend_rate_key() -> str:
+    """Per user, counted together with the API's resend (same scope, same key)."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return f"ip:{get_remote_address()}"
+
+
+@bp.post("/verify-email/resend")
+@login_required
+@limiter.shared_limit("3/hour", scope="verify-email-resend", key_func=resend_rate_key)
+def resend_verification():
+    """The banner's "send a new link" button; back to the page it was pressed on."""
+    try:
+        email_verification.resend_verification(current_user)
+    except AppError as error:
+        flash(error.message, "info" if error.status == 409 else "error")
+    else:
+        flash(f"{email_verification.RESENT_MESSAGE} Check {current_user.email}.", "success")
+    return redirect(safe_next_url())
 
 
 def _private(body: str, status: int):

@@ -18,10 +18,16 @@ class User(UserMixin, TimestampMixin, db.Model):
     subscription_tier = db.Column(db.String(20), nullable=False, default="free")
     # Bumped on password change: old sessions, access and refresh tokens stop working.
     token_version = db.Column(db.Integer, nullable=False, default=0)
+    # When the owner proved the address is theirs; None until then (see email_verification).
+    email_verified_at = db.Column(db.DateTime, nullable=True)
 
     projects = db.relationship(
         "Project", back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def get_id(self) -> str:
         return f"{self.id}:{self.token_version}"

@@ -1,15 +1,21 @@
 """Accounts: registration, sign-in, profile and password changes."""
 from __future__ import annotations
 
+import logging
+
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import Conflict, Unauthorized, ValidationFailed, field_error
+from ..errors import Conflict, Forbidden, Unauthorized, ValidationFailed, field_error
 from ..extensions import db
 from ..models import User
+from ..timeutil import utcnow
+from . import email_verification, mail
 from .passwords import (
     describe_password_problems, hash_password, password_problems, verify_password,
 )
+
+log = logging.getLogger(__name__)
 
 # Verifying against a real hash when the email is unknown keeps timing uniform.
 _DUMMY_HASH = hash_password("timing-equaliser-Aa1!")
@@ -36,15 +42,70 @@ def ensure_strong_password(password: str, field: str = "password") -> None:
         raise ValidationFailed(message, errors=[field_error(field, message)])
 
 
+class SignupClosed(Forbidden):
+    code = "SIGNUP_CLOSED"
+    message = ("Sign-up is closed on this installation; ask your administrator "
+               "for an account.")
+
+
+class EmailNotVerified(Forbidden):
+    code = "EMAIL_NOT_VERIFIED"
+    message = ("Verify your email address first: open the link we emailed you, or ask "
+               "for a new one.")
+
+
+def signup_open() -> bool:
+    """Whether people may create their own accounts (SIGNUP_MODE)."""
+    return current_app.config["SIGNUP_MODE"] == "open"
+
+
+def ensure_signup_open() -> None:
+    """SIGNUP_CLOSED (403) unless self-service sign-up is open."""
+    if not signup_open():
+        raise SignupClosed()
+
+
+def verification_required() -> bool:
+    return bool(current_app.config["REQUIRE_EMAIL_VERIFICATION"])
+
+
+def require_verified_email(user: User) -> None:
+    """EMAIL_NOT_VERIFIED (403) when verification is required and `user` has not done it.
+
+    Called by every service that spends model time or mails other people."""
+    if verification_required() and not user.email_verified:
+        raise EmailNotVerified()
+
+
 def register_user(email: str, password: str, name: str) -> User:
-    """Create an account on the configured default plan; EMAIL_EXISTS when taken."""
+    """Self-service sign-up (page and API): SIGNUP_CLOSED unless SIGNUP_MODE is open.
+
+    With REQUIRE_EMAIL_VERIFICATION the account starts unverified and is mailed a link (a
+    mail failure is logged: the user can ask for another link); without it, the account is
+    stored as verified."""
+    ensure_signup_open()
+    must_verify = verification_required()
+    user = create_account(email, password, name, verified=not must_verify)
+    if must_verify:
+        try:
+            email_verification.send_verification_mail(user)
+        except mail.MailError as exc:
+            log.error("Verification mail not sent at sign-up: %s", exc)
+    return user
+
+
+def create_account(email: str, password: str, name: str, *, plan: str | None = None,
+                   verified: bool = False) -> User:
+    """Create an account whatever SIGNUP_MODE says (the operator's path; sign-up goes
+    through register_user). EMAIL_EXISTS when taken, VALIDATION_ERROR for a weak password."""
     email = normalise_email(email)
     ensure_strong_password(password)
     if find_user_by_email(email):
         raise Conflict("An account with this email already exists.", code="EMAIL_EXISTS")
     user = User(
         email=email, name=name.strip(), password_hash=hash_password(password),
-        subscription_tier=current_app.config["DEFAULT_PLAN"],
+        subscription_tier=plan or current_app.config["DEFAULT_PLAN"],
+        email_verified_at=utcnow() if verified else None,
     )
     db.session.add(user)
     try:

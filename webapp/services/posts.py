@@ -7,7 +7,7 @@ from ..errors import AppError, Forbidden, NotFound, ServiceUnavailable, Validati
 from ..extensions import db
 from ..models import Job, Post, Project, Source, User
 from ..models.base import is_valid_id
-from . import jobs, plans, quota
+from . import accounts, jobs, plans, quota
 from .generation import writer_for
 from .projects import get_project_or_404
 from .queue import enqueue
@@ -59,10 +59,12 @@ def request_generation(user: User, *, project_id: str, topic: str, voice: str,
                        test_mode: bool = False) -> Job:
     """Check the request against the plan and the project, then queue the generation.
 
-    Raises the reference's codes: TOPIC_TOO_LONG, INSTRUCTIONS_TOO_LONG, PROJECT_NOT_FOUND,
+    Raises EMAIL_NOT_VERIFIED while the user must still verify their address, and the
+    reference's codes: TOPIC_TOO_LONG, INSTRUCTIONS_TOO_LONG, PROJECT_NOT_FOUND,
     SOURCE_NOT_FOUND, INVALID_SOURCE, VOICE_NOT_AVAILABLE, QUOTA_EXCEEDED,
     CONCURRENT_LIMIT_EXCEEDED, ALREADY_GENERATING; SERVICE_UNAVAILABLE when the queue is
     down (and then nothing is kept)."""
+    accounts.require_verified_email(user)
     topic = " ".join((topic or "").split())
     check_lengths(topic, custom_instructions)
     project = get_project_or_404(project_id, user)

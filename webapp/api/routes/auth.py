@@ -1,16 +1,18 @@
-"""POST /auth/register, /auth/login, /auth/refresh, /auth/password-reset(/confirm)."""
+"""POST /auth/register, /auth/login, /auth/refresh, /auth/password-reset(/confirm),
+/auth/verify-email(/resend)."""
 from __future__ import annotations
 
 from flask import request
 from flask_limiter.util import get_remote_address
 
 from ...extensions import limiter
-from ...services import accounts, password_reset, tokens
+from ...services import accounts, email_verification, password_reset, tokens
 from .. import bp
 from ..endpoint import endpoint
+from ..principal import current_principal, rate_limit_key
 from ..schemas.auth import (
     LoginRequest, LoginResponse, PasswordResetConfirm, PasswordResetRequest, RefreshRequest,
-    RegisteredUser, RegisterRequest, TokenPair,
+    RegisteredUser, RegisterRequest, TokenPair, VerifyEmailRequest,
 )
 from ..schemas.common import Message
 
@@ -25,7 +27,10 @@ def refresh_rate_key() -> str:
 @bp.post("/auth/register")
 @limiter.limit("3/minute", key_func=get_remote_address)
 @endpoint("Create an account", tag="Authentication", auth=False, body=RegisterRequest,
-          response=RegisteredUser, status=201, errors=(400, 409))
+          response=RegisteredUser, status=201, errors=(400, 403, 409),
+          description="SIGNUP_CLOSED (403) when SIGNUP_MODE is closed. With "
+                      "REQUIRE_EMAIL_VERIFICATION on, the account starts unverified and is "
+                      "mailed a verification link.")
 def register(body: RegisterRequest):
     return accounts.register_user(body.email, body.password, body.name)
 
@@ -72,3 +77,26 @@ def request_password_reset(body: PasswordResetRequest):
 def confirm_password_reset(body: PasswordResetConfirm):
     password_reset.reset_password(body.token, body.new_password)
     return {"message": "Password has been reset. Sign in with the new password."}
+
+
+@bp.post("/auth/verify-email")
+@limiter.limit("10/minute", key_func=get_remote_address)
+@endpoint("Verify the account's email address with the mailed token", tag="Authentication",
+          auth=False, body=VerifyEmailRequest, response=Message, errors=(400,),
+          idempotent=False,
+          description="INVALID_TOKEN for a bad or expired token, one issued for another "
+                      "address, or one already used. Idempotency-Key is not honoured.")
+def verify_email(body: VerifyEmailRequest):
+    email_verification.verify_email(body.token)
+    return {"message": email_verification.VERIFIED_MESSAGE}
+
+
+@bp.post("/auth/verify-email/resend")
+@limiter.shared_limit("3/hour", scope="verify-email-resend", key_func=rate_limit_key)
+@endpoint("Email a new verification link to the signed-in user", tag="Authentication",
+          response=Message, status=202, errors=(401, 409, 503), idempotent=False,
+          description="At most 3 an hour per user. EMAIL_ALREADY_VERIFIED (409) when the "
+                      "address is verified already: nothing is sent.")
+def resend_verification():
+    email_verification.resend_verification(current_principal().user)
+    return {"message": email_verification.RESENT_MESSAGE}

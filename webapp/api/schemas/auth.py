@@ -46,6 +46,7 @@ class UserSummary(ResponseModel):
     email: str
     name: str
     subscription_tier: str
+    email_verified: bool = Field(description="Whether the owner confirmed the address.")
 
 
 class RegisteredUser(UserSummary):
@@ -95,3 +96,7 @@ class PasswordResetRequest(RequestModel):
 class PasswordResetConfirm(RequestModel):
     token: text(1, 4096)
     new_password: NewPassword
+
+
+class VerifyEmailRequest(RequestModel):
+    token: Annotated[text(1, 4096), Field(description="The token of the mailed link.")]
