@@ -1,7 +1,7 @@
 """users.email_verified_at
 
 Revision ID: 5013ed21caf4
-Revises: 7722bb44b7f6
+Revises: 6256010a6243
 Create Date: 2026-12-02 10:00:00.000000
 
 Accounts that exist before this revision are treated as verified: they signed up when no
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5013ed21caf4'
-down_revision = '7722bb44b7f6'
+down_revision = '6256010a6243'
 branch_labels = None
 depends_on = None
 
