@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import INSTANCE_DIR, PROJECT_ROOT, Config
 from .errors import register_error_handlers
@@ -29,7 +30,20 @@ def create_app(config: Config | None = None) -> Flask:
     register_security_headers(app)
     register_template_helpers(app)
     register_commands(app)
+    trust_proxies(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address (and so every
+    per-address limit and log line) from X-Forwarded-For, as many entries from the right
+    as there are proxies (entries further left are the client's to forge), and the scheme
+    from X-Forwarded-Proto likewise (HTTPS ended at the proxy is still HTTPS). With no
+    proxies both headers are ignored. X-Forwarded-Host is never believed: links come from
+    BASE_URL."""
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def init_extensions(app: Flask) -> None:

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import jwt
 import pytest
+import requests
 
 from webapp.errors import AppError
 from webapp.services import accounts
@@ -183,3 +184,111 @@ def test_change_password(client, auth):
     assert client.post("/api/v1/auth/refresh",
                        json={"refresh_token": old_refresh}).status_code == 401
     assert auth.tokens(password="NewPassword456!")["access_token"]
+
+
+def login_from(client, address, email, password, **headers):
+    """A sign-in through the API from its own client address (the per-address limit of 5
+    a minute would otherwise refuse it before the account's limit is reached)."""
+    return client.post("/api/v1/auth/login", json={"email": email, "password": password},
+                       headers=headers, environ_base={"REMOTE_ADDR": address})
+
+
+def fail_ten_sign_ins(client, email):
+    for n in range(10):
+        response = login_from(client, f"198.51.100.{n}", email, "WrongPassword1!")
+        assert response.status_code == 401, n
+
+
+def assert_locked(response):
+    assert response.status_code == 429
+    detail = response.get_json()["detail"]
+    assert detail["code"] == "RATE_LIMIT_EXCEEDED"
+    assert 14 * 60 < detail["retry_after"] <= 15 * 60
+    assert int(response.headers["Retry-After"]) == detail["retry_after"]
+    return detail
+
+
+def test_ten_failures_for_an_email_lock_it_even_against_the_right_password(client, app):
+    make_user(app, email="user@example.com")
+    fail_ten_sign_ins(client, "User@Example.com ")
+    refused = login_from(client, "203.0.113.50", "user@example.com", DEFAULT_PASSWORD)
+    detail = assert_locked(refused)
+    assert "access_token" not in refused.get_data(as_text=True)
+    assert "Too many failed sign-in attempts" in detail["message"]
+    # Other accounts sign in as before.
+    make_user(app, email="other@example.com")
+    assert login_from(client, "203.0.113.51", "other@example.com",
+                      DEFAULT_PASSWORD).status_code == 200
+
+
+def test_an_unknown_email_is_locked_in_the_same_words(client, app):
+    make_user(app, email="user@example.com")
+    fail_ten_sign_ins(client, "user@example.com")
+    fail_ten_sign_ins(client, "nobody@example.com")
+    known = login_from(client, "203.0.113.60", "user@example.com", DEFAULT_PASSWORD)
+    unknown = login_from(client, "203.0.113.61", "nobody@example.com", DEFAULT_PASSWORD)
+    known_detail, unknown_detail = assert_locked(known), assert_locked(unknown)
+    # Only the wait differs: the known address's failures began a few seconds earlier.
+    assert {**known_detail, "retry_after": 0} == {**unknown_detail, "retry_after": 0}
+    assert set(known.headers.keys()) == set(unknown.headers.keys())
+
+
+def test_failures_from_many_proxied_addresses_still_lock_the_account(start_server, app):
+    make_user(app, email="user@example.com")
+    url = start_server(TRUSTED_PROXIES="1") + "/api/v1/auth/login"
+    for n in range(10):
+        response = requests.post(url, json={"email": "user@example.com",
+                                            "password": "WrongPassword1!"},
+                                 headers={"X-Forwarded-For": f"198.51.100.{n}"}, timeout=10)
+        assert response.status_code == 401, n
+    refused = requests.post(url, json={"email": "user@example.com", "password": DEFAULT_PASSWORD},
+                            headers={"X-Forwarded-For": "203.0.113.70"}, timeout=10)
+    assert refused.status_code == 429
+    assert refused.json()["detail"]["code"] == "RATE_LIMIT_EXCEEDED"
+    assert int(refused.headers["Retry-After"]) == refused.json()["detail"]["retry_after"]
+
+
+def test_without_trusted_proxies_a_forged_forwarded_for_changes_nothing(client, app):
+    """TRUSTED_PROXIES=0 (the test app): rotating X-Forwarded-For does not escape the
+    5-a-minute limit of the connection's address."""
+    body = {"email": "nobody@example.com", "password": "WrongPassword1!"}
+    statuses = [client.post("/api/v1/auth/login", json=body,
+                            headers={"X-Forwarded-For": f"192.0.2.{n}"}).status_code
+                for n in range(6)]
+    assert statuses == [401] * 5 + [429]
+
+
+def test_behind_one_proxy_the_last_forwarded_address_is_the_client(start_server):
+    url = start_server(TRUSTED_PROXIES="1") + "/api/v1/auth/login"
+    body = {"email": "nobody@example.com", "password": "WrongPassword1!"}
+
+    def login(forwarded_for):
+        return requests.post(url, json=body, headers={"X-Forwarded-For": forwarded_for},
+                             timeout=10).status_code
+
+    # A forged first entry, different each time, is not the client: the proxy's is.
+    statuses = [login(f"192.0.2.{n}, 203.0.113.80") for n in range(6)]
+    assert statuses == [401] * 5 + [429]
+    # Another client behind the same proxy has its own count.
+    assert login("192.0.2.1, 203.0.113.81") == 401
+    assert login("203.0.113.81") == 401
+
+
+def test_ten_wrong_current_passwords_lock_password_changes(client, auth):
+    headers = auth.headers()
+    change = {"current_password": "Nope123456!", "new_password": "NewPassword456!"}
+    for _ in range(10):
+        wrong = client.post("/api/v1/users/change-password", headers=headers, json=change)
+        assert wrong.status_code == 400
+    refused = client.post("/api/v1/users/change-password", headers=headers,
+                          json={**change, "current_password": DEFAULT_PASSWORD})
+    assert_locked(refused)
+    assert auth.tokens(password=DEFAULT_PASSWORD)["access_token"]  # the password is unchanged
+
+
+def test_sign_in_works_while_redis_is_down(start_server, app):
+    make_user(app, email="user@example.com")
+    url = start_server(REDIS_URL="redis://127.0.0.1:9/0") + "/api/v1/auth/login"
+    response = requests.post(url, json={"email": "user@example.com",
+                                        "password": DEFAULT_PASSWORD}, timeout=30)
+    assert response.status_code == 200 and response.json()["access_token"]

@@ -50,6 +50,27 @@ def test_login_wrong_password_and_success(client, csrf, app, auth):
     assert good.status_code == 302 and good.headers["Location"] == "/projects"
 
 
+def test_ten_failed_sign_ins_lock_the_email_with_a_readable_page(client, csrf, app):
+    make_user(app, email="user@example.com")
+    token = csrf(client.get("/login"))
+
+    def sign_in(address, email, password):
+        # Each from its own address: the page's own limit is 10 a minute per address.
+        return client.post("/login", data={"email": email, "password": password,
+                                           "csrf_token": token},
+                           environ_base={"REMOTE_ADDR": address})
+
+    for n in range(10):
+        assert sign_in(f"198.51.100.{n}", " User@Example.com", "Wrong123!").status_code == 400
+    refused = sign_in("203.0.113.9", "user@example.com", DEFAULT_PASSWORD)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 429
+    assert "Too many failed sign-in attempts. Try again in 15 minutes." in page
+    assert 14 * 60 < int(refused.headers["Retry-After"]) <= 15 * 60
+    assert 'name="password"' in page  # the form stays, with its "Forgot your password?" link
+    assert client.get("/projects").status_code == 302  # not signed in
+
+
 def test_login_redirects_only_to_local_next(client, csrf, app):
     make_user(app, email="user@example.com")
     token = csrf(client.get("/login"))

@@ -34,6 +34,24 @@ def test_password_change_signs_out_other_sessions(client, auth, app, csrf):
     assert other.get("/projects").status_code == 302   # the other one does not
 
 
+def test_ten_wrong_current_passwords_refuse_the_eleventh_even_if_right(client, auth, csrf):
+    auth.signed_in()
+    token = csrf(client.get("/settings/password"))
+
+    def change(current):
+        return client.post("/settings/password", data={
+            "current_password": current, "new_password": "NewPassword456!", "csrf_token": token})
+
+    for _ in range(10):
+        assert change("Wrong123!").status_code == 400
+    refused = change(DEFAULT_PASSWORD)
+    assert refused.status_code == 429
+    assert "Too many wrong passwords. Try again in 15 minutes." in refused.get_data(as_text=True)
+    assert 14 * 60 < int(refused.headers["Retry-After"]) <= 15 * 60
+    assert "Password changed" not in client.get("/settings/password").get_data(as_text=True)
+    assert auth.tokens(password=DEFAULT_PASSWORD)["access_token"]  # still the old password
+
+
 def test_api_key_created_shown_once_listed_and_revoked(client, auth, app, csrf):
     auth.signed_in(name="Before")
     token = csrf(client.get("/settings/api-keys"))

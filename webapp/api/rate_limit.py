@@ -20,7 +20,7 @@ from flask import current_app, g
 
 from ..errors import AppError
 from ..extensions import limiter
-from ..services.redis_conn import get_redis
+from ..services.redis_conn import registered_script
 from .principal import rate_limit_key
 
 log = logging.getLogger(__name__)
@@ -110,16 +110,9 @@ def _count_request(key: str) -> tuple[bool, list[Window]]:
     args = [int(time.time() * 1000), secrets.token_hex(8)]
     for limit, seconds in LIMITS:
         args += [limit, seconds * 1000]
-    reply = _script()(keys=[f"{prefix}:{seconds}" for _, seconds in LIMITS], args=args)
+    script = registered_script("copydesk_api_rate_limit", _SCRIPT)
+    reply = script(keys=[f"{prefix}:{seconds}" for _, seconds in LIMITS], args=args)
     windows = [Window(limit=limit, used=int(reply[1 + 2 * i]),
                       resets_at=int(reply[2 + 2 * i]) / 1000)
                for i, (limit, _) in enumerate(LIMITS)]
     return bool(reply[0]), windows
-
-
-def _script():
-    script = current_app.extensions.get("copydesk_api_rate_limit")
-    if script is None:
-        script = get_redis().register_script(_SCRIPT)
-        current_app.extensions["copydesk_api_rate_limit"] = script
-    return script

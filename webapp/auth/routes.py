@@ -10,7 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..errors import AppError
 from ..extensions import limiter, login
 from ..rendering import attach_error
-from ..services import accounts, email_verification, password_reset
+from ..services import accounts, email_verification, login_throttle, password_reset
 from . import bp
 from .forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
 
@@ -80,6 +80,10 @@ def login_page():
     if form.validate_on_submit():
         try:
             user = accounts.authenticate(form.email.data, form.password.data)
+        except login_throttle.TooManyAttempts as error:
+            attach_error(form, error)
+            return (render_template("auth/login.html", form=form), error.status,
+                    {"Retry-After": str(error.retry_after)})
         except AppError as error:
             attach_error(form, error)
         else:

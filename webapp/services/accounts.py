@@ -10,7 +10,7 @@ from ..errors import Conflict, Forbidden, Unauthorized, ValidationFailed, field_
 from ..extensions import db
 from ..models import User
 from ..timeutil import utcnow
-from . import email_verification, mail
+from . import email_verification, login_throttle, mail
 from .passwords import (
     describe_password_problems, hash_password, password_problems, verify_password,
 )
@@ -117,7 +117,13 @@ def create_account(email: str, password: str, name: str, *, plan: str | None = N
 
 
 def authenticate(email: str, password: str) -> User:
-    """The user with these credentials, or INVALID_CREDENTIALS."""
+    """The user with these credentials, or INVALID_CREDENTIALS; RATE_LIMIT_EXCEEDED after
+    10 failures for this email (known or not) in 15 minutes, even with the right password."""
+    with login_throttle.sign_in_attempt(normalise_email(email)):
+        return _check_credentials(email, password)
+
+
+def _check_credentials(email: str, password: str) -> User:
     user = find_user_by_email(email)
     if user is None:
         verify_password(_DUMMY_HASH, password)
@@ -134,16 +140,23 @@ def update_profile(user: User, name: str) -> User:
     return user
 
 
+def ensure_current_password(user: User, password: str) -> None:
+    """INVALID_CREDENTIALS unless `password` is the user's; RATE_LIMIT_EXCEEDED after 10
+    wrong ones in 15 minutes, so a stolen session cannot be used to guess the password."""
+    with login_throttle.password_check(user.id):
+        if not verify_password(user.password_hash, password):
+            raise ValidationFailed(
+                "Current password is incorrect.", code="INVALID_CREDENTIALS",
+                errors=[field_error("current_password", "Current password is incorrect.")],
+            )
+
+
 def change_password(user: User, current_password: str, new_password: str) -> User:
     """Replace the password after checking the current one.
 
     Bumps the token version, so other sessions and every issued token stop working.
     """
-    if not verify_password(user.password_hash, current_password):
-        raise ValidationFailed(
-            "Current password is incorrect.", code="INVALID_CREDENTIALS",
-            errors=[field_error("current_password", "Current password is incorrect.")],
-        )
+    ensure_current_password(user, current_password)
     ensure_strong_password(new_password, field="new_password")
     user.password_hash = hash_password(new_password)
     user.token_version += 1

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import redis
 from flask import current_app
+from redis.commands.core import Script
 
 
 def get_redis() -> redis.Redis:
@@ -14,6 +15,15 @@ def get_redis() -> redis.Redis:
         )
         current_app.extensions["copydesk_redis"] = client
     return client
+
+
+def registered_script(name: str, source: str) -> Script:
+    """The Lua script `source`, registered once per app under `name` (run by its digest)."""
+    script = current_app.extensions.get(name)
+    if script is None:
+        script = get_redis().register_script(source)
+        current_app.extensions[name] = script
+    return script
 
 
 def redis_is_up() -> bool:

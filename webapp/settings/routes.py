@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user
 from ..errors import AppError
 from ..forms import ConfirmForm
 from ..rendering import attach_error, htmx_redirect, page_or_fragment
-from ..services import accounts
+from ..services import accounts, login_throttle
 from ..services import api_keys as key_service
 from . import bp
 from .forms import ApiKeyForm, PasswordForm, ProfileForm
@@ -41,6 +41,10 @@ def password():
         try:
             user = accounts.change_password(
                 current_user, form.current_password.data, form.new_password.data)
+        except login_throttle.TooManyAttempts as error:
+            attach_error(form, error, default_field="current_password")
+            return (render_template("settings/password.html", form=form), error.status,
+                    {"Retry-After": str(error.retry_after)})
         except AppError as error:
             attach_error(form, error)
         else:

@@ -39,7 +39,10 @@ def register(body: RegisterRequest):
 @limiter.limit("5/minute", key_func=get_remote_address)
 @endpoint("Get an access and a refresh token", tag="Authentication", auth=False,
           body=LoginRequest, response=LoginResponse, errors=(400, 401), idempotent=False,
-          description="Idempotency-Key is not honoured: tokens are never stored.")
+          description="After 10 failed sign-ins for an email (whether or not it has an "
+                      "account) in 15 minutes, every sign-in for it is refused with 429 "
+                      "until the oldest failure is 15 minutes old. "
+                      "Idempotency-Key is not honoured: tokens are never stored.")
 def login(body: LoginRequest):
     user = accounts.authenticate(body.email, body.password)
     return {**tokens.issue_token_pair(user), "user": user}
