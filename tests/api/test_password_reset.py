@@ -250,6 +250,12 @@ def test_with_the_queue_down_every_request_is_answered_and_mailed_later(
     stop_process(worker)
 
 
+def test_an_address_that_grows_when_case_folded_is_answered_like_any(client, outbox,
+                                                                     held_mail):
+    ask_for_reset(client, email="İ" * 255)  # 510 characters once lower-cased
+    assert [len(row.recipient) for row in outbox.rows()] == [255]
+
+
 def test_requests_are_limited_per_address(client, app):
     make_user(app, email="user@example.com")
     statuses = [client.post(REQUEST, json={"email": f"u{n}@example.com"}).status_code

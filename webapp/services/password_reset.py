@@ -43,7 +43,8 @@ def request_password_reset(email: str) -> None:
     Callers answer the same in both cases, so that accounts cannot be discovered; for the
     same reason this does the same work for both and never fails when the queue is down.
     """
-    mail.queue_mail(MAIL_KIND, accounts.normalise_email(email), SUBJECT)
+    # Case folding can lengthen text; no account has an address past the column's 255.
+    mail.queue_mail(MAIL_KIND, accounts.normalise_email(email)[:255], SUBJECT)
 
 
 @mail.composer(MAIL_KIND)
