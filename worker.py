@@ -21,6 +21,7 @@ from datetime import timedelta
 
 from redis import Redis
 from rq import Queue, Worker
+from rq.exceptions import StopRequested
 from rq.worker import WorkerStatus
 
 import webapp.tasks.generation  # noqa: F401  (imported once in the parent, see above)
@@ -72,6 +73,8 @@ def survive(chore, **options) -> None:
     """Run a maintenance chore; its failure is logged and never takes the worker down."""
     try:
         chore(**options)
+    except StopRequested:
+        raise  # RQ's answer to SIGTERM while idle, raised wherever the worker is: stop
     except Exception:
         log.exception("%s failed", chore.__name__)
     finally:

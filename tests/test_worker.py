@@ -5,7 +5,11 @@ import os
 import signal
 import subprocess
 
+import pytest
 import requests
+from rq.exceptions import StopRequested
+
+from worker import survive
 
 from .api.test_sources_faults import register, wait_until_finished
 from .conftest import wait_for
@@ -65,3 +69,18 @@ def test_work_horse_killed_mid_parse_leaves_a_failed_source(start_stack):
     assert body["status"] == "failed"
     assert "stopped unexpectedly" in body["error_message"], worker.log_path.read_text()[-3000:]
     assert_worker_still_serves(server, headers, project)
+
+
+def test_a_stop_signal_during_maintenance_stops_the_worker(app):
+    """RQ answers SIGTERM on an idle worker by raising StopRequested wherever it is, often
+    inside a maintenance chore: the chore's guard must let it through."""
+    def interrupted_chore():
+        raise StopRequested()
+
+    def broken_chore():
+        raise RuntimeError("database gone")
+
+    with app.app_context():
+        survive(broken_chore)  # logged, the worker goes on
+        with pytest.raises(StopRequested):
+            survive(interrupted_chore)
