@@ -18,6 +18,7 @@ import logging
 import os
 import sys
 import time
+from datetime import timedelta
 
 from redis import Redis, RedisError
 from rq import Queue, Worker
@@ -25,24 +26,28 @@ from rq.exceptions import StopRequested
 from rq.worker import WorkerStatus
 
 import webapp.tasks.generation  # noqa: F401  (imported once in the parent, see above)
+import webapp.tasks.mail  # noqa: F401
 import webapp.tasks.sources  # noqa: F401
 from webapp import create_app
 from webapp.extensions import db
 from webapp.models import Job
-from webapp.services import generation_jobs, llm, reaper, sources
+from webapp.services import generation_jobs, llm, mail, reaper, sources
 from webapp.services.queue import QUEUE_KINDS, queue_name
 
 log = logging.getLogger("worker")
-# Seconds between maintenance rounds (RQ's registries and our stale-job reaper); RQ's
-# default of 10 minutes would leave a dead worker's job "processing" far too long.
+# Seconds between maintenance rounds (RQ's registries, our stale-job reaper and the mail
+# outbox sweep); RQ's default of 10 minutes would leave a dead worker's job "processing"
+# far too long.
 MAINTENANCE_INTERVAL = 10
 # An idle worker wakes up every WORKER_TTL - 15 seconds to run maintenance.
 WORKER_TTL = 30
 WORKER_NICENESS = 5
 
 
-# Tasks run in the worker process itself rather than in a forked work horse (see above).
-IN_PROCESS_TASKS = frozenset({"webapp.tasks.generation.generate_post_task"})
+# Tasks run in the worker process itself rather than in a forked work horse (see above);
+# sending mail, too, only waits on the network.
+IN_PROCESS_TASKS = frozenset({"webapp.tasks.generation.generate_post_task",
+                              "webapp.tasks.mail.deliver_mail_task"})
 
 
 class CopydeskWorker(Worker):
@@ -67,14 +72,33 @@ class CopydeskWorker(Worker):
 
     def run_maintenance_tasks(self):
         super().run_maintenance_tasks()
-        try:
-            reaped = reaper.reap_stale_jobs()
-            if reaped:
-                log.warning("failed %d job(s) whose worker had died", reaped)
-        except Exception:  # the reaper must never take the worker down
-            log.exception("stale-job reaper failed")
-        finally:
-            db.session.remove()
+        survive(reap_stale_jobs)
+        survive(sweep_mail_outbox)
+
+
+def survive(chore, **options) -> None:
+    """Run a maintenance chore; its failure is logged and never takes the worker down."""
+    try:
+        chore(**options)
+    except StopRequested:
+        raise  # RQ's answer to SIGTERM while idle, raised wherever the worker is: stop
+    except Exception:
+        log.exception("%s failed", chore.__name__)
+    finally:
+        db.session.remove()
+
+
+def reap_stale_jobs() -> None:
+    reaped = reaper.reap_stale_jobs()
+    if reaped:
+        log.warning("failed %d job(s) whose worker had died", reaped)
+
+
+def sweep_mail_outbox(**options) -> None:
+    """Queue outbox mail whose task was lost (the queue was down or wiped)."""
+    queued = mail.sweep_outbox(**options)
+    if queued:
+        log.info("queued %d mail(s) waiting in the outbox", queued)
 
 
 def record_dead_horse(job, retpid, ret_val, rusage) -> None:
@@ -108,6 +132,8 @@ def main() -> int:
         queues = [Queue(queue_name(kind, app.config), connection=connection)
                   for kind in QUEUE_KINDS]
         log.info("listening on %s", ", ".join(q.name for q in queues))
+        # Mail that waited while no worker or queue was up goes out now, not after a grace.
+        survive(sweep_mail_outbox, grace=timedelta(0))
         db.session.remove()
         db.engine.dispose()
         # Everything loaded so far lives as long as the worker: keep the collector from

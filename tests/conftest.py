@@ -27,6 +27,8 @@ from werkzeug.serving import make_server
 from webapp import create_app
 from webapp.config import PROJECT_ROOT, Config, normalise_database_url
 from webapp.extensions import db as _db
+from webapp.models import OutboxMessage
+from webapp.services import mail
 
 from .factories import DEFAULT_PASSWORD, make_project, make_user  # noqa: F401
 from .llm_server import _llm_server_process, llm_server  # noqa: F401
@@ -200,10 +202,14 @@ def csrf():
 
 
 class Outbox:
-    """The messages this test run's app saved instead of sending (MAIL_SERVER unset)."""
+    """The messages this test run's app saved instead of sending (MAIL_SERVER unset).
 
-    def __init__(self, directory: str):
+    Mail is sent by the worker: `settle()` waits for the `worker` fixture to handle every
+    queued message; with the `held_mail` fixture, `send_here()` sends them in this process."""
+
+    def __init__(self, directory: str, app):
         self.directory = directory
+        self.app = app
 
     def clear(self) -> None:
         shutil.rmtree(self.directory, ignore_errors=True)
@@ -215,18 +221,48 @@ class Outbox:
         names = sorted(name for name in os.listdir(self.directory) if name.endswith(".eml"))
         return [self._read(name) for name in names]
 
+    def rows(self) -> list[OutboxMessage]:
+        """The database outbox, oldest first."""
+        with self.app.app_context():
+            rows = _db.session.execute(_db.select(OutboxMessage).order_by(
+                OutboxMessage.created_at)).scalars().all()
+            _db.session.expunge_all()
+            return rows
+
+    def settle(self, timeout: float = 30) -> list[email.message.EmailMessage]:
+        """Wait until no message is pending or being sent; then every saved message."""
+        wait_for(lambda: not any(row.status in ("pending", "sending") for row in self.rows()),
+                 timeout)
+        return self.messages()
+
+    def send_here(self) -> list[email.message.EmailMessage]:
+        """Send every pending message in this process, with this app's config."""
+        with self.app.app_context():
+            for row in self.rows():
+                if row.status == "pending":
+                    mail.deliver(row.id)
+            _db.session.remove()
+        return self.messages()
+
     def _read(self, name: str) -> email.message.EmailMessage:
         with open(os.path.join(self.directory, name), "rb") as handle:
             return email.message_from_binary_file(handle, policy=email.policy.default)
 
 
 @pytest.fixture
-def outbox():
+def outbox(app):
     """The mail outbox, empty at the start of the test."""
-    box = Outbox(OUTBOX_DIR)
+    box = Outbox(OUTBOX_DIR, app)
     box.clear()
     yield box
     box.clear()
+
+
+@pytest.fixture
+def held_mail(app, monkeypatch):
+    """Mail queued during the test goes to a queue no worker listens on, so that it waits
+    for `outbox.send_here()`."""
+    monkeypatch.setitem(app.config, "REDIS_KEY_PREFIX", f"{TEST_KEY_PREFIX}-held")
 
 
 @pytest.fixture(scope="session")
@@ -329,8 +365,10 @@ def worker(app, database_url, web_pages, tmp_path_factory):
     """`python worker.py` as a real process on the real Redis, for the whole session."""
     allowed = web_pages.host_port
     app.config["ALLOWED_PRIVATE_HOSTS"] = [allowed]
+    # The test app's SECRET_KEY: tokens in the mail it sends work with `client`.
     process = launch_worker(database_url, tmp_path_factory.mktemp("worker") / "worker.log",
-                            ALLOWED_PRIVATE_HOSTS=allowed, PARSE_TIMEOUT_SECONDS="20")
+                            ALLOWED_PRIVATE_HOSTS=allowed, PARSE_TIMEOUT_SECONDS="20",
+                            SECRET_KEY=app.config["SECRET_KEY"])
     yield process
     stop_process(process)
 

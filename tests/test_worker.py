@@ -11,6 +11,9 @@ from types import SimpleNamespace
 import pytest
 import redis as redis_lib
 import requests
+from rq.exceptions import StopRequested
+
+from worker import survive
 
 from .api.test_sources_faults import register, wait_until_finished
 from .api.test_generation_llm import Remote, llm_env
@@ -124,3 +127,18 @@ def test_worker_goes_on_after_redis_restarts_empty_mid_job(start_stack, private_
     second = writer.generate(channel="linkedin", topic="After the restart")
     assert writer.finished_job(second, worker)["status"] == "completed"
     assert worker.poll() is None, worker.log_path.read_text()[-3000:]
+
+
+def test_a_stop_signal_during_maintenance_stops_the_worker(app):
+    """RQ answers SIGTERM on an idle worker by raising StopRequested wherever it is, often
+    inside a maintenance chore: the chore's guard must let it through."""
+    def interrupted_chore():
+        raise StopRequested()
+
+    def broken_chore():
+        raise RuntimeError("database gone")
+
+    with app.app_context():
+        survive(broken_chore)  # logged, the worker goes on
+        with pytest.raises(StopRequested):
+            survive(interrupted_chore)

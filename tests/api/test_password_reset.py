@@ -1,14 +1,16 @@
-"""POST /auth/password-reset and /auth/password-reset/confirm, through the mail outbox."""
+"""POST /auth/password-reset and /auth/password-reset/confirm, through the mail outbox
+and the worker that sends it."""
 import re
 from datetime import timedelta
 
 import jwt
 import pytest
+import requests
 
 from webapp.services import accounts, password_reset
 from webapp.timeutil import utcnow
 
-from ..conftest import free_port
+from ..conftest import launch_worker, stop_process
 from ..factories import DEFAULT_PASSWORD, make_user
 
 REQUEST = "/api/v1/auth/password-reset"
@@ -24,8 +26,8 @@ def ask_for_reset(client, email="user@example.com", **kwargs):
 
 
 def mailed_link(outbox) -> tuple[str, str]:
-    """(base URL, token) of the one reset link mailed so far."""
-    messages = outbox.messages()
+    """(base URL, token) of the one reset link mailed so far, once the worker sent it."""
+    messages = outbox.settle()
     assert len(messages) == 1, [message["Subject"] for message in messages]
     match = LINK.search(messages[0].get_content())
     assert match, messages[0].get_content()
@@ -46,17 +48,18 @@ def assert_invalid_token(response):
     assert response.get_json()["detail"]["code"] == "INVALID_TOKEN"
 
 
-def test_whole_flow_through_the_mailed_link(client, app, auth, outbox):
+def test_whole_flow_through_the_mailed_link(client, app, auth, outbox, worker):
     make_user(app, email="user@example.com", name="Ada")
     old_tokens = auth.tokens()
     answer = ask_for_reset(client, email="User@Example.com")
     assert "message" in answer.get_json()
+    base, token = mailed_link(outbox)
     message = outbox.messages()[0]
     assert message["To"] == "user@example.com"
     assert message["Subject"] == "Reset your Copydesk password"
     assert "Hello Ada" in message.get_content()
-    base, token = mailed_link(outbox)
-    assert base == "http://localhost"
+    assert "signs you out everywhere and\nrevokes your API keys" in message.get_content()
+    assert base == "http://127.0.0.1:8000"  # BASE_URL is unset: the fixed default
     assert client.get(f"/reset-password/{token}").status_code == 200  # the page it opens
 
     response = confirm(client, token)
@@ -75,15 +78,36 @@ def test_whole_flow_through_the_mailed_link(client, app, auth, outbox):
     assert login_status(client, NEW_PASSWORD) == 200
 
 
-def test_unknown_email_gets_the_same_answer_and_no_mail(client, app, outbox):
+def test_unknown_email_gets_the_same_answer_and_no_mail(client, app, outbox, worker):
     make_user(app, email="user@example.com")
     known = ask_for_reset(client, email="user@example.com")
+    assert len(outbox.settle()) == 1
     outbox.clear()
     for email in ("nobody@example.com", "not-an-email"):
         unknown = ask_for_reset(client, email=email)
         assert unknown.get_json() == known.get_json()
         assert unknown.headers["Content-Type"] == known.headers["Content-Type"]
+    assert outbox.settle() == []
+    assert [row.status for row in outbox.rows()] == ["sent"]  # the others were dropped
+
+
+def test_the_request_does_the_same_work_for_known_and_unknown_addresses(
+        client, app, outbox, held_mail, redis_client):
+    make_user(app, email="user@example.com")
+    ask_for_reset(client, email=" User@Example.com ")
+    ask_for_reset(client, email="nobody@example.com")
+    # Nothing is written or sent while answering: one outbox row and one queued task each.
     assert outbox.messages() == []
+    rows = outbox.rows()
+    assert [(row.kind, row.recipient, row.status, row.body) for row in rows] == [
+        ("password_reset", "user@example.com", "pending", None),
+        ("password_reset", "nobody@example.com", "pending", None)]
+    assert redis_client.llen(f"rq:queue:{app.config['REDIS_KEY_PREFIX']}-default") == 2
+    # The worker's side: the known address gets the mail, the unknown row is dropped.
+    messages = outbox.send_here()
+    assert [message["To"] for message in messages] == ["user@example.com"]
+    assert [(row.recipient, row.status, row.body) for row in outbox.rows()] == [
+        ("user@example.com", "sent", None)]
 
 
 def test_expired_token_is_refused_and_changes_nothing(client, app):
@@ -111,7 +135,7 @@ def test_forged_and_foreign_tokens_are_refused(client, app, auth):
     assert login_status(client, DEFAULT_PASSWORD) == 200
 
 
-def test_a_password_change_voids_earlier_links(client, app, auth, outbox):
+def test_a_password_change_voids_earlier_links(client, app, auth, outbox, worker):
     make_user(app, email="user@example.com")
     ask_for_reset(client)
     _, token = mailed_link(outbox)
@@ -123,11 +147,12 @@ def test_a_password_change_voids_earlier_links(client, app, auth, outbox):
     assert login_status(client, "ChangedPassword1!") == 200
 
 
-def test_only_the_newest_reset_matters_once_one_is_used(client, app, outbox):
+def test_only_the_newest_reset_matters_once_one_is_used(client, app, outbox, held_mail):
     make_user(app, email="user@example.com")
     ask_for_reset(client)
+    outbox.send_here()
     ask_for_reset(client)
-    tokens = [LINK.search(message.get_content()).group(2) for message in outbox.messages()]
+    tokens = [LINK.search(message.get_content()).group(2) for message in outbox.send_here()]
     assert len(tokens) == 2
     assert confirm(client, tokens[1]).status_code == 200
     assert_invalid_token(confirm(client, tokens[0], "AnotherPassword789#"))
@@ -135,7 +160,8 @@ def test_only_the_newest_reset_matters_once_one_is_used(client, app, outbox):
 
 @pytest.mark.parametrize("weak", ["short1!", "alllowercase123!", "NoNumbersHere!",
                                   "NoSpecial123"])
-def test_weak_password_is_a_validation_error_and_keeps_the_token(client, app, outbox, weak):
+def test_weak_password_is_a_validation_error_and_keeps_the_token(client, app, outbox, worker,
+                                                                 weak):
     make_user(app, email="user@example.com")
     ask_for_reset(client)
     _, token = mailed_link(outbox)
@@ -162,24 +188,72 @@ def test_malformed_requests_are_validation_errors(client):
             "body", field], body
 
 
-def test_links_use_base_url_not_the_host_header(client, app, outbox, monkeypatch):
+def test_a_forged_host_never_reaches_the_link_without_base_url(client, app, outbox, worker):
     make_user(app, email="user@example.com")
-    monkeypatch.setitem(app.config, "BASE_URL", "https://copydesk.example.com")
-    ask_for_reset(client, headers={"Host": "attacker.example"})
+    ask_for_reset(client, headers={"Host": "evil.example"})
     base, _ = mailed_link(outbox)
-    assert base == "https://copydesk.example.com"
+    assert base == "http://127.0.0.1:8000"
+    assert "evil.example" not in outbox.messages()[0].as_string()
 
 
-def test_a_mail_server_failure_does_not_change_the_answer(client, app, outbox, monkeypatch,
-                                                          caplog):
+def test_a_forged_host_never_reaches_the_link_with_base_url(client, app, outbox, held_mail,
+                                                          monkeypatch):
     make_user(app, email="user@example.com")
-    expected = client.post(REQUEST, json={"email": "nobody@example.com"}).get_json()
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nothing listens there
-    response = ask_for_reset(client)
-    assert response.get_json() == expected
-    assert "Password reset mail not sent" in caplog.text
-    assert "reset-password/" not in caplog.text  # the token never reaches the log
+    monkeypatch.setitem(app.config, "BASE_URL", "https://copydesk.example.com/")
+    ask_for_reset(client, headers={"Host": "evil.example"})
+    message, = outbox.send_here()
+    assert LINK.search(message.get_content()).group(1) == "https://copydesk.example.com"
+    assert "evil.example" not in message.as_string()
+
+
+def test_the_worker_mails_a_working_link_under_base_url(start_stack, app, outbox):
+    server, _ = start_stack(BASE_URL="https://copydesk.example.com", SECRET_KEY="k" * 40)
+    make_user(app, email="user@example.com")
+    answer = requests.post(server + REQUEST, json={"email": "user@example.com"}, timeout=10,
+                           headers={"Host": "evil.example"})
+    assert answer.status_code == 202
+    base, token = mailed_link(outbox)
+    assert base == "https://copydesk.example.com"
+    assert "evil.example" not in outbox.messages()[0].as_string()
+    assert requests.get(f"{server}/reset-password/{token}", timeout=10).status_code == 200
+    done = requests.post(server + CONFIRM, json={"token": token, "new_password": NEW_PASSWORD},
+                         timeout=10)
+    assert done.status_code == 200, done.text
+
+
+def test_with_the_queue_down_every_request_is_answered_and_mailed_later(
+        start_server, database_url, app, outbox, tmp_path):
+    # Nothing listens on port 9 of loopback: Redis is down for this web server.
+    server = start_server(REDIS_URL="redis://127.0.0.1:9/0")
+    make_user(app, email="user@example.com")
+    for email in ("user@example.com", "nobody@example.com"):
+        response = requests.post(server + REQUEST, json={"email": email}, timeout=10)
+        assert response.status_code == 202, response.text
+    browser = requests.Session()
+    form = browser.get(f"{server}/forgot-password", timeout=10).text
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+    sent = browser.post(f"{server}/forgot-password", timeout=10, data={
+        "email": "user@example.com", "csrf_token": csrf})
+    assert sent.status_code == 200 and sent.url.endswith("/forgot-password/sent")
+    assert "Check your email" in sent.text
+    assert [(row.recipient, row.status) for row in outbox.rows()] == [
+        ("user@example.com", "pending"), ("nobody@example.com", "pending"),
+        ("user@example.com", "pending")]
+    assert outbox.messages() == []
+    # A worker on a working Redis (its own queue) sends what waited, as soon as it starts.
+    worker = launch_worker(database_url, tmp_path / "worker.log", SECRET_KEY="s" * 32,
+                           REDIS_KEY_PREFIX=f"{app.config['REDIS_KEY_PREFIX']}-back")
+    messages = outbox.settle()
+    assert [message["To"] for message in messages] == ["user@example.com"] * 2
+    token = LINK.search(messages[0].get_content()).group(2)
+    assert requests.get(f"{server}/reset-password/{token}", timeout=10).status_code == 200
+    stop_process(worker)
+
+
+def test_an_address_that_grows_when_case_folded_is_answered_like_any(client, outbox,
+                                                                     held_mail):
+    ask_for_reset(client, email="İ" * 255)  # 510 characters once lower-cased
+    assert [len(row.recipient) for row in outbox.rows()] == [255]
 
 
 def test_requests_are_limited_per_address(client, app):
@@ -194,13 +268,13 @@ def test_requests_are_limited_per_address(client, app):
     assert other.status_code == 202
 
 
-def test_one_mailbox_cannot_be_flooded_from_many_addresses(client, app, outbox):
+def test_one_mailbox_cannot_be_flooded_from_many_addresses(client, app, outbox, worker):
     make_user(app, email="user@example.com")
     statuses = [client.post(REQUEST, json={"email": "USER@example.com"},
                             environ_base={"REMOTE_ADDR": f"203.0.113.{n}"}).status_code
                 for n in range(6)]
     assert statuses == [202] * 5 + [429]
-    assert len(outbox.messages()) == 5
+    assert len(outbox.settle()) == 5
 
 
 def test_openapi_documents_both_endpoints(client):

@@ -17,7 +17,8 @@ def ask_for_link(client, csrf, email="user@example.com"):
 
 
 def mailed_path(outbox) -> str:
-    messages = outbox.messages()
+    """The path of the one reset link mailed so far, once the worker sent it."""
+    messages = outbox.settle()
     assert len(messages) == 1
     return LINK.search(messages[0].get_content()).group(1)
 
@@ -45,7 +46,7 @@ def test_forgot_password_page_has_a_labelled_email_field(client):
     assert '<label for="email">' in page and 'name="csrf_token"' in page
 
 
-def test_whole_flow_from_the_forgot_password_page(client, csrf, app, outbox):
+def test_whole_flow_from_the_forgot_password_page(client, csrf, app, outbox, worker):
     make_user(app, email="user@example.com")
     response = ask_for_link(client, csrf, email="user@example.com")
     assert response.status_code == 302
@@ -69,12 +70,12 @@ def test_whole_flow_from_the_forgot_password_page(client, csrf, app, outbox):
     assert new.status_code == 302 and new.headers["Location"] == "/projects"
 
 
-def test_unknown_email_sees_the_same_confirmation(client, csrf, outbox):
+def test_unknown_email_sees_the_same_confirmation(client, csrf, outbox, worker):
     response = ask_for_link(client, csrf, email="nobody@example.com")
     assert response.status_code == 302
     assert response.headers["Location"] == "/forgot-password/sent"
     assert "Check your email" in client.get("/forgot-password/sent").get_data(as_text=True)
-    assert outbox.messages() == []
+    assert outbox.settle() == []
 
 
 def test_bad_email_is_shown_next_to_the_field_and_kept(client, csrf, outbox):
@@ -84,14 +85,14 @@ def test_bad_email_is_shown_next_to_the_field_and_kept(client, csrf, outbox):
     assert 'value="not-an-email"' in page
     assert re.search(r'id="email-error" class="field-error">[^<]+<', page)
     assert 'aria-invalid="true"' in page
-    assert outbox.messages() == []
+    assert outbox.rows() == [] and outbox.messages() == []
 
 
 def test_forms_require_csrf(client, csrf, app, outbox):
     make_user(app, email="user@example.com")
     assert client.post("/forgot-password",
                        data={"email": "user@example.com"}).status_code == 400
-    assert outbox.messages() == []
+    assert outbox.rows() == [] and outbox.messages() == []
     with app.app_context():
         token = password_reset.issue_reset_token(accounts.find_user_by_email("user@example.com"))
     response = client.post(f"/reset-password/{token}", data={
@@ -100,7 +101,7 @@ def test_forms_require_csrf(client, csrf, app, outbox):
     assert sign_in(client, csrf).status_code == 302
 
 
-def test_weak_or_mismatched_password_errors_show_next_to_the_field(client, csrf, app, outbox):
+def test_weak_or_mismatched_password_errors_show_next_to_the_field(client, csrf, app, outbox, worker):
     make_user(app, email="user@example.com")
     ask_for_link(client, csrf)
     path = mailed_path(outbox)
@@ -114,7 +115,7 @@ def test_weak_or_mismatched_password_errors_show_next_to_the_field(client, csrf,
     assert set_password(client, csrf, path).status_code == 302  # the link still works
 
 
-def test_used_expired_and_bogus_links_say_so_and_offer_a_new_one(client, csrf, app, outbox):
+def test_used_expired_and_bogus_links_say_so_and_offer_a_new_one(client, csrf, app, outbox, worker):
     user = make_user(app, email="user@example.com")
     ask_for_link(client, csrf)
     used = mailed_path(outbox)
@@ -137,7 +138,7 @@ def test_used_expired_and_bogus_links_say_so_and_offer_a_new_one(client, csrf, a
     assert sign_in(client, csrf, NEW_PASSWORD).status_code == 302
 
 
-def test_a_reset_signs_out_the_other_sessions(client, csrf, app, outbox):
+def test_a_reset_signs_out_the_other_sessions(client, csrf, app, outbox, worker):
     make_user(app, email="user@example.com")
     other = app.test_client()  # another browser, with its own cookies
     assert sign_in(other, csrf).status_code == 302
@@ -148,12 +149,23 @@ def test_a_reset_signs_out_the_other_sessions(client, csrf, app, outbox):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
+def test_a_forged_host_never_reaches_the_mailed_link(client, csrf, app, outbox, worker):
+    make_user(app, email="user@example.com")
+    forged = {"Host": "evil.example"}
+    token = csrf(client.get("/forgot-password", headers=forged))
+    response = client.post("/forgot-password", headers=forged,
+                           data={"email": "user@example.com", "csrf_token": token})
+    assert response.status_code == 302
+    message, = outbox.settle()
+    assert "http://127.0.0.1:8000/reset-password/" in message.get_content()
+    assert "evil.example" not in message.as_string()
 
-def test_the_page_and_the_api_share_one_budget_per_mailbox(client, csrf, app, outbox):
+
+def test_the_page_and_the_api_share_one_budget_per_mailbox(client, csrf, app, outbox, worker):
     make_user(app, email="user@example.com")
     for n in range(5):
         response = client.post("/api/v1/auth/password-reset", json={"email": "user@example.com"},
                                environ_base={"REMOTE_ADDR": f"203.0.113.{n}"})
         assert response.status_code == 202
     assert ask_for_link(client, csrf, email="User@example.com").status_code == 429
-    assert len(outbox.messages()) == 5
+    assert len(outbox.settle()) == 5

@@ -1,5 +1,6 @@
-"""send_mail (webapp/services/mail.py): the outbox without MAIL_SERVER, and real SMTP on
-loopback (aiosmtpd) with plain, STARTTLS and implicit TLS connections."""
+"""webapp/services/mail: send_mail (the `.eml` folder without MAIL_SERVER, and real SMTP
+on loopback (aiosmtpd) with plain, STARTTLS and implicit TLS connections), the database
+outbox that send_later fills and the worker empties, and links built from BASE_URL only."""
 from __future__ import annotations
 
 import datetime
@@ -8,6 +9,8 @@ import email.policy
 import ipaddress
 import logging
 import ssl
+import threading
+from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -17,7 +20,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from webapp.extensions import db
+from webapp.models import OutboxMessage
+from webapp.services import mail
 from webapp.services.mail import MailError, send_mail
+from webapp.services.mail.outbox import INTERRUPTED, RETRY_DELAYS
+from webapp.timeutil import utcnow
 
 from ..conftest import free_port
 
@@ -219,3 +227,142 @@ def test_unreachable_server_is_a_mail_error(app, mail_config):
     mail_config(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_USE_TLS=False)
     with app.app_context(), pytest.raises(MailError):
         send_mail("ada@example.com", "Hello", BODY)
+
+
+# --------------------------------------------------------------------------- the outbox
+
+def add_row(app, **fields) -> str:
+    """An outbox row as the web leaves it (pending, due now), with `fields` changed."""
+    values = {"kind": "message", "recipient": "ada@example.com", "subject": "Hello",
+              "body": BODY, "next_attempt_at": utcnow(), **fields}
+    with app.app_context():
+        row = OutboxMessage(**values)
+        db.session.add(row)
+        db.session.commit()
+        return row.id
+
+
+def get_row(app, message_id) -> OutboxMessage:
+    with app.app_context():
+        row = db.session.get(OutboxMessage, message_id)
+        db.session.expunge(row)
+        return row
+
+
+def queued_tasks(app, redis_client) -> int:
+    return redis_client.llen(f"rq:queue:{app.config['REDIS_KEY_PREFIX']}-default")
+
+
+def test_send_later_is_sent_by_the_worker_and_the_text_not_kept(app, outbox, worker):
+    with app.app_context():
+        message_id = mail.send_later(" zoe@example.com ", "Willkommen", "Grüße, Zoë\n")
+    message, = outbox.settle()
+    assert message["To"] == "zoe@example.com" and message["Subject"] == "Willkommen"
+    assert message.get_content() == "Grüße, Zoë\n"
+    row = get_row(app, message_id)
+    assert (row.status, row.attempts, row.body) == ("sent", 1, None) and row.sent_at
+
+
+def test_send_later_with_the_queue_down_keeps_the_message(app, outbox, held_mail, monkeypatch,
+                                                           caplog):
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:9/0")  # nothing there
+    monkeypatch.delitem(app.extensions, "copydesk_redis", raising=False)
+    with app.app_context():
+        message_id = mail.send_later("ada@example.com", "Later", BODY)
+    assert get_row(app, message_id).status == "pending" and outbox.messages() == []
+    assert f"mail {message_id} (message) waits in the outbox" in caplog.text
+
+
+def test_the_sweep_queues_waiting_mail_once_per_grace(app, outbox, held_mail, redis_client):
+    waited = add_row(app, next_attempt_at=utcnow() - timedelta(minutes=5))
+    add_row(app)  # just queued by the web: its own task will send it
+    add_row(app, next_attempt_at=utcnow() + timedelta(minutes=5))  # retry not due yet
+    with app.app_context():
+        assert mail.sweep_outbox() == 1
+        assert mail.sweep_outbox() == 0  # another worker's sweep right after: nothing
+        assert mail.sweep_outbox(grace=timedelta(0)) == 2  # at worker start: all that is due
+    assert queued_tasks(app, redis_client) == 3
+    assert get_row(app, waited).status == "pending"
+
+
+def test_a_message_queued_twice_is_sent_once(app, outbox, held_mail):
+    message_id = add_row(app)
+    errors = []
+
+    def deliver():
+        try:
+            with app.app_context():
+                mail.deliver(message_id)
+                db.session.remove()
+        except Exception as exc:  # noqa: BLE001 (reported below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=deliver) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(outbox.messages()) == 1
+    assert get_row(app, message_id).attempts == 1
+    with app.app_context():
+        mail.deliver(message_id)  # a late duplicate task
+    assert len(outbox.messages()) == 1
+
+
+def test_a_failing_send_is_retried_with_backoff_then_failed(app, outbox, held_mail, mail_config,
+                                                             caplog):
+    mail_config(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_USE_TLS=False)
+    message_id = add_row(app)
+    delays = []
+    with caplog.at_level(logging.INFO, logger="webapp.services.mail"):
+        for attempt in range(1, 6):
+            with app.app_context(), pytest.raises(MailError):
+                mail.deliver(message_id)
+            row = get_row(app, message_id)
+            assert row.attempts == attempt and "ada@example.com" in row.last_error
+            if row.status == "failed":
+                break
+            delays.append(row.next_attempt_at - utcnow())
+            with app.app_context():
+                mail.deliver(message_id)  # not due yet: nothing happens
+                db.session.execute(db.update(OutboxMessage).values(
+                    next_attempt_at=utcnow() - timedelta(seconds=1)))
+                db.session.commit()
+    assert (row.status, row.attempts, row.body) == ("failed", 5, None)
+    assert [round(delay.total_seconds() / 10) * 10 for delay in delays] == [
+        delay.total_seconds() for delay in RETRY_DELAYS]
+    assert "failed after 5 attempts" in caplog.text and "ada@example.com" in caplog.text
+    assert "SECRET-TOKEN" not in caplog.text  # the reason is logged, never the body
+    assert outbox.messages() == []
+
+
+def test_a_send_interrupted_midway_is_failed_never_sent_again(app, outbox, held_mail):
+    stuck = add_row(app, status="sending", attempts=1,
+                    claimed_at=utcnow() - timedelta(minutes=11))
+    busy = add_row(app, status="sending", attempts=1, claimed_at=utcnow())
+    with app.app_context():
+        mail.sweep_outbox()
+        mail.deliver(stuck)
+    row = get_row(app, stuck)
+    assert (row.status, row.last_error, row.body) == ("failed", INTERRUPTED, None)
+    assert get_row(app, busy).status == "sending" and outbox.messages() == []
+
+
+def test_the_sweep_forgets_finished_mail_after_a_week(app, outbox, held_mail):
+    old = add_row(app, status="sent", created_at=utcnow() - timedelta(days=8))
+    recent = add_row(app, status="failed", created_at=utcnow() - timedelta(days=6))
+    with app.app_context():
+        mail.sweep_outbox()
+        assert db.session.get(OutboxMessage, old) is None
+        assert db.session.get(OutboxMessage, recent) is not None
+
+
+def test_links_come_from_base_url_never_from_the_request(app, monkeypatch):
+    with app.app_context():  # what the worker has: no request at all
+        assert mail.site_url("auth.reset_password", token="abc") == (
+            "http://127.0.0.1:8000/reset-password/abc")
+    monkeypatch.setitem(app.config, "BASE_URL", "https://copydesk.example.com/")
+    with app.test_request_context("/", headers={"Host": "evil.example"}):
+        assert mail.site_url("auth.reset_password", token="abc") == (
+            "https://copydesk.example.com/reset-password/abc")

@@ -3,11 +3,12 @@ from .api_key import ApiKey
 from .idempotency import IdempotencyRecord
 from .job import Job
 from .link import LinkOpportunity
+from .mail import OutboxMessage
 from .post import Post
 from .project import Project
 from .source import Source
 from .usage import Usage
 from .user import RefreshToken, User
 
-__all__ = ["ApiKey", "IdempotencyRecord", "Job", "LinkOpportunity", "Post", "Project",
-           "RefreshToken", "Source", "Usage", "User"]
+__all__ = ["ApiKey", "IdempotencyRecord", "Job", "LinkOpportunity", "OutboxMessage", "Post",
+           "Project", "RefreshToken", "Source", "Usage", "User"]

@@ -1,28 +1,31 @@
 """Password reset: a signed link, mailed to the account's address, that works once within
-an hour."""
+an hour.
+
+A request only stores "reset requested for <address>" in the mail outbox, the same work
+whether or not an account has that address, so the answer's timing tells nothing. The
+worker looks the account up, issues the token and writes the mail (`_compose_reset_mail`);
+tokens and links are never stored."""
 from __future__ import annotations
 
 import hashlib
-import logging
 from datetime import datetime, timedelta
 
 import jwt
-from flask import current_app, request, url_for
+from flask import current_app, request
 from flask_limiter.util import get_remote_address
 
 from ..errors import AppError
 from ..extensions import db
-from ..models import User
+from ..models import OutboxMessage, User
 from ..timeutil import epoch, utcnow
 from . import accounts, mail
 from .passwords import hash_password
-
-log = logging.getLogger(__name__)
 
 ALGORITHM = "HS256"
 TOKEN_TYPE = "password_reset"
 TOKEN_TTL = timedelta(hours=1)
 SUBJECT = "Reset your Copydesk password"
+MAIL_KIND = "password_reset"
 REQUESTED_MESSAGE = ("If an account exists for that address, we have emailed it a link to "
                      "reset the password. The link works once, within the hour.")
 
@@ -34,19 +37,24 @@ class InvalidResetToken(AppError):
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a reset link if an account has this address; do nothing otherwise.
+    """Queue a reset mail for `email`; the worker sends it only if an account has this
+    address, and drops it otherwise.
 
     Callers answer the same in both cases, so that accounts cannot be discovered; for the
-    same reason a mail failure is logged, not raised.
+    same reason this does the same work for both and never fails when the queue is down.
     """
-    user = accounts.find_user_by_email(email)
+    # Case folding can lengthen text; no account has an address past the column's 255.
+    mail.queue_mail(MAIL_KIND, accounts.normalise_email(email)[:255], SUBJECT)
+
+
+@mail.composer(MAIL_KIND)
+def _compose_reset_mail(message: OutboxMessage) -> tuple[str, str, str] | None:
+    """The reset mail for the account with the requested address, with a link issued now;
+    None when no account has it."""
+    user = accounts.find_user_by_email(message.recipient)
     if user is None:
-        return
-    link = reset_link(issue_reset_token(user))
-    try:
-        mail.send_mail(user.email, SUBJECT, _reset_mail_text(user, link))
-    except mail.MailError as exc:
-        log.error("Password reset mail not sent: %s", exc)
+        return None
+    return user.email, SUBJECT, _reset_mail_text(user, reset_link(issue_reset_token(user)))
 
 
 def issue_reset_token(user: User, issued_at: datetime | None = None) -> str:
@@ -100,13 +108,9 @@ def reset_password(token: str, new_password: str) -> User:
 
 
 def reset_link(token: str) -> str:
-    """The absolute URL of the reset page for `token`.
-
-    BASE_URL when configured: the Host header is the client's to choose, and a forged one
-    would otherwise send the victim's link to the attacker's site.
-    """
-    base = current_app.config["BASE_URL"] or request.host_url
-    return base.rstrip("/") + url_for("auth.reset_password", token=token)
+    """The absolute URL of the reset page for `token`, under BASE_URL (never the Host
+    header of a request: see mail.site_url)."""
+    return mail.site_url("auth.reset_password", token=token)
 
 
 def email_rate_key() -> str:
@@ -125,7 +129,9 @@ def _reset_mail_text(user: User, link: str) -> str:
         f"Someone asked to reset the password of the Copydesk account {user.email}.\n"
         "To choose a new password, open this link within the next hour:\n\n"
         f"{link}\n\n"
-        "The link works once. If you did not ask for a new password, ignore this\n"
-        "email: your password stays as it is.\n\n"
+        "The link works once. Resetting your password signs you out everywhere and\n"
+        "revokes your API keys.\n\n"
+        "If you did not ask for a new password, ignore this email: your password\n"
+        "stays as it is.\n\n"
         "Copydesk\n"
     )

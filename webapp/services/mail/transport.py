@@ -1,4 +1,5 @@
-"""Outgoing email: SMTP when MAIL_SERVER is set, otherwise the log and an `.eml` outbox."""
+"""Handing one message over: SMTP when MAIL_SERVER is set, otherwise the log and an `.eml`
+file in MAIL_OUTBOX_DIR. Only the worker sends (see outbox.py); the web queues."""
 from __future__ import annotations
 
 import logging
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from ..timeutil import utcnow
+from ...timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
