@@ -5,9 +5,10 @@ from .job import Job
 from .link import LinkOpportunity
 from .post import Post
 from .project import Project
+from .session import UserSession
 from .source import Source
 from .usage import Usage
 from .user import RefreshToken, User
 
 __all__ = ["ApiKey", "IdempotencyRecord", "Job", "LinkOpportunity", "Post", "Project",
-           "RefreshToken", "Source", "Usage", "User"]
+           "RefreshToken", "Source", "Usage", "User", "UserSession"]

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from ..errors import Conflict, Unauthorized, ValidationFailed, field_error
 from ..extensions import db
 from ..models import User
+from . import sessions
 from .passwords import (
     describe_password_problems, hash_password, password_problems, verify_password,
 )
@@ -73,10 +74,12 @@ def update_profile(user: User, name: str) -> User:
     return user
 
 
-def change_password(user: User, current_password: str, new_password: str) -> User:
+def change_password(user: User, current_password: str, new_password: str,
+                    keep_session_key: str | None = None) -> User:
     """Replace the password after checking the current one.
 
-    Bumps the token version, so other sessions and every issued token stop working.
+    Every other session, every refresh token and every access token issued so far stop
+    working; the session `keep_session_key` names stays signed in. API keys keep working.
     """
     if not verify_password(user.password_hash, current_password):
         raise ValidationFailed(
@@ -85,6 +88,5 @@ def change_password(user: User, current_password: str, new_password: str) -> Use
         )
     ensure_strong_password(new_password, field="new_password")
     user.password_hash = hash_password(new_password)
-    user.token_version += 1
-    db.session.commit()
+    sessions.sign_out_everywhere(user, keep_session_key=keep_session_key)
     return user
