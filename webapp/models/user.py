@@ -19,9 +19,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Bumped on password change, reset and "sign out everywhere": every access token
     # issued before stops working at once.
     token_version = db.Column(db.Integer, nullable=False, default=0)
-    # Not a column: the key of the server-side session this request is signed in with,
-    # set by services.sessions when a session is started or loaded.
-    session_key = None  # str once set
+    # Not a column: the key (a str) of the server-side session this request is signed in
+    # with, set by services.sessions when a session is started or loaded.
+    session_key = None
 
     projects = db.relationship(
         "Project", back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -33,6 +33,12 @@ class User(UserMixin, TimestampMixin, db.Model):
         if self.session_key is None:
             raise RuntimeError("Start a session with services.sessions.start_session first.")
         return f"{self.id}:{self.session_key}"
+
+    # UserMixin compares get_id(), which only a signed-in user has: compare accounts.
+    def __eq__(self, other) -> bool:
+        return isinstance(other, User) and self.id is not None and other.id == self.id
+
+    __hash__ = object.__hash__
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
