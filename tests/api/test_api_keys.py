@@ -93,3 +93,17 @@ def test_validation(client, auth):
         response = client.post("/api/v1/api-keys", headers=headers, json=body)
         assert response.status_code == 400, body
     assert client.get("/api/v1/api-keys", headers=headers).get_json()["total"] == 0
+
+
+def test_test_key_creates_test_keys_but_never_a_live_key(client, auth):
+    headers = auth.headers()
+    test_key = {"X-API-Key": create_key(client, headers, name="sandbox", mode="test")["key"]}
+    for body in ({"name": "escalate", "mode": "live"}, {"name": "escalate"}):
+        response = client.post("/api/v1/api-keys", headers=test_key, json=body)
+        assert response.status_code == 403, body
+        assert response.get_json()["detail"]["code"] == "LIVE_KEY_REQUIRED"
+    assert create_key(client, test_key, name="another sandbox", mode="test")["key"].startswith(
+        "sk_test_")
+    listed = client.get("/api/v1/api-keys", headers=headers).get_json()["api_keys"]
+    assert sorted(key["mode"] for key in listed) == ["test", "test"]
+    assert create_key(client, headers, mode="live")["key"].startswith("sk_live_")

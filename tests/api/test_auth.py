@@ -292,3 +292,56 @@ def test_sign_in_works_while_redis_is_down(start_server, app):
     response = requests.post(url, json={"email": "user@example.com",
                                         "password": DEFAULT_PASSWORD}, timeout=30)
     assert response.status_code == 200 and response.json()["access_token"]
+
+
+def _refresh(client, refresh_token):
+    return client.post("/api/v1/auth/refresh", json={"refresh_token": refresh_token})
+
+
+def _me(client, access_token):
+    return client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {access_token}"})
+
+
+def _assert_token_invalid(response):
+    assert response.status_code == 401, response.get_json()
+    assert response.get_json()["detail"]["code"] == "TOKEN_INVALID"
+
+
+def test_logout_revokes_every_token_of_that_sign_in_only(client, auth):
+    auth.headers()
+    first = auth.tokens()
+    later = _refresh(client, first["refresh_token"]).get_json()
+    other_sign_in = auth.tokens()
+    response = client.post("/api/v1/auth/logout", json={"refresh_token": first["refresh_token"]})
+    assert response.status_code == 204 and response.get_data() == b""
+    _assert_token_invalid(_refresh(client, first["refresh_token"]))
+    _assert_token_invalid(_refresh(client, later["refresh_token"]))
+    _assert_token_invalid(_me(client, later["access_token"]))
+    assert _me(client, other_sign_in["access_token"]).status_code == 200
+    assert _refresh(client, other_sign_in["refresh_token"]).status_code == 200
+
+
+def test_logout_with_an_unknown_or_revoked_token_is_401(client, auth):
+    auth.headers()
+    tokens = auth.tokens()
+    assert client.post("/api/v1/auth/logout",
+                       json={"refresh_token": tokens["refresh_token"]}).status_code == 204
+    for token in (tokens["refresh_token"], tokens["access_token"], "garbage"):
+        _assert_token_invalid(client.post("/api/v1/auth/logout", json={"refresh_token": token}))
+    assert client.post("/api/v1/auth/logout", json={}).status_code == 400
+
+
+def test_logout_is_in_the_openapi_document(client):
+    operation = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/auth/logout"]["post"]
+    assert "204" in operation["responses"] and "401" in operation["responses"]
+
+
+def test_replaying_a_rotated_refresh_token_revokes_its_family(client, auth):
+    auth.headers()
+    stolen = auth.tokens()
+    owners = _refresh(client, stolen["refresh_token"]).get_json()
+    _assert_token_invalid(_refresh(client, stolen["refresh_token"]))
+    # The newer token dies too: the server cannot tell the thief from the owner.
+    _assert_token_invalid(_refresh(client, owners["refresh_token"]))
+    _assert_token_invalid(_me(client, owners["access_token"]))
+    assert auth.tokens()["access_token"]  # signing in again works

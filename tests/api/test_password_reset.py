@@ -282,3 +282,28 @@ def test_openapi_documents_both_endpoints(client):
     assert set(paths[REQUEST]["post"]["responses"]) >= {"202", "400", "429"}
     assert set(paths[CONFIRM]["post"]["responses"]) >= {"200", "400", "429"}
     assert "security" not in paths[REQUEST]["post"]
+
+
+def test_reset_revokes_every_session_token_and_api_key(client, app, auth, csrf):
+    user = make_user(app, email="user@example.com")
+    browser = app.test_client()
+    token = csrf(browser.get("/login"))
+    browser.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD,
+                                 "csrf_token": token})
+    assert browser.get("/projects").status_code == 200
+    tokens = auth.tokens()
+    bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    created = client.post("/api/v1/api-keys", headers=bearer, json={"name": "CI"})
+    api_key = {"X-API-Key": created.get_json()["key"]}
+    assert client.get("/api/v1/projects", headers=api_key).status_code == 200
+    with app.app_context():
+        reset_token = password_reset.issue_reset_token(accounts.get_user(user.id))
+
+    assert confirm(client, reset_token).status_code == 200
+    assert browser.get("/projects").status_code == 302
+    assert client.get("/api/v1/users/me", headers=bearer).status_code == 401
+    assert client.post("/api/v1/auth/refresh",
+                       json={"refresh_token": tokens["refresh_token"]}).status_code == 401
+    refused = client.get("/api/v1/projects", headers=api_key)
+    assert refused.status_code == 401
+    assert refused.get_json()["detail"]["code"] == "INVALID_API_KEY"

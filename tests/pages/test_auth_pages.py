@@ -179,3 +179,37 @@ def test_new_post_page_tells_an_unverified_user_why_nothing_starts(client, app, 
 
 def verification_token(message) -> str:
     return re.search(r"/verify-email/(\S+)", message.get_content()).group(1)
+
+
+def _with_cookie(app, name, value):
+    """A fresh browser holding only a copy of one cookie."""
+    other = app.test_client()
+    other.set_cookie(name, value)
+    return other
+
+
+def _sign_out(client, csrf):
+    response = client.post("/logout", data={"csrf_token": csrf(client.get("/projects"))})
+    assert response.status_code == 302
+
+
+def test_copied_session_cookie_stops_working_after_sign_out(client, auth, app, csrf):
+    auth.signed_in()
+    copy = _with_cookie(app, "session", client.get_cookie("session").value)
+    assert copy.get("/projects").status_code == 200
+    _sign_out(client, csrf)
+    response = copy.get("/projects")
+    assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
+
+
+def test_copied_remember_me_cookie_stops_working_after_sign_out(client, app, csrf):
+    make_user(app, email="user@example.com")
+    token = csrf(client.get("/login"))
+    client.post("/login", data={"email": "user@example.com", "password": DEFAULT_PASSWORD,
+                                "remember": "y", "csrf_token": token})
+    remembered = client.get_cookie("remember_token").value
+    before = _with_cookie(app, "remember_token", remembered)
+    assert before.get("/projects").status_code == 200  # the cookie alone signs in
+    _sign_out(client, csrf)
+    assert _with_cookie(app, "remember_token", remembered).get("/projects").status_code == 302
+    assert before.get("/projects").status_code == 302  # and the session it started ended

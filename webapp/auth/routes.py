@@ -10,18 +10,21 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..errors import AppError
 from ..extensions import limiter, login
 from ..rendering import attach_error
-from ..services import accounts, email_verification, login_throttle, password_reset
+from ..services import accounts, email_verification, login_throttle, password_reset, sessions
 from . import bp
 from .forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
 
 
 @login.user_loader
-def load_user(session_id: str):
-    user_id, _, version = session_id.partition(":")
-    user = accounts.get_user(user_id)
-    if user is None or str(user.token_version) != version:
-        return None
-    return user
+def load_user(identifier: str):
+    """The user of a live server-side session; a revoked session's cookies sign nobody in."""
+    return sessions.user_for_session(identifier)
+
+
+def sign_in(user, remember: bool = False) -> None:
+    """Start a server-side session and hand its cookies to the browser."""
+    sessions.start_session(user, request.user_agent.string, request.remote_addr)
+    login_user(user, remember=remember)
 
 
 def safe_next_url() -> str:
@@ -61,7 +64,7 @@ def signup():
         except AppError as error:
             attach_error(form, error, default_field="email")
         else:
-            login_user(user)
+            sign_in(user)
             flash(f"Welcome to Copydesk, {user.name}! Create your first project below.", "success")
             if not user.email_verified:
                 flash(f"We have emailed a link to {user.email}: open it to verify your "
@@ -87,7 +90,7 @@ def login_page():
         except AppError as error:
             attach_error(form, error)
         else:
-            login_user(user, remember=form.remember.data)
+            sign_in(user, remember=form.remember.data)
             return redirect(safe_next_url())
     status = 400 if form.errors or form.form_errors else 200
     return render_template("auth/login.html", form=form), status
@@ -96,6 +99,7 @@ def login_page():
 @bp.post("/logout")
 @login_required
 def logout():
+    sessions.end_session(current_user)  # copies of the cookies stop working too
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login_page"))

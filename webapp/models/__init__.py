@@ -6,9 +6,10 @@ from .link import LinkOpportunity
 from .mail import OutboxMessage
 from .post import Post
 from .project import Project
+from .session import UserSession
 from .source import Source
 from .usage import Usage
 from .user import RefreshToken, User
 
 __all__ = ["ApiKey", "IdempotencyRecord", "Job", "LinkOpportunity", "OutboxMessage", "Post",
-           "Project", "RefreshToken", "Source", "Usage", "User"]
+           "Project", "RefreshToken", "Source", "Usage", "User", "UserSession"]

@@ -10,7 +10,7 @@ from ..errors import Conflict, Forbidden, Unauthorized, ValidationFailed, field_
 from ..extensions import db
 from ..models import User
 from ..timeutil import utcnow
-from . import email_verification, login_throttle, mail
+from . import email_verification, login_throttle, mail, sessions
 from .passwords import (
     describe_password_problems, hash_password, password_problems, verify_password,
 )
@@ -151,14 +151,15 @@ def ensure_current_password(user: User, password: str) -> None:
             )
 
 
-def change_password(user: User, current_password: str, new_password: str) -> User:
+def change_password(user: User, current_password: str, new_password: str,
+                    keep_session_key: str | None = None) -> User:
     """Replace the password after checking the current one.
 
-    Bumps the token version, so other sessions and every issued token stop working.
+    Every other session, every refresh token and every access token issued so far stop
+    working; the session `keep_session_key` names stays signed in. API keys keep working.
     """
     ensure_current_password(user, current_password)
     ensure_strong_password(new_password, field="new_password")
     user.password_hash = hash_password(new_password)
-    user.token_version += 1
-    db.session.commit()
+    sessions.sign_out_everywhere(user, keep_session_key=keep_session_key)
     return user

@@ -6,7 +6,7 @@ import re
 import secrets
 import string
 
-from ..errors import Conflict, NotFound, Unauthorized
+from ..errors import Conflict, Forbidden, NotFound, Unauthorized
 from ..extensions import db
 from ..models import ApiKey, User
 from ..models.base import is_valid_id
@@ -37,8 +37,16 @@ def active_keys(user: User) -> list[ApiKey]:
     ).scalars())
 
 
-def create_api_key(user: User, name: str, mode: str = "live") -> tuple[ApiKey, str]:
-    """Create a key; returns the record and the raw secret, which is never stored."""
+def create_api_key(user: User, name: str, mode: str = "live",
+                   created_with_test_key: bool = False) -> tuple[ApiKey, str]:
+    """Create a key; returns the record and the raw secret, which is never stored.
+
+    A caller holding only a test key may create test keys, never a live one
+    (LIVE_KEY_REQUIRED): a leaked test key must not turn into quota-spending access.
+    """
+    if created_with_test_key and mode != "test":
+        raise Forbidden("A test API key can only create test keys. Use a live key or an "
+                        "access token to create a live key.", code="LIVE_KEY_REQUIRED")
     if len(active_keys(user)) >= MAX_ACTIVE_KEYS:
         raise Conflict(
             f"You already have {MAX_ACTIVE_KEYS} active API keys; revoke one first.",

@@ -18,7 +18,7 @@ from ..errors import AppError
 from ..extensions import db
 from ..models import OutboxMessage, User
 from ..timeutil import epoch, utcnow
-from . import accounts, mail
+from . import accounts, mail, sessions
 from .passwords import hash_password
 
 ALGORITHM = "HS256"
@@ -86,7 +86,8 @@ def user_for_reset_token(token: str) -> User:
 
 
 def reset_password(token: str, new_password: str) -> User:
-    """Set a new password with a reset token; every session and issued token is signed out.
+    """Set a new password with a reset token; every session, refresh token, access token
+    and API key of the account is revoked (whoever knew the old password may hold them).
 
     INVALID_TOKEN for a forged, expired or used token; VALIDATION_ERROR for a weak password.
     """
@@ -97,13 +98,13 @@ def reset_password(token: str, new_password: str) -> User:
     claimed = db.session.execute(
         db.update(User)
         .where(User.id == user.id, User.password_hash == user.password_hash)
-        .values(password_hash=hash_password(new_password),
-                token_version=User.token_version + 1)
+        .values(password_hash=hash_password(new_password))
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.commit()
     if claimed != 1:
+        db.session.rollback()
         raise InvalidResetToken()
+    sessions.sign_out_everywhere(user, revoke_api_keys=True)  # commits the new hash with it
     return user
 
 

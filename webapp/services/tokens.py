@@ -34,25 +34,38 @@ def _decode(token: str, expected_type: str) -> dict:
     return claims
 
 
-def _user_for_claims(claims: dict) -> User:
-    user = db.session.get(User, str(claims["sub"]))
+def _user_for_claims(claims: dict, *conditions) -> User:
+    """The token's user while its version is current and `conditions` hold; TOKEN_INVALID
+    otherwise."""
+    user = db.session.execute(
+        db.select(User).where(User.id == str(claims["sub"]), *conditions)
+    ).scalar_one_or_none()
     if user is None or claims.get("ver") != user.token_version:
         raise Unauthorized("The token is no longer valid.", code="TOKEN_INVALID")
     return user
 
 
-def issue_token_pair(user: User) -> dict:
-    """A fresh access token (24 h) and refresh token (30 d) for `user`."""
+def _refresh_token_invalid() -> Unauthorized:
+    return Unauthorized("The refresh token is no longer valid.", code="TOKEN_INVALID")
+
+
+def issue_token_pair(user: User, family_id: str | None = None) -> dict:
+    """A fresh access token (24 h) and refresh token (30 d) for `user`.
+
+    A sign-in starts a new family; a rotation passes the family of the token it replaces.
+    """
     now = utcnow()
+    family_id = family_id or secrets.token_hex(16)
     access_ttl = current_app.config["ACCESS_TOKEN_TTL_SECONDS"]
     refresh_ttl = current_app.config["REFRESH_TOKEN_TTL_SECONDS"]
     access = _encode({
-        "sub": user.id, "type": "access", "ver": user.token_version,
+        "sub": user.id, "type": "access", "ver": user.token_version, "fam": family_id,
         "iat": epoch(now), "exp": epoch(now + timedelta(seconds=access_ttl)),
     })
     jti = secrets.token_hex(16)
     expires_at = now + timedelta(seconds=refresh_ttl)
-    db.session.add(RefreshToken(id=jti, user_id=user.id, expires_at=expires_at))
+    db.session.add(RefreshToken(id=jti, user_id=user.id, family_id=family_id,
+                                expires_at=expires_at))
     db.session.commit()
     refresh = _encode({
         "sub": user.id, "type": "refresh", "ver": user.token_version, "jti": jti,
@@ -63,8 +76,17 @@ def issue_token_pair(user: User) -> dict:
 
 
 def user_for_access_token(token: str) -> User:
-    """The user an access token belongs to, or TOKEN_EXPIRED / TOKEN_INVALID."""
-    return _user_for_claims(_decode(token, "access"))
+    """The user an access token belongs to, or TOKEN_EXPIRED / TOKEN_INVALID.
+
+    The token dies with its sign-in: once its refresh token family is revoked (logout,
+    replay), or the user's token version moves on (password, sign out everywhere).
+    """
+    claims = _decode(token, "access")
+    if not claims.get("fam"):  # issued before families existed
+        return _user_for_claims(claims)
+    return _user_for_claims(claims, db.select(RefreshToken.id).where(
+        RefreshToken.family_id == str(claims["fam"]), RefreshToken.revoked_at.is_(None),
+    ).exists())
 
 
 def refresh_subject(token: str) -> str | None:
@@ -75,20 +97,53 @@ def refresh_subject(token: str) -> str | None:
         return None
 
 
-def rotate_refresh_token(token: str) -> dict:
-    """Exchange a refresh token for a new pair; the old refresh token stops working."""
+def _issued_refresh_token(token: str) -> tuple[User, RefreshToken]:
+    """The user and record of a genuine refresh token not revoked; TOKEN_INVALID else."""
     claims = _decode(token, "refresh")
     user = _user_for_claims(claims)
     record = db.session.get(RefreshToken, str(claims.get("jti", "")))
-    if record is None or record.user_id != user.id or record.used_at is not None:
-        raise Unauthorized("The refresh token is no longer valid.", code="TOKEN_INVALID")
-    # Conditional update: of two concurrent refreshes with one token, only one wins.
+    if record is None or record.user_id != user.id or record.revoked_at is not None:
+        raise _refresh_token_invalid()
+    return user, record
+
+
+def revoke_family(family_id: str) -> None:
+    """Every refresh token descended from one sign-in stops working, and so do the access
+    tokens issued with them."""
+    db.session.execute(
+        db.update(RefreshToken)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    db.session.commit()
+
+
+def rotate_refresh_token(token: str) -> dict:
+    """Exchange a refresh token for a new pair; the old refresh token stops working.
+
+    A token that was already rotated is a replay: one of its holders is not its owner, so
+    its whole family is revoked, the newer tokens included.
+    """
+    user, record = _issued_refresh_token(token)
+    # Conditional update: of two concurrent refreshes with one token, only one wins; the
+    # other is a replay like any other.
     claimed = db.session.execute(
         db.update(RefreshToken)
-        .where(RefreshToken.id == record.id, RefreshToken.used_at.is_(None))
+        .where(RefreshToken.id == record.id, RefreshToken.used_at.is_(None),
+               RefreshToken.revoked_at.is_(None))
         .values(used_at=utcnow())
     ).rowcount
-    db.session.commit()
     if claimed != 1:
-        raise Unauthorized("The refresh token is no longer valid.", code="TOKEN_INVALID")
-    return issue_token_pair(user)
+        revoke_family(record.family_id)
+        raise _refresh_token_invalid()
+    return issue_token_pair(user, family_id=record.family_id)  # commits the claim with it
+
+
+def log_out(token: str) -> None:
+    """API sign-out: every refresh token of this token's sign-in (an earlier, already
+    rotated one names it too) and the access tokens issued with them stop working.
+
+    TOKEN_INVALID for a token that is unknown or already revoked.
+    """
+    _user, record = _issued_refresh_token(token)
+    revoke_family(record.family_id)

@@ -1,13 +1,13 @@
-"""Settings pages: profile, password, API keys."""
+"""Settings pages: profile, password, sessions, API keys."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required, logout_user
 
 from ..errors import AppError
 from ..forms import ConfirmForm
 from ..rendering import attach_error, htmx_redirect, page_or_fragment
-from ..services import accounts, login_throttle
+from ..services import accounts, login_throttle, sessions
 from ..services import api_keys as key_service
 from . import bp
 from .forms import ApiKeyForm, PasswordForm, ProfileForm
@@ -39,8 +39,9 @@ def password():
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            user = accounts.change_password(
-                current_user, form.current_password.data, form.new_password.data)
+            accounts.change_password(current_user, form.current_password.data,
+                                     form.new_password.data,
+                                     keep_session_key=current_user.session_key)
         except login_throttle.TooManyAttempts as error:
             attach_error(form, error, default_field="current_password")
             return (render_template("settings/password.html", form=form), error.status,
@@ -48,11 +49,30 @@ def password():
         except AppError as error:
             attach_error(form, error)
         else:
-            login_user(user)  # the version bump signed out every session, this one included
-            flash("Password changed. Other sessions and API tokens were signed out.", "success")
+            flash("Password changed. Your other sessions and API tokens were signed out.",
+                  "success")
             return redirect(url_for("settings.password"))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("settings/password.html", form=form), status
+
+
+@bp.get("/sessions")
+def sessions_page():
+    return render_template("settings/sessions.html",
+                           sessions=sessions.active_sessions(current_user),
+                           current_id=sessions.current_session_id(current_user))
+
+
+@bp.route("/sign-out-everywhere", methods=["GET", "POST"])
+def sign_out_everywhere():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        sessions.sign_out_everywhere(current_user)
+        logout_user()
+        flash("You are signed out everywhere: every browser and app, this one included, "
+              "must sign in again. API keys keep working.", "success")
+        return htmx_redirect("auth.login_page")
+    return render_template("settings/sign_out_everywhere.html", form=form)
 
 
 def api_keys_context(form=None, new_key=None, secret=None) -> dict:

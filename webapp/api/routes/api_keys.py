@@ -10,11 +10,14 @@ from ..schemas.api_keys import ApiKeyCreate, ApiKeyList, ApiKeyOut, CreatedApiKe
 
 @bp.post("/api-keys", strict_slashes=False)
 @endpoint("Create an API key (the secret is shown once)", tag="API keys", body=ApiKeyCreate,
-          response=CreatedApiKey, status=201, errors=(400, 401, 409), idempotent=False,
-          description="At most 5 active keys. Idempotency-Key is not honoured: secrets are "
-                      "never stored.")
+          response=CreatedApiKey, status=201, errors=(400, 401, 403, 409), idempotent=False,
+          description="At most 5 active keys. A test key (sk_test_) may create only test "
+                      "keys: a live key asked for with one is 403 LIVE_KEY_REQUIRED. "
+                      "Idempotency-Key is not honoured: secrets are never stored.")
 def create_api_key(body: ApiKeyCreate):
-    key, secret = key_service.create_api_key(current_principal().user, body.name, body.mode)
+    principal = current_principal()
+    key, secret = key_service.create_api_key(principal.user, body.name, body.mode,
+                                             created_with_test_key=principal.test_mode)
     return CreatedApiKey.model_validate({**ApiKeyOut.model_validate(key).model_dump(), "key": secret})
 
 

@@ -1,5 +1,5 @@
-"""POST /auth/register, /auth/login, /auth/refresh, /auth/password-reset(/confirm),
-/auth/verify-email(/resend)."""
+"""POST /auth/register, /auth/login, /auth/refresh, /auth/logout,
+/auth/password-reset(/confirm), /auth/verify-email(/resend)."""
 from __future__ import annotations
 
 from flask import request
@@ -11,8 +11,8 @@ from .. import bp
 from ..endpoint import endpoint
 from ..principal import current_principal, rate_limit_key
 from ..schemas.auth import (
-    LoginRequest, LoginResponse, PasswordResetConfirm, PasswordResetRequest, RefreshRequest,
-    RegisteredUser, RegisterRequest, TokenPair, VerifyEmailRequest,
+    LoginRequest, LoginResponse, LogoutRequest, PasswordResetConfirm, PasswordResetRequest,
+    RefreshRequest, RegisteredUser, RegisterRequest, TokenPair, VerifyEmailRequest,
 )
 from ..schemas.common import Message
 
@@ -52,9 +52,26 @@ def login(body: LoginRequest):
 @limiter.limit("10/minute", key_func=refresh_rate_key)
 @endpoint("Exchange a refresh token for a new pair (the old one stops working)",
           tag="Authentication", auth=False, body=RefreshRequest, response=TokenPair,
-          errors=(400, 401), idempotent=False)
+          errors=(400, 401), idempotent=False,
+          description="A refresh token works once. Presenting one that was already "
+                      "exchanged is 401 TOKEN_INVALID and revokes every token of its "
+                      "sign-in, the newer ones included: someone else holds a copy.")
 def refresh(body: RefreshRequest):
     return tokens.rotate_refresh_token(body.refresh_token)
+
+
+@bp.post("/auth/logout")
+@limiter.limit("10/minute", key_func=refresh_rate_key)
+@endpoint("Sign out: revoke the refresh token and every token of its sign-in",
+          tag="Authentication", auth=False, body=LogoutRequest, status=204,
+          errors=(400, 401), idempotent=False,
+          description="Revokes the refresh token's family: every refresh token rotated from "
+                      "the same sign-in (an earlier, already rotated one names it too), and "
+                      "the access tokens issued with them. A token that is unknown or "
+                      "already revoked is 401 TOKEN_INVALID (an expired one TOKEN_EXPIRED), "
+                      "so that a client notices this call signed nothing out.")
+def logout(body: LogoutRequest):
+    tokens.log_out(body.refresh_token)
 
 
 @bp.post("/auth/password-reset")

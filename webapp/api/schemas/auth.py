@@ -1,4 +1,4 @@
-"""Accounts: register, login, refresh, the current user."""
+"""Accounts: register, login, refresh, logout, the current user."""
 from __future__ import annotations
 
 from typing import Annotated
@@ -39,6 +39,10 @@ class LoginRequest(RequestModel):
 
 class RefreshRequest(RequestModel):
     refresh_token: text(1, 4096)
+
+
+class LogoutRequest(RefreshRequest):
+    """The refresh token whose sign-in ends."""
 
 
 class UserSummary(ResponseModel):
