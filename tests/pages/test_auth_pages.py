@@ -118,22 +118,22 @@ def test_closed_sign_up_shows_why_and_creates_nobody(client, csrf, app, app_conf
     assert "Create an account" not in login and 'href="/signup"' not in login
 
 
-def test_signing_up_with_verification_required_mails_a_link(client, csrf, outbox, app_config):
+def test_signing_up_with_verification_required_mails_a_link(client, csrf, outbox, held_mail, app_config):
     app_config(REQUIRE_EMAIL_VERIFICATION=True)
     response = signup(client, csrf)
     assert response.status_code == 302
     page = client.get("/projects").get_data(as_text=True)
     assert "We have emailed a link to ada@example.com" in page
     assert "Please verify your email address" in page
-    [message] = outbox.messages()
+    [message] = outbox.send_here()
     assert message["To"] == "ada@example.com"
 
 
-def test_mailed_link_page_verifies_once_signed_in_or_not(client, auth, outbox, app_config):
+def test_mailed_link_page_verifies_once_signed_in_or_not(client, auth, outbox, held_mail, app_config):
     app_config(REQUIRE_EMAIL_VERIFICATION=True)
     auth.signed_in()
     assert "Send a new link" in client.get("/projects").get_data(as_text=True)
-    token = verification_token(outbox.messages()[-1])
+    token = verification_token(outbox.send_here()[-1])
     page = client.get(f"/verify-email/{token}")
     assert page.status_code == 200
     assert "user@example.com is confirmed" in page.get_data(as_text=True)
@@ -145,7 +145,7 @@ def test_mailed_link_page_verifies_once_signed_in_or_not(client, auth, outbox, a
     assert "This verification link does not work" in again.get_data(as_text=True)
 
 
-def test_banner_resend_button_mails_a_new_link_three_times_an_hour(client, auth, csrf, outbox,
+def test_banner_resend_button_mails_a_new_link_three_times_an_hour(client, auth, csrf, outbox, held_mail,
                                                                    app_config):
     app_config(REQUIRE_EMAIL_VERIFICATION=True)
     auth.signed_in()
@@ -159,7 +159,7 @@ def test_banner_resend_button_mails_a_new_link_three_times_an_hour(client, auth,
     assert "We have emailed you a new verification link" in client.get(
         "/projects").get_data(as_text=True)
     assert [press().status_code for _ in range(3)] == [302, 302, 429]
-    assert len(outbox.messages()) == 4  # at sign-up, then three resends
+    assert len(outbox.send_here()) == 4  # at sign-up, then three resends
     app_config(REQUIRE_EMAIL_VERIFICATION=False)
     assert "Send a new link" not in client.get("/projects").get_data(as_text=True)
 

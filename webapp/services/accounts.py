@@ -1,8 +1,6 @@
 """Accounts: registration, sign-in, profile and password changes."""
 from __future__ import annotations
 
-import logging
-
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
@@ -10,12 +8,11 @@ from ..errors import Conflict, Forbidden, Unauthorized, ValidationFailed, field_
 from ..extensions import db
 from ..models import User
 from ..timeutil import utcnow
-from . import email_verification, login_throttle, mail, sessions
+from . import email_verification, login_throttle, sessions
 from .passwords import (
     describe_password_problems, hash_password, password_problems, verify_password,
 )
 
-log = logging.getLogger(__name__)
 
 # Verifying against a real hash when the email is unknown keeps timing uniform.
 _DUMMY_HASH = hash_password("timing-equaliser-Aa1!")
@@ -80,17 +77,13 @@ def require_verified_email(user: User) -> None:
 def register_user(email: str, password: str, name: str) -> User:
     """Self-service sign-up (page and API): SIGNUP_CLOSED unless SIGNUP_MODE is open.
 
-    With REQUIRE_EMAIL_VERIFICATION the account starts unverified and is mailed a link (a
-    mail failure is logged: the user can ask for another link); without it, the account is
-    stored as verified."""
+    With REQUIRE_EMAIL_VERIFICATION the account starts unverified and the worker mails it
+    a link; without it, the account is stored as verified."""
     ensure_signup_open()
     must_verify = verification_required()
     user = create_account(email, password, name, verified=not must_verify)
     if must_verify:
-        try:
-            email_verification.send_verification_mail(user)
-        except mail.MailError as exc:
-            log.error("Verification mail not sent at sign-up: %s", exc)
+        email_verification.send_verification_mail(user)
     return user
 
 

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 import jwt
 from flask import current_app
 
-from ..errors import AppError, Conflict, ServiceUnavailable
+from ..errors import AppError, Conflict
 from ..extensions import db
-from ..models import User
+from ..models import OutboxMessage, User
 from ..timeutil import epoch, utcnow
 from . import mail
 
@@ -20,7 +20,7 @@ ALGORITHM = "HS256"
 TOKEN_TYPE = "email_verification"
 TOKEN_TTL = timedelta(hours=48)
 SUBJECT = "Confirm your Copydesk email address"
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+MAIL_KIND = "email_verification"
 VERIFIED_MESSAGE = "Your email address is verified."
 RESENT_MESSAGE = "We have emailed you a new verification link. It works once, within 48 hours."
 
@@ -68,35 +68,28 @@ def verify_email(token: str) -> User:
 
 
 def send_verification_mail(user: User) -> None:
-    """Mail `user` a fresh verification link; MailError when it cannot be sent."""
-    link = verification_link(issue_verification_token(user))
-    mail.send_mail(user.email, SUBJECT, _verification_mail_text(user, link))
+    """Queue a verification mail for `user`; the worker writes it, with a link issued at
+    send time (no token is stored), unless the address was verified by then."""
+    mail.queue_mail(MAIL_KIND, user.email, SUBJECT)
+
+
+@mail.composer(MAIL_KIND)
+def _compose_verification_mail(message: OutboxMessage) -> tuple[str, str, str] | None:
+    user = db.session.execute(db.select(User).where(
+        User.email == message.recipient)).scalar_one_or_none()
+    if user is None or user.email_verified:
+        return None
+    link = mail.site_url("auth.verify_email", token=issue_verification_token(user))
+    return user.email, SUBJECT, _verification_mail_text(user, link)
 
 
 def resend_verification(user: User) -> None:
-    """Mail a new link to a user who is not verified yet.
-
-    EMAIL_ALREADY_VERIFIED (409) when there is nothing to verify; SERVICE_UNAVAILABLE
-    when the mail cannot be sent, so that the user knows to try again."""
+    """Mail a new link to a user who is not verified yet; EMAIL_ALREADY_VERIFIED (409)
+    when there is nothing to verify."""
     if user.email_verified:
         raise Conflict("Your email address is already verified.",
                        code="EMAIL_ALREADY_VERIFIED")
-    try:
-        send_verification_mail(user)
-    except mail.MailError as exc:
-        log.error("Verification mail not sent: %s", exc)
-        raise ServiceUnavailable("The verification email could not be sent; try again "
-                                 "in a few minutes.") from exc
-
-
-def verification_link(token: str) -> str:
-    """The absolute URL of the verification page for `token`.
-
-    From BASE_URL only, never from a request: the Host header is the client's to choose.
-    Built without a request, so the operator's command line can mail links too."""
-    base = current_app.config.get("BASE_URL") or DEFAULT_BASE_URL
-    path = current_app.url_map.bind("localhost").build("auth.verify_email", {"token": token})
-    return base.rstrip("/") + path
+    send_verification_mail(user)
 
 
 def _verification_mail_text(user: User, link: str) -> str:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from ..extensions import db
 from ..services import mail
-from ..services import password_reset  # noqa: F401  (registers the reset mail's composer)
+# Imported for their composers: they write their mails at send time.
+from ..services import email_verification, password_reset  # noqa: F401
 
 
 def deliver_mail_task(message_id: str) -> None:
