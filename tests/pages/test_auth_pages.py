@@ -118,7 +118,8 @@ def test_closed_sign_up_shows_why_and_creates_nobody(client, csrf, app, app_conf
     assert "Create an account" not in login and 'href="/signup"' not in login
 
 
-def test_signing_up_with_verification_required_mails_a_link(client, csrf, outbox, held_mail, app_config):
+def test_signing_up_with_verification_required_mails_a_link(client, csrf, outbox, held_mail,
+                                                           app_config):
     app_config(REQUIRE_EMAIL_VERIFICATION=True)
     response = signup(client, csrf)
     assert response.status_code == 302
@@ -129,7 +130,8 @@ def test_signing_up_with_verification_required_mails_a_link(client, csrf, outbox
     assert message["To"] == "ada@example.com"
 
 
-def test_mailed_link_page_verifies_once_signed_in_or_not(client, auth, outbox, held_mail, app_config):
+def test_mailed_link_page_verifies_once_signed_in_or_not(client, auth, outbox, held_mail,
+                                                        app_config):
     app_config(REQUIRE_EMAIL_VERIFICATION=True)
     auth.signed_in()
     assert "Send a new link" in client.get("/projects").get_data(as_text=True)
@@ -145,7 +147,8 @@ def test_mailed_link_page_verifies_once_signed_in_or_not(client, auth, outbox, h
     assert "This verification link does not work" in again.get_data(as_text=True)
 
 
-def test_banner_resend_button_mails_a_new_link_three_times_an_hour(client, auth, csrf, outbox, held_mail,
+def test_banner_resend_button_mails_a_new_link_three_times_an_hour(client, auth, csrf, outbox,
+                                                                   held_mail,
                                                                    app_config):
     app_config(REQUIRE_EMAIL_VERIFICATION=True)
     auth.signed_in()
