@@ -4,7 +4,6 @@ applies Idempotency-Key, serialises the response, and describes all of it to Ope
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from functools import wraps
@@ -13,6 +12,7 @@ from flask import Response, current_app, jsonify, request
 from pydantic import BaseModel, ValidationError
 
 from ..errors import AppError, ValidationFailed
+from ..json_input import loads_bounded
 from ..services import idempotency
 from .principal import current_principal
 
@@ -124,7 +124,7 @@ def read_json_body() -> tuple[bytes, dict]:
     request.max_content_length = current_app.config["API_MAX_JSON_BYTES"]
     raw = request.get_data(cache=True)
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = loads_bounded(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise AppError("The request body is not valid UTF-8.", code="INVALID_JSON")
     except ValueError as exc:
@@ -132,7 +132,7 @@ def read_json_body() -> tuple[bytes, dict]:
     if not isinstance(data, dict):
         raise ValidationFailed("The request body must be a JSON object.", errors=[
             {"loc": ["body"], "msg": "Input should be an object", "type": "model_type"}])
-    if _contains_unstorable(data):
+    if _contains_unstorable(data):  # recursion is safe: loads_bounded limits the depth
         raise ValidationFailed("Text must be valid Unicode without NUL characters.", errors=[
             {"loc": ["body"], "msg": "NUL characters and lone surrogates are not allowed",
              "type": "value_error"}])
