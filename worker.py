@@ -27,12 +27,13 @@ import webapp.tasks.sources  # noqa: F401
 from webapp import create_app
 from webapp.extensions import db
 from webapp.models import Job
-from webapp.services import generation_jobs, llm, reaper, sources
+from webapp.services import generation_jobs, idempotency, llm, reaper, sources
 from webapp.services.queue import QUEUE_KINDS, queue_name
 
 log = logging.getLogger("worker")
-# Seconds between maintenance rounds (RQ's registries and our stale-job reaper); RQ's
-# default of 10 minutes would leave a dead worker's job "processing" far too long.
+# Seconds between maintenance rounds (RQ's registries, our stale-job reaper, the purge of
+# day-old Idempotency-Key records); RQ's default of 10 minutes would leave a dead worker's
+# job "processing" far too long.
 MAINTENANCE_INTERVAL = 10
 # An idle worker wakes up every WORKER_TTL - 15 seconds to run maintenance.
 WORKER_TTL = 30
@@ -59,14 +60,24 @@ class CopydeskWorker(Worker):
 
     def run_maintenance_tasks(self):
         super().run_maintenance_tasks()
-        try:
-            reaped = reaper.reap_stale_jobs()
-            if reaped:
-                log.warning("failed %d job(s) whose worker had died", reaped)
-        except Exception:  # the reaper must never take the worker down
-            log.exception("stale-job reaper failed")
-        finally:
-            db.session.remove()
+        run_maintenance_step("stale-job reaper", reap_stale_jobs)
+        run_maintenance_step("idempotency purge", idempotency.purge_expired)
+
+
+def run_maintenance_step(name: str, step) -> None:
+    """One of our maintenance steps; a failure is logged and never takes the worker down."""
+    try:
+        step()
+    except Exception:
+        log.exception("%s failed", name)
+    finally:
+        db.session.remove()
+
+
+def reap_stale_jobs() -> None:
+    reaped = reaper.reap_stale_jobs()
+    if reaped:
+        log.warning("failed %d job(s) whose worker had died", reaped)
 
 
 def record_dead_horse(job, retpid, ret_val, rusage) -> None:

@@ -10,9 +10,12 @@ from ..schemas.api_keys import ApiKeyCreate, ApiKeyList, ApiKeyOut, CreatedApiKe
 
 @bp.post("/api-keys", strict_slashes=False)
 @endpoint("Create an API key (the secret is shown once)", tag="API keys", body=ApiKeyCreate,
-          response=CreatedApiKey, status=201, errors=(400, 401, 409), idempotent=False,
-          description="At most 5 active keys. Idempotency-Key is not honoured: secrets are "
-                      "never stored.")
+          response=CreatedApiKey, status=201, errors=(400, 401, 409), replay=False,
+          description="At most 5 active keys. With an Idempotency-Key the key is created "
+                      "once: the secret is never stored, so a retry with the same key and "
+                      "body after success answers 409 IDEMPOTENCY_REPLAY_UNAVAILABLE (list "
+                      "the keys to find it; revoke it and create another if the secret was "
+                      "lost) instead of replaying the response.")
 def create_api_key(body: ApiKeyCreate):
     key, secret = key_service.create_api_key(current_principal().user, body.name, body.mode)
     return CreatedApiKey.model_validate({**ApiKeyOut.model_validate(key).model_dump(), "key": secret})
