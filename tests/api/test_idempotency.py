@@ -5,8 +5,11 @@ import json
 import threading
 from datetime import timedelta
 
+import pytest
 import requests
 
+from webapp.api.endpoint import endpoint
+from webapp.api.schemas.api_keys import CreatedApiKey
 from webapp.extensions import db
 from webapp.models import IdempotencyRecord
 from webapp.services import idempotency
@@ -84,6 +87,12 @@ def test_api_key_secret_is_never_stored_and_a_retry_creates_no_second_key(client
     spec = client.get("/api/v1/openapi.json").get_json()
     assert "IDEMPOTENCY_REPLAY_UNAVAILABLE" in spec["paths"]["/api/v1/api-keys"]["post"][
         "description"]
+
+
+def test_an_endpoint_answering_with_a_secret_cannot_keep_it_for_replays():
+    with pytest.raises(TypeError, match="replay=False"):
+        endpoint("Create a key", tag="Keys", response=CreatedApiKey)
+    assert endpoint("Create a key", tag="Keys", response=CreatedApiKey, replay=False)
 
 
 def claim_in_flight(app, user_id: str, key: str, body: bytes) -> str:
