@@ -31,13 +31,13 @@ import webapp.tasks.sources  # noqa: F401
 from webapp import create_app
 from webapp.extensions import db
 from webapp.models import Job
-from webapp.services import generation_jobs, llm, mail, reaper, sources
+from webapp.services import generation_jobs, idempotency, llm, mail, reaper, sources
 from webapp.services.queue import QUEUE_KINDS, queue_name
 
 log = logging.getLogger("worker")
-# Seconds between maintenance rounds (RQ's registries, our stale-job reaper and the mail
-# outbox sweep); RQ's default of 10 minutes would leave a dead worker's job "processing"
-# far too long.
+# Seconds between maintenance rounds (RQ's registries, our stale-job reaper, the mail
+# outbox sweep and the purge of day-old Idempotency-Key records); RQ's default of 10
+# minutes would leave a dead worker's job "processing" far too long.
 MAINTENANCE_INTERVAL = 10
 # An idle worker wakes up every WORKER_TTL - 15 seconds to run maintenance.
 WORKER_TTL = 30
@@ -74,6 +74,7 @@ class CopydeskWorker(Worker):
         super().run_maintenance_tasks()
         survive(reap_stale_jobs)
         survive(sweep_mail_outbox)
+        survive(idempotency.purge_expired)
 
 
 def survive(chore, **options) -> None:

@@ -10,6 +10,7 @@ from .config import INSTANCE_DIR, PROJECT_ROOT, Config
 from .errors import register_error_handlers
 from .extensions import csrf, db, htmx, limiter, login, migrate
 from .security_headers import register_security_headers
+from .json_input import BoundedJSONProvider
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -21,6 +22,7 @@ def create_app(config: Config | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
         instance_path=str(INSTANCE_DIR),
     )
+    app.json = BoundedJSONProvider(app)  # request JSON nested too deep is a 400, not a 500
     app.config.update(config.flask_settings())
     logging.basicConfig(level=app.config["LOG_LEVEL"],
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -6,6 +6,7 @@ import time
 
 import requests
 
+from ..conftest import csrf_token_from
 from ..factories import make_user
 
 
@@ -41,6 +42,43 @@ def test_malformed_bodies_change_nothing(client, auth):
     for kwargs, status, code in cases:
         assert_envelope(client.post("/api/v1/projects", headers=headers, **kwargs), status, code)
     assert client.get("/api/v1/projects", headers=headers).get_json()["total"] == 0
+
+
+# Nested past what any request needs (64 levels), or past what a recursive parser survives.
+DEEP_BODIES = [
+    "[" * 100_000,
+    '{"a":' * 5000 + "1" + "}" * 5000,
+    '{"name": "x", "metadata": ' + '{"a":' * 64 + '"v"' + "}" * 64 + "}",
+]
+
+
+def test_deeply_nested_json_is_400_invalid_json_everywhere(client, auth):
+    headers = auth.headers()
+    endpoints = ["/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh",
+                 "/api/v1/auth/password-reset", "/api/v1/projects"]
+    for path in endpoints:
+        for body in DEEP_BODIES:
+            response = client.post(path, headers=headers, data=body,
+                                   content_type="application/json")
+            detail = assert_envelope(response, 400, "INVALID_JSON")
+            assert "64 levels" in detail["message"]
+    assert client.get("/api/v1/projects", headers=headers).get_json()["total"] == 0
+
+
+def test_deeply_nested_json_sent_to_a_page_is_no_server_error(client):
+    """The reset page's rate limit reads the address from a JSON body too."""
+    token = csrf_token_from(client.get("/forgot-password"))
+    response = client.post("/forgot-password", data=DEEP_BODIES[0], headers={
+        "X-CSRFToken": token}, content_type="application/json")
+    assert response.status_code == 400
+    assert b"could not understand" in response.data
+
+
+def test_json_nested_64_levels_is_still_json(client, auth):
+    body = '{"name": "x", "metadata": ' + '{"a":' * 63 + '"v"' + "}" * 63 + "}"
+    response = client.post("/api/v1/projects", headers=auth.headers(), data=body,
+                           content_type="application/json")
+    assert_envelope(response, 400, "VALIDATION_ERROR")
 
 
 def test_oversized_body_is_413(client, auth):

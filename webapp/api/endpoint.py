@@ -4,7 +4,7 @@ applies Idempotency-Key, serialises the response, and describes all of it to Ope
 from __future__ import annotations
 
 import hashlib
-import json
+import logging
 import re
 from dataclasses import dataclass, field
 from functools import wraps
@@ -13,8 +13,11 @@ from flask import Response, current_app, jsonify, request
 from pydantic import BaseModel, ValidationError
 
 from ..errors import AppError, ValidationFailed
+from ..json_input import loads_bounded
 from ..services import idempotency
 from .principal import current_principal
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,11 @@ class EndpointSpec:
     errors: tuple[int, ...] = ()
     auth: bool = True
     upload: bool = False  # multipart/form-data with a `file` field
+    # Idempotency-Key honoured: the request runs once per key.
     idempotent: bool = True
+    # The first 2xx response is kept and replayed. False when it carries a credential: a
+    # retry then gets 409 IDEMPOTENCY_REPLAY_UNAVAILABLE and nothing runs twice.
+    replay: bool = True
     description: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -36,6 +43,7 @@ class EndpointSpec:
 def endpoint(summary: str, *, tag: str, **options):
     """Wrap an API view; the view receives `body=` / `query=` models when declared."""
     spec = EndpointSpec(summary=summary, tag=tag, **options)
+    _refuse_keeping_credentials(spec)
 
     def decorate(view):
         @wraps(view)
@@ -48,6 +56,20 @@ def endpoint(summary: str, *, tag: str, **options):
     return decorate
 
 
+# Response fields that hold a secret: such a response must never be stored for replay.
+CREDENTIAL_FIELDS = frozenset({"key", "secret", "password", "token", "access_token",
+                               "refresh_token"})
+
+
+def _refuse_keeping_credentials(spec: EndpointSpec) -> None:
+    if not (spec.idempotent and spec.replay and spec.response is not None):
+        return
+    carried = CREDENTIAL_FIELDS & set(spec.response.model_fields)
+    if carried:
+        raise TypeError(f"{spec.summary!r} answers with {sorted(carried)}, which would be kept "
+                        "for Idempotency-Key replays: declare replay=False.")
+
+
 def _handle(spec: EndpointSpec, view, path_args: dict):
     principal = current_principal() if spec.auth else None
     kwargs = dict(path_args)
@@ -57,20 +79,39 @@ def _handle(spec: EndpointSpec, view, path_args: dict):
     if spec.upload:
         raw = upload_fingerprint()
     replay_key = _idempotency_key(spec)
-    if replay_key:
-        scope = f"user:{principal.user.id}" if principal else "anon"
-        fingerprint = idempotency.request_fingerprint(request.method, request.path, raw)
-        stored = idempotency.find_replay(scope, replay_key, fingerprint)
-        if stored is not None:
-            return _replayed(stored)
     if spec.body is not None:
         kwargs["body"] = validate_model(spec.body, data, "body")
-    response = render(view(**kwargs), spec)
-    if replay_key and 200 <= response.status_code < 300:
-        idempotency.remember_response(
-            scope, replay_key, fingerprint, response.status_code, response.get_data(as_text=True)
-        )
+    if not replay_key:
+        return render(view(**kwargs), spec)
+    fingerprint = idempotency.request_fingerprint(request.method, request.path, raw)
+    scope = idempotency.scope_for(principal.user.id if principal else None, fingerprint)
+    record = idempotency.claim_key(scope, replay_key, fingerprint)
+    if not record.is_pending:
+        return _replayed(record)
+    return _run_claimed(spec, view, kwargs, record.id)
+
+
+def _run_claimed(spec: EndpointSpec, view, kwargs: dict, claim_id: str) -> Response:
+    """Run the view that owns an Idempotency-Key: keep a 2xx answer (unless it carries a
+    credential), release the key after anything else so that a retry can run."""
+    try:
+        response = render(view(**kwargs), spec)
+    except BaseException:
+        _release_after_failure(claim_id)
+        raise
+    if not 200 <= response.status_code < 300:
+        _release_after_failure(claim_id)
+        return response
+    kept = response.get_data(as_text=True) if spec.replay else None
+    idempotency.complete_claim(claim_id, response.status_code, kept)
     return response
+
+
+def _release_after_failure(claim_id: str) -> None:
+    try:
+        idempotency.release_claim(claim_id)
+    except Exception:  # the request's own failure is what the client must hear about
+        log.exception("could not release Idempotency-Key claim %s", claim_id)
 
 
 def upload_fingerprint() -> bytes:
@@ -124,7 +165,7 @@ def read_json_body() -> tuple[bytes, dict]:
     request.max_content_length = current_app.config["API_MAX_JSON_BYTES"]
     raw = request.get_data(cache=True)
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = loads_bounded(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise AppError("The request body is not valid UTF-8.", code="INVALID_JSON")
     except ValueError as exc:
@@ -132,7 +173,7 @@ def read_json_body() -> tuple[bytes, dict]:
     if not isinstance(data, dict):
         raise ValidationFailed("The request body must be a JSON object.", errors=[
             {"loc": ["body"], "msg": "Input should be an object", "type": "model_type"}])
-    if _contains_unstorable(data):
+    if _contains_unstorable(data):  # recursion is safe: loads_bounded limits the depth
         raise ValidationFailed("Text must be valid Unicode without NUL characters.", errors=[
             {"loc": ["body"], "msg": "NUL characters and lone surrogates are not allowed",
              "type": "value_error"}])

@@ -111,7 +111,7 @@ def _responses(method: str, spec, refs) -> dict:
     if spec.body is not None or spec.upload:
         codes |= {400, 413, 415}
     if method == "POST" and spec.idempotent:
-        codes |= {422}
+        codes |= {409, 422}  # IDEMPOTENCY_IN_PROGRESS, IDEMPOTENCY_KEY_REUSED
     for code in sorted(codes):
         responses[str(code)] = {"description": ERROR_DESCRIPTIONS.get(code, "Error"),
                                 "content": error}

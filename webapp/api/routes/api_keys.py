@@ -10,10 +10,14 @@ from ..schemas.api_keys import ApiKeyCreate, ApiKeyList, ApiKeyOut, CreatedApiKe
 
 @bp.post("/api-keys", strict_slashes=False)
 @endpoint("Create an API key (the secret is shown once)", tag="API keys", body=ApiKeyCreate,
-          response=CreatedApiKey, status=201, errors=(400, 401, 403, 409), idempotent=False,
+          response=CreatedApiKey, status=201, errors=(400, 401, 403, 409), replay=False,
           description="At most 5 active keys. A test key (sk_test_) may create only test "
                       "keys: a live key asked for with one is 403 LIVE_KEY_REQUIRED. "
-                      "Idempotency-Key is not honoured: secrets are never stored.")
+                      "With an Idempotency-Key the key is created once: the secret is never "
+                      "stored, so a retry with the same key and body after success answers "
+                      "409 IDEMPOTENCY_REPLAY_UNAVAILABLE (list the keys to find it; revoke it "
+                      "and create another if the secret was lost) instead of replaying the "
+                      "response.")
 def create_api_key(body: ApiKeyCreate):
     principal = current_principal()
     key, secret = key_service.create_api_key(principal.user, body.name, body.mode,
