@@ -152,8 +152,11 @@ def work_until_stopped(app, connection: Redis, queues: list[Queue]) -> None:
         worker = CopydeskWorker(queues, connection=connection, worker_ttl=WORKER_TTL,
                                 maintenance_interval=MAINTENANCE_INTERVAL,
                                 work_horse_killed_handler=record_dead_horse)
-        # RQ's log lines name the job id ("default: <description> (<job id>)").
-        worker.work(with_scheduler=True, logging_level=app.config["LOG_LEVEL"])
+        try:
+            # RQ's log lines name the job id ("default: <description> (<job id>)").
+            worker.work(with_scheduler=True, logging_level=app.config["LOG_LEVEL"])
+        except RedisError:  # RQ's teardown tells Redis the worker is gone, and fails too
+            log.warning("Redis went away while the worker was stopping its loop")
         if worker.stop_requested:
             return
         log.warning("the worker loop ended (Redis unreachable?); restarting it when Redis "
