@@ -63,7 +63,7 @@ def test_html_500_page_shows_the_reference(failing_app, caplog):
     assert response.status_code == 500
     page = response.get_data(as_text=True)
     assert "Something went wrong on our side" in page
-    shown = re.search(rf"Reference: <code>({ERROR_ID})</code>", page)
+    shown = re.search(rf"Reference: <code data-error-id>({ERROR_ID})</code>", page)
     assert shown, page
     assert shown.group(1) in logged_error_ids(caplog)
     assert "10.0.0.7" not in page and "RuntimeError" not in page

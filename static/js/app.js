@@ -105,14 +105,29 @@ document.addEventListener("drop", (event) => {
   form.requestSubmit();
 });
 
-// A failed htmx request (413, 500, network) says so instead of doing nothing.
+// A failed htmx request (413, 500, network) says so instead of doing nothing; a server
+// error's reference (logged with the details) is passed on, so it can be quoted.
+function errorReference(xhr) {
+  const type = xhr.getResponseHeader("Content-Type") || "";
+  if (!type.startsWith("text/html")) return "";
+  const page = new DOMParser().parseFromString(xhr.responseText, "text/html");
+  const code = page.querySelector("[data-error-id]");
+  return code ? code.textContent.trim() : "";
+}
+
 document.addEventListener("htmx:responseError", (event) => {
   const flashes = document.getElementById("flashes");
   if (!flashes) return;
-  const status = event.detail.xhr.status;
-  const message = status === 413 ? "That file is too large to upload."
-    : `Something went wrong (HTTP ${status}). Please try again.`;
-  flashes.innerHTML = `<p class="flash flash-error" role="alert">${message}</p>`;
+  const xhr = event.detail.xhr;
+  const reference = errorReference(xhr);
+  const message = xhr.status === 413 ? "That file is too large to upload."
+    : `Something went wrong (HTTP ${xhr.status}). Please try again.`
+      + (reference ? ` Reference: ${reference}.` : "");
+  const flash = document.createElement("p");
+  flash.className = "flash flash-error";
+  flash.setAttribute("role", "alert");
+  flash.textContent = message;
+  flashes.replaceChildren(flash);
 });
 document.addEventListener("htmx:sendError", () => {
   const flashes = document.getElementById("flashes");

@@ -102,7 +102,7 @@ def test_the_marketers_journey(browser, start_stack, llm_server):
 
         expect(page).to_have_url(re.compile(r"/jobs/[0-9a-f]{24}$"))
         page.evaluate(REPORT_PROGRESS)
-        page.wait_for_function("document.querySelectorAll('.draft-part p').length >= 4",
+        page.wait_for_function("() => document.querySelectorAll('.draft-part p').length >= 4",
                                timeout=GENERATION_TIMEOUT_MS)
         page.screenshot(path=str(DOCS_DIR / "job-page.png"))
         check_page(page, "Writing “Spring checklists for small garden shops”")
