@@ -128,8 +128,10 @@ def bench_environment(args, workdir: Path) -> dict:
             "LLM_API_KEY": "sk-bench", "LLM_RETRY_BASE_SECONDS": "0.1"}
 
 
-def prepare_database(env: dict) -> dict:
-    """Migrate and create the users; returns {email: user id}."""
+def prepare_database(env: dict, count: int = POLL_USERS + 1, prefix: str = "bench",
+                     password: str = "BenchPassword123!") -> dict:
+    """Migrate an empty database and create `count` users `<prefix><n>@example.com`;
+    returns {email: user id}."""
     from flask_migrate import upgrade
     from sqlalchemy import MetaData
 
@@ -145,9 +147,9 @@ def prepare_database(env: dict) -> dict:
         existing.reflect(bind=db.engine)
         existing.drop_all(bind=db.engine)
         upgrade()
-        for index in range(POLL_USERS + 1):
-            user = accounts.register_user(f"bench{index}@example.com", "BenchPassword123!",
-                                          f"Bench {index}")
+        for index in range(count):
+            user = accounts.register_user(f"{prefix}{index}@example.com", password,
+                                          f"{prefix.title()} {index}")
             users[user.email] = user.id
         db.engine.dispose()
     return users

@@ -39,7 +39,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.generation_bench import Stack, wait_until  # noqa: E402
+from bench.generation_bench import Stack, prepare_database, wait_until  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 
 USERS = 20
@@ -101,30 +101,6 @@ def soak_environment(database_url: str, redis_url: str, workdir: Path) -> dict:
             "RATELIMIT_ENABLED": "false", "LLM_MODEL": "openai/soak-model",
             "LLM_API_KEY": "sk-soak", "LLM_RETRY_BASE_SECONDS": "0.1",
             "JOB_STALE_SECONDS": "10"}
-
-
-def prepare_database(env: dict) -> dict[str, str]:
-    """Migrate an empty database and create the users; {email: user id}."""
-    from flask_migrate import upgrade
-    from sqlalchemy import MetaData
-
-    from webapp import create_app
-    from webapp.config import Config
-    from webapp.extensions import db
-    from webapp.services import accounts
-
-    app = create_app(Config.from_env(env))
-    users = {}
-    with app.app_context():
-        existing = MetaData()
-        existing.reflect(bind=db.engine)
-        existing.drop_all(bind=db.engine)
-        upgrade()
-        for index in range(USERS):
-            user = accounts.register_user(f"soak{index}@example.com", PASSWORD, f"Soak {index}")
-            users[user.email] = user.id
-        db.engine.dispose()
-    return users
 
 
 def start_worker(stack: Stack, name: str) -> None:
@@ -322,7 +298,7 @@ def main() -> int:
     stack = Stack(env=soak_environment(database_url, redis_server.url, workdir), workdir=workdir)
     events: list[str] = []
     try:
-        stack.users = prepare_database(stack.env)
+        stack.users = prepare_database(stack.env, USERS, "soak", PASSWORD)
         start_model(stack)
         start_worker(stack, "worker-1")
         start_worker(stack, "worker-2")

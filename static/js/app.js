@@ -105,28 +105,34 @@ document.addEventListener("drop", (event) => {
   form.requestSubmit();
 });
 
-// A failed htmx request (413, 500, network) says so instead of doing nothing; a server
-// error's reference (logged with the details) is passed on, so it can be quoted.
-function errorReference(xhr) {
+// A failed htmx request (413, 429, 500, network) says so instead of doing nothing. The
+// error page's own sentence is shown when it has one ("Too many requests. Try again in 40
+// seconds."), and a server error's reference (logged with the details) is passed on, so it
+// can be quoted.
+function errorPart(xhr, selector) {
   const type = xhr.getResponseHeader("Content-Type") || "";
   if (!type.startsWith("text/html")) return "";
   const page = new DOMParser().parseFromString(xhr.responseText, "text/html");
-  const code = page.querySelector("[data-error-id]");
-  return code ? code.textContent.trim() : "";
+  const element = page.querySelector(selector);
+  return element ? element.textContent.trim() : "";
+}
+
+function failureMessage(xhr) {
+  if (xhr.status === 413) return "That file is too large to upload.";
+  const said = xhr.status < 500 ? errorPart(xhr, "[data-error-message]") : "";
+  if (said) return said;
+  const reference = errorPart(xhr, "[data-error-id]");
+  return `Something went wrong (HTTP ${xhr.status}). Please try again.`
+    + (reference ? ` Reference: ${reference}.` : "");
 }
 
 document.addEventListener("htmx:responseError", (event) => {
   const flashes = document.getElementById("flashes");
   if (!flashes) return;
-  const xhr = event.detail.xhr;
-  const reference = errorReference(xhr);
-  const message = xhr.status === 413 ? "That file is too large to upload."
-    : `Something went wrong (HTTP ${xhr.status}). Please try again.`
-      + (reference ? ` Reference: ${reference}.` : "");
   const flash = document.createElement("p");
   flash.className = "flash flash-error";
   flash.setAttribute("role", "alert");
-  flash.textContent = message;
+  flash.textContent = failureMessage(event.detail.xhr);
   flashes.replaceChildren(flash);
 });
 document.addEventListener("htmx:sendError", () => {

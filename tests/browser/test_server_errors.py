@@ -7,6 +7,7 @@ import threading
 
 import pytest
 from playwright.sync_api import Browser, expect
+from flask import abort
 from werkzeug.serving import make_server
 
 from webapp import create_app
@@ -25,7 +26,11 @@ def failing_server(database_url):
     def explode():
         raise RuntimeError(INTERNALS)
 
+    def slow_down():
+        abort(429)
+
     app.add_url_rule("/test-only/explode", "explode", explode)
+    app.add_url_rule("/test-only/slow-down", "slow_down", slow_down)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -51,4 +56,13 @@ def test_the_reference_reaches_the_page_and_the_htmx_flash(browser: Browser, fai
         r"^Something went wrong \(HTTP 500\)\. Please try again\. Reference: [0-9a-f]{12}\.$"))
     assert flash.text_content().split("Reference: ")[1].rstrip(".") != reference
     expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
+    page.context.close()
+
+
+def test_a_refused_htmx_request_says_why_in_the_flash(browser: Browser, failing_server):
+    page = open_page(browser, failing_server)
+    page.goto("/login")
+    page.evaluate("() => { htmx.ajax('GET', '/test-only/slow-down', {target: '#main'}); }")
+    expect(page.locator("#flashes [role=alert]")).to_have_text(
+        re.compile(r"^Too many requests\. Try again in \d+ seconds\.$"))
     page.context.close()

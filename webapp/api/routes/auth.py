@@ -114,7 +114,7 @@ def verify_email(body: VerifyEmailRequest):
 @bp.post("/auth/verify-email/resend")
 @limiter.shared_limit("3/hour", scope="verify-email-resend", key_func=rate_limit_key)
 @endpoint("Email a new verification link to the signed-in user", tag="Authentication",
-          response=Message, status=202, errors=(401, 409, 503), idempotent=False,
+          response=Message, status=202, errors=(401, 409), idempotent=False,
           description="At most 3 an hour per user. EMAIL_ALREADY_VERIFIED (409) when the "
                       "address is verified already: nothing is sent.")
 def resend_verification():
