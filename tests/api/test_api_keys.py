@@ -2,7 +2,7 @@
 from webapp.extensions import db
 from webapp.models import ApiKey
 
-from ..factories import make_user
+from ..factories import DEFAULT_PASSWORD, make_user
 
 
 def create_key(client, headers, name="CI", mode="live"):
@@ -107,3 +107,22 @@ def test_test_key_creates_test_keys_but_never_a_live_key(client, auth):
     listed = client.get("/api/v1/api-keys", headers=headers).get_json()["api_keys"]
     assert sorted(key["mode"] for key in listed) == ["test", "test"]
     assert create_key(client, headers, mode="live")["key"].startswith("sk_live_")
+
+
+def test_test_key_cannot_revoke_live_keys_or_change_the_password(client, auth):
+    headers = auth.headers()
+    live = create_key(client, headers, name="production", mode="live")
+    sandbox = create_key(client, headers, name="sandbox", mode="test")
+    other_sandbox = create_key(client, headers, name="other sandbox", mode="test")
+    test_key = {"X-API-Key": sandbox["key"]}
+    refused = client.delete(f"/api/v1/api-keys/{live['id']}", headers=test_key)
+    assert refused.status_code == 403
+    assert refused.get_json()["detail"]["code"] == "LIVE_KEY_REQUIRED"
+    assert client.get("/api/v1/projects", headers={"X-API-Key": live["key"]}).status_code == 200
+    assert client.delete(f"/api/v1/api-keys/{other_sandbox['id']}",
+                         headers=test_key).status_code == 204
+    changed = client.post("/api/v1/users/change-password", headers=test_key, json={
+        "current_password": DEFAULT_PASSWORD, "new_password": "Taken-Over-123!"})
+    assert changed.status_code == 403
+    assert changed.get_json()["detail"]["code"] == "LIVE_KEY_REQUIRED"
+    assert auth.tokens(password=DEFAULT_PASSWORD)["access_token"]  # the password stands

@@ -45,8 +45,8 @@ def create_api_key(user: User, name: str, mode: str = "live",
     (LIVE_KEY_REQUIRED): a leaked test key must not turn into quota-spending access.
     """
     if created_with_test_key and mode != "test":
-        raise Forbidden("A test API key can only create test keys. Use a live key or an "
-                        "access token to create a live key.", code="LIVE_KEY_REQUIRED")
+        refuse_test_key("A test API key can only create test keys. Use a live key or an "
+                        "access token to create a live key.")
     if len(active_keys(user)) >= MAX_ACTIVE_KEYS:
         raise Conflict(
             f"You already have {MAX_ACTIVE_KEYS} active API keys; revoke one first.",
@@ -71,8 +71,18 @@ def get_api_key_or_404(key_id: str, user: User) -> ApiKey:
     return key
 
 
-def revoke_api_key(key: ApiKey) -> None:
-    """Revoke at once: the next request with it is refused."""
+def refuse_test_key(message: str) -> None:
+    """LIVE_KEY_REQUIRED (403): what a test key may not do, so that a leaked test key never
+    reaches live access or locks its owner out."""
+    raise Forbidden(message, code="LIVE_KEY_REQUIRED")
+
+
+def revoke_api_key(key: ApiKey, revoked_with_test_key: bool = False) -> None:
+    """Revoke at once: the next request with it is refused. A test key may revoke test
+    keys only (LIVE_KEY_REQUIRED)."""
+    if revoked_with_test_key and key.mode != "test":
+        refuse_test_key("A test API key can only revoke test keys. Use a live key or an "
+                        "access token to revoke a live key.")
     key.revoked_at = utcnow()
     db.session.commit()
 

@@ -33,6 +33,11 @@ def list_api_keys():
 
 
 @bp.delete("/api-keys/<key_id>")
-@endpoint("Revoke an API key (immediately)", tag="API keys", status=204, errors=(401, 404))
+@endpoint("Revoke an API key (immediately)", tag="API keys", status=204,
+          errors=(401, 403, 404),
+          description="A test key (sk_test_) may revoke only test keys: revoking a live key "
+                      "with one is 403 LIVE_KEY_REQUIRED.")
 def revoke_api_key(key_id: str):
-    key_service.revoke_api_key(key_service.get_api_key_or_404(key_id, current_principal().user))
+    principal = current_principal()
+    key_service.revoke_api_key(key_service.get_api_key_or_404(key_id, principal.user),
+                               revoked_with_test_key=principal.test_mode)

@@ -1,7 +1,7 @@
 """GET/PATCH /users/me, POST /users/change-password."""
 from __future__ import annotations
 
-from ...services import accounts, plans
+from ...services import accounts, api_keys, plans
 from .. import bp
 from ..endpoint import endpoint
 from ..principal import current_principal
@@ -28,7 +28,12 @@ def update_me(body: ProfileUpdate):
 
 @bp.post("/users/change-password")
 @endpoint("Change the password (other sessions and tokens are signed out)", tag="Users",
-          body=ChangePasswordRequest, response=Message, errors=(400, 401))
+          body=ChangePasswordRequest, response=Message, errors=(400, 401, 403),
+          description="Not with a test key (sk_test_): 403 LIVE_KEY_REQUIRED.")
 def change_password(body: ChangePasswordRequest):
-    accounts.change_password(current_principal().user, body.current_password, body.new_password)
+    principal = current_principal()
+    if principal.test_mode:
+        api_keys.refuse_test_key("A test API key cannot change the password. Use a live key "
+                                 "or an access token.")
+    accounts.change_password(principal.user, body.current_password, body.new_password)
     return {"message": "Password updated successfully"}
