@@ -307,3 +307,23 @@ def test_reset_revokes_every_session_token_and_api_key(client, app, auth, csrf):
     refused = client.get("/api/v1/projects", headers=api_key)
     assert refused.status_code == 401
     assert refused.get_json()["detail"]["code"] == "INVALID_API_KEY"
+
+
+def test_a_reset_lifts_the_lock_of_failed_sign_ins(client, app):
+    """Ten wrong passwords lock the email for 15 minutes; the owner who proves the mailbox
+    by a reset signs in at once with the new password."""
+    user = make_user(app, email="user@example.com")
+    for n in range(10):
+        response = client.post("/api/v1/auth/login",
+                               environ_base={"REMOTE_ADDR": f"198.51.100.{n}"},
+                               json={"email": "user@example.com", "password": "Wrong-pass-1"})
+        assert response.status_code == 401
+    locked = client.post("/api/v1/auth/login", environ_base={"REMOTE_ADDR": "198.51.100.50"},
+                         json={"email": "user@example.com", "password": DEFAULT_PASSWORD})
+    assert locked.status_code == 429
+    with app.app_context():
+        token = password_reset.issue_reset_token(accounts.get_user(user.id))
+    assert confirm(client, token).status_code == 200
+    again = client.post("/api/v1/auth/login", environ_base={"REMOTE_ADDR": "198.51.100.51"},
+                        json={"email": "user@example.com", "password": NEW_PASSWORD})
+    assert again.status_code == 200, again.get_json()

@@ -114,6 +114,15 @@ def _release(key: str, member: str) -> None:
         log.warning("successful password attempt left counted: Redis unreachable")
 
 
+def forget_failures(email: str, user_id: str) -> None:
+    """Lift the locks on an account whose owner has just proved it by a password reset: its
+    email's failed sign-ins and its failed current-password checks are forgotten."""
+    try:
+        get_redis().delete(_key("sign-in", email), _key("password-check", user_id))
+    except redis.RedisError:
+        log.warning("failed password attempts not forgotten: Redis unreachable")
+
+
 def describe_wait(seconds: int) -> str:
     if seconds < 90:
         return f"{seconds} seconds"

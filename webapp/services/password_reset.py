@@ -18,7 +18,7 @@ from ..errors import AppError
 from ..extensions import db
 from ..models import OutboxMessage, User
 from ..timeutil import epoch, utcnow
-from . import accounts, mail, sessions
+from . import accounts, login_throttle, mail, sessions
 from .passwords import hash_password
 
 ALGORITHM = "HS256"
@@ -105,6 +105,7 @@ def reset_password(token: str, new_password: str) -> User:
         db.session.rollback()
         raise InvalidResetToken()
     sessions.sign_out_everywhere(user, revoke_api_keys=True)  # commits the new hash with it
+    login_throttle.forget_failures(user.email, user.id)  # the owner may sign in at once
     return user
 
 
