@@ -1,17 +1,17 @@
 """scripts/run.py (`make run`): the BASE_URL it sets for mailed links when none is given."""
-import importlib.util
+import importlib
 
 import pytest
 
 from webapp.config import PROJECT_ROOT
 
 
-@pytest.fixture(scope="module")
-def run():
-    spec = importlib.util.spec_from_file_location("copydesk_run", PROJECT_ROOT / "scripts/run.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+@pytest.fixture
+def run(monkeypatch):
+    """scripts/run.py as a module, with scripts/ importable as `python scripts/run.py` has
+    it (run.py imports its sibling private_redis.py)."""
+    monkeypatch.syspath_prepend(str(PROJECT_ROOT / "scripts"))
+    return importlib.import_module("run")
 
 
 @pytest.mark.parametrize("host, port, expected", [
