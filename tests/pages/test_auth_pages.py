@@ -102,7 +102,10 @@ def test_pages_need_sign_in(client):
 
 def test_closed_sign_up_shows_why_and_creates_nobody(client, csrf, app, app_config):
     assert "Create an account" in client.get("/login").get_data(as_text=True)
+    assert "Create your account" in client.get("/").get_data(as_text=True)
     app_config(SIGNUP_MODE="closed")
+    home = client.get("/").get_data(as_text=True)
+    assert "Create your account" not in home and 'href="/signup"' not in home
     page = client.get("/signup")
     text = page.get_data(as_text=True)
     assert page.status_code == 403
