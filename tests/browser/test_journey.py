@@ -14,6 +14,7 @@ import re
 from types import SimpleNamespace
 
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from ..files import make_docx, make_pdf
 from .conftest import (DEFAULT_TIMEOUT_MS, REPO_ROOT, assert_no_axe_violations, drop_files,
@@ -173,6 +174,22 @@ def tab_to(page: Page, locator, max_presses: int = 40) -> None:
     raise AssertionError(f"{locator} never received the focus by Tab")
 
 
+def open_file_chooser_by_keyboard(page: Page, presses: int = 3):
+    """Space on the focused file input opens the chooser. Headless Chromium now and then
+    drops that key event while the page is still settling (once in four full runs), so
+    the key is pressed again: still by keyboard only, and the last try must succeed."""
+    for _ in range(presses - 1):
+        try:
+            with page.expect_file_chooser(timeout=5000) as chooser:
+                page.keyboard.press("Space")
+            return chooser.value
+        except PlaywrightTimeoutError:
+            continue
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    return chooser.value
+
+
 def test_the_journey_by_keyboard_only(page: Page, live_server, worker):
     page.goto("/")
     tab_to(page, page.get_by_role("button", name="Sign up"))
@@ -191,9 +208,8 @@ def test_the_journey_by_keyboard_only(page: Page, live_server, worker):
     expect(page.get_by_role("heading", level=1, name="Orbits")).to_be_visible()
 
     tab_to(page, page.locator("#source-files"))
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(files=[{"name": "trajectories.pdf", "mimeType": "application/pdf",
+    chooser = open_file_chooser_by_keyboard(page)
+    chooser.set_files(files=[{"name": "trajectories.pdf", "mimeType": "application/pdf",
                                     "buffer": SOURCES["spring-campaign-brief.pdf"][1]}])
     tab_to(page, page.get_by_role("button", name="Upload"))
     page.keyboard.press("Enter")
