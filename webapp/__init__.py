@@ -97,9 +97,9 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .cli import users_cli
+    from .cli import register_commands as register
 
-    app.cli.add_command(users_cli)
+    register(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -8,10 +8,10 @@ import click
 from email_validator import EmailNotValidError, validate_email
 from flask.cli import AppGroup
 
-from .errors import AppError
-from .services import accounts, email_verification
-from .services.passwords import password_problems
-from .services.plans import PLANS
+from ..errors import AppError
+from ..services import accounts, email_verification
+from ..services.passwords import password_problems
+from ..services.plans import PLANS
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 PASSWORD_ALPHABET = string.ascii_letters + string.digits + "!#%+-.:=?@^_~"

@@ -1,0 +1,102 @@
+"""The words Copydesk stores and answers with: one enum per closed set of values.
+
+Each is a `StrEnum`, so a member is its string (``JobStatus.QUEUED == "queued"``), stored
+and serialised as such; compare and assign members, never bare strings.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class JobType(StrEnum):
+    CONTENT_GENERATION = "content_generation"
+    DOCUMENT_PARSING = "document_parsing"
+    BULK_GENERATION = "bulk_generation"
+    PUBLISHING = "publishing"
+    URL_IMPORT = "url_import"
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    SLOT_NEEDED = "slot_needed"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_finished(self) -> bool:
+        return self in FINISHED_JOB_STATUSES
+
+
+FINISHED_JOB_STATUSES = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED})
+
+
+class PostStatus(StrEnum):
+    GENERATING = "generating"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+class ReviewStatus(StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+
+
+class SourceStatus(StrEnum):
+    UPLOADED = "uploaded"
+    PARSING = "parsing"
+    PARSED = "parsed"
+    FAILED = "failed"
+
+
+class FileType(StrEnum):
+    PDF = "pdf"
+    DOCX = "docx"
+    MD = "md"
+    TXT = "txt"
+    CSV = "csv"
+    URL = "url"
+
+
+class Channel(StrEnum):
+    BLOG = "blog"
+    SOCIAL = "social"
+    EMAIL = "email"
+    TWITTER = "twitter"
+    LINKEDIN = "linkedin"
+
+
+class Length(StrEnum):
+    SHORT = "short"
+    MEDIUM = "medium"
+    LONG = "long"
+
+
+class Voice(StrEnum):
+    """The built-in voices. A post's voice is not limited to these: custom voices are
+    named ``custom:<id>``, so voice fields are strings checked against what the user may
+    use, not this enum."""
+
+    PROFESSIONAL = "professional"
+    CASUAL = "casual"
+    WITTY = "witty"
+    TECHNICAL = "technical"
+    GEN_Z = "gen_z"
+    ACADEMIC = "academic"
+    CORPORATE = "corporate"
+    STORYTELLING = "storytelling"
+    HUMOROUS = "humorous"
+    INSPIRATIONAL = "inspirational"
+    CONVERSATIONAL = "conversational"
+
+
+class PlanName(StrEnum):
+    FREE = "free"
+    STARTER = "starter"
+    PRO = "pro"
+    BUSINESS = "business"
+    ENTERPRISE = "enterprise"
