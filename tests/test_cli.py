@@ -3,6 +3,7 @@ import pytest
 
 from webapp.services import accounts
 
+from .conftest import AuthActions
 from .factories import DEFAULT_PASSWORD, make_user
 
 
@@ -66,3 +67,52 @@ def test_verification_follows_the_setting_unless_verified_is_given(create_user, 
     with app.app_context():
         assert not accounts.find_user_by_email("a@example.com").email_verified
         assert accounts.find_user_by_email("b@example.com").email_verified
+
+
+@pytest.fixture
+def users_command(app):
+    runner = app.test_cli_runner()
+    return lambda *args: runner.invoke(args=["users", *args])
+
+
+def test_set_plan_changes_the_limits_the_api_reports(users_command, auth, client):
+    headers = auth.headers()
+    result = users_command("set-plan", "user@example.com", "pro")
+    assert result.exit_code == 0, result.output
+    assert "plan free -> pro" in result.output
+    assert client.get("/api/v1/users/me", headers=headers).get_json()["subscription_tier"] == "pro"
+    unknown = users_command("set-plan", "user@example.com", "platinum")
+    assert unknown.exit_code == 2 and "platinum" in unknown.output
+    nobody = users_command("set-plan", "nobody@example.com", "pro")
+    assert nobody.exit_code == 1 and "No user with the email" in nobody.output
+
+
+def test_disable_refuses_every_way_in_until_enabled(users_command, auth, client, app):
+    headers = auth.headers()
+    refresh = auth.tokens()["refresh_token"]
+    key = client.post("/api/v1/api-keys", json={"name": "ci"}, headers=headers).get_json()["key"]
+    pages = app.test_client()
+    AuthActions(app, pages).login_page()
+    assert pages.get("/projects").status_code == 200
+
+    result = users_command("disable", "user@example.com")
+    assert result.exit_code == 0 and "disabled" in result.output
+
+    assert client.get("/api/v1/projects", headers=headers).status_code == 401
+    assert client.get("/api/v1/projects", headers={"X-API-Key": key}).status_code == 401
+    assert client.post("/api/v1/auth/refresh",
+                       json={"refresh_token": refresh}).status_code == 401
+    assert pages.get("/projects").status_code == 302  # signed out: to the sign-in page
+    login = client.post("/api/v1/auth/login",
+                        json={"email": "user@example.com", "password": DEFAULT_PASSWORD})
+    assert login.status_code == 403
+    assert login.get_json()["detail"]["code"] == "ACCOUNT_DISABLED"
+    wrong = client.post("/api/v1/auth/login",
+                        json={"email": "user@example.com", "password": "Wrong-password-1"})
+    assert wrong.get_json()["detail"]["code"] == "INVALID_CREDENTIALS"  # nothing told
+    page_login = AuthActions(app, app.test_client()).login_page()
+    assert page_login.status_code == 400 and b"has been disabled" in page_login.data
+
+    assert users_command("enable", "user@example.com").exit_code == 0
+    assert client.get("/api/v1/projects", headers={"X-API-Key": key}).status_code == 200
+    assert login_status(client, "user@example.com", DEFAULT_PASSWORD) == 200

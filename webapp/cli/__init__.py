@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask import Flask
 
+from .maintenance import maintenance_cli
 from .users import users_cli
 
-COMMAND_GROUPS = (users_cli,)
+COMMAND_GROUPS = (users_cli, maintenance_cli)
 
 
 def register_commands(app: Flask) -> None:

@@ -1,4 +1,5 @@
-"""Operator commands: `flask users create` adds an account whatever SIGNUP_MODE says."""
+"""Operator commands on accounts: `flask users create` adds an account whatever SIGNUP_MODE
+says; `set-plan`, `disable` and `enable` change one."""
 from __future__ import annotations
 
 import secrets
@@ -12,6 +13,7 @@ from ..errors import AppError
 from ..services import accounts, email_verification
 from ..services.passwords import password_problems
 from ..services.plans import PLANS
+from ..vocabulary import PlanName
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 PASSWORD_ALPHABET = string.ascii_letters + string.digits + "!#%+-.:=?@^_~"
@@ -78,3 +80,42 @@ def verification_note(user, must_verify: bool) -> str:
     email_verification.send_verification_mail(user)
     return (f"Email address: not verified; a worker will mail a verification link to "
             f"{user.email}.")
+
+
+def user_by_email(email: str):
+    """The account `email` names, or a usage error the operator can read."""
+    user = accounts.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No user with the email {email}.")
+    return user
+
+
+@users_cli.command("set-plan")
+@click.argument("email")
+@click.argument("plan", type=click.Choice([plan.value for plan in PlanName]))
+def set_plan(email: str, plan: str) -> None:
+    """Put the user EMAIL on PLAN; its limits apply from the next request."""
+    user = user_by_email(email)
+    previous = user.subscription_tier
+    accounts.set_plan(user, plan)
+    click.echo(f"{user.email}: plan {previous} -> {user.subscription_tier}.")
+
+
+@users_cli.command("disable")
+@click.argument("email")
+def disable_user(email: str) -> None:
+    """Refuse the user EMAIL everywhere: signed out of every session and token at once,
+    sign-in and API keys refused until `flask users enable`."""
+    user = user_by_email(email)
+    accounts.disable_user(user)
+    click.echo(f"{user.email}: disabled; every session and token is ended, API keys are "
+               "refused.")
+
+
+@users_cli.command("enable")
+@click.argument("email")
+def enable_user(email: str) -> None:
+    """Let the disabled user EMAIL sign in again."""
+    user = user_by_email(email)
+    accounts.enable_user(user)
+    click.echo(f"{user.email}: enabled; they can sign in again.")

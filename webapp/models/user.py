@@ -21,9 +21,16 @@ class User(UserMixin, TimestampMixin, db.Model):
     token_version = db.Column(db.Integer, nullable=False, default=0)
     # When the owner proved the address is theirs; None until then (see email_verification).
     email_verified_at = db.Column(db.DateTime, nullable=True)
+    # Set by an operator (`flask users disable`): no sign-in, token, session or API key of
+    # this account is accepted until it is enabled again.
+    disabled_at = db.Column(db.DateTime, nullable=True)
     # Not a column: the key (a str) of the server-side session this request is signed in
     # with, set by services.sessions when a session is started or loaded.
     session_key = None
+
+    @property
+    def is_disabled(self) -> bool:
+        return self.disabled_at is not None
 
     projects = db.relationship(
         "Project", back_populates="user", cascade="all, delete-orphan", passive_deletes=True

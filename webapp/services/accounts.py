@@ -8,6 +8,7 @@ from ..errors import Conflict, Forbidden, Unauthorized, ValidationFailed, field_
 from ..extensions import db
 from ..models import User
 from ..timeutil import utcnow
+from ..vocabulary import PlanName
 from . import email_verification, login_throttle, sessions
 from .passwords import (
     describe_password_problems, hash_password, password_problems, verify_password,
@@ -16,6 +17,9 @@ from .passwords import (
 
 # Verifying against a real hash when the email is unknown keeps timing uniform.
 _DUMMY_HASH = hash_password("timing-equaliser-Aa1!")
+
+
+DISABLED_MESSAGE = "This account has been disabled. Contact your administrator."
 
 
 def normalise_email(email: str) -> str:
@@ -123,6 +127,8 @@ def _check_credentials(email: str, password: str) -> User:
         raise Unauthorized("Invalid email or password.", code="INVALID_CREDENTIALS")
     if not verify_password(user.password_hash, password):
         raise Unauthorized("Invalid email or password.", code="INVALID_CREDENTIALS")
+    if user.is_disabled:  # told only to whoever knows the password
+        raise Forbidden(DISABLED_MESSAGE, code="ACCOUNT_DISABLED")
     return user
 
 
@@ -155,4 +161,28 @@ def change_password(user: User, current_password: str, new_password: str,
     ensure_strong_password(new_password, field="new_password")
     user.password_hash = hash_password(new_password)
     sessions.sign_out_everywhere(user, keep_session_key=keep_session_key)
+    return user
+
+
+
+def set_plan(user: User, plan: str) -> User:
+    """Move `user` to `plan` (a PlanName); limits apply from the next request."""
+    user.subscription_tier = PlanName(plan)
+    db.session.commit()
+    return user
+
+
+def disable_user(user: User) -> User:
+    """Refuse the account everywhere at once: sign-in, every session, refresh and access
+    token are ended, and its API keys are refused while it stays disabled (kept, so that
+    enabling it again restores the integrations)."""
+    user.disabled_at = user.disabled_at or utcnow()
+    sessions.sign_out_everywhere(user)  # commits the flag with the revocations
+    return user
+
+
+def enable_user(user: User) -> User:
+    """Let a disabled account sign in again (its old sessions and tokens stay ended)."""
+    user.disabled_at = None
+    db.session.commit()
     return user

@@ -94,7 +94,7 @@ def authenticate_api_key(raw_key: str) -> ApiKey:
         key = db.session.execute(
             db.select(ApiKey).where(ApiKey.key_hash == hash_key(raw_key))
         ).scalar_one_or_none()
-    if key is None or key.revoked_at is not None:
+    if key is None or key.revoked_at is not None or key.user.is_disabled:
         raise Unauthorized("The API key is invalid or has been revoked.", code="INVALID_API_KEY")
     db.session.execute(
         db.update(ApiKey).where(ApiKey.id == key.id)

@@ -58,7 +58,7 @@ def user_for_session(identifier: str) -> User | None:
         db.select(User, UserSession)
         .join(UserSession, UserSession.user_id == User.id)
         .where(User.id == user_id, UserSession.id == _digest(key),
-               UserSession.revoked_at.is_(None))
+               UserSession.revoked_at.is_(None), User.disabled_at.is_(None))
     ).first()
     if row is None:
         return None

@@ -38,7 +38,8 @@ def _user_for_claims(claims: dict, *conditions) -> User:
     """The token's user while its version is current and `conditions` hold; TOKEN_INVALID
     otherwise."""
     user = db.session.execute(
-        db.select(User).where(User.id == str(claims["sub"]), *conditions)
+        db.select(User).where(User.id == str(claims["sub"]), User.disabled_at.is_(None),
+                              *conditions)
     ).scalar_one_or_none()
     if user is None or claims.get("ver") != user.token_version:
         raise Unauthorized("The token is no longer valid.", code="TOKEN_INVALID")
