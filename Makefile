@@ -77,9 +77,12 @@ test: $(DEV_STAMP)
 test-postgres:
 	TEST_DATABASE_URL='$(TEST_POSTGRES_URL)' $(MAKE) --no-print-directory test
 
+# Both checks run (and report) even when the first fails.
 lint: $(DEV_STAMP)
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	@status=0; \
+	echo "$(VENV)/bin/ruff check ."; $(VENV)/bin/ruff check . || status=$$?; \
+	echo "$(VENV)/bin/ruff format --check ."; $(VENV)/bin/ruff format --check . || status=$$?; \
+	exit $$status
 
 format: $(DEV_STAMP)
 	$(VENV)/bin/ruff check --fix .
