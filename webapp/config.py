@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
 
+from flask import current_app
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 
@@ -305,6 +307,21 @@ MAIL_SETTINGS = ("BASE_URL", "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_
 
 
 ACCESS_SETTINGS = ("TRUSTED_PROXIES", "SIGNUP_MODE", "REQUIRE_EMAIL_VERIFICATION")
+
+
+# Where `make run` serves by default; links start with it when BASE_URL is unset, which
+# Config allows only outside production or without MAIL_SERVER (nothing is mailed out then).
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+def public_url(path: str) -> str:
+    """`path` on the site's public address: BASE_URL (DEFAULT_BASE_URL when unset).
+
+    Never the Host header of a request: it is the client's to choose, and a forged one
+    would send the victim's link to the attacker's site. Mail is written by the worker
+    anyway, which has no request at all."""
+    base = current_app.config["BASE_URL"] or DEFAULT_BASE_URL
+    return base.rstrip("/") + "/" + path.lstrip("/")
 
 
 def engine_options(url: str) -> dict:
