@@ -317,6 +317,12 @@ def public_url(path: str) -> str:
     return base.rstrip("/") + "/" + path.lstrip("/")
 
 
+def max_upload_text() -> str:
+    """The app's MAX_UPLOAD_BYTES for people: "20 MB", "0.5 MB"."""
+    megabytes = f"{current_app.config['MAX_UPLOAD_BYTES'] / MB:,.1f}".removesuffix(".0")
+    return f"{megabytes} MB"
+
+
 def engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
         # Threads of one gunicorn process share the file; wait instead of failing on a lock.
