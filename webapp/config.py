@@ -40,18 +40,6 @@ class ConfigError(RuntimeError):
 
 # --- How a variable's text is read (a ValueError names what was expected) ----------------
 
-def text(value: str) -> str:
-    return value
-
-
-def lower(value: str) -> str:
-    return value.lower()
-
-
-def upper(value: str) -> str:
-    return value.upper()
-
-
 def boolean(value: str) -> bool:
     lowered = value.lower()
     if lowered in ("1", "true", "yes", "on"):
@@ -122,7 +110,7 @@ class Setting:
 
     name: str
     default: Any = None
-    parse: Callable[[str], Any] = text
+    parse: Callable[[str], Any] = str
     rule: Rule | None = None
 
     def default_for(self, earlier: Mapping[str, Any]) -> Any:
@@ -142,7 +130,7 @@ class Setting:
 MB = 1024 * 1024
 
 SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
-    Setting("APP_ENV", "production", lower, one_of(*APP_ENVS)),
+    Setting("APP_ENV", "production", str.lower, one_of(*APP_ENVS)),
     Setting("SECRET_KEY"),  # required in production; see Config.validate
     Setting("DATABASE_URL", lambda _: f"sqlite:///{INSTANCE_DIR / 'copydesk.db'}",
             normalise_database_url),
@@ -151,18 +139,18 @@ SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
     Setting("REDIS_KEY_PREFIX", "copydesk"),
     Setting("SESSION_COOKIE_SECURE", lambda earlier: earlier["APP_ENV"] == "production",
             boolean),
-    Setting("DEFAULT_PLAN", PlanName.FREE, lower, one_of(*PlanName)),
+    Setting("DEFAULT_PLAN", PlanName.FREE, str.lower, one_of(*PlanName)),
     Setting("RATELIMIT_ENABLED", True, boolean),
     Setting("API_MAX_JSON_BYTES", MB, integer, at_least(1)),
-    Setting("LOG_LEVEL", "INFO", upper, one_of(*LOG_LEVELS)),
+    Setting("LOG_LEVEL", "INFO", str.upper, one_of(*LOG_LEVELS)),
     Setting("ACCESS_TOKEN_TTL_SECONDS", 24 * 3600, integer, at_least(60)),
     Setting("REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600, integer, at_least(60)),
     # Public address of the site for links in emails, never a request's Host header.
-    Setting("BASE_URL", None, text, SITE_ADDRESS),
+    Setting("BASE_URL", None, str, SITE_ADDRESS),
     # Reverse proxies in front of the app whose X-Forwarded-For entries are believed.
     Setting("TRUSTED_PROXIES", 0, integer, between(0, 10)),
     # Who may create an account: open (anyone) or closed (operators add people).
-    Setting("SIGNUP_MODE", "open", lower, one_of(*SIGNUP_MODES)),
+    Setting("SIGNUP_MODE", "open", str.lower, one_of(*SIGNUP_MODES)),
     # New accounts must confirm their address before spending model time or mailing others.
     Setting("REQUIRE_EMAIL_VERIFICATION", False, boolean),
     # Sources: storage, size and parsing limits, URL import.
@@ -201,7 +189,7 @@ SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
     Setting("MAIL_PASSWORD"),
     Setting("MAIL_USE_TLS", True, boolean),
     Setting("MAIL_USE_SSL", False, boolean),
-    Setting("MAIL_FROM", "Copydesk <no-reply@localhost>", text, MAIL_ADDRESS),
+    Setting("MAIL_FROM", "Copydesk <no-reply@localhost>", str, MAIL_ADDRESS),
     Setting("MAIL_OUTBOX_DIR", lambda _: str(INSTANCE_DIR / "outbox")),
 )}
 
