@@ -31,7 +31,10 @@ def test_postgres_urls_use_psycopg3():
                                         ("RATELIMIT_ENABLED", "maybe"), ("MAIL_PORT", "0"),
                                         ("MAIL_USE_TLS", "maybe"), ("MAIL_FROM", "Copydesk"),
                                         ("BASE_URL", "copydesk.example.com"),
-                                        ("BASE_URL", "https://example.com/app/")])
+                                        ("BASE_URL", "https://example.com/app/"),
+                                        ("LOG_LEVEL", "loud"), ("MAX_UPLOAD_BYTES", "0"),
+                                        ("MAX_UPLOAD_BYTES", "20MB"),
+                                        ("LLM_TIMEOUT_SECONDS", "soon")])
 def test_bad_values_are_rejected(name, value):
     with pytest.raises(ConfigError):
         Config.from_env({"APP_ENV": "development", name: value})
@@ -91,3 +94,15 @@ def test_access_settings_reach_the_app():
 def test_bad_access_values_are_rejected(name, value):
     with pytest.raises(ConfigError):
         Config.from_env({"APP_ENV": "development", name: value})
+
+
+def test_bad_values_name_the_variable_and_what_it_must_be():
+    with pytest.raises(ConfigError, match=r"^MAX_UPLOAD_BYTES must be an integer, got '20MB'$"):
+        Config.from_env({"APP_ENV": "development", "MAX_UPLOAD_BYTES": "20MB"})
+    with pytest.raises(ConfigError, match=r"^PARSE_TIMEOUT_SECONDS must be between 1 and 120$"):
+        Config.from_env({"APP_ENV": "development", "PARSE_TIMEOUT_SECONDS": "300"})
+
+
+def test_config_refuses_a_setting_it_does_not_declare():
+    with pytest.raises(TypeError, match="MAX_UPLOAD_MB"):
+        Config(MAX_UPLOAD_MB=5)

@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["post_id"] = PostIdConverter
     from .api import bp as api_bp
+    from .api import docs_bp as api_docs_bp
     from .auth import bp as auth_bp
     from .jobs import bp as jobs_bp
     from .links import bp as links_bp
@@ -91,7 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from .sources import bp as sources_bp
 
     for blueprint in (main_bp, auth_bp, projects_bp, sources_bp, links_bp, posts_bp, jobs_bp,
-                      settings_bp, api_bp):
+                      settings_bp, api_bp, api_docs_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API authenticates with tokens, never with the session cookie
 

@@ -12,6 +12,8 @@ import time
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from .config import max_upload_text
+
 log = logging.getLogger(__name__)
 
 
@@ -158,7 +160,7 @@ def handle_http_exception(error: HTTPException):
     message = HTTP_MESSAGES.get(status) or error.description or "Request failed."
     code = HTTP_CODES.get(status, "HTTP_ERROR")
     if status == 413 and request.mimetype == "multipart/form-data":
-        code, message = "FILE_TOO_LARGE", "The file is larger than the 20 MB limit."
+        code, message = "FILE_TOO_LARGE", f"The file is larger than the {max_upload_text()} limit."
     if is_api_request():
         detail = {"code": code, "message": message}
         headers = {}

@@ -1,6 +1,7 @@
 """webapp/services/mail: send_mail (the `.eml` folder without MAIL_SERVER, and real SMTP
 on loopback (aiosmtpd) with plain, STARTTLS and implicit TLS connections), the database
-outbox that send_later fills and the worker empties, and links built from BASE_URL only."""
+outbox that send_later fills and the worker empties, and mailed links built from BASE_URL
+only."""
 from __future__ import annotations
 
 import datetime
@@ -11,6 +12,7 @@ import logging
 import ssl
 import threading
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -22,7 +24,7 @@ from cryptography.x509.oid import NameOID
 
 from webapp.extensions import db
 from webapp.models import OutboxMessage
-from webapp.services import mail
+from webapp.services import email_verification, mail, password_reset
 from webapp.services.mail import MailError, send_mail
 from webapp.services.mail.outbox import INTERRUPTED, RETRY_DELAYS
 from webapp.timeutil import utcnow
@@ -360,9 +362,22 @@ def test_the_sweep_forgets_finished_mail_after_a_week(app, outbox, held_mail):
 
 def test_links_come_from_base_url_never_from_the_request(app, monkeypatch):
     with app.app_context():  # what the worker has: no request at all
-        assert mail.site_url("auth.reset_password", token="abc") == (
-            "http://127.0.0.1:8000/reset-password/abc")
+        assert password_reset.reset_link("abc") == "http://127.0.0.1:8000/reset-password/abc"
     monkeypatch.setitem(app.config, "BASE_URL", "https://copydesk.example.com/")
     with app.test_request_context("/", headers={"Host": "evil.example"}):
-        assert mail.site_url("auth.reset_password", token="abc") == (
+        assert password_reset.reset_link("abc") == (
             "https://copydesk.example.com/reset-password/abc")
+        assert email_verification.verification_link("abc") == (
+            "https://copydesk.example.com/verify-email/abc")
+
+
+def test_mailed_links_open_the_pages_they_promise(app):
+    """The services know the paths of the pages their mail links to; the routes must agree."""
+    token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl-_"
+    pages = app.url_map.bind("localhost")
+    with app.app_context():
+        for link, endpoint in ((password_reset.reset_link(token), "auth.reset_password"),
+                               (email_verification.verification_link(token),
+                                "auth.verify_email")):
+            assert pages.match(urlsplit(link).path, method="GET") == (endpoint,
+                                                                       {"token": token})

@@ -2,6 +2,9 @@
 from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# The HTML reference at /api/docs: a page outside /api/v1, so without the JSON API's rate
+# limit, JSON errors or CSRF exemption, but the API's own description all the same.
+docs_bp = Blueprint("api_docs", __name__)
 
 # Route modules attach their views to `bp` on import.
 from .routes import (api_keys, auth, docs, jobs, links, posts, projects,  # noqa: E402,F401

@@ -1,15 +1,10 @@
 """Account forms; password rules come from services.passwords."""
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from ..services.passwords import MAX_LENGTH, describe_password_problems, password_problems
-
-
-def strong_password(form, field):
-    problems = password_problems(field.data or "")
-    if problems:
-        raise ValidationError(describe_password_problems(problems))
+from ..forms import strong_password
+from ..services.passwords import MAX_LENGTH
 
 
 class SignupForm(FlaskForm):

@@ -105,10 +105,16 @@ def logout():
     return redirect(url_for("auth.login_page"))
 
 
+def reset_email_rate_key() -> str:
+    """The forgot-password form's limit per requested address (shared with the API)."""
+    email = request.form.get("email")
+    return password_reset.email_rate_key(email) or f"ip:{get_remote_address()}"
+
+
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @limiter.limit("10/minute", methods=["POST"])
 @limiter.shared_limit("5/hour", scope="password-reset-email", methods=["POST"],
-                      key_func=password_reset.email_rate_key)
+                      key_func=reset_email_rate_key)
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

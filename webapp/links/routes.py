@@ -11,18 +11,13 @@ from ..services import links as link_service
 from ..services.projects import get_project_or_404
 from . import bp
 from .forms import LinkForm
+from .panels import panel_context
 
 
 @bp.before_request
 @login_required
 def require_login():
     """Every link page needs a signed-in user."""
-
-
-def panel_context(project, form=None) -> dict:
-    """What the project page's link panel (templates/links/_panel.html) needs."""
-    links, total = link_service.list_links(project, limit=100)
-    return {"links": links, "links_total": total, "link_form": form or LinkForm(formdata=None)}
 
 
 @bp.get("")

@@ -1,4 +1,4 @@
-"""Home page, health check and the API docs page."""
+"""Home page and health check."""
 from flask import Blueprint
 
 bp = Blueprint("main", __name__)

@@ -1,10 +1,9 @@
-"""Site-wide pages."""
+"""Site-wide pages: the home page and the health check."""
 from __future__ import annotations
 
-from flask import current_app, jsonify, redirect, render_template, url_for
+from flask import jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
-from ..api.openapi import build_openapi
 from ..services.health import health_report
 from . import bp
 
@@ -21,7 +20,3 @@ def healthz():
     report, healthy = health_report()
     return jsonify(report), 200 if healthy else 503
 
-
-@bp.get("/api/docs")
-def api_docs():
-    return render_template("main/api_docs.html", spec=build_openapi(current_app))

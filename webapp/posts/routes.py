@@ -1,8 +1,6 @@
 """Post pages: the generation form, a project's posts, a post, its download and delete."""
 from __future__ import annotations
 
-from math import ceil
-
 from flask import Response, flash, request
 from flask_login import current_user, login_required
 from werkzeug.utils import secure_filename
@@ -16,9 +14,8 @@ from ..services import sources as source_service
 from ..services.projects import get_project_or_404
 from . import bp
 from .forms import GenerateForm
+from .panels import list_context
 
-PER_PAGE = 10
-STATUS_FILTERS = ("generating", "completed", "failed")
 # Service error codes and the form field they belong next to.
 ERROR_FIELDS = {"TOPIC_TOO_LONG": "topic", "INSTRUCTIONS_TOO_LONG": "custom_instructions",
                 "VOICE_NOT_AVAILABLE": "voice", "INVALID_SOURCE": "source_ids",
@@ -29,21 +26,6 @@ ERROR_FIELDS = {"TOPIC_TOO_LONG": "topic", "INSTRUCTIONS_TOO_LONG": "custom_inst
 @login_required
 def require_login():
     """Every post page needs a signed-in user."""
-
-
-def panel_context(project) -> dict:
-    """The project page's posts panel: the first page of posts, all statuses."""
-    context = list_context(project, status=None, page=1)
-    del context["project"]  # the project page passes its own
-    return context
-
-
-def list_context(project, status: str | None, page: int) -> dict:
-    status = status if status in STATUS_FILTERS else None
-    posts, total = post_service.list_posts(project, status, PER_PAGE, (page - 1) * PER_PAGE)
-    return {"project": project, "posts": posts, "posts_total": total, "posts_status": status,
-            "posts_page": page, "posts_pages": max(1, ceil(total / PER_PAGE)),
-            "posts_generating": any(p.status == "generating" for p in posts)}
 
 
 @bp.get("/projects/<project_id>/posts")

@@ -7,11 +7,11 @@ from flask import flash, request, url_for
 from flask_login import current_user, login_required
 
 from ..forms import ConfirmForm
+from ..links.panels import panel_context as links_panel_context
+from ..posts.panels import panel_context as posts_panel_context
 from ..rendering import htmx_redirect, page_or_fragment
 from ..services import projects as project_service
-from ..links.routes import panel_context as links_panel_context
-from ..posts.routes import panel_context as posts_panel_context
-from ..sources.routes import list_context as sources_list_context
+from ..sources.panels import list_context as sources_list_context
 from . import bp
 from .forms import ProjectForm
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from urllib.parse import quote
 
 import jwt
 from flask import current_app
 
+from ..config import public_url
 from ..errors import AppError, Conflict
 from ..extensions import db
 from ..models import OutboxMessage, User
@@ -21,6 +23,8 @@ TOKEN_TYPE = "email_verification"
 TOKEN_TTL = timedelta(hours=48)
 SUBJECT = "Confirm your Copydesk email address"
 MAIL_KIND = "email_verification"
+# The page a verification link opens (auth.verify_email); tests check that it routes there.
+VERIFY_PAGE_PATH = "/verify-email/{token}"
 VERIFIED_MESSAGE = "Your email address is verified."
 RESENT_MESSAGE = "We have emailed you a new verification link. It works once, within 48 hours."
 
@@ -79,8 +83,13 @@ def _compose_verification_mail(message: OutboxMessage) -> tuple[str, str, str] |
         User.email == message.recipient)).scalar_one_or_none()
     if user is None or user.email_verified:
         return None
-    link = mail.site_url("auth.verify_email", token=issue_verification_token(user))
+    link = verification_link(issue_verification_token(user))
     return user.email, SUBJECT, _verification_mail_text(user, link)
+
+
+def verification_link(token: str) -> str:
+    """The absolute URL of the verification page for `token`, under BASE_URL."""
+    return public_url(VERIFY_PAGE_PATH.format(token=quote(token, safe="")))
 
 
 def resend_verification(user: User) -> None:

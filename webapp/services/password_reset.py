@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
+from urllib.parse import quote
 
 import jwt
-from flask import current_app, request
-from flask_limiter.util import get_remote_address
+from flask import current_app
 
+from ..config import public_url
 from ..errors import AppError
 from ..extensions import db
 from ..models import OutboxMessage, User
@@ -26,6 +27,8 @@ TOKEN_TYPE = "password_reset"
 TOKEN_TTL = timedelta(hours=1)
 SUBJECT = "Reset your Copydesk password"
 MAIL_KIND = "password_reset"
+# The page a reset link opens (auth.reset_password); tests check that it routes there.
+RESET_PAGE_PATH = "/reset-password/{token}"
 REQUESTED_MESSAGE = ("If an account exists for that address, we have emailed it a link to "
                      "reset the password. The link works once, within the hour.")
 
@@ -111,18 +114,17 @@ def reset_password(token: str, new_password: str) -> User:
 
 def reset_link(token: str) -> str:
     """The absolute URL of the reset page for `token`, under BASE_URL (never the Host
-    header of a request: see mail.site_url)."""
-    return mail.site_url("auth.reset_password", token=token)
+    header of a request: see config.public_url)."""
+    return public_url(RESET_PAGE_PATH.format(token=quote(token, safe="")))
 
 
-def email_rate_key() -> str:
-    """Rate-limit key naming the address a reset is requested for (JSON or form), so that
-    nobody can flood one mailbox from many addresses; the client's address otherwise."""
-    payload = request.get_json(silent=True) if request.is_json else request.form
-    email = payload.get("email") if hasattr(payload, "get") else None
+def email_rate_key(email: object) -> str | None:
+    """Rate-limit key naming the address a reset is requested for (`email` as the client
+    sent it, from a form or JSON), so that nobody can flood one mailbox from many
+    addresses; None when there is no address to name. The page and the API share it."""
     if isinstance(email, str) and email.strip():
         return f"reset-email:{accounts.normalise_email(email)[:255]}"
-    return f"ip:{get_remote_address()}"
+    return None
 
 
 def _reset_mail_text(user: User, link: str) -> str:

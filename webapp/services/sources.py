@@ -9,6 +9,7 @@ from typing import BinaryIO
 
 from flask import current_app
 
+from ..config import max_upload_text
 from ..errors import AppError, NotFound, ServiceUnavailable, ValidationFailed
 from ..extensions import db
 from ..models import Job, Project, Source, User
@@ -45,9 +46,8 @@ def stream_size(stream: BinaryIO) -> int:
 
 
 def file_too_large() -> AppError:
-    limit = current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
-    return AppError(f"The file is larger than the {limit} MB limit.", code="FILE_TOO_LARGE",
-                    status=413)
+    return AppError(f"The file is larger than the {max_upload_text()} limit.",
+                    code="FILE_TOO_LARGE", status=413)
 
 
 def raise_not_found():

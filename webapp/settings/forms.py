@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from ..auth.forms import strong_password
+from ..forms import strong_password
 from ..services.passwords import MAX_LENGTH
 
 

@@ -14,8 +14,7 @@ from ..services import sources as source_service
 from ..services.projects import get_project_or_404
 from . import bp
 from .forms import RenameForm, UrlImportForm
-
-PENDING = ("uploaded", "parsing")
+from .panels import list_context
 
 
 def per_user() -> str:
@@ -35,13 +34,6 @@ source_writes_limit = limiter.shared_limit("100/minute;1000/hour", scope="source
 @login_required
 def require_login():
     """Every source page needs a signed-in user."""
-
-
-def list_context(project, notices=None, url_form=None) -> dict:
-    sources, total = source_service.list_sources(project, limit=100)
-    return {"project": project, "sources": sources, "total": total,
-            "pending": any(s.status in PENDING for s in sources),
-            "notices": notices or [], "url_form": url_form or UrlImportForm(formdata=None)}
 
 
 def respond_with_list(project, notices, url_form=None, status=200):

@@ -24,6 +24,14 @@ def refresh_rate_key() -> str:
     return f"user:{subject}" if subject else f"ip:{get_remote_address()}"
 
 
+def reset_email_rate_key() -> str:
+    """Password reset is limited per requested address (shared with the page), else per
+    client address."""
+    body = request.get_json(silent=True)
+    email = body.get("email") if isinstance(body, dict) else None
+    return password_reset.email_rate_key(email) or f"ip:{get_remote_address()}"
+
+
 @bp.post("/auth/register")
 @limiter.limit("3/minute", key_func=get_remote_address)
 @endpoint("Create an account", tag="Authentication", auth=False, body=RegisterRequest,
@@ -77,7 +85,7 @@ def logout(body: LogoutRequest):
 @bp.post("/auth/password-reset")
 @limiter.limit("5/minute", key_func=get_remote_address)
 @limiter.shared_limit("5/hour", scope="password-reset-email",
-                      key_func=password_reset.email_rate_key)
+                      key_func=reset_email_rate_key)
 @endpoint("Email a password reset link", tag="Authentication", auth=False,
           body=PasswordResetRequest, response=Message, status=202, errors=(400,),
           description="Answers 202 whether or not an account has this address; only an "
