@@ -17,7 +17,11 @@ M = TypeVar("M")
 
 
 def owned_by(model, user: User):
-    """The where-clause selecting the rows of `model` that `user` may see."""
+    """The where-clause selecting the rows of `model` that `user` may see.
+
+    Every model here has `user_id`, its owner today. With teams, projects and the rows
+    that carry `project_id` follow the project's workspace, and a person's own records
+    (API keys) keep `user_id`: that distinction belongs here, by model."""
     return model.user_id == user.id
 
 
