@@ -50,9 +50,7 @@ def create(project_id: str):
 @bp.route("/<link_id>/delete", methods=["GET", "POST"])
 def delete(project_id: str, link_id: str):
     project = get_project_or_404(project_id, current_user)
-    link = link_service.get_link_or_404(link_id, current_user)
-    if link.project_id != project.id:
-        raise AppError("Link opportunity not found.", code="LINK_NOT_FOUND", status=404)
+    link = link_service.get_link_or_404(link_id, current_user, project=project)
     form = ConfirmForm()
     if form.validate_on_submit():
         link_service.delete_link(link)

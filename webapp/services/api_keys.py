@@ -6,11 +6,11 @@ import re
 import secrets
 import string
 
-from ..errors import Conflict, Forbidden, NotFound, Unauthorized
+from ..errors import Conflict, Forbidden, Unauthorized
 from ..extensions import db
 from ..models import ApiKey, User
-from ..models.base import is_valid_id
 from ..timeutil import utcnow
+from .access import get_owned_or_404, owned
 
 MAX_ACTIVE_KEYS = 5
 PREFIXES = {"live": "sk_live_", "test": "sk_test_"}
@@ -31,8 +31,7 @@ def hash_key(raw_key: str) -> str:
 def active_keys(user: User) -> list[ApiKey]:
     """The user's keys that still work, newest first."""
     return list(db.session.execute(
-        db.select(ApiKey)
-        .where(ApiKey.user_id == user.id, ApiKey.revoked_at.is_(None))
+        owned(ApiKey, user).where(ApiKey.revoked_at.is_(None))
         .order_by(ApiKey.created_at.desc(), ApiKey.id.desc())
     ).scalars())
 
@@ -65,10 +64,8 @@ def create_api_key(user: User, name: str, mode: str = "live",
 
 def get_api_key_or_404(key_id: str, user: User) -> ApiKey:
     """The user's active key with this id; anybody else's is NOT_FOUND."""
-    key = db.session.get(ApiKey, key_id) if is_valid_id(key_id) else None
-    if key is None or key.user_id != user.id or key.revoked_at is not None:
-        raise NotFound("API key not found.")
-    return key
+    return get_owned_or_404(ApiKey, key_id, user, ApiKey.revoked_at.is_(None),
+                            message="API key not found.")
 
 
 def refuse_test_key(message: str) -> None:

@@ -1,12 +1,13 @@
 """Job rows: created with the work they track, advanced by the worker, read by the API."""
 from __future__ import annotations
 
-from ..errors import NotFound
 from ..extensions import db
 from ..models import Job, Project, User
 from ..models.base import is_valid_id
 from ..timeutil import iso_utc, utcnow
 from . import live
+from .access import get_owned_or_404, owned
+from .paging import Page, newest_first, paginate
 
 
 def create_job(user: User, job_type: str, project: Project | None = None,
@@ -99,26 +100,18 @@ def finer_progress(progress: int, step: str | None,
 
 def get_job_or_404(job_id: str, user: User) -> Job:
     """The user's job; anybody else's, or a missing one, is JOB_NOT_FOUND (404)."""
-    job = db.session.get(Job, job_id) if is_valid_id(job_id) else None
-    if job is None or job.user_id != user.id:
-        raise NotFound("Job not found.", code="JOB_NOT_FOUND")
-    return job
+    return get_owned_or_404(Job, job_id, user, code="JOB_NOT_FOUND", message="Job not found.")
 
 
 def list_jobs(user: User, status: str | None = None, job_type: str | None = None,
               project_id: str | None = None, limit: int = 50,
-              offset: int = 0) -> tuple[list[Job], int]:
+              offset: int = 0) -> Page[Job]:
     """The user's jobs, newest first, with optional filters."""
-    query = db.select(Job).where(Job.user_id == user.id)
+    query = owned(Job, user)
     if status:
         query = query.where(Job.status == status)
     if job_type:
         query = query.where(Job.job_type == job_type)
     if project_id:
         query = query.where(Job.project_id == project_id)
-    total = db.session.execute(
-        db.select(db.func.count()).select_from(query.subquery())).scalar_one()
-    jobs = db.session.execute(
-        query.order_by(Job.created_at.desc(), Job.id.desc()).limit(limit).offset(offset)
-    ).scalars().all()
-    return list(jobs), total
+    return paginate(query, order_by=newest_first(Job), limit=limit, offset=offset)

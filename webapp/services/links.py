@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlsplit
 
-from ..errors import NotFound, ValidationFailed
+from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import LinkOpportunity, Project, User
-from ..models.base import is_valid_id
+from .access import get_in_project_or_404, get_owned_or_404
+from .paging import Page, newest_first, paginate
 
 MAX_KEYWORDS = 20
 # Markdown regions links must never go into: fenced and indented code, inline code,
@@ -68,23 +69,22 @@ def create_link(user: User, project: Project, target_url: str, keywords,
     return link
 
 
-def list_links(project: Project, limit: int = 50, offset: int = 0):
+def list_links(project: Project, limit: int = 50, offset: int = 0) -> Page[LinkOpportunity]:
     """The project's link opportunities, newest first, and their total."""
     query = db.select(LinkOpportunity).where(LinkOpportunity.project_id == project.id)
-    total = db.session.execute(
-        db.select(db.func.count()).select_from(query.subquery())).scalar_one()
-    links = db.session.execute(query.order_by(
-        LinkOpportunity.created_at.desc(), LinkOpportunity.id.desc()).limit(limit)
-        .offset(offset)).scalars().all()
-    return list(links), total
+    return paginate(query, order_by=newest_first(LinkOpportunity), limit=limit, offset=offset)
 
 
-def get_link_or_404(link_id: str, user: User) -> LinkOpportunity:
-    """The user's link opportunity; anybody else's, or a missing one, is LINK_NOT_FOUND."""
-    link = db.session.get(LinkOpportunity, link_id) if is_valid_id(link_id) else None
-    if link is None or link.user_id != user.id:
-        raise NotFound("Link opportunity not found.", code="LINK_NOT_FOUND")
-    return link
+NOT_FOUND = {"code": "LINK_NOT_FOUND", "message": "Link opportunity not found."}
+
+
+def get_link_or_404(link_id: str, user: User,
+                    project: Project | None = None) -> LinkOpportunity:
+    """The user's link opportunity (in `project` when given); anybody else's, one of
+    another project or a missing one is LINK_NOT_FOUND (404)."""
+    if project is not None:
+        return get_in_project_or_404(LinkOpportunity, link_id, project, user, **NOT_FOUND)
+    return get_owned_or_404(LinkOpportunity, link_id, user, **NOT_FOUND)
 
 
 def delete_link(link: LinkOpportunity) -> None:

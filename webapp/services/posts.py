@@ -8,7 +8,9 @@ from ..extensions import db
 from ..models import Job, Post, Project, Source, User
 from ..models.base import is_valid_id
 from . import accounts, jobs, plans, quota
+from .access import get_owned_or_404
 from .generation import writer_for
+from .paging import Page, newest_first, paginate
 from .projects import get_project_or_404
 from .queue import enqueue
 
@@ -17,30 +19,19 @@ TOPIC_MAX = 200
 INSTRUCTIONS_MAX = 2000
 
 
-def raise_not_found():
-    raise NotFound("Post not found.", code="POST_NOT_FOUND")
-
-
 def get_post_or_404(post_id: str, user: User) -> Post:
     """The user's post; anybody else's, or a missing one, is POST_NOT_FOUND (404)."""
-    post = db.session.get(Post, post_id) if is_valid_id(post_id) else None
-    if post is None or post.user_id != user.id:
-        raise_not_found()
-    return post
+    return get_owned_or_404(Post, post_id, user, code="POST_NOT_FOUND",
+                            message="Post not found.")
 
 
 def list_posts(project: Project, status: str | None = None, limit: int = 50,
-               offset: int = 0) -> tuple[list[Post], int]:
+               offset: int = 0) -> Page[Post]:
     """The project's posts, newest first, optionally only those with `status`."""
     query = db.select(Post).where(Post.project_id == project.id)
     if status:
         query = query.where(Post.status == status)
-    total = db.session.execute(
-        db.select(db.func.count()).select_from(query.subquery())).scalar_one()
-    posts = db.session.execute(
-        query.order_by(Post.created_at.desc(), Post.id.desc()).limit(limit).offset(offset)
-    ).scalars().all()
-    return list(posts), total
+    return paginate(query, order_by=newest_first(Post), limit=limit, offset=offset)
 
 
 def delete_post(post: Post) -> None:

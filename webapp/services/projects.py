@@ -1,11 +1,11 @@
 """Projects: create, list, fetch-and-authorize, update, delete."""
 from __future__ import annotations
 
-from ..errors import NotFound
 from ..extensions import db
 from ..models import Job, Post, Project, Source, User
-from ..models.base import is_valid_id
 from . import live
+from .access import get_owned_or_404, owned
+from .paging import Page, newest_first, paginate
 from .sources import delete_stored_files
 
 _UNSET = object()
@@ -13,10 +13,8 @@ _UNSET = object()
 
 def get_project_or_404(project_id: str, user: User) -> Project:
     """The user's project; anybody else's, or a missing one, is PROJECT_NOT_FOUND (404)."""
-    project = db.session.get(Project, project_id) if is_valid_id(project_id) else None
-    if project is None or project.user_id != user.id:
-        raise NotFound("Project not found.", code="PROJECT_NOT_FOUND")
-    return project
+    return get_owned_or_404(Project, project_id, user, code="PROJECT_NOT_FOUND",
+                            message="Project not found.")
 
 
 def create_project(user: User, name: str, description: str | None = None,
@@ -31,16 +29,10 @@ def create_project(user: User, name: str, description: str | None = None,
     return project
 
 
-def list_projects(user: User, limit: int = 100, offset: int = 0) -> tuple[list[Project], int]:
+def list_projects(user: User, limit: int = 100, offset: int = 0) -> Page[Project]:
     """A page of the user's projects, newest first, and the total count."""
-    base = db.select(Project).where(Project.user_id == user.id)
-    total = db.session.execute(
-        db.select(db.func.count()).select_from(base.subquery())
-    ).scalar_one()
-    projects = db.session.execute(
-        base.order_by(Project.created_at.desc(), Project.id.desc()).limit(limit).offset(offset)
-    ).scalars().all()
-    return list(projects), total
+    return paginate(owned(Project, user), order_by=newest_first(Project), limit=limit,
+                    offset=offset)
 
 
 def content_counts(projects: list[Project]) -> dict[str, tuple[int, int]]:

@@ -10,12 +10,13 @@ from typing import BinaryIO
 from flask import current_app
 
 from ..config import max_upload_text
-from ..errors import AppError, NotFound, ServiceUnavailable, ValidationFailed
+from ..errors import AppError, ServiceUnavailable, ValidationFailed
 from ..extensions import db
 from ..models import Job, Project, Source, User
-from ..models.base import is_valid_id
 from . import jobs, plans
+from .access import get_in_project_or_404, get_owned_or_404
 from .fetch import FetchError, check_url, fetch_page
+from .paging import Page, newest_first, paginate
 from .parsing import ParseError, UnsupportedFileType, detect_file_type, parse_document
 from .parsing.csv_topics import read_topics, topics_to_csv
 from .parsing.html import parse_html
@@ -50,32 +51,26 @@ def file_too_large() -> AppError:
                     code="FILE_TOO_LARGE", status=413)
 
 
-def raise_not_found():
-    raise NotFound("Source not found.", code="SOURCE_NOT_FOUND")
+NOT_FOUND = {"code": "SOURCE_NOT_FOUND", "message": "Source not found."}
 
 
-def get_source_or_404(source_id: str, user: User) -> Source:
-    """The user's source; anybody else's, or a missing one, is SOURCE_NOT_FOUND (404)."""
-    source = db.session.get(Source, source_id) if is_valid_id(source_id) else None
-    if source is None or source.user_id != user.id:
-        raise_not_found()
-    return source
+def get_source_or_404(source_id: str, user: User, project: Project | None = None) -> Source:
+    """The user's source (in `project` when given); anybody else's, one of another project
+    or a missing one is SOURCE_NOT_FOUND (404)."""
+    if project is not None:
+        return get_in_project_or_404(Source, source_id, project, user, **NOT_FOUND)
+    return get_owned_or_404(Source, source_id, user, **NOT_FOUND)
 
 
 def list_sources(project: Project, status: str | None = None, file_type: str | None = None,
-                 limit: int = 100, offset: int = 0) -> tuple[list[Source], int]:
+                 limit: int = 100, offset: int = 0) -> Page[Source]:
     """A page of the project's sources, newest first, and the total matching count."""
     query = db.select(Source).where(Source.project_id == project.id)
     if status:
         query = query.where(Source.status == status)
     if file_type:
         query = query.where(Source.file_type == file_type)
-    total = db.session.execute(
-        db.select(db.func.count()).select_from(query.subquery())).scalar_one()
-    sources = db.session.execute(
-        query.order_by(Source.created_at.desc(), Source.id.desc()).limit(limit).offset(offset)
-    ).scalars().all()
-    return list(sources), total
+    return paginate(query, order_by=newest_first(Source), limit=limit, offset=offset)
 
 
 def add_upload(user: User, project: Project, filename: str | None, stream: BinaryIO) -> Source:

@@ -133,8 +133,5 @@ def delete(project_id: str, source_id: str):
 
 
 def _source_in(project, source_id: str):
-    source = source_service.get_source_or_404(source_id, current_user)
-    if source.project_id != project.id:
-        source_service.raise_not_found()
-    return source
+    return source_service.get_source_or_404(source_id, current_user, project=project)
 
