@@ -2,23 +2,19 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from urllib.parse import quote, urlsplit
 
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..models import LinkOpportunity, Project, User
 from ..models.base import is_valid_id
+from .link_spans import linkable_spans
+from .render import markdown_parser
 
 MAX_KEYWORDS = 20
-# Markdown regions links must never go into: fenced and indented code, inline code,
-# inline and reference links and images, autolinks, bare URLs, ATX and setext headings,
-# raw HTML links and tags. Indented lines are all protected (list continuations too):
-# a link missed there costs less than a code block broken.
-_PROTECTED = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`|!?\[[^\]\n]*\]\([^)\n]*\)"
-                        r"|!?\[[^\]\n]*\]\[[^\]\n]*\]|<https?://[^>\s]+>|https?://\S+"
-                        r"|^[ \t]*#[^\n]*|^(?: {4}|\t)[^\n]*"
-                        r"|^[ \t]*\S[^\n]*\n {0,3}(?:=+|-+)[ \t]*$"
-                        r"|<[aA]\b[^>]*>.*?</[aA]\s*>|</?[A-Za-z][^>\n]*>", re.S | re.M)
+# Bare URLs are plain text to CommonMark; a link inside one would break it.
+_BARE_URL = re.compile(r"https?://\S+")
 
 
 def field_error(field: str, message: str) -> ValidationFailed:
@@ -95,16 +91,18 @@ def delete_link(link: LinkOpportunity) -> None:
 
 def insert_links(markdown: str, opportunities) -> tuple[str, list[dict]]:
     """Link the first occurrence of each opportunity's keywords (SPEC §4): case-insensitive
-    whole words, never in headings, code, links or URLs; each target URL at most once; the
-    anchor text preferred when it occurs; longer keywords before shorter ones."""
-    inserted, used_urls, protected = [], set(), _protected(markdown)
+    whole words in the post's plain text as CommonMark parses it (never in headings, code,
+    links, images, raw HTML anchors or bare URLs; a keyword must not cross emphasis or a
+    line break); each target URL at most once; the anchor text preferred when it occurs;
+    longer keywords before shorter ones. The rest of the Markdown is left byte for byte."""
+    inserted, used_urls, where = [], set(), _Linkable(markdown)
     for opportunity, phrase in _candidates(opportunities):
         if opportunity.target_url in used_urls:
             continue
-        result = _link_first(markdown, protected, phrase, opportunity.target_url)
+        result = _link_first(markdown, where, phrase, opportunity.target_url)
         if result:
             markdown, text = result
-            protected = _protected(markdown)
+            where = _Linkable(markdown)
             used_urls.add(opportunity.target_url)
             inserted.append({"opportunity_id": opportunity.id,
                              "target_url": opportunity.target_url,
@@ -126,15 +124,57 @@ def _candidates(opportunities) -> list[tuple]:
     return [(opportunity, phrase) for _, _, opportunity, phrase in ranked]
 
 
-def _protected(markdown: str) -> list[tuple[int, int]]:
-    return [match.span() for match in _PROTECTED.finditer(markdown)]
+class _Linkable:
+    """The plain-text spans of one version of the Markdown, for quick containment tests."""
+
+    def __init__(self, markdown: str):
+        self.spans = linkable_spans(markdown)
+        self.starts = [start for start, _ in self.spans]
+        self.urls = [match.span() for match in _BARE_URL.finditer(markdown)]
+
+    def allows(self, start: int, end: int) -> bool:
+        index = bisect_right(self.starts, start) - 1
+        return index >= 0 and end <= self.spans[index][1] \
+            and not any(a < end and start < b for a, b in self.urls)
 
 
-def _link_first(markdown: str, protected, phrase: str, url: str):
+def _link_first(markdown: str, where: _Linkable, phrase: str, url: str):
     pattern = re.compile(r"(?<![\w\[])" + re.escape(phrase) + r"(?![\w\]])", re.I)
+    target = quote(url, safe=":/?#&=%+@;,~!$*.-_")
     for match in pattern.finditer(markdown):
-        if not any(a < match.end() and match.start() < b for a, b in protected):
-            text = match.group(0)
-            link = f"[{text}]({quote(url, safe=':/?#&=%+@;,~!$*.-_')})"
-            return markdown[:match.start()] + link + markdown[match.end():], text
+        if not where.allows(*match.span()):
+            continue
+        text = match.group(0)
+        linked = f"{markdown[:match.start()]}[{text}]({target}){markdown[match.end():]}"
+        if _adds_only_the_link(markdown, linked, text, target):
+            return linked, text
     return None
+
+
+def _adds_only_the_link(before: str, after: str, text: str, target: str) -> bool:
+    """The new Markdown parses as the old one plus this link around this text: nothing
+    else changed meaning (a `!` before the text would have made an image, for instance)."""
+    old, new = _signature(before), _signature(after)
+    link = (f"\0link_open|a|{_RENDER_PARSER.normalizeLink(target)}\0", "\0link_close|a|\0")
+    at = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), len(old))
+    return old[at:at + len(text)] == text and new == (
+        old[:at] + link[0] + text + link[1] + old[at + len(text):])
+
+
+def _signature(markdown: str) -> str:
+    """Every token in order: text as its text, anything else as a NUL-delimited marker."""
+    parts = []
+    for token in _RENDER_PARSER.parse(markdown):
+        for item in token.children if token.type == "inline" else [token]:
+            parts.append(item.content if item.type == "text" else _marker(item))
+    return "".join(parts)
+
+
+def _marker(token) -> str:
+    if token.type in ("link_open", "link_close"):
+        return f"\0{token.type}|{token.tag}|{token.attrs.get('href', '')}\0"
+    return f"\0{token.type}|{token.tag}|{token.markup}|{token.info}|{token.attrs}|" \
+        f"{token.content}\0"
+
+
+_RENDER_PARSER = markdown_parser()
