@@ -20,7 +20,9 @@ _RAW_ANCHOR_CLOSE = re.compile(r"</a\s*>", re.I)
 
 
 class _PositionedState(StateInline):
-    """Inline state that writes `meta["start"]` (offset in the inline text) on text tokens."""
+    """Inline state that writes `meta["start"]` (offset in the inline text) on text tokens.
+    It relies on markdown-it-py's pending-text internals (pinned in requirements.txt); the
+    links tests fail if an upgrade moves them."""
 
     pending_start = 0
 
@@ -91,7 +93,7 @@ def linkable_spans(markdown: str) -> list[tuple[int, int]]:
         elif token.type == "heading_close":
             in_heading = False
         elif token.type == "inline" and not in_heading and token.map:
-            spans += _inline_spans(markdown, lines, token)
+            spans += _inline_spans(lines, token)
     return spans
 
 
@@ -105,7 +107,9 @@ def _source_lines(markdown: str) -> list[tuple[int, str]]:
     return lines
 
 
-def _inline_spans(markdown: str, lines, token: Token) -> list[tuple[int, int]]:
+def _inline_spans(lines, token: Token) -> list[tuple[int, int]]:
+    """The source spans of the block's text tokens outside links and raw HTML anchors
+    (code spans, images, escapes and entities are tokens of their own)."""
     to_source = _offset_mapper(lines, token)
     if to_source is None:
         return []
