@@ -15,8 +15,8 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_RAW_ANCHOR_OPEN = re.compile(r"<a[\s>]", re.I)
-_RAW_ANCHOR_CLOSE = re.compile(r"</a\s*>", re.I)
+_RAW_ANCHOR_OPEN = re.compile(r"<a[\s>]", re.IGNORECASE)
+_RAW_ANCHOR_CLOSE = re.compile(r"</a\s*>", re.IGNORECASE)
 
 
 class _PositionedState(StateInline):

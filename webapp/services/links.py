@@ -139,7 +139,7 @@ class _Linkable:
 
 
 def _link_first(markdown: str, where: _Linkable, phrase: str, url: str):
-    pattern = re.compile(r"(?<![\w\[])" + re.escape(phrase) + r"(?![\w\]])", re.I)
+    pattern = re.compile(r"(?<![\w\[])" + re.escape(phrase) + r"(?![\w\]])", re.IGNORECASE)
     target = quote(url, safe=":/?#&=%+@;,~!$*.-_")
     for match in pattern.finditer(markdown):
         if not where.allows(*match.span()):
