@@ -95,19 +95,18 @@ def insert_links(markdown: str, opportunities) -> tuple[str, list[dict]]:
     links, images, raw HTML anchors or bare URLs; a keyword must not cross emphasis or a
     line break); each target URL at most once; the anchor text preferred when it occurs;
     longer keywords before shorter ones. The rest of the Markdown is left byte for byte."""
-    inserted, used_urls, where = [], set(), _Linkable(markdown)
+    inserted, used_urls, draft = [], set(), _Draft(markdown)
     for opportunity, phrase in _candidates(opportunities):
         if opportunity.target_url in used_urls:
             continue
-        result = _link_first(markdown, where, phrase, opportunity.target_url)
+        result = _link_first(draft, phrase, opportunity.target_url)
         if result:
-            markdown, text = result
-            where = _Linkable(markdown)
+            draft, text = result
             used_urls.add(opportunity.target_url)
             inserted.append({"opportunity_id": opportunity.id,
                              "target_url": opportunity.target_url,
                              "keyword": phrase, "anchor_text": text})
-    return markdown, inserted
+    return draft.markdown, inserted
 
 
 def _candidates(opportunities) -> list[tuple]:
@@ -124,37 +123,63 @@ def _candidates(opportunities) -> list[tuple]:
     return [(opportunity, phrase) for _, _, opportunity, phrase in ranked]
 
 
-class _Linkable:
-    """The plain-text spans of one version of the Markdown, for quick containment tests."""
+class _Draft:
+    """One version of the Markdown with the spans a link may go in. Adding a link shifts
+    the spans rather than parsing again; one parse per link checks the result."""
 
-    def __init__(self, markdown: str):
-        self.spans = linkable_spans(markdown)
+    def __init__(self, markdown: str, spans=None, signature: str | None = None):
+        self.markdown = markdown
+        self.spans = linkable_spans(markdown) if spans is None else spans
         self.starts = [start for start, _ in self.spans]
         self.urls = [match.span() for match in _BARE_URL.finditer(markdown)]
+        self._signature = signature
+
+    @property
+    def signature(self) -> str:
+        if self._signature is None:
+            self._signature = _signature(self.markdown)
+        return self._signature
 
     def allows(self, start: int, end: int) -> bool:
         index = bisect_right(self.starts, start) - 1
         return index >= 0 and end <= self.spans[index][1] \
             and not any(a < end and start < b for a, b in self.urls)
 
+    def with_link(self, start: int, end: int, target: str) -> _Draft | None:
+        """The draft with [text](target) around markdown[start:end], or None if that would
+        change how anything else parses (a `!` before the text would make an image, a
+        closing `**` could stop closing, ...)."""
+        text = self.markdown[start:end]
+        link = f"[{text}]({target})"
+        markdown = self.markdown[:start] + link + self.markdown[end:]
+        signature = _signature(markdown)
+        if not _adds_only_the_link(self.signature, signature, text, target):
+            return None
+        shift = len(link) - len(text)
+        spans = []
+        for span_start, span_end in self.spans:
+            if span_end <= start:
+                spans.append((span_start, span_end))
+            elif span_start >= end:
+                spans.append((span_start + shift, span_end + shift))
+            else:  # the span the link went into: what is left either side of it
+                spans += [(span_start, start), (end + shift, span_end + shift)]
+        return _Draft(markdown, [span for span in spans if span[0] < span[1]], signature)
 
-def _link_first(markdown: str, where: _Linkable, phrase: str, url: str):
+
+def _link_first(draft: _Draft, phrase: str, url: str):
     pattern = re.compile(r"(?<![\w\[])" + re.escape(phrase) + r"(?![\w\]])", re.IGNORECASE)
     target = quote(url, safe=":/?#&=%+@;,~!$*.-_")
-    for match in pattern.finditer(markdown):
-        if not where.allows(*match.span()):
-            continue
-        text = match.group(0)
-        linked = f"{markdown[:match.start()]}[{text}]({target}){markdown[match.end():]}"
-        if _adds_only_the_link(markdown, linked, text, target):
-            return linked, text
+    for match in pattern.finditer(draft.markdown):
+        if draft.allows(*match.span()):
+            linked = draft.with_link(*match.span(), target)
+            if linked is not None:
+                return linked, match.group(0)
     return None
 
 
-def _adds_only_the_link(before: str, after: str, text: str, target: str) -> bool:
-    """The new Markdown parses as the old one plus this link around this text: nothing
-    else changed meaning (a `!` before the text would have made an image, for instance)."""
-    old, new = _signature(before), _signature(after)
+def _adds_only_the_link(old: str, new: str, text: str, target: str) -> bool:
+    """The new signature is the old one with the link's two markers around `text`."""
     link = (f"\0link_open|a|{_RENDER_PARSER.normalizeLink(target)}\0", "\0link_close|a|\0")
     at = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), len(old))
     return old[at:at + len(text)] == text and new == (
