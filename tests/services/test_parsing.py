@@ -19,6 +19,7 @@ from tests.files import (EXE_BYTES, RICH_DOCX_LINK, make_corrupt_pdf, make_csv, 
                          make_zip_bomb_docx)
 from webapp.services.parsing import (ParsedDocument, ParseError, UnsupportedFileType,
                                      detect_file_type, parse_document)
+from webapp.services.parsing.docx import html_to_markdown
 from webapp.services.parsing.html import parse_html
 from webapp.services.render import markdown_to_safe_html
 
@@ -178,6 +179,15 @@ def test_docx_markdown_renders_as_the_document_reads():
     assert '<a href="https://example.com/report?year=2026&amp;part=2"' in html
     assert "<th>Metric</th><th>Value</th>" in squashed
     assert "<td>Revenue | net</td><td>12%</td>" in squashed
+
+
+def test_docx_html_links_inside_the_document_and_images_leave_only_text():
+    """mammoth writes footnote references and bookmarks as in-page anchors."""
+    html = ('<p><a id="_Toc1"></a>Claim<sup><a href="#footnote-1" id="footnote-ref-1">[1]</a>'
+            '</sup> <img src="data:image/png;base64,AAAA" alt="chart"/>end</p>'
+            '<ol><li id="footnote-1"><p>Source. <a href="#footnote-ref-1">↑</a></p></li></ol>')
+
+    assert html_to_markdown(html) == "Claim[1] end\n\n1. Source. ↑"
 
 
 def test_docx_without_text_is_refused():
