@@ -149,9 +149,11 @@ def _stages(fmt: str, data: bytes) -> list[tuple[str, float]]:
         from webapp.services.parsing import docx
 
         timed("check_archive (zip checks)", docx.check_archive, data)
-        result = timed("mammoth.convert_to_markdown",
-                       lambda: mammoth.convert_to_markdown(io.BytesIO(data)))
-        text = timed("unescape_markdown", docx.unescape_markdown, result.value or "")
+        result = timed("mammoth.convert_to_html",
+                       lambda: mammoth.convert_to_html(io.BytesIO(data),
+                                                       convert_image=docx.describe_image))
+        text = timed("html_to_markdown (markdownify)", docx.html_to_markdown,
+                     result.value or "")
         text = timed("clean_text", clean_text, text)
     timed("count_words (worker, after the parse)", count_words, text)
     return stages

@@ -10,6 +10,8 @@ what a plain call returns.
     make_corrupt_pdf()                         "%PDF-" then garbage
     make_docx()                                "Quarterly Report" with a subheading,
                                                a paragraph and two bullets
+    make_rich_docx()                           headings, bold/italic, a link, nested
+                                               lists, a table (Word's own markup)
     make_truncated_docx()                      a valid DOCX cut in half
     make_zip_bomb_docx()                       ~200 KB file declaring > 200 MB of XML
     make_big_xml_docx(mb=12)                   genuine, distinct text; XML > 10 MB
@@ -123,6 +125,94 @@ def make_docx(paragraphs: list[str] | tuple[str, ...] = (
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+RICH_DOCX_LINK = "https://example.com/report?year=2026&part=2"
+
+
+def make_rich_docx() -> bytes:
+    """A Word document with what authors really use, written as Word writes it:
+
+    Heading 1 "Annual Review", then a paragraph "Sales rose **12%** and *costs fell*; see
+    [the full report](RICH_DOCX_LINK).", a bulleted list nested three levels deep (Goals >
+    Grow revenue > Enter two regions, then Keep costs flat), Heading 2 "Steps", a numbered
+    list with a nested bullet (Plan > Draft an outline, then Write), Heading 3 "Figures" and
+    a 3x2 table whose header row is Metric | Value (cells "Revenue | net", "12%"; "Costs",
+    "-3%"), then the paragraph "The end."
+    """
+    from docx import Document
+
+    document = Document()
+    bullets, numbers = _add_multilevel_numbering(document)
+    document.add_heading("Annual Review", level=1)
+    paragraph = document.add_paragraph("Sales rose ")
+    paragraph.add_run("12%").bold = True
+    paragraph.add_run(" and ")
+    paragraph.add_run("costs fell").italic = True
+    paragraph.add_run("; see ")
+    _add_hyperlink(paragraph, RICH_DOCX_LINK, "the full report")
+    paragraph.add_run(".")
+    for level, text in ((0, "Goals"), (1, "Grow revenue"), (2, "Enter two regions"),
+                        (1, "Keep costs flat")):
+        _numbered(document.add_paragraph(text), bullets, level)
+    document.add_heading("Steps", level=2)
+    for num_id, level, text in ((numbers, 0, "Plan"), (bullets, 1, "Draft an outline"),
+                                (numbers, 0, "Write")):
+        _numbered(document.add_paragraph(text), num_id, level)
+    document.add_heading("Figures", level=3)
+    table = document.add_table(rows=3, cols=2)
+    for row, cells in enumerate((("Metric", "Value"), ("Revenue | net", "12%"),
+                                 ("Costs", "-3%"))):
+        for column, text in enumerate(cells):
+            table.cell(row, column).text = text
+    document.add_paragraph("The end.")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _add_multilevel_numbering(document) -> tuple[int, int]:
+    """Two numbering definitions with three levels each (the template's are single-level):
+    the numId of a bulleted one and of a decimal one."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    numbering = document.part.numbering_part.element
+    ids = []
+    for number, fmt, text in ((901, "bullet", "\u2022"), (902, "decimal", "%1.")):
+        levels = "".join(
+            f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+            f'<w:lvlText w:val="{text.replace("1", str(level + 1))}"/><w:lvlJc w:val="left"/>'
+            f'<w:pPr><w:ind w:left="{720 * (level + 1)}" w:hanging="360"/></w:pPr></w:lvl>'
+            for level in range(3))
+        abstract = parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{number}">'
+                             f'<w:multiLevelType w:val="hybridMultilevel"/>{levels}'
+                             "</w:abstractNum>")
+        numbering.num_lst[0].addprevious(abstract)  # abstractNum elements come first
+        numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{number}">'
+                                   f'<w:abstractNumId w:val="{number}"/></w:num>'))
+        ids.append(number)
+    return ids[0], ids[1]
+
+
+def _numbered(paragraph, num_id: int, level: int) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    paragraph._p.get_or_add_pPr().append(parse_xml(
+        f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/>'
+        "</w:numPr>"))
+
+
+def _add_hyperlink(paragraph, url: str, text: str) -> None:
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    rel_id = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    paragraph._p.append(parse_xml(
+        f'<w:hyperlink {nsdecls("w", "r")} r:id="{rel_id}"><w:r><w:t>{text}</w:t></w:r>'
+        "</w:hyperlink>"))
 
 
 def make_truncated_docx() -> bytes:

@@ -153,3 +153,102 @@ def test_a_long_post_with_many_opportunities_is_linked_quickly():
     started = time.monotonic()
     assert insert_links(markdown, opportunities) == (markdown, [])
     assert time.monotonic() - started < 5
+
+
+# ------------------------------------------------- on markdown-it-py's tokens (CommonMark)
+
+
+def test_a_two_space_nested_list_item_is_linked_in_place():
+    markdown = "- Plan\n  - Learn `seo` basics\n  - Then SEO audits\n- Write\n"
+    assert linked(markdown, opportunity(["seo"])) == (
+        f"- Plan\n  - Learn `seo` basics\n  - Then [SEO]({GUIDE}) audits\n- Write\n")
+
+
+def test_list_items_nested_four_spaces_deep_are_text_not_code():
+    markdown = "1. Plan\n    - an SEO audit\n"
+    assert linked(markdown, opportunity(["seo"])) == f"1. Plan\n    - an [SEO]({GUIDE}) audit\n"
+
+
+def test_a_fence_inside_a_list_item_stays_code():
+    markdown = "- Try:\n\n  ```\n  seo --audit\n  ```\n\n  then read about SEO.\n"
+    assert linked(markdown, opportunity(["seo"])) == (
+        f"- Try:\n\n  ```\n  seo --audit\n  ```\n\n  then read about [SEO]({GUIDE}).\n")
+
+
+def test_blockquotes_and_lazy_lines_are_linked_at_the_right_place():
+    markdown = "> Quote about `SEO`,\n> then SEO\nlazy SEO line\n"
+    assert linked(markdown, opportunity(["seo"])) == (
+        f"> Quote about `SEO`,\n> then [SEO]({GUIDE})\nlazy SEO line\n")
+
+
+def test_a_keyword_across_an_emphasis_boundary_is_not_linked():
+    markdown = "Good content **marketing** pays. Content marketing works.\n"
+    markdown_then = linked(markdown, opportunity(["content marketing"]))
+    assert markdown_then == (
+        f"Good content **marketing** pays. [Content marketing]({GUIDE}) works.\n")
+
+
+def test_a_keyword_across_a_line_break_is_not_linked():
+    markdown = "Good content\nmarketing pays.\n"
+    assert insert_links(markdown, [opportunity(["content marketing"])]) == (markdown, [])
+
+
+def test_a_keyword_inside_emphasis_next_to_a_word_is_linked():
+    assert linked("A *great SEO*-friendly page.", opportunity(["seo"])) == (
+        f"A *great [SEO]({GUIDE})*-friendly page.")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("SEO.", f"[SEO]({GUIDE})."),
+    ("«SEO»", f"«[SEO]({GUIDE})»"),
+    ("SEO's value", f"[SEO]({GUIDE})'s value"),
+    ("re-SEO", f"re-[SEO]({GUIDE})"),
+    ("[SEO] notes", "[SEO] notes"),
+    ("SEO2 and SEO", f"SEO2 and [SEO]({GUIDE})"),
+    ("café SEO", f"café [SEO]({GUIDE})"),
+    ("éSEO SEO", f"éSEO [SEO]({GUIDE})"),
+])
+def test_punctuation_and_word_boundaries(text, expected):
+    assert linked(text, opportunity(["seo"])) == expected
+
+
+def test_unicode_keywords_match_whatever_their_case():
+    markdown, links = insert_links("Die STRASSE und die Straße. ÜBER uns.",
+                                   [opportunity(["straße"]), opportunity(["über"], url=TOOLS)])
+    assert markdown == f"Die STRASSE und die [Straße]({GUIDE}). [ÜBER]({TOOLS}) uns."
+    assert [link["anchor_text"] for link in links] == ["Straße", "ÜBER"]
+
+
+def test_an_exclamation_mark_before_the_keyword_does_not_make_an_image():
+    markdown = "Wow!SEO rocks. Later SEO.\n"
+    assert linked(markdown, opportunity(["seo"])) == f"Wow!SEO rocks. Later [SEO]({GUIDE}).\n"
+
+
+def test_escapes_and_entities_are_left_as_written():
+    markdown = "Not \\*SEO\\* &amp; SEO&copy; here\n"
+    assert linked(markdown, opportunity(["seo"])) == (
+        f"Not \\*[SEO]({GUIDE})\\* &amp; SEO&copy; here\n")
+
+
+def test_windows_line_endings_and_tabs_are_kept():
+    markdown = "# SEO\r\n\r\n-\tsee\tSEO\tnow\r\n"
+    assert linked(markdown, opportunity(["seo"])) == f"# SEO\r\n\r\n-\tsee\t[SEO]({GUIDE})\tnow\r\n"
+
+
+def test_text_inside_a_raw_html_anchor_and_in_autolinks_is_left_alone():
+    markdown = '<a href="https://x.example/">all about SEO</a> <https://x.example/seo> SEO'
+    assert linked(markdown, opportunity(["seo"])) == (
+        f'<a href="https://x.example/">all about SEO</a> <https://x.example/seo> [SEO]({GUIDE})')
+
+
+def test_table_cells_are_linked():
+    markdown = "| Topic | Notes |\n|---|---|\n| SEO | basics |\n"
+    assert linked(markdown, opportunity(["seo"])) == (
+        f"| Topic | Notes |\n|---|---|\n| [SEO]({GUIDE}) | basics |\n")
+
+
+def test_a_keyword_inside_a_link_title_or_reference_definition_is_left_alone():
+    markdown = ('See [notes](https://x.example/n "SEO notes").\n\n[ref]: https://x.example/r '
+                '"SEO ref"\n\nSEO at last.\n')
+    assert linked(markdown, opportunity(["seo"])) == markdown.replace(
+        "SEO at last", f"[SEO]({GUIDE}) at last")

@@ -7,17 +7,21 @@ from __future__ import annotations
 import codecs
 import io
 import random
+import re
 import time
 import zipfile
 
 import pytest
 
-from tests.files import (EXE_BYTES, make_corrupt_pdf, make_csv, make_docx, make_encrypted_pdf,
-                         make_image_only_pdf, make_pdf, make_png, make_truncated_docx,
-                         make_big_xml_docx, make_zip, make_zip_bomb_docx)
+from tests.files import (EXE_BYTES, RICH_DOCX_LINK, make_corrupt_pdf, make_csv, make_docx,
+                         make_encrypted_pdf, make_image_only_pdf, make_pdf, make_png,
+                         make_rich_docx, make_truncated_docx, make_big_xml_docx, make_zip,
+                         make_zip_bomb_docx)
 from webapp.services.parsing import (ParsedDocument, ParseError, UnsupportedFileType,
                                      detect_file_type, parse_document)
+from webapp.services.parsing.docx import html_to_markdown
 from webapp.services.parsing.html import parse_html
+from webapp.services.render import markdown_to_safe_html
 
 LONG_PARAGRAPH = " ".join(
     f"Sentence {n} explains why clear writing saves the reader time." for n in range(1, 40))
@@ -130,6 +134,60 @@ def test_docx_pictures_do_not_become_base64_text():
     assert "base64" not in result.text
     assert "data:image" not in result.text
     assert "- Second point" in result.text.splitlines()
+
+
+RICH_DOCX_MARKDOWN = f"""# Annual Review
+
+Sales rose **12%** and *costs fell*; see [the full report]({RICH_DOCX_LINK}).
+
+- Goals
+  - Grow revenue
+    - Enter two regions
+  - Keep costs flat
+
+## Steps
+
+1. Plan
+   - Draft an outline
+2. Write
+
+### Figures
+
+| Metric | Value |
+| --- | --- |
+| Revenue \\| net | 12% |
+| Costs | -3% |
+
+The end."""
+
+
+def test_docx_headings_nested_lists_emphasis_link_and_table_become_markdown():
+    result = parse_document(make_rich_docx(), "docx")
+
+    assert result.text == RICH_DOCX_MARKDOWN
+    assert result.details == {"warnings": 0}
+
+
+def test_docx_markdown_renders_as_the_document_reads():
+    html = markdown_to_safe_html(parse_document(make_rich_docx(), "docx").text)
+
+    squashed = re.sub(r"\s*\n\s*", "", html)
+    assert ("<ul><li>Goals<ul><li>Grow revenue<ul><li>Enter two regions</li></ul></li>"
+            "<li>Keep costs flat</li></ul></li></ul>") in squashed
+    assert "<ol><li>Plan<ul><li>Draft an outline</li></ul></li><li>Write</li></ol>" in squashed
+    assert "<strong>12%</strong>" in html and "<em>costs fell</em>" in html
+    assert '<a href="https://example.com/report?year=2026&amp;part=2"' in html
+    assert "<th>Metric</th><th>Value</th>" in squashed
+    assert "<td>Revenue | net</td><td>12%</td>" in squashed
+
+
+def test_docx_html_links_inside_the_document_and_images_leave_only_text():
+    """mammoth writes footnote references and bookmarks as in-page anchors."""
+    html = ('<p><a id="_Toc1"></a>Claim<sup><a href="#footnote-1" id="footnote-ref-1">[1]</a>'
+            '</sup> <img src="data:image/png;base64,AAAA" alt="chart"/>end</p>'
+            '<ol><li id="footnote-1"><p>Source. <a href="#footnote-ref-1">↑</a></p></li></ol>')
+
+    assert html_to_markdown(html) == "Claim[1] end\n\n1. Source. ↑"
 
 
 def test_docx_without_text_is_refused():

@@ -2,24 +2,20 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from urllib.parse import quote, urlsplit
 
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import LinkOpportunity, Project, User
 from .access import get_in_project_or_404, get_owned_or_404
+from .link_spans import linkable_spans
 from .paging import Page, newest_first, paginate
+from .render import markdown_parser
 
 MAX_KEYWORDS = 20
-# Markdown regions links must never go into: fenced and indented code, inline code,
-# inline and reference links and images, autolinks, bare URLs, ATX and setext headings,
-# raw HTML links and tags. Indented lines are all protected (list continuations too):
-# a link missed there costs less than a code block broken.
-_PROTECTED = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`|!?\[[^\]\n]*\]\([^)\n]*\)"
-                        r"|!?\[[^\]\n]*\]\[[^\]\n]*\]|<https?://[^>\s]+>|https?://\S+"
-                        r"|^[ \t]*#[^\n]*|^(?: {4}|\t)[^\n]*"
-                        r"|^[ \t]*\S[^\n]*\n {0,3}(?:=+|-+)[ \t]*$"
-                        r"|<[aA]\b[^>]*>.*?</[aA]\s*>|</?[A-Za-z][^>\n]*>", re.S | re.M)
+# Bare URLs are plain text to CommonMark; a link inside one would break it.
+_BARE_URL = re.compile(r"https?://\S+")
 
 
 def field_error(field: str, message: str) -> ValidationFailed:
@@ -95,21 +91,22 @@ def delete_link(link: LinkOpportunity) -> None:
 
 def insert_links(markdown: str, opportunities) -> tuple[str, list[dict]]:
     """Link the first occurrence of each opportunity's keywords (SPEC §4): case-insensitive
-    whole words, never in headings, code, links or URLs; each target URL at most once; the
-    anchor text preferred when it occurs; longer keywords before shorter ones."""
-    inserted, used_urls, protected = [], set(), _protected(markdown)
+    whole words in the post's plain text as CommonMark parses it (never in headings, code,
+    links, images, raw HTML anchors or bare URLs; a keyword must not cross emphasis or a
+    line break); each target URL at most once; the anchor text preferred when it occurs;
+    longer keywords before shorter ones. The rest of the Markdown is left byte for byte."""
+    inserted, used_urls, draft = [], set(), _Draft(markdown)
     for opportunity, phrase in _candidates(opportunities):
         if opportunity.target_url in used_urls:
             continue
-        result = _link_first(markdown, protected, phrase, opportunity.target_url)
+        result = _link_first(draft, phrase, opportunity.target_url)
         if result:
-            markdown, text = result
-            protected = _protected(markdown)
+            draft, text = result
             used_urls.add(opportunity.target_url)
             inserted.append({"opportunity_id": opportunity.id,
                              "target_url": opportunity.target_url,
                              "keyword": phrase, "anchor_text": text})
-    return markdown, inserted
+    return draft.markdown, inserted
 
 
 def _candidates(opportunities) -> list[tuple]:
@@ -126,15 +123,83 @@ def _candidates(opportunities) -> list[tuple]:
     return [(opportunity, phrase) for _, _, opportunity, phrase in ranked]
 
 
-def _protected(markdown: str) -> list[tuple[int, int]]:
-    return [match.span() for match in _PROTECTED.finditer(markdown)]
+class _Draft:
+    """One version of the Markdown with the spans a link may go in. Adding a link shifts
+    the spans rather than parsing again; one parse per link checks the result."""
+
+    def __init__(self, markdown: str, spans=None, signature: str | None = None):
+        self.markdown = markdown
+        self.spans = linkable_spans(markdown) if spans is None else spans
+        self.starts = [start for start, _ in self.spans]
+        self.urls = [match.span() for match in _BARE_URL.finditer(markdown)]
+        self._signature = signature
+
+    @property
+    def signature(self) -> str:
+        if self._signature is None:
+            self._signature = _signature(self.markdown)
+        return self._signature
+
+    def allows(self, start: int, end: int) -> bool:
+        index = bisect_right(self.starts, start) - 1
+        return index >= 0 and end <= self.spans[index][1] \
+            and not any(a < end and start < b for a, b in self.urls)
+
+    def with_link(self, start: int, end: int, target: str) -> _Draft | None:
+        """The draft with [text](target) around markdown[start:end], or None if that would
+        change how anything else parses (a `!` before the text would make an image, a
+        closing `**` could stop closing, ...)."""
+        text = self.markdown[start:end]
+        link = f"[{text}]({target})"
+        markdown = self.markdown[:start] + link + self.markdown[end:]
+        signature = _signature(markdown)
+        if not _adds_only_the_link(self.signature, signature, text, target):
+            return None
+        shift = len(link) - len(text)
+        spans = []
+        for span_start, span_end in self.spans:
+            if span_end <= start:
+                spans.append((span_start, span_end))
+            elif span_start >= end:
+                spans.append((span_start + shift, span_end + shift))
+            else:  # the span the link went into: what is left either side of it
+                spans += [(span_start, start), (end + shift, span_end + shift)]
+        return _Draft(markdown, [span for span in spans if span[0] < span[1]], signature)
 
 
-def _link_first(markdown: str, protected, phrase: str, url: str):
-    pattern = re.compile(r"(?<![\w\[])" + re.escape(phrase) + r"(?![\w\]])", re.I)
-    for match in pattern.finditer(markdown):
-        if not any(a < match.end() and match.start() < b for a, b in protected):
-            text = match.group(0)
-            link = f"[{text}]({quote(url, safe=':/?#&=%+@;,~!$*.-_')})"
-            return markdown[:match.start()] + link + markdown[match.end():], text
+def _link_first(draft: _Draft, phrase: str, url: str):
+    pattern = re.compile(r"(?<![\w\[])" + re.escape(phrase) + r"(?![\w\]])", re.IGNORECASE)
+    target = quote(url, safe=":/?#&=%+@;,~!$*.-_")
+    for match in pattern.finditer(draft.markdown):
+        if draft.allows(*match.span()):
+            linked = draft.with_link(*match.span(), target)
+            if linked is not None:
+                return linked, match.group(0)
     return None
+
+
+def _adds_only_the_link(old: str, new: str, text: str, target: str) -> bool:
+    """The new signature is the old one with the link's two markers around `text`."""
+    link = (f"\0link_open|a|{_RENDER_PARSER.normalizeLink(target)}\0", "\0link_close|a|\0")
+    at = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), len(old))
+    return old[at:at + len(text)] == text and new == (
+        old[:at] + link[0] + text + link[1] + old[at + len(text):])
+
+
+def _signature(markdown: str) -> str:
+    """Every token in order: text as its text, anything else as a NUL-delimited marker."""
+    parts = []
+    for token in _RENDER_PARSER.parse(markdown):
+        for item in token.children if token.type == "inline" else [token]:
+            parts.append(item.content if item.type == "text" else _marker(item))
+    return "".join(parts)
+
+
+def _marker(token) -> str:
+    if token.type in ("link_open", "link_close"):
+        return f"\0{token.type}|{token.tag}|{token.attrs.get('href', '')}\0"
+    return f"\0{token.type}|{token.tag}|{token.markup}|{token.info}|{token.attrs}|" \
+        f"{token.content}\0"
+
+
+_RENDER_PARSER = markdown_parser()

@@ -1,14 +1,16 @@
-"""DOCX through mammoth, to Markdown (headings and lists kept), after checking the zip."""
+"""DOCX to Markdown, after checking the zip: mammoth writes HTML, markdownify turns it into
+Markdown (headings, nested lists, tables, links, bold and italic kept; pictures become
+their alt text)."""
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from xml.etree.ElementTree import ParseError as ElementTreeParseError
 from xml.parsers.expat import ExpatError
 
 import mammoth
 from mammoth import html as mammoth_html
+from markdownify import ATX, MarkdownConverter
 
 from .base import ParsedDocument, ParseError, clean_text
 
@@ -19,13 +21,32 @@ MAX_DOCUMENT_XML = 10 * 1024 * 1024
 MAX_RATIO = 100
 
 
-_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
+class ReferenceMarkdownConverter(MarkdownConverter):
+    """markdownify for reference text: ATX headings, `-` bullets at every depth, the prose's
+    own `*`, `_` and `#` left as written (escaping them reads badly in prompts), pipes
+    escaped in table cells only (there they would end the cell), links inside the document
+    (footnote references, bookmarks) reduced to their text."""
+
+    def __init__(self, **options):
+        super().__init__(heading_style=ATX, bullets="-", escape_asterisks=False,
+                         escape_underscores=False, escape_misc=False,
+                         table_infer_header=True, strip=["img"], **options)
+
+    def convert_a(self, el, text, parent_tags):
+        if str(el.get("href") or "").startswith("#"):
+            return text
+        return super().convert_a(el, text, parent_tags)
+
+    def convert_td(self, el, text, parent_tags):
+        return super().convert_td(el, text.replace("|", "\\|"), parent_tags)
+
+    def convert_th(self, el, text, parent_tags):
+        return super().convert_th(el, text.replace("|", "\\|"), parent_tags)
 
 
-def unescape_markdown(text: str) -> str:
-    """mammoth escapes every Markdown character of the prose; reference text reads better
-    without the backslashes (headings and list markers it writes itself stay)."""
-    return _ESCAPED.sub(r"\1", text)
+def html_to_markdown(html: str) -> str:
+    """mammoth's HTML as Markdown (see ReferenceMarkdownConverter)."""
+    return ReferenceMarkdownConverter().convert(html)
 
 
 def check_archive(data: bytes) -> None:
@@ -63,14 +84,15 @@ def describe_image(image) -> list:
 
 
 def parse_docx(data: bytes) -> ParsedDocument:
+    """The document's text as Markdown; `details["warnings"]` counts mammoth's messages."""
     check_archive(data)
     try:
-        result = mammoth.convert_to_markdown(io.BytesIO(data), convert_image=describe_image)
+        result = mammoth.convert_to_html(io.BytesIO(data), convert_image=describe_image)
     except (zipfile.BadZipFile, ExpatError, ElementTreeParseError, KeyError, ValueError,
             EOFError, OSError, AttributeError, IndexError, TypeError) as exc:
         raise ParseError(f"The DOCX file is damaged and cannot be converted "
                          f"({type(exc).__name__}).") from exc
-    text = clean_text(unescape_markdown(result.value or ""))
+    text = clean_text(html_to_markdown(result.value or ""))
     if not text:
         raise ParseError("The document contains no text.")
     return ParsedDocument(text, {"warnings": len(result.messages)})
