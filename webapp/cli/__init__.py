@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask import Flask
 
+from .jobs import jobs_cli
 from .users import users_cli
 
-COMMAND_GROUPS = (users_cli,)
+COMMAND_GROUPS = (users_cli, jobs_cli)
 
 
 def register_commands(app: Flask) -> None:

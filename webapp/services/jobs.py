@@ -140,3 +140,15 @@ def list_jobs(user: User, status: str | None = None, job_type: str | None = None
         query.order_by(Job.created_at.desc(), Job.id.desc()).limit(limit).offset(offset)
     ).scalars().all()
     return list(jobs), total
+
+
+def failed_jobs(limit: int = 20, job_type: str | None = None) -> list[tuple[Job, str]]:
+    """Everybody's failed jobs, the latest to fail first, with the email of their user
+    (for operators: `flask jobs failed`)."""
+    query = (db.select(Job, User.email).join(User, User.id == Job.user_id)
+             .where(Job.status == JobStatus.FAILED))
+    if job_type:
+        query = query.where(Job.job_type == job_type)
+    rows = db.session.execute(query.order_by(
+        Job.finished_at.desc(), Job.id.desc()).limit(limit)).all()
+    return [(job, email) for job, email in rows]
