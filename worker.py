@@ -44,7 +44,6 @@ WORKER_TTL = 30
 WORKER_NICENESS = 5
 
 
-
 class CopydeskWorker(Worker):
     stop_requested = False
 
@@ -78,7 +77,7 @@ def runs_in_process(job) -> bool:
     that cannot be imported goes to a work horse, where RQ records the error."""
     try:
         function = job.func
-    except Exception:
+    except Exception:  # noqa: BLE001 (whatever it is, the horse reports it)
         return False
     return job_registry.runs_in_process(function)
 

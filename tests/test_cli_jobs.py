@@ -111,7 +111,7 @@ def test_retry_writes_the_post_again_and_charges_it_once(app, cli, owner, idle_q
     new_id = result.output.split("Queued job ")[1].split()[0]
     assert new_id != failed
     job = wait_for(lambda: (j := job_row(app, new_id)).is_finished and j, timeout=60)
-    assert job.status == "completed", open(worker.log_path).read()[-3000:]
+    assert job.status == "completed", worker.log_path.read_text()[-3000:]
     with app.app_context():
         post = db.session.execute(db.select(Post).where(Post.job_id == new_id)).scalar_one()
         assert post.status == "completed" and post.charged and post.error_message is None

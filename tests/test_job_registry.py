@@ -44,7 +44,7 @@ def finished(app, job_id: str, worker, timeout: float = 30) -> Job:
     try:
         return wait_for(settled, timeout=timeout, interval=0.2)
     except AssertionError:
-        raise AssertionError(open(worker.log_path).read()[-3000:]) from None
+        raise AssertionError(worker.log_path.read_text()[-3000:]) from None
 
 
 def test_a_new_kind_runs_in_the_process_its_entry_names(app, worker):

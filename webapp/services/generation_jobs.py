@@ -13,8 +13,8 @@ from ..extensions import db
 from ..models import Job, LinkOpportunity, Post, Source, User
 from ..vocabulary import JobStatus, JobType, PostStatus, SourceStatus
 from . import job_registry, jobs, live, plans, posts, quota
-from .links import insert_links
 from .generation import Brief, JobCancelled, SourceText, generate, writer_for
+from .links import insert_links
 from .redis_conn import get_redis
 
 log = logging.getLogger(__name__)

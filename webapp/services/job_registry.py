@@ -30,10 +30,10 @@ it cannot import them while they are still being imported.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
-from typing import Callable
 
 from flask import current_app
 
@@ -42,7 +42,6 @@ from ..extensions import db
 from ..models import Job, Post
 from ..vocabulary import JobStatus, JobType
 from . import jobs, queue
-
 
 DEAD_WORKER_MESSAGE = "The worker running this job stopped unexpectedly."
 LOST_MESSAGE = "The job was lost from the queue (its entry in Redis disappeared)."

@@ -2,7 +2,7 @@
 through `job_registry.enqueue`, which knows each job type's task and time limit."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import redis
 from flask import current_app

@@ -1,7 +1,8 @@
 """The Jobs endpoints: the reference's status poll, plus list and cancel."""
 from __future__ import annotations
 
-from ...services import job_registry, jobs as job_service
+from ...services import job_registry
+from ...services import jobs as job_service
 from ...services.reaper import repair_if_stale
 from .. import bp
 from ..endpoint import endpoint
