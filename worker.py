@@ -4,12 +4,14 @@ An RQ worker with the scheduler on, running inside an application context so job
 the database, config and services like request handlers do. Connects to REDIS_URL and
 listens on this installation's queues (`<REDIS_KEY_PREFIX>-default`).
 
-Parsing jobs run in a forked work horse (RQ's default), which gets an address-space cap
-and can be killed on a timeout without harming the worker. Generation jobs run in this
-process instead: they wait on the network, need no cap, and forking a ~300 MB process costs
-10-20 ms per job and throws away litellm's warmed-up state and its connections to the
-provider. The task modules and litellm (3-5 s and ~150 MB to import, seconds more on its
-first call) are imported and warmed up here, once: never once per job.
+The job registry (webapp/services/job_registry.py) says where each task runs. Parsing
+jobs run in a forked work horse (RQ's default), which gets an address-space cap and can be
+killed on a timeout without harming the worker. Generation jobs and mail delivery run in
+this process instead: they wait on the network, need no cap, and forking a ~300 MB process
+costs 10-20 ms per job and throws away litellm's warmed-up state and its connections to
+the provider. The task modules (imported by create_app) and litellm (3-5 s and ~150 MB to
+import, seconds more on its first call) are loaded and warmed up here, once: never once
+per job.
 """
 from __future__ import annotations
 
@@ -25,13 +27,11 @@ from rq import Queue, Worker
 from rq.exceptions import StopRequested
 from rq.worker import WorkerStatus
 
-import webapp.tasks.generation  # noqa: F401  (imported once in the parent, see above)
-import webapp.tasks.mail  # noqa: F401
-import webapp.tasks.sources  # noqa: F401
+import webapp.tasks  # noqa: F401  (imported once in the parent, see above)
 from webapp import create_app
 from webapp.extensions import db
 from webapp.models import Job
-from webapp.services import generation_jobs, idempotency, llm, mail, reaper, sources
+from webapp.services import idempotency, job_registry, llm, mail, reaper
 from webapp.services.queue import QUEUE_KINDS, queue_name
 
 log = logging.getLogger("worker")
@@ -44,12 +44,6 @@ WORKER_TTL = 30
 WORKER_NICENESS = 5
 
 
-# Tasks run in the worker process itself rather than in a forked work horse (see above);
-# sending mail, too, only waits on the network.
-IN_PROCESS_TASKS = frozenset({"webapp.tasks.generation.generate_post_task",
-                              "webapp.tasks.mail.deliver_mail_task"})
-
-
 class CopydeskWorker(Worker):
     stop_requested = False
 
@@ -58,14 +52,14 @@ class CopydeskWorker(Worker):
         super().request_stop(signum, frame)
 
     def execute_job(self, job, queue):
-        if job.func_name not in IN_PROCESS_TASKS:
+        if not runs_in_process(job):
             return super().execute_job(job, queue)
         execution = self.prepare_execution(job)
         self.perform_job(job, queue, execution)
         self.set_state(WorkerStatus.IDLE)
 
     def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:
-        if job.func_name in IN_PROCESS_TASKS:
+        if runs_in_process(job):
             # No monitoring parent renews the worker's key while the job runs here.
             return int(job.timeout or self.queue_class.DEFAULT_TIMEOUT) + 60
         return super().get_heartbeat_ttl(job, working_time)
@@ -75,6 +69,17 @@ class CopydeskWorker(Worker):
         survive(reap_stale_jobs)
         survive(sweep_mail_outbox)
         survive(idempotency.purge_expired)
+
+
+def runs_in_process(job) -> bool:
+    """Whether the job registry runs `job`'s task in this process. Resolving the task
+    imports its module (a task this process has not loaded yet binds itself then); a task
+    that cannot be imported goes to a work horse, where RQ records the error."""
+    try:
+        function = job.func
+    except Exception:  # noqa: BLE001 (whatever it is, the horse reports it)
+        return False
+    return job_registry.runs_in_process(function)
 
 
 def survive(chore, **options) -> None:
@@ -103,19 +108,14 @@ def sweep_mail_outbox(**options) -> None:
 
 
 def record_dead_horse(job, retpid, ret_val, rusage) -> None:
-    """A work horse died without a word (killed, out of memory): say so on the job."""
-    signal_note = f" (signal {ret_val & 0x7f})" if ret_val and ret_val & 0x7f else ""
+    """A work horse died without a word (killed, out of memory): say so on the job, as
+    its kind records failures."""
+    signal_note = f" (The process ended on signal {ret_val & 0x7f}.)" \
+        if ret_val and ret_val & 0x7f else ""
     try:
         row = db.session.get(Job, job.id)
-        if row is not None and row.job_type == "content_generation":
-            generation_jobs.record_failure_for_job(
-                job.id, f"The worker process writing this post stopped unexpectedly"
-                        f"{signal_note}. Nothing was charged; try again.")
-        else:
-            sources.record_failure_for_job(
-                job.id, f"The worker process parsing this document stopped unexpectedly"
-                        f"{signal_note}; it may need more memory than allowed. Try a "
-                        "smaller file.")
+        if row is not None:
+            job_registry.fail_dead(row, lost=False, note=signal_note)
     finally:
         db.session.remove()
         db.engine.dispose()  # no pooled connection may be inherited by the next horse

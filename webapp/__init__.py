@@ -33,7 +33,14 @@ def create_app(config: Config | None = None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     trust_proxies(app)
+    bind_tasks()
     return app
+
+
+def bind_tasks() -> None:
+    """Import the task modules, which bind their functions into the job registry: the
+    services enqueue through it. (They import no litellm: only the worker loads it.)"""
+    from . import tasks  # noqa: F401
 
 
 def trust_proxies(app: Flask) -> None:

@@ -221,3 +221,26 @@ def test_a_running_job_of_a_deleted_project_is_gone(client, auth, worker, app):
     with app.app_context(), live.Heartbeat(job_id):
         response = client.get(f"/api/v1/jobs/{job_id}", headers=api.headers)
     assert response.status_code == 404
+
+
+def test_a_parse_job_cannot_be_cancelled_and_its_page_offers_no_cancel(client, auth, app):
+    """The job registry says which kinds can be cancelled: parsing cannot."""
+    headers = auth.headers()
+    project = client.post("/api/v1/projects", headers=headers, json={"name": "P"}).get_json()
+    with app.app_context():
+        job = Job(user_id=project["user_id"], project_id=project["id"],
+                  job_type="document_parsing", status="processing", progress=5,
+                  current_step="Parsing the document")
+        db.session.add(job)
+        db.session.commit()
+        job_id = job.id
+    response = client.post(f"/api/v1/jobs/{job_id}/cancel", headers=headers)
+    assert response.status_code == 400
+    assert response.get_json()["detail"]["code"] == "INVALID_STATE"
+    auth.login_page()
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "Parsing the document" in page and f"/jobs/{job_id}/cancel" not in page
+    with app.app_context():
+        jobs.fail_job(db.session.get(Job, job_id), "The file is not a PDF.")
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "Parsing failed:" in page and "The file is not a PDF." in page

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask import Flask
 
+from .jobs import jobs_cli
 from .maintenance import maintenance_cli
 from .users import users_cli
 
-COMMAND_GROUPS = (users_cli, maintenance_cli)
+COMMAND_GROUPS = (users_cli, jobs_cli, maintenance_cli)
 
 
 def register_commands(app: Flask) -> None:

@@ -1,4 +1,5 @@
-"""The worker's side of a generation job, and stopping one (cancel, or a dead worker)."""
+"""The worker's side of a generation job, stopping one (cancel, or a dead worker) and
+running a failed one again. Its entry in the job registry points here."""
 from __future__ import annotations
 
 import logging
@@ -7,17 +8,23 @@ from flask import current_app
 from rq.exceptions import NoSuchJobError
 from rq.job import Job as RQJob
 
-from ..errors import AppError
+from ..errors import AppError, ServiceUnavailable
 from ..extensions import db
-from ..models import Job, LinkOpportunity, Post, Source
-from . import jobs, live, quota
-from .links import insert_links
+from ..models import Job, LinkOpportunity, Post, Source, User
+from ..vocabulary import JobStatus, JobType, PostStatus, SourceStatus
+from . import job_registry, jobs, live, plans, posts, quota
 from .generation import Brief, JobCancelled, SourceText, generate, writer_for
+from .links import insert_links
 from .redis_conn import get_redis
 
 log = logging.getLogger(__name__)
 CANCELLED_MESSAGE = "Cancelled by the user."
 POST_DELETED_MESSAGE = "The post was deleted before it was written. Nothing was charged."
+DEAD_WORKER_MESSAGE = ("The worker running this job stopped unexpectedly (it was killed or "
+                       "crashed), so the job was stopped. Nothing was charged; try again.")
+LOST_MESSAGE = ("The job was lost from the queue (its entry in Redis disappeared, for "
+                "example when Redis restarted without its data), so it was stopped; nothing "
+                "was charged. Try again.")
 
 
 class JobSink:
@@ -80,7 +87,7 @@ def sources_of(post: Post) -> list[SourceText]:
     if not post.source_ids:
         return []
     found = {s.id: s for s in db.session.execute(db.select(Source).where(
-        Source.id.in_(post.source_ids), Source.status == "parsed")).scalars()}
+        Source.id.in_(post.source_ids), Source.status == SourceStatus.PARSED)).scalars()}
     return [SourceText(s.id, s.filename, s.parsed_text or "")
             for i in post.source_ids if (s := found.get(i))]
 
@@ -103,13 +110,14 @@ def save_result(job: Job, post: Post, result) -> None:
     post.prompt_tokens = result.usage.prompt_tokens
     post.completion_tokens = result.usage.completion_tokens
     post.cost_usd = round(result.usage.cost_usd, 6)
-    post.status = "completed"
+    post.status = PostStatus.COMPLETED
     if quota.charge(job.id):
         post.charged = True
     jobs.complete_job(job, {"post_id": post.id})
 
 
 def post_of(job_id: str) -> Post | None:
+    """The post written by job `job_id`, if it is still there."""
     return db.session.execute(db.select(Post).where(Post.job_id == job_id)).scalar_one_or_none()
 
 
@@ -119,8 +127,8 @@ def record_failure_for_job(job_id: str, message: str) -> None:
     db.session.rollback()
     job = db.session.get(Job, job_id)
     post = post_of(job_id)
-    if post is not None and post.status == "generating":
-        post.status = "failed"
+    if post is not None and post.status == PostStatus.GENERATING:
+        post.status = PostStatus.FAILED
         post.error_message = message
     quota.release(job_id)
     if job is not None and not job.is_finished:
@@ -131,24 +139,52 @@ def record_failure_for_job(job_id: str, message: str) -> None:
 
 def finish_cancelled(job: Job, post: Post | None) -> None:
     """The post failed, the reserved quota released and the job cancelled, in one commit."""
-    if post is not None and post.status == "generating":
-        post.status = "failed"
+    if post is not None and post.status == PostStatus.GENERATING:
+        post.status = PostStatus.FAILED
         post.error_message = CANCELLED_MESSAGE
     quota.release(job.id)
     jobs.cancel_job_row(job, CANCELLED_MESSAGE)
 
 
 def cancel(job: Job) -> Job:
-    """Cancel a generation: a queued one at once, a running one at its next step."""
-    if job.job_type != "content_generation":
-        raise AppError("Only generation jobs can be cancelled.", code="INVALID_STATE")
-    if job.is_finished:
-        raise AppError(f"The job is already {job.status}.", code="INVALID_STATE")
+    """Cancel an unfinished generation (through `job_registry.cancel`): a queued one at
+    once, a running one at its next step."""
     live.request_cancel(job.id)
-    if job.status == "queued":
+    if job.status == JobStatus.QUEUED:
         try:
             RQJob.fetch(job.id, connection=get_redis()).cancel()
         except NoSuchJobError:
             pass
         finish_cancelled(job, post_of(job.id))
+    return job
+
+
+def retry(failed: Job) -> Job:
+    """Write the failed job's post again: the post goes back to `generating` under a new
+    queued job, within the plan's limits and with a post reserved, as a new request
+    would. Raises AppError when the post is gone or was retried already, or the plan's
+    limits refuse (CONCURRENT_LIMIT_EXCEEDED, QUOTA_EXCEEDED, ALREADY_GENERATING)."""
+    post = post_of(failed.id)
+    if post is None:
+        raise AppError(f"The post written by job {failed.id} is gone (deleted, or retried "
+                       "under a newer job).", code="INVALID_STATE")
+    user = db.session.get(User, failed.user_id)
+    plan, holder_id = plans.plan_for(user), plans.plan_holder_of(user)
+    with plans.holder_locked(holder_id):
+        posts.check_plan(plan, holder_id, post.test_mode)
+        posts.check_not_duplicate(post.project, post.topic)
+        job = jobs.create_job(user, JobType.CONTENT_GENERATION, post.project)
+        db.session.flush()
+        post.job_id, post.status, post.error_message = job.id, PostStatus.GENERATING, None
+        if not post.test_mode:
+            quota.reserve(job, holder_id, 1)
+    try:
+        job_registry.enqueue(job, job.id, description=f"generate post {post.id} (retry)")
+    except ServiceUnavailable:
+        quota.release(job.id)
+        post.job_id, post.status, post.error_message = (failed.id, PostStatus.FAILED,
+                                                        failed.error_message)
+        db.session.delete(job)
+        db.session.commit()
+        raise
     return job

@@ -5,6 +5,7 @@ from ..extensions import db
 from ..models import Job, Project, User
 from ..models.base import is_valid_id
 from ..timeutil import iso_utc, utcnow
+from ..vocabulary import JobStatus
 from . import live
 from .access import get_owned_or_404, owned
 from .paging import Page, newest_first, paginate
@@ -14,22 +15,24 @@ def create_job(user: User, job_type: str, project: Project | None = None,
                total_items: int = 1) -> Job:
     """A queued job (not committed: it is saved with the object it works on)."""
     job = Job(user_id=user.id, project_id=project.id if project else None,
-              job_type=job_type, status="queued", total_items=total_items)
+              job_type=job_type, status=JobStatus.QUEUED, total_items=total_items)
     db.session.add(job)
     return job
 
 
 def start_job(job: Job, step: str) -> None:
-    job.status = "processing"
+    """The worker took the job: processing, at its first step (committed)."""
+    job.status = JobStatus.PROCESSING
     job.started_at = job.started_at or utcnow()
     set_progress(job, 5, step)
 
 
 def set_progress(job: Job, percent: int, step: str) -> None:
+    """Save the job's progress (committed) and share it with status polls."""
     job.progress = max(0, min(100, percent))
     job.current_step = step[:200]
     job.touch()
-    state = public_state(job) if job.status == "processing" else None
+    state = public_state(job) if job.status == JobStatus.PROCESSING else None
     db.session.commit()
     if state is not None:
         live.publish_job_state(job.id, state)
@@ -60,19 +63,34 @@ def running_job_state(job_id: str, user: User) -> dict | None:
 
 
 def complete_job(job: Job, result: dict) -> None:
-    _finish(job, "completed", "Done", progress=100, result=result)
+    """Mark the job completed with `result` and commit, with whatever else the session
+    holds (the job's final transition is one commit)."""
+    _finish(job, JobStatus.COMPLETED, "Done", progress=100, result=result)
 
 
 def fail_job(job: Job, message: str) -> None:
-    _finish(job, "failed", "Failed", error_message=message)
+    """Mark the job failed with `message` and commit, with the rest of the session."""
+    _finish(job, JobStatus.FAILED, "Failed", error_message=message)
+
+
+def fail_job_by_id(job_id: str, message: str) -> None:
+    """Fail the job `job_id` unless it has finished (a job type without an entry in the
+    job registry: there is nothing else to settle)."""
+    db.session.rollback()
+    job = db.session.get(Job, job_id)
+    if job is not None and not job.is_finished:
+        fail_job(job, message)
 
 
 def cancel_job_row(job: Job, message: str = "Cancelled by the user.") -> None:
-    _finish(job, "cancelled", "Cancelled", error_message=message)
+    """Mark the job cancelled and commit, with the rest of the session."""
+    _finish(job, JobStatus.CANCELLED, "Cancelled", error_message=message)
 
 
 def _finish(job: Job, status: str, step: str, **fields) -> None:
-    """The job's last transition: saved, and its live state dropped so polls read the row."""
+    """The job's last transition, committed together with the rest of the session (the
+    result, the post or source, the charge), and its live state dropped so polls read the
+    row."""
     job.status, job.current_step = status, step
     for name, value in fields.items():
         setattr(job, name, value)
@@ -85,7 +103,7 @@ def _finish(job: Job, status: str, step: str, **fields) -> None:
 def live_progress(job: Job) -> tuple[int, str | None]:
     """The job's progress and current step. While it runs, the worker's finer figures in
     Redis (updated as text streams) win over the row's, which only moves at each step."""
-    if job.status == "processing":
+    if job.status == JobStatus.PROCESSING:
         return finer_progress(job.progress, job.current_step, live.read_progress(job.id))
     return job.progress, job.current_step
 
@@ -115,3 +133,15 @@ def list_jobs(user: User, status: str | None = None, job_type: str | None = None
     if project_id:
         query = query.where(Job.project_id == project_id)
     return paginate(query, order_by=newest_first(Job), limit=limit, offset=offset)
+
+
+def failed_jobs(limit: int = 20, job_type: str | None = None) -> list[tuple[Job, str]]:
+    """Everybody's failed jobs, the latest to fail first, with the email of their user
+    (for operators: `flask jobs failed`)."""
+    query = (db.select(Job, User.email).join(User, User.id == Job.user_id)
+             .where(Job.status == JobStatus.FAILED))
+    if job_type:
+        query = query.where(Job.job_type == job_type)
+    rows = db.session.execute(query.order_by(
+        Job.finished_at.desc(), Job.id.desc()).limit(limit)).all()
+    return [(job, email) for job, email in rows]

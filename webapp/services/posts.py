@@ -7,14 +7,13 @@ from ..errors import AppError, Forbidden, NotFound, ServiceUnavailable, Validati
 from ..extensions import db
 from ..models import Job, Post, Project, Source, User
 from ..models.base import is_valid_id
-from . import accounts, jobs, plans, quota
+from ..vocabulary import JobType
+from . import accounts, job_registry, jobs, plans, quota
 from .access import get_owned_or_404
 from .generation import writer_for
 from .paging import Page, newest_first, paginate
 from .projects import get_project_or_404
-from .queue import enqueue
 
-GENERATE_TASK = "webapp.tasks.generation.generate_post_task"
 TOPIC_MAX = 200
 INSTRUCTIONS_MAX = 2000
 
@@ -65,7 +64,7 @@ def request_generation(user: User, *, project_id: str, topic: str, voice: str,
     with plans.holder_locked(holder_id):
         check_plan(plan, holder_id, test_mode)
         check_not_duplicate(project, topic)
-        job = jobs.create_job(user, "content_generation", project)
+        job = jobs.create_job(user, JobType.CONTENT_GENERATION, project)
         db.session.flush()
         post = Post(project_id=project.id, user_id=user.id, job_id=job.id, topic=topic,
                     voice=voice, target_length=target_length, channel=channel,
@@ -77,9 +76,7 @@ def request_generation(user: User, *, project_id: str, topic: str, voice: str,
         if not test_mode:
             quota.reserve(job, holder_id, 1)
     try:
-        enqueue(GENERATE_TASK, job.id, job_id=job.id,
-                timeout=current_app.config["GENERATION_TIMEOUT_SECONDS"],
-                description=f"generate post {post.id}")
+        job_registry.enqueue(job, job.id, description=f"generate post {post.id}")
     except ServiceUnavailable:
         quota.release(job.id)
         db.session.delete(post)

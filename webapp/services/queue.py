@@ -1,5 +1,8 @@
-"""Putting work on the RQ queue; the only place the web side talks to RQ."""
+"""Putting work on the RQ queue; the only place the web side talks to RQ. Services go
+through `job_registry.enqueue`, which knows each job type's task and time limit."""
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import redis
 from flask import current_app
@@ -17,7 +20,7 @@ def queue_name(kind: str = "default", config=None) -> str:
     return f"{config['REDIS_KEY_PREFIX']}-{kind}"
 
 
-def enqueue(func: str, *args, job_id: str, timeout: int, description: str,
+def enqueue(func: Callable, *args, job_id: str, timeout: int, description: str,
             kind: str = "default") -> None:
     """Enqueue `func(*args)` as RQ job `job_id`; SERVICE_UNAVAILABLE when Redis is down."""
     try:

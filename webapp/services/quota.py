@@ -7,18 +7,19 @@ from ..extensions import db
 from ..models import Job
 from ..models.job import FINISHED_STATUSES
 from ..models.usage import QuotaReservation
-from . import plans
+from ..vocabulary import JobStatus
+from . import job_registry, plans
 
-# Jobs that write posts; each counts once against the plan's concurrency, however many
-# posts it writes. A paused job (slot_needed) does not count.
-POST_WRITING_JOBS = ("content_generation", "bulk_generation")
-RUNNING_STATUSES = ("queued", "processing")
+RUNNING_STATUSES = (JobStatus.QUEUED, JobStatus.PROCESSING)
 
 
 def running_post_jobs(holder_id: str) -> int:
-    """The holder's post-writing jobs that are queued or processing."""
+    """The holder's post-writing jobs that are queued or processing: each counts once
+    against the plan's concurrency, however many posts it writes (the job registry says
+    which types count); a paused job (slot_needed) does not."""
+    post_writing = job_registry.job_types_counting_toward(job_registry.Limit.POST_QUOTA)
     return db.session.execute(db.select(db.func.count()).select_from(Job).where(
-        plans.held_by(Job.user_id, holder_id), Job.job_type.in_(POST_WRITING_JOBS),
+        plans.held_by(Job.user_id, holder_id), Job.job_type.in_(post_writing),
         Job.status.in_(RUNNING_STATUSES))).scalar_one()
 
 

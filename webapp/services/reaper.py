@@ -16,31 +16,23 @@ from rq.job import Job as RQJob
 from ..extensions import db
 from ..models import Job
 from ..timeutil import utcnow
-from . import generation_jobs, live, sources
-from .jobs import fail_job
+from ..vocabulary import JobStatus
+from . import job_registry, live
 from .redis_conn import get_redis
 
 log = logging.getLogger(__name__)
-DEAD_WORKER_MESSAGE = ("The worker running this job stopped unexpectedly (it was killed or "
-                       "crashed), so the job was stopped. Nothing was charged; try again.")
-DEAD_PARSER_MESSAGE = "The worker parsing this document stopped unexpectedly; upload it again."
-LOST_MESSAGE = ("The job was lost from the queue (its entry in Redis disappeared, for "
-                "example when Redis restarted without its data), so it was stopped; nothing "
-                "was charged. Try again.")
-LOST_PARSE_MESSAGE = ("The job was lost from the queue (its entry in Redis disappeared, for "
-                      "example when Redis restarted without its data); upload the file or "
-                      "import the page again.")
+UNFINISHED = (JobStatus.QUEUED, JobStatus.PROCESSING)
 
 
 def is_stale(job: Job) -> bool:
     """Not reported for JOB_STALE_SECONDS and, when running, no heartbeat in Redis; when
     queued, no longer in the queue."""
-    if job.status not in ("queued", "processing"):
+    if job.status not in UNFINISHED:
         return False
     grace = timedelta(seconds=current_app.config["JOB_STALE_SECONDS"])
     if job.updated_at and utcnow() - job.updated_at < grace:
         return False
-    if job.status == "queued":
+    if job.status == JobStatus.QUEUED:
         return lost_from_queue(job.id) is True
     return live.is_alive(job.id) is False  # None: Redis unreachable, decide nothing
 
@@ -54,18 +46,11 @@ def lost_from_queue(job_id: str) -> bool | None:
 
 
 def fail_dead_job(job: Job) -> None:
-    lost = job.status == "queued"
+    """Fail `job` as its kind records failures, with its dead-worker or lost message."""
+    lost = job.status == JobStatus.QUEUED
     log.warning("job %s (%s): %s, failing it", job.id, job.job_type,
                 "lost from the queue" if lost else "worker gone")
-    if job.job_type == "content_generation":
-        generation_jobs.record_failure_for_job(job.id, LOST_MESSAGE if lost
-                                               else DEAD_WORKER_MESSAGE)
-        return
-    sources.record_failure_for_job(job.id, LOST_PARSE_MESSAGE if lost
-                                   else DEAD_PARSER_MESSAGE)
-    db.session.refresh(job)
-    if not job.is_finished:
-        fail_job(job, LOST_PARSE_MESSAGE if lost else DEAD_WORKER_MESSAGE)
+    job_registry.fail_dead(job, lost)
 
 
 def repair_if_stale(job: Job) -> Job:
@@ -79,7 +64,7 @@ def reap_stale_jobs() -> int:
     """Fail every stale job; returns how many."""
     cutoff = utcnow() - timedelta(seconds=current_app.config["JOB_STALE_SECONDS"])
     candidates = db.session.execute(db.select(Job).where(
-        Job.status.in_(("queued", "processing")), Job.updated_at < cutoff)).scalars().all()
+        Job.status.in_(UNFINISHED), Job.updated_at < cutoff)).scalars().all()
     reaped = 0
     for job in candidates:
         if is_stale(job):

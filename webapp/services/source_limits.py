@@ -7,9 +7,9 @@ from __future__ import annotations
 from ..errors import AppError, Forbidden
 from ..extensions import db
 from ..models import Job, Project, Source
-from . import plans
+from ..vocabulary import JobStatus
+from . import job_registry, plans
 
-PARSE_JOBS = ("document_parsing", "url_import")
 PARSE_QUEUE_RETRY_SECONDS = 15
 
 
@@ -29,6 +29,11 @@ def check_source_caps(plan: plans.Plan, holder_id: str, project: Project,
                        f"{size_text(plan.storage_bytes)} the {plan.name} plan allows, and "
                        "this would not fit; delete some sources to make room.",
                        code="STORAGE_LIMIT_REACHED", status=413)
+    check_parse_queue(plan, holder_id)
+
+
+def check_parse_queue(plan: plans.Plan, holder_id: str) -> None:
+    """PARSE_QUEUE_FULL (429) when the holder's parse queue is full."""
     if parse_jobs_running(holder_id) >= plan.parse_queue:
         raise AppError(f"{plan.parse_queue} documents are already waiting to be parsed, the "
                        f"most the {plan.name} plan allows at once; try again when one is done.",
@@ -42,9 +47,12 @@ def stored_bytes(holder_id: str) -> int:
 
 
 def parse_jobs_running(holder_id: str) -> int:
+    """The holder's queued or running jobs that count toward the parse queue (the job
+    registry says which types do)."""
+    parse_jobs = job_registry.job_types_counting_toward(job_registry.Limit.PARSE_QUEUE)
     return db.session.execute(db.select(db.func.count()).select_from(Job).where(
-        plans.held_by(Job.user_id, holder_id), Job.job_type.in_(PARSE_JOBS),
-        Job.status.in_(("queued", "processing")))).scalar_one()
+        plans.held_by(Job.user_id, holder_id), Job.job_type.in_(parse_jobs),
+        Job.status.in_((JobStatus.QUEUED, JobStatus.PROCESSING)))).scalar_one()
 
 
 def size_text(size: int) -> str:

@@ -13,7 +13,8 @@ from ..config import max_upload_text
 from ..errors import AppError, ServiceUnavailable, ValidationFailed
 from ..extensions import db
 from ..models import Job, Project, Source, User
-from . import jobs, plans
+from ..vocabulary import JobStatus, JobType, SourceStatus
+from . import job_registry, jobs, plans
 from .access import get_in_project_or_404, get_owned_or_404
 from .fetch import FetchError, check_url, fetch_page
 from .paging import Page, newest_first, paginate
@@ -21,14 +22,17 @@ from .parsing import ParseError, UnsupportedFileType, detect_file_type, parse_do
 from .parsing.csv_topics import read_topics, topics_to_csv
 from .parsing.html import parse_html
 from .parsing.text import parse_text
-from .queue import enqueue
-from .source_limits import check_source_caps
+from .source_limits import check_parse_queue, check_source_caps
 from .storage import StorageError, get_storage, new_key
 
 log = logging.getLogger(__name__)
 
-PARSE_TASK = "webapp.tasks.sources.parse_source_task"
-IMPORT_TASK = "webapp.tasks.sources.import_url_task"
+DEAD_PARSER_MESSAGE = ("The worker parsing this document stopped unexpectedly; it may need "
+                       "more memory than allowed. Upload it again, or a smaller file.")
+DEAD_IMPORTER_MESSAGE = "The worker importing this page stopped unexpectedly; import it again."
+LOST_PARSE_MESSAGE = ("The job was lost from the queue (its entry in Redis disappeared, for "
+                      "example when Redis restarted without its data); upload the file or "
+                      "import the page again.")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -95,8 +99,7 @@ def add_upload(user: User, project: Project, filename: str | None, stream: Binar
         raise ServiceUnavailable("File storage is unavailable; nothing was uploaded.") from exc
     source = Source(project_id=project.id, user_id=user.id, filename=name,
                     file_type=file_type, file_size=size, storage_key=key, status="uploaded")
-    return _queue(source, user, project, "document_parsing", PARSE_TASK,
-                  f"parse {file_type} {name!r}")
+    return _queue(source, user, project, JobType.DOCUMENT_PARSING)
 
 
 def add_url(user: User, project: Project, url: str) -> Source:
@@ -107,11 +110,10 @@ def add_url(user: User, project: Project, url: str) -> Source:
         raise AppError(str(exc), code="INVALID_URL") from exc
     source = Source(project_id=project.id, user_id=user.id, filename=url[:255],
                     file_type="url", file_size=0, source_url=url, status="uploaded")
-    return _queue(source, user, project, "url_import", IMPORT_TASK, f"import {url}")
+    return _queue(source, user, project, JobType.URL_IMPORT)
 
 
-def _queue(source: Source, user: User, project: Project, job_type: str, task: str,
-           description: str) -> Source:
+def _queue(source: Source, user: User, project: Project, job_type: str) -> Source:
     """Save the source with its job, within the plan's caps (checked under the plan
     holder's lock), then queue the job; nothing is kept when either step fails."""
     plan, holder_id = plans.plan_for(user), plans.plan_holder_of(user)
@@ -127,12 +129,47 @@ def _queue(source: Source, user: User, project: Project, job_type: str, task: st
         delete_stored_files([source.storage_key])
         raise
     try:
-        enqueue(task, source.id, job_id=job.id, description=description,
-                timeout=current_app.config["PARSE_TIMEOUT_SECONDS"])
+        job_registry.enqueue(job, source.id, description=job_description(source))
     except AppError:
         _discard(source, job)
         raise
     return source
+
+
+def job_description(source: Source) -> str:
+    """How RQ's log lines name the job."""
+    if source.file_type == "url":
+        return f"import {source.source_url}"
+    return f"parse {source.file_type} {source.filename!r}"
+
+
+def retry(failed: Job) -> Job:
+    """Parse or import the failed job's source again, as a new queued job within the
+    plan's parse queue. Raises AppError when the source is gone or has been queued again
+    since, or the queue is full (PARSE_QUEUE_FULL)."""
+    source = db.session.execute(
+        db.select(Source).where(Source.job_id == failed.id)).scalar_one_or_none()
+    if source is None:
+        raise AppError(f"The source read by job {failed.id} is gone (deleted, or retried "
+                       "under a newer job).", code="INVALID_STATE")
+    user = db.session.get(User, failed.user_id)
+    plan, holder_id = plans.plan_for(user), plans.plan_holder_of(user)
+    with plans.holder_locked(holder_id):
+        check_parse_queue(plan, holder_id)
+        job = jobs.create_job(user, failed.job_type, source.project)
+        db.session.flush()
+        job.result = {"source_id": source.id}
+        source.job_id, source.status, source.error_message = (job.id, SourceStatus.UPLOADED,
+                                                              None)
+    try:
+        job_registry.enqueue(job, source.id, description=job_description(source) + " (retry)")
+    except AppError:
+        source.job_id, source.status, source.error_message = (
+            failed.id, SourceStatus.FAILED, failed.error_message)
+        db.session.delete(job)
+        db.session.commit()
+        raise
+    return job
 
 
 def _discard(source: Source, job: Job) -> None:
@@ -197,7 +234,7 @@ def _run(source_id: str, step: str, work) -> None:
         log.info("source %s was deleted before it was parsed", source_id)
         return
     job = db.session.get(Job, source.job_id) if source.job_id else None
-    source.status = "parsing"
+    source.status = SourceStatus.PARSING
     source.error_message = None
     if job:
         jobs.start_job(job, step)
@@ -210,12 +247,13 @@ def _run(source_id: str, step: str, work) -> None:
     source.parsed_text = document.text
     source.word_count = document.word_count
     source.parse_details = document.details
-    source.status = "parsed"
+    source.status = SourceStatus.PARSED
     if document.details.get("title") and source.file_type == "url":
         source.filename = document.details["title"]
-    db.session.commit()
     if job:
-        jobs.complete_job(job, {"source_id": source.id})
+        jobs.complete_job(job, {"source_id": source.id})  # one commit: source and job
+    else:
+        db.session.commit()
 
 
 def _parse_stored_file(source: Source, job: Job | None):
@@ -237,22 +275,28 @@ def _import_page(source: Source, job: Job | None):
 
 
 def record_failure(source_id: str, message: str) -> None:
-    """Mark the source and its job failed with a readable reason (the worker's last word)."""
+    """Mark the source and its job failed with a readable reason (the worker's last word),
+    in one commit. A completed job stays completed."""
     db.session.rollback()
     source = db.session.get(Source, source_id)
     if source is None:
         return
-    source.status = "failed"
+    source.status = SourceStatus.FAILED
     source.error_message = message
-    db.session.commit()
     job = db.session.get(Job, source.job_id) if source.job_id else None
-    if job and job.status != "completed":
+    if job and job.status != JobStatus.COMPLETED:
         jobs.fail_job(job, message)
+    else:
+        db.session.commit()
 
 
 def record_failure_for_job(job_id: str, message: str) -> None:
-    """The same, found from the job: for a work horse that died without a word."""
+    """The same, found from the job: for a work horse that died without a word, or a job
+    lost from the queue. The job is failed even when its source is gone or settled."""
+    db.session.rollback()
     source = db.session.execute(
         db.select(Source).where(Source.job_id == job_id)).scalar_one_or_none()
-    if source is not None and source.status in ("uploaded", "parsing"):
+    if source is not None and source.status in (SourceStatus.UPLOADED, SourceStatus.PARSING):
         record_failure(source.id, message)
+    else:
+        jobs.fail_job_by_id(job_id, message)

@@ -6,17 +6,19 @@ from rq.timeouts import JobTimeoutException
 
 from ..errors import log_unexpected, with_reference
 from ..extensions import db
-from ..services import generation_jobs, live
+from ..services import generation_jobs, job_registry, live
 from ..services.llm import LLMError
+from ..vocabulary import JobType
 
 UNEXPECTED_MESSAGE = ("Something went wrong on our side while writing this post; nothing was "
                       "charged. Try again, and quote this reference if it keeps failing")
 
 
+@job_registry.task(JobType.CONTENT_GENERATION)
 def generate_post_task(job_id: str) -> None:
     """Write one post. Whatever stops it, the job and post end `failed` with a reason
     (never charged), and the exception still reaches RQ. Runs in the worker process
-    itself (worker.py), so it leaves no session behind."""
+    itself (its registry entry says so), so it leaves no session behind."""
     try:
         with live.Heartbeat(job_id):
             generation_jobs.run_generation(job_id)

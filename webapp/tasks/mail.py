@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from ..extensions import db
-from ..services import mail
+from ..services import job_registry, mail
 # Imported for their composers: they write their mails at send time.
 from ..services import email_verification, password_reset  # noqa: F401
 
 
+@job_registry.internal_task(job_registry.InternalTask.DELIVER_MAIL, in_process=True)
 def deliver_mail_task(message_id: str) -> None:
-    """Send one outbox message. Runs in the worker process itself (worker.py): it waits on
-    the network only. A failure is recorded on the row (retried later or failed) and still
+    """Send one outbox message. Runs in the worker process itself: it waits on the
+    network only. A failure is recorded on the row (retried later or failed) and still
     reaches RQ."""
     try:
         mail.deliver(message_id)

@@ -6,9 +6,10 @@ from rq import get_current_job
 from rq.timeouts import JobTimeoutException
 
 from ..errors import log_unexpected, with_reference
-from ..services import live, sources
+from ..services import job_registry, live, sources
 from ..services.fetch import FetchError
 from ..services.parsing import ParseError
+from ..vocabulary import JobType
 from .horse import hit_memory_cap, prepare_work_horse
 
 MEMORY_MESSAGE = ("The document needs more memory to parse than this server allows; split it "
@@ -17,10 +18,12 @@ UNEXPECTED_MESSAGE = ("Something went wrong on our side while reading this sourc
                       "and quote this reference if it keeps failing")
 
 
+@job_registry.task(JobType.DOCUMENT_PARSING)
 def parse_source_task(source_id: str) -> None:
     _guarded(source_id, sources.run_parse)
 
 
+@job_registry.task(JobType.URL_IMPORT)
 def import_url_task(source_id: str) -> None:
     _guarded(source_id, sources.run_url_import)
 

@@ -1,7 +1,8 @@
 """The Jobs endpoints: the reference's status poll, plus list and cancel."""
 from __future__ import annotations
 
-from ...services import generation_jobs, jobs as job_service
+from ...services import job_registry
+from ...services import jobs as job_service
 from ...services.reaper import repair_if_stale
 from .. import bp
 from ..endpoint import endpoint
@@ -37,4 +38,4 @@ def list_jobs(query: JobListQuery):
           response=JobOut, errors=(400, 401, 404, 503))
 def cancel_job(job_id: str):
     job = job_service.get_job_or_404(job_id, current_principal().user)
-    return generation_jobs.cancel(job)
+    return job_registry.cancel(job)

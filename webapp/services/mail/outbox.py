@@ -21,7 +21,7 @@ from ...errors import ServiceUnavailable
 from ...extensions import db
 from ...models import OutboxMessage
 from ...timeutil import utcnow
-from .. import queue
+from .. import job_registry
 from . import transport
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,6 @@ SWEEP_BATCH = 100
 # A claim older than this was interrupted (worker killed mid-send): failed, never resent.
 SEND_LEASE = timedelta(minutes=10)
 KEEP_FINISHED = timedelta(days=7)
-DELIVER_TASK = "webapp.tasks.mail.deliver_mail_task"
 DELIVER_TIMEOUT_SECONDS = 120
 INTERRUPTED = "Interrupted while sending (the worker stopped); not retried, it may have gone out."
 
@@ -87,8 +86,10 @@ def queue_mail(kind: str, recipient: str, subject: str, body: str | None = None)
 def _enqueue(message_id: str) -> None:
     # A fresh job id each time: a row may be queued again by the sweep, and the claim
     # keeps a second task from sending it twice.
-    queue.enqueue(DELIVER_TASK, message_id, job_id=f"mail-{message_id}-{secrets.token_hex(4)}",
-                  timeout=DELIVER_TIMEOUT_SECONDS, description=f"mail {message_id}")
+    job_registry.enqueue_internal(
+        job_registry.InternalTask.DELIVER_MAIL, message_id,
+        job_id=f"mail-{message_id}-{secrets.token_hex(4)}", timeout=DELIVER_TIMEOUT_SECONDS,
+        description=f"mail {message_id}")
 
 
 def deliver(message_id: str) -> None:
