@@ -225,8 +225,8 @@ def cancel(job: Job) -> Job:
     already finished."""
     job_kind = kind_of(job)
     if not job_kind.cancellable:
-        raise AppError(f"{job_kind.label} jobs cannot be cancelled; only generation jobs "
-                       "can.", code="INVALID_STATE")
+        raise AppError(f"{job_kind.label} jobs cannot be cancelled; they stop on their own "
+                       "within their time limit.", code="INVALID_STATE")
     if job.is_finished:
         raise AppError(f"The job is already {job.status}.", code="INVALID_STATE")
     job_kind.cancel(job)
