@@ -4,7 +4,7 @@ returning the same JSON body, under the same gunicorn settings, measured in one 
 
     .venv/bin/python bench/api_bench.py                      # SQLite, a temporary file
     .venv/bin/python bench/api_bench.py --duration 5 --repeats 3 --credential both
-    .venv/bin/python bench/api_bench.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
+    .venv/bin/python bench/api_bench.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/DB
 
 It migrates an empty database, registers a user over the API, signs in
 (`POST /auth/login`: a real access token) and creates 20 projects (and, for

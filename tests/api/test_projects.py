@@ -114,3 +114,33 @@ def test_requires_authentication(client):
     response = client.get("/api/v1/projects")
     assert response.status_code == 401
     assert response.get_json()["detail"]["code"] == "UNAUTHORIZED"
+
+
+def test_listed_projects_are_what_get_answers(client, auth):
+    """The list serialises rows itself (its hot path skips ORM objects and pydantic): every
+    project in it reads exactly as GET /projects/<id> (ProjectOut) answers it."""
+    headers = auth.headers()
+    client.post("/api/v1/projects", headers=headers, json={"name": "Bare"})
+    client.post("/api/v1/projects", headers=headers, json={
+        "name": "Full", "description": "About it", "metadata": {"client": "Acme", "é": "ü"}})
+    listed = client.get("/api/v1/projects", headers=headers).get_json()["projects"]
+    assert [p["name"] for p in listed] == ["Full", "Bare"]
+    for project in listed:
+        single = client.get(f"/api/v1/projects/{project['id']}", headers=headers).get_json()
+        assert list(project.items()) == list(single.items())
+
+
+def test_offset_past_the_end_still_counts(client, auth):
+    headers = auth.headers()
+    for n in range(2):
+        client.post("/api/v1/projects", headers=headers, json={"name": f"P{n}"})
+    page = client.get("/api/v1/projects?offset=5", headers=headers).get_json()
+    assert page == {"projects": [], "total": 2}
+
+
+def test_a_created_project_is_listed_by_the_next_request(client, auth):
+    headers = auth.headers()
+    assert client.get("/api/v1/projects", headers=headers).get_json()["total"] == 0
+    client.post("/api/v1/projects", headers=headers, json={"name": "New"})
+    body = client.get("/api/v1/projects", headers=headers).get_json()
+    assert body["total"] == 1 and body["projects"][0]["name"] == "New"

@@ -86,3 +86,29 @@ def _clean(description: str | None) -> str | None:
         return None
     description = description.strip()
     return description or None
+
+
+def list_project_rows(user_id: str, limit: int = 100, offset: int = 0) -> tuple[list, int]:
+    """`list_projects` without ORM objects, for the API's hot path: a page of the user's
+    projects as rows (the columns of `projects`), newest first, and the total count, in
+    one query (the count is a window over the user's projects)."""
+    rows = db.session.execute(_PROJECT_PAGE, {
+        "user_id": user_id, "limit": limit, "offset": offset}).all()
+    if rows:
+        return rows, rows[0].total
+    if offset == 0:
+        return [], 0
+    # Past the last page: no row carries the count.
+    return [], db.session.execute(_PROJECT_COUNT, {"user_id": user_id}).scalar_one()
+
+
+# Built once: the statements of the hot path.
+_projects = Project.__table__
+_PROJECT_PAGE = (
+    db.select(*_projects.c, db.func.count().over().label("total"))
+    .where(_projects.c.user_id == db.bindparam("user_id"))
+    .order_by(_projects.c.created_at.desc(), _projects.c.id.desc())
+    .limit(db.bindparam("limit")).offset(db.bindparam("offset"))
+)
+_PROJECT_COUNT = db.select(db.func.count()).where(
+    _projects.c.user_id == db.bindparam("user_id"))
