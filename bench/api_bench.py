@@ -179,18 +179,45 @@ class Run:
     rps: float
     p99_ms: float
     non_2xx: int
+    requests: int = 0
+    cpu_ms: float = 0.0  # CPU time of the gunicorn workers over the run, all requests
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        return self.cpu_ms / self.requests if self.requests else 0.0
+
+
+def workers_cpu_ms(master_pid: int) -> float:
+    """User + system CPU time of the gunicorn master's worker processes so far: unlike
+    requests/sec, barely moved by other work on a shared machine."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    try:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    total = 0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total * 1000 / ticks
 
 
 _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
 
-def wrk(args, url: str, headers: dict) -> Run:
+def wrk(args, server: Server, headers: dict) -> Run:
     command = [args.wrk, "-t2", "-c16", f"-d{args.duration}s", "--latency"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    output = subprocess.run(command + [url + PATH], capture_output=True, text=True,
+    cpu_before = workers_cpu_ms(server.process.pid)
+    output = subprocess.run(command + [server.url + PATH], capture_output=True, text=True,
                             check=True).stdout
-    return parse_wrk(output)
+    run = parse_wrk(output)
+    run.cpu_ms = workers_cpu_ms(server.process.pid) - cpu_before
+    return run
 
 
 def parse_wrk(output: str) -> Run:
@@ -199,8 +226,10 @@ def parse_wrk(output: str) -> Run:
     if not rps or not p99:
         raise SystemExit(f"could not read wrk's output:\n{output}")
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    done = re.search(r"(\d+) requests in", output)
     return Run(rps=float(rps.group(1)), p99_ms=float(p99.group(1)) * _UNITS_MS[p99.group(2)],
-               non_2xx=int(errors.group(1)) if errors else 0)
+               non_2xx=int(errors.group(1)) if errors else 0,
+               requests=int(done.group(1)) if done else 0)
 
 
 def measure(args, servers: dict[str, Server], credentials: dict) -> dict:
@@ -209,31 +238,35 @@ def measure(args, servers: dict[str, Server], credentials: dict) -> dict:
     for credential, headers in credentials.items():
         for _ in range(args.repeats):
             for name in ("bare", "copydesk"):
-                run = wrk(args, servers[name].url, headers if name == "copydesk" else {})
+                run = wrk(args, servers[name], headers if name == "copydesk" else {})
                 if run.non_2xx:
                     raise SystemExit(f"{name} answered {run.non_2xx} non-2xx responses")
                 runs.setdefault((name, credential), []).append(run)
-                print(f"  {name:8} {credential:8} {run.rps:8.0f} req/s  p99 {run.p99_ms:7.2f} ms",
-                      flush=True)
+                print(f"  {name:8} {credential:8} {run.rps:8.0f} req/s  p99 {run.p99_ms:7.2f} ms"
+                      f"  CPU {run.cpu_ms_per_request:5.2f} ms/request", flush=True)
     return runs
 
 
 def report(runs: dict, credentials: dict) -> bool:
-    print(f"\n{'credential':10} {'app':9} {'req/s':>8} {'p99 ms':>8}   (medians)")
+    print(f"\n{'credential':10} {'app':9} {'req/s':>8} {'p99 ms':>8} {'CPU ms/req':>10}"
+          "   (medians)")
     passed = True
     for credential in credentials:
         figures = {}
         for name in ("bare", "copydesk"):
             measured = runs[(name, credential)]
             figures[name] = (statistics.median(r.rps for r in measured),
-                             statistics.median(r.p99_ms for r in measured))
-            print(f"{credential:10} {name:9} {figures[name][0]:8.0f} {figures[name][1]:8.2f}")
+                             statistics.median(r.p99_ms for r in measured),
+                             statistics.median(r.cpu_ms_per_request for r in measured))
+            print(f"{credential:10} {name:9} {figures[name][0]:8.0f} {figures[name][1]:8.2f}"
+                  f" {figures[name][2]:10.2f}")
         throughput = figures["copydesk"][0] / figures["bare"][0]
         latency = figures["copydesk"][1] / figures["bare"][1]
+        cpu = figures["bare"][2] / figures["copydesk"][2] if figures["copydesk"][2] else 0.0
         ok = throughput >= GOAL_THROUGHPUT and latency <= GOAL_P99
         passed &= ok
-        print(f"{credential:10} ratio     {throughput:7.2f}× {latency:7.2f}×   "
-              f"goal ≥ {GOAL_THROUGHPUT}× rps, ≤ {GOAL_P99}× p99: "
+        print(f"{credential:10} ratio     {throughput:7.2f}× {latency:7.2f}× {cpu:9.2f}×"
+              f"   goal ≥ {GOAL_THROUGHPUT}× rps, ≤ {GOAL_P99}× p99: "
               f"{'PASS' if ok else 'FAIL'}")
     return passed
 

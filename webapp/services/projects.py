@@ -92,14 +92,16 @@ def list_project_rows(user_id: str, limit: int = 100, offset: int = 0) -> tuple[
     """`list_projects` without ORM objects, for the API's hot path: a page of the user's
     projects as rows (the columns of `projects`), newest first, and the total count, in
     one query (the count is a window over the user's projects)."""
-    rows = db.session.execute(_PROJECT_PAGE, {
+    # The session's connection (its transaction): Core statements need no ORM execution.
+    rows = db.session.connection().execute(_PROJECT_PAGE, {
         "user_id": user_id, "limit": limit, "offset": offset}).all()
     if rows:
         return rows, rows[0].total
     if offset == 0:
         return [], 0
     # Past the last page: no row carries the count.
-    return [], db.session.execute(_PROJECT_COUNT, {"user_id": user_id}).scalar_one()
+    return [], db.session.connection().execute(
+        _PROJECT_COUNT, {"user_id": user_id}).scalar_one()
 
 
 # Built once: the statements of the hot path.

@@ -89,7 +89,7 @@ def user_id_for_access_token(token: str) -> str:
     if claims.get("fam"):  # tokens issued before families existed have none
         statement, params["family"] = _LIVE_SIGN_IN_USER, str(claims["fam"])
     if not isinstance(params["version"], int) \
-            or db.session.execute(statement, params).first() is None:
+            or db.session.connection().execute(statement, params).first() is None:
         raise Unauthorized("The token is no longer valid.", code="TOKEN_INVALID")
     return params["user_id"]
 

@@ -36,8 +36,14 @@ def project_json(project) -> dict:
     object, no pydantic model; tests/api/test_projects.py checks it against ProjectOut)."""
     return {"id": project["id"], "user_id": project["user_id"], "name": project["name"],
             "description": project["description"], "metadata": project["metadata"],
-            "created_at": iso_utc(project["created_at"]),
-            "updated_at": iso_utc(project["updated_at"])}
+            "created_at": _iso(project["created_at"]), "updated_at": _iso(project["updated_at"])}
+
+
+def _iso(moment) -> str:
+    """`iso_utc` in one call for the naive UTC datetimes the database gives back."""
+    if moment.tzinfo is None:
+        return moment.isoformat(timespec="seconds") + "Z"
+    return iso_utc(moment)
 
 
 @bp.get("/projects/<project_id>")
