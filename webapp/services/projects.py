@@ -7,6 +7,7 @@ from ..models import Job, Post, Project, Source, User
 from ..models.base import is_valid_id
 from . import live
 from .sources import delete_stored_files
+from .sql_time import iso_utc_text
 
 _UNSET = object()
 
@@ -90,8 +91,8 @@ def _clean(description: str | None) -> str | None:
 
 def list_project_rows(user_id: str, limit: int = 100, offset: int = 0) -> tuple[list, int]:
     """`list_projects` without ORM objects, for the API's hot path: a page of the user's
-    projects as rows (the columns of `projects`), newest first, and the total count, in
-    one query (the count is a window over the user's projects)."""
+    projects as rows (the columns of `projects`, the timestamps as the API's ISO text),
+    newest first, and the total count, in one query (a window over the user's projects)."""
     # The session's connection (its transaction): Core statements need no ORM execution.
     rows = db.session.connection().execute(_PROJECT_PAGE, {
         "user_id": user_id, "limit": limit, "offset": offset}).all()
@@ -107,7 +108,12 @@ def list_project_rows(user_id: str, limit: int = 100, offset: int = 0) -> tuple[
 # Built once: the statements of the hot path.
 _projects = Project.__table__
 _PROJECT_PAGE = (
-    db.select(*_projects.c, db.func.count().over().label("total"))
+    db.select(
+        *(column for column in _projects.c if column.name not in ("created_at", "updated_at")),
+        iso_utc_text(_projects.c.created_at).label("created_at"),
+        iso_utc_text(_projects.c.updated_at).label("updated_at"),
+        db.func.count().over().label("total"),
+    )
     .where(_projects.c.user_id == db.bindparam("user_id"))
     .order_by(_projects.c.created_at.desc(), _projects.c.id.desc())
     .limit(db.bindparam("limit")).offset(db.bindparam("offset"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import jsonify
 
 from ...services import projects as project_service
-from ...timeutil import iso_utc
 from .. import bp
 from ..endpoint import endpoint
 from ..principal import current_principal
@@ -32,18 +31,12 @@ def list_projects(query: PageQuery):
 
 
 def project_json(project) -> dict:
-    """What `ProjectOut` answers, from a row of `projects` (the list's hot path: no ORM
-    object, no pydantic model; tests/api/test_projects.py checks it against ProjectOut)."""
+    """What `ProjectOut` answers, from a row of `list_project_rows` (timestamps already ISO
+    text; the list's hot path: no ORM object, no pydantic model; tests/api/test_projects.py
+    checks it against ProjectOut)."""
     return {"id": project["id"], "user_id": project["user_id"], "name": project["name"],
             "description": project["description"], "metadata": project["metadata"],
-            "created_at": _iso(project["created_at"]), "updated_at": _iso(project["updated_at"])}
-
-
-def _iso(moment) -> str:
-    """`iso_utc` in one call for the naive UTC datetimes the database gives back."""
-    if moment.tzinfo is None:
-        return moment.isoformat(timespec="seconds") + "Z"
-    return iso_utc(moment)
+            "created_at": project["created_at"], "updated_at": project["updated_at"]}
 
 
 @bp.get("/projects/<project_id>")
