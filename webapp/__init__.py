@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import INSTANCE_DIR, PROJECT_ROOT, Config
 from .errors import register_error_handlers
-from .extensions import csrf, db, htmx, limiter, login, migrate
+from .extensions import CachedSerializerSessionInterface, csrf, db, htmx, limiter, login, migrate
 from .security_headers import register_security_headers
 from .json_input import BoundedJSONProvider
 
@@ -58,6 +58,7 @@ def trust_proxies(app: Flask) -> None:
 def init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (tables known to Alembic)
 
+    app.session_interface = CachedSerializerSessionInterface()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login.init_app(app)

@@ -1,6 +1,7 @@
 """Extension objects, created unbound and initialised in `create_app`."""
 import sqlite3
 
+from flask.sessions import SecureCookieSessionInterface
 from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -26,6 +27,22 @@ login = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
 htmx = HTMX()
+
+
+class CachedSerializerSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, unchanged, except that the signing serializer is
+    built once per set of secret keys instead of on every request (API requests included,
+    which never use the session). It holds no request data."""
+
+    def __init__(self) -> None:
+        self._serializers: dict = {}
+
+    def get_signing_serializer(self, app):
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        serializer = self._serializers.get(keys)
+        if serializer is None:
+            serializer = self._serializers[keys] = super().get_signing_serializer(app)
+        return serializer
 
 
 @event.listens_for(Engine, "connect")

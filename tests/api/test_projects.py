@@ -1,4 +1,9 @@
 """Projects API: reference 004 fields, limits, ordering and the 404-not-403 rule."""
+from datetime import datetime
+
+from webapp.extensions import db
+from webapp.models import Project
+
 from ..factories import make_project, make_user
 
 
@@ -114,3 +119,49 @@ def test_requires_authentication(client):
     response = client.get("/api/v1/projects")
     assert response.status_code == 401
     assert response.get_json()["detail"]["code"] == "UNAUTHORIZED"
+
+
+def test_listed_projects_are_what_get_answers(client, auth):
+    """The list serialises rows itself (its hot path skips ORM objects and pydantic): every
+    project in it reads exactly as GET /projects/<id> (ProjectOut) answers it."""
+    headers = auth.headers()
+    client.post("/api/v1/projects", headers=headers, json={"name": "Bare"})
+    client.post("/api/v1/projects", headers=headers, json={
+        "name": "Full", "description": "About it", "metadata": {"client": "Acme", "é": "ü"}})
+    listed = client.get("/api/v1/projects", headers=headers).get_json()["projects"]
+    assert [p["name"] for p in listed] == ["Full", "Bare"]
+    for project in listed:
+        single = client.get(f"/api/v1/projects/{project['id']}", headers=headers).get_json()
+        assert list(project.items()) == list(single.items())
+
+
+def test_listed_timestamps_cut_fractions_like_get(client, auth, app):
+    """The list's timestamps are formatted by the database: a fraction of a second just
+    under the next one is cut off there too, never rounded up."""
+    headers = auth.headers()
+    created = client.post("/api/v1/projects", headers=headers, json={"name": "Late"}).get_json()
+    with app.app_context():
+        project = db.session.get(Project, created["id"])
+        project.created_at = datetime(2025, 12, 31, 23, 59, 59, 999999)
+        project.updated_at = datetime(2026, 1, 2, 3, 4, 5, 500000)
+        db.session.commit()
+    listed = client.get("/api/v1/projects", headers=headers).get_json()["projects"][0]
+    single = client.get(f"/api/v1/projects/{created['id']}", headers=headers).get_json()
+    assert listed["created_at"] == single["created_at"] == "2025-12-31T23:59:59Z"
+    assert listed["updated_at"] == single["updated_at"] == "2026-01-02T03:04:05Z"
+
+
+def test_offset_past_the_end_still_counts(client, auth):
+    headers = auth.headers()
+    for n in range(2):
+        client.post("/api/v1/projects", headers=headers, json={"name": f"P{n}"})
+    page = client.get("/api/v1/projects?offset=5", headers=headers).get_json()
+    assert page == {"projects": [], "total": 2}
+
+
+def test_a_created_project_is_listed_by_the_next_request(client, auth):
+    headers = auth.headers()
+    assert client.get("/api/v1/projects", headers=headers).get_json()["total"] == 0
+    client.post("/api/v1/projects", headers=headers, json={"name": "New"})
+    body = client.get("/api/v1/projects", headers=headers).get_json()
+    assert body["total"] == 1 and body["projects"][0]["name"] == "New"

@@ -146,6 +146,8 @@ def _replayed(record) -> Response:
 def render(result, spec: EndpointSpec) -> Response:
     if result is None:
         return Response(status=204)
+    if isinstance(result, Response):  # serialised by the view itself (a hot path)
+        return result
     status = spec.status
     if isinstance(result, tuple):
         result, status = result

@@ -1,25 +1,43 @@
 """Who is calling the API: a JWT access token or an API key, resolved once per request."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import g, request
 from flask_limiter.util import get_remote_address
 
 from ..errors import AppError, Unauthorized
+from ..extensions import db
 from ..models import ApiKey, User
 from ..services.api_keys import authenticate_api_key, looks_like_api_key
-from ..services.tokens import user_for_access_token
+from ..services.tokens import user_id_for_access_token
 
 
 @dataclass
 class Principal:
-    user: User
-    api_key: ApiKey | None = None
+    """The caller as checked by one query: its user id and, with an API key, the key's id
+    and mode. The ORM objects load on first use only: most requests need just the id."""
+
+    user_id: str
+    api_key_id: str | None = None
+    api_key_mode: str | None = None
+    _user: User | None = field(default=None, repr=False)
+
+    @property
+    def user(self) -> User:
+        if self._user is None:
+            self._user = db.session.get(User, self.user_id)
+            if self._user is None:  # deleted since the credential was checked
+                raise Unauthorized("The token is no longer valid.", code="TOKEN_INVALID")
+        return self._user
+
+    @property
+    def api_key(self) -> ApiKey | None:
+        return db.session.get(ApiKey, self.api_key_id) if self.api_key_id else None
 
     @property
     def test_mode(self) -> bool:
-        return self.api_key is not None and self.api_key.mode == "test"
+        return self.api_key_mode == "test"
 
 
 def presented_credential() -> str | None:
@@ -34,8 +52,8 @@ def presented_credential() -> str | None:
 def _resolve(credential: str) -> Principal:
     if looks_like_api_key(credential):
         key = authenticate_api_key(credential)
-        return Principal(user=key.user, api_key=key)
-    return Principal(user=user_for_access_token(credential))
+        return Principal(user_id=key.user_id, api_key_id=key.id, api_key_mode=key.mode)
+    return Principal(user_id=user_id_for_access_token(credential))
 
 
 def current_principal() -> Principal:
@@ -56,6 +74,6 @@ def current_principal() -> Principal:
 def rate_limit_key() -> str:
     """Per user when the caller is authenticated, else per client address."""
     try:
-        return f"user:{current_principal().user.id}"
+        return f"user:{current_principal().user_id}"
     except AppError:
         return f"ip:{get_remote_address()}"

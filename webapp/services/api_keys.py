@@ -84,18 +84,31 @@ def revoke_api_key(key: ApiKey, revoked_with_test_key: bool = False) -> None:
     db.session.commit()
 
 
-def authenticate_api_key(raw_key: str) -> ApiKey:
-    """The active key matching `raw_key`, counted as used; INVALID_API_KEY otherwise."""
-    key = None
+def authenticate_api_key(raw_key: str):
+    """The active key matching `raw_key` as a row (`id`, `user_id`, `mode`), counted as used;
+    INVALID_API_KEY otherwise.
+
+    One statement finds, checks and counts the key (UPDATE ... RETURNING), so a revoked key
+    is refused by the very next request and no ORM object is loaded.
+    """
+    row = None
     if KEY_PATTERN.match(raw_key):
-        key = db.session.execute(
-            db.select(ApiKey).where(ApiKey.key_hash == hash_key(raw_key))
-        ).scalar_one_or_none()
-    if key is None or key.revoked_at is not None or key.user.is_disabled:
+        row = db.session.execute(_COUNT_ACTIVE_KEY_USE, {
+            "presented_hash": hash_key(raw_key), "used_at_now": utcnow()}).first()
+        db.session.commit()
+    if row is None:
         raise Unauthorized("The API key is invalid or has been revoked.", code="INVALID_API_KEY")
-    db.session.execute(
-        db.update(ApiKey).where(ApiKey.id == key.id)
-        .values(request_count=ApiKey.request_count + 1, last_used_at=utcnow())
-    )
-    db.session.commit()
-    return key
+    return row
+
+
+_api_keys = ApiKey.__table__
+_users = User.__table__
+_COUNT_ACTIVE_KEY_USE = (
+    db.update(_api_keys)
+    .where(_api_keys.c.key_hash == db.bindparam("presented_hash"),
+           _api_keys.c.revoked_at.is_(None),
+           db.exists().where(_users.c.id == _api_keys.c.user_id, _users.c.disabled_at.is_(None)))
+    .values(request_count=_api_keys.c.request_count + 1,
+            last_used_at=db.bindparam("used_at_now"))
+    .returning(_api_keys.c.id, _api_keys.c.user_id, _api_keys.c.mode)
+)

@@ -7,6 +7,7 @@ from . import live
 from .access import get_owned_or_404, owned
 from .paging import Page, newest_first, paginate
 from .sources import delete_stored_files
+from .sql_time import iso_utc_text
 
 _UNSET = object()
 
@@ -78,3 +79,36 @@ def _clean(description: str | None) -> str | None:
         return None
     description = description.strip()
     return description or None
+
+
+def list_project_rows(user_id: str, limit: int = 100, offset: int = 0) -> tuple[list, int]:
+    """`list_projects` without ORM objects, for the API's hot path: a page of the user's
+    projects as rows (the columns of `projects`, the timestamps as the API's ISO text),
+    newest first, and the total count, in one query (a window over the user's projects)."""
+    # The session's connection (its transaction): Core statements need no ORM execution.
+    rows = db.session.connection().execute(_PROJECT_PAGE, {
+        "user_id": user_id, "limit": limit, "offset": offset}).all()
+    if rows:
+        return rows, rows[0].total
+    if offset == 0:
+        return [], 0
+    # Past the last page: no row carries the count.
+    return [], db.session.connection().execute(
+        _PROJECT_COUNT, {"user_id": user_id}).scalar_one()
+
+
+# Built once: the statements of the hot path.
+_projects = Project.__table__
+_PROJECT_PAGE = (
+    db.select(
+        *(column for column in _projects.c if column.name not in ("created_at", "updated_at")),
+        iso_utc_text(_projects.c.created_at).label("created_at"),
+        iso_utc_text(_projects.c.updated_at).label("updated_at"),
+        db.func.count().over().label("total"),
+    )
+    .where(_projects.c.user_id == db.bindparam("user_id"))
+    .order_by(_projects.c.created_at.desc(), _projects.c.id.desc())
+    .limit(db.bindparam("limit")).offset(db.bindparam("offset"))
+)
+_PROJECT_COUNT = db.select(db.func.count()).where(
+    _projects.c.user_id == db.bindparam("user_id"))
