@@ -14,11 +14,12 @@ from ..services import plans
 from ..services import posts as post_service
 from ..services import sources as source_service
 from ..services.projects import get_project_or_404
+from ..vocabulary import PostStatus, SourceStatus
 from . import bp
 from .forms import GenerateForm
 
 PER_PAGE = 10
-STATUS_FILTERS = ("generating", "completed", "failed")
+STATUS_FILTERS = tuple(PostStatus)
 # Service error codes and the form field they belong next to.
 ERROR_FIELDS = {"TOPIC_TOO_LONG": "topic", "INSTRUCTIONS_TOO_LONG": "custom_instructions",
                 "VOICE_NOT_AVAILABLE": "voice", "INVALID_SOURCE": "source_ids",
@@ -39,11 +40,11 @@ def panel_context(project) -> dict:
 
 
 def list_context(project, status: str | None, page: int) -> dict:
-    status = status if status in STATUS_FILTERS else None
+    status = PostStatus(status) if status in STATUS_FILTERS else None
     posts, total = post_service.list_posts(project, status, PER_PAGE, (page - 1) * PER_PAGE)
     return {"project": project, "posts": posts, "posts_total": total, "posts_status": status,
             "posts_page": page, "posts_pages": max(1, ceil(total / PER_PAGE)),
-            "posts_generating": any(p.status == "generating" for p in posts)}
+            "posts_generating": any(p.status == PostStatus.GENERATING for p in posts)}
 
 
 @bp.get("/projects/<project_id>/posts")
@@ -59,7 +60,7 @@ def new(project_id: str):
     project = get_project_or_404(project_id, current_user)
     form = GenerateForm()
     sources = source_service.list_sources(project, limit=100)[0]
-    form.source_ids.choices = [(s.id, s.filename) for s in sources if s.status == "parsed"]
+    form.source_ids.choices = [(s.id, s.filename) for s in sources if s.status == SourceStatus.PARSED]
     if form.validate_on_submit():
         try:
             job = post_service.request_generation(

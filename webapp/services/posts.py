@@ -7,6 +7,7 @@ from ..errors import AppError, Forbidden, NotFound, ServiceUnavailable, Validati
 from ..extensions import db
 from ..models import Job, Post, Project, Source, User
 from ..models.base import is_valid_id
+from ..vocabulary import Channel, JobType, Length, PostStatus, SourceStatus
 from . import accounts, jobs, plans, quota
 from .generation import writer_for
 from .projects import get_project_or_404
@@ -53,7 +54,8 @@ def delete_post(post: Post) -> None:
 
 
 def request_generation(user: User, *, project_id: str, topic: str, voice: str,
-                       target_length: str = "medium", channel: str = "blog",
+                       target_length: Length = Length.MEDIUM,
+                       channel: Channel = Channel.BLOG,
                        custom_instructions: str | None = None,
                        source_ids: list[str] | None = None, metadata: dict | None = None,
                        test_mode: bool = False) -> Job:
@@ -74,13 +76,13 @@ def request_generation(user: User, *, project_id: str, topic: str, voice: str,
     with plans.holder_locked(holder_id):
         check_plan(plan, holder_id, test_mode)
         check_not_duplicate(project, topic)
-        job = jobs.create_job(user, "content_generation", project)
+        job = jobs.create_job(user, JobType.CONTENT_GENERATION, project)
         db.session.flush()
         post = Post(project_id=project.id, user_id=user.id, job_id=job.id, topic=topic,
                     voice=voice, target_length=target_length, channel=channel,
                     custom_instructions=(custom_instructions or "").strip() or None,
                     source_ids=[s.id for s in sources], metadata_=metadata or {},
-                    status="generating", test_mode=test_mode,
+                    status=PostStatus.GENERATING, test_mode=test_mode,
                     model=writer_for(current_app.config, test_mode).name)
         db.session.add(post)
         if not test_mode:
@@ -120,7 +122,7 @@ def usable_sources(project: Project, source_ids: list[str]) -> list[Source]:
         if source is None:
             raise NotFound(f"Source {source_id} not found in this project.",
                            code="SOURCE_NOT_FOUND")
-        if source.status != "parsed":
+        if source.status != SourceStatus.PARSED:
             raise ValidationFailed(
                 f"Source “{source.filename}” is not ready ({source.status}); only parsed "
                 "sources can be used.", code="INVALID_SOURCE")
@@ -148,7 +150,7 @@ def check_plan(plan: plans.Plan, holder_id: str, test_mode: bool) -> None:
 
 def check_not_duplicate(project: Project, topic: str) -> None:
     duplicate = db.session.execute(db.select(Post.id).where(
-        Post.project_id == project.id, Post.status == "generating",
+        Post.project_id == project.id, Post.status == PostStatus.GENERATING,
         db.func.lower(Post.topic) == topic.lower())).first()
     if duplicate:
         raise AppError("A post on this topic is already being generated in this project.",

@@ -5,6 +5,7 @@ from ..errors import NotFound
 from ..extensions import db
 from ..models import Job, Post, Project, Source, User
 from ..models.base import is_valid_id
+from ..vocabulary import JobStatus
 from . import live
 from .sources import delete_stored_files
 
@@ -73,7 +74,7 @@ def delete_project(project: Project) -> None:
     keys = db.session.execute(
         db.select(Source.storage_key).where(Source.project_id == project.id)).scalars().all()
     running = db.session.execute(db.select(Job.id).where(
-        Job.project_id == project.id, Job.status == "processing")).scalars().all()
+        Job.project_id == project.id, Job.status == JobStatus.PROCESSING)).scalars().all()
     db.session.delete(project)
     db.session.commit()
     for job_id in running:

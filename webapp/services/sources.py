@@ -13,6 +13,7 @@ from ..errors import AppError, NotFound, ServiceUnavailable, ValidationFailed
 from ..extensions import db
 from ..models import Job, Project, Source, User
 from ..models.base import is_valid_id
+from ..vocabulary import FileType, JobType, SourceStatus
 from . import jobs, plans
 from .fetch import FetchError, check_url, fetch_page
 from .parsing import ParseError, UnsupportedFileType, detect_file_type, parse_document
@@ -99,8 +100,8 @@ def add_upload(user: User, project: Project, filename: str | None, stream: Binar
         log.exception("upload could not be stored")
         raise ServiceUnavailable("File storage is unavailable; nothing was uploaded.") from exc
     source = Source(project_id=project.id, user_id=user.id, filename=name,
-                    file_type=file_type, file_size=size, storage_key=key, status="uploaded")
-    return _queue(source, user, project, "document_parsing", PARSE_TASK,
+                    file_type=file_type, file_size=size, storage_key=key, status=SourceStatus.UPLOADED)
+    return _queue(source, user, project, JobType.DOCUMENT_PARSING, PARSE_TASK,
                   f"parse {file_type} {name!r}")
 
 
@@ -111,8 +112,9 @@ def add_url(user: User, project: Project, url: str) -> Source:
     except FetchError as exc:
         raise AppError(str(exc), code="INVALID_URL") from exc
     source = Source(project_id=project.id, user_id=user.id, filename=url[:255],
-                    file_type="url", file_size=0, source_url=url, status="uploaded")
-    return _queue(source, user, project, "url_import", IMPORT_TASK, f"import {url}")
+                    file_type=FileType.URL, file_size=0, source_url=url,
+                    status=SourceStatus.UPLOADED)
+    return _queue(source, user, project, JobType.URL_IMPORT, IMPORT_TASK, f"import {url}")
 
 
 def _queue(source: Source, user: User, project: Project, job_type: str, task: str,
@@ -167,7 +169,7 @@ def delete_source(source: Source) -> None:
 def topics_csv(source: Source) -> str:
     """The usable rows of a parsed topics CSV, re-read from storage, as a CSV download in
     which no cell can run as a spreadsheet formula."""
-    if source.file_type != "csv" or source.status != "parsed":
+    if source.file_type != FileType.CSV or source.status != SourceStatus.PARSED:
         raise ValidationFailed("Only a parsed CSV source has topic rows to download.",
                                code="INVALID_SOURCE")
     try:

@@ -12,10 +12,11 @@ from ..forms import ConfirmForm
 from ..rendering import htmx_redirect, page_or_fragment
 from ..services import sources as source_service
 from ..services.projects import get_project_or_404
+from ..vocabulary import SourceStatus
 from . import bp
 from .forms import RenameForm, UrlImportForm
 
-PENDING = ("uploaded", "parsing")
+PENDING = (SourceStatus.UPLOADED, SourceStatus.PARSING)
 
 
 def per_user() -> str:
