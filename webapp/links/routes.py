@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from ..errors import AppError
+from ..errors import AppError, ErrorCode, NotFound
 from ..forms import ConfirmForm
 from ..rendering import attach_error, htmx_redirect, page_or_fragment
 from ..services import links as link_service
@@ -57,7 +57,7 @@ def delete(project_id: str, link_id: str):
     project = get_project_or_404(project_id, current_user)
     link = link_service.get_link_or_404(link_id, current_user)
     if link.project_id != project.id:
-        raise AppError("Link opportunity not found.", code="LINK_NOT_FOUND", status=404)
+        raise NotFound("Link opportunity not found.", code=ErrorCode.LINK_NOT_FOUND)
     form = ConfirmForm()
     if form.validate_on_submit():
         link_service.delete_link(link)

@@ -7,7 +7,7 @@ from flask import Response, flash, request
 from flask_login import current_user, login_required
 from werkzeug.utils import secure_filename
 
-from ..errors import AppError
+from ..errors import AppError, ErrorCode
 from ..forms import ConfirmForm
 from ..rendering import attach_error, htmx_redirect, page_or_fragment
 from ..services import plans
@@ -21,9 +21,10 @@ from .forms import GenerateForm
 PER_PAGE = 10
 STATUS_FILTERS = tuple(PostStatus)
 # Service error codes and the form field they belong next to.
-ERROR_FIELDS = {"TOPIC_TOO_LONG": "topic", "INSTRUCTIONS_TOO_LONG": "custom_instructions",
-                "VOICE_NOT_AVAILABLE": "voice", "INVALID_SOURCE": "source_ids",
-                "SOURCE_NOT_FOUND": "source_ids", "ALREADY_GENERATING": "topic"}
+ERROR_FIELDS = {ErrorCode.TOPIC_TOO_LONG: "topic",
+                ErrorCode.INSTRUCTIONS_TOO_LONG: "custom_instructions",
+                ErrorCode.VOICE_NOT_AVAILABLE: "voice", ErrorCode.INVALID_SOURCE: "source_ids",
+                ErrorCode.SOURCE_NOT_FOUND: "source_ids", ErrorCode.ALREADY_GENERATING: "topic"}
 
 
 @bp.before_request

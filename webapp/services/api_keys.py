@@ -6,7 +6,7 @@ import re
 import secrets
 import string
 
-from ..errors import Conflict, Forbidden, NotFound, Unauthorized
+from ..errors import Conflict, ErrorCode, Forbidden, NotFound, Unauthorized
 from ..extensions import db
 from ..models import ApiKey, User
 from ..models.base import is_valid_id
@@ -50,7 +50,7 @@ def create_api_key(user: User, name: str, mode: str = "live",
     if len(active_keys(user)) >= MAX_ACTIVE_KEYS:
         raise Conflict(
             f"You already have {MAX_ACTIVE_KEYS} active API keys; revoke one first.",
-            code="API_KEY_LIMIT_REACHED",
+            code=ErrorCode.API_KEY_LIMIT_REACHED,
         )
     raw_key = PREFIXES[mode] + "".join(secrets.choice(_ALPHABET) for _ in range(_SECRET_LENGTH))
     key = ApiKey(
@@ -74,7 +74,7 @@ def get_api_key_or_404(key_id: str, user: User) -> ApiKey:
 def refuse_test_key(message: str) -> None:
     """LIVE_KEY_REQUIRED (403): what a test key may not do, so that a leaked test key never
     reaches live access or locks its owner out."""
-    raise Forbidden(message, code="LIVE_KEY_REQUIRED")
+    raise Forbidden(message, code=ErrorCode.LIVE_KEY_REQUIRED)
 
 
 def revoke_api_key(key: ApiKey, revoked_with_test_key: bool = False) -> None:
@@ -95,7 +95,8 @@ def authenticate_api_key(raw_key: str) -> ApiKey:
             db.select(ApiKey).where(ApiKey.key_hash == hash_key(raw_key))
         ).scalar_one_or_none()
     if key is None or key.revoked_at is not None:
-        raise Unauthorized("The API key is invalid or has been revoked.", code="INVALID_API_KEY")
+        raise Unauthorized("The API key is invalid or has been revoked.",
+                           code=ErrorCode.INVALID_API_KEY)
     db.session.execute(
         db.update(ApiKey).where(ApiKey.id == key.id)
         .values(request_count=ApiKey.request_count + 1, last_used_at=utcnow())

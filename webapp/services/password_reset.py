@@ -14,7 +14,7 @@ import jwt
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
 
-from ..errors import AppError
+from ..errors import AppError, ErrorCode
 from ..extensions import db
 from ..models import OutboxMessage, User
 from ..timeutil import epoch, utcnow
@@ -31,8 +31,7 @@ REQUESTED_MESSAGE = ("If an account exists for that address, we have emailed it 
 
 
 class InvalidResetToken(AppError):
-    status = 400
-    code = "INVALID_TOKEN"
+    code = ErrorCode.INVALID_TOKEN
     message = "This password reset link is invalid, has expired or was already used."
 
 

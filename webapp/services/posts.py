@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from flask import current_app
 
-from ..errors import AppError, Forbidden, NotFound, ServiceUnavailable, ValidationFailed
+from ..errors import (
+    AppError, ErrorCode, Forbidden, NotFound, ServiceUnavailable, ValidationFailed,
+)
 from ..extensions import db
 from ..models import Job, Post, Project, Source, User
 from ..models.base import is_valid_id
@@ -19,7 +21,7 @@ INSTRUCTIONS_MAX = 2000
 
 
 def raise_not_found():
-    raise NotFound("Post not found.", code="POST_NOT_FOUND")
+    raise NotFound("Post not found.", code=ErrorCode.POST_NOT_FOUND)
 
 
 def get_post_or_404(post_id: str, user: User) -> Post:
@@ -105,10 +107,11 @@ def check_lengths(topic: str, instructions: str | None) -> None:
         raise ValidationFailed("Topic is required.", errors=[
             {"loc": ["body", "topic"], "msg": "Topic is required.", "type": "missing"}])
     if len(topic) > TOPIC_MAX:
-        raise ValidationFailed(f"Topic exceeds {TOPIC_MAX} characters.", code="TOPIC_TOO_LONG")
+        raise ValidationFailed(f"Topic exceeds {TOPIC_MAX} characters.",
+                               code=ErrorCode.TOPIC_TOO_LONG)
     if instructions and len(instructions) > INSTRUCTIONS_MAX:
         raise ValidationFailed(f"Custom instructions exceed {INSTRUCTIONS_MAX} characters.",
-                               code="INSTRUCTIONS_TOO_LONG")
+                               code=ErrorCode.INSTRUCTIONS_TOO_LONG)
 
 
 def usable_sources(project: Project, source_ids: list[str]) -> list[Source]:
@@ -121,18 +124,18 @@ def usable_sources(project: Project, source_ids: list[str]) -> list[Source]:
         source = found.get(source_id)
         if source is None:
             raise NotFound(f"Source {source_id} not found in this project.",
-                           code="SOURCE_NOT_FOUND")
+                           code=ErrorCode.SOURCE_NOT_FOUND)
         if source.status != SourceStatus.PARSED:
             raise ValidationFailed(
                 f"Source “{source.filename}” is not ready ({source.status}); only parsed "
-                "sources can be used.", code="INVALID_SOURCE")
+                "sources can be used.", code=ErrorCode.INVALID_SOURCE)
     return [found[i] for i in wanted]
 
 
 def check_voice(plan: plans.Plan, voice: str) -> None:
     if voice not in plan.voices:
         raise Forbidden(f"The {voice} voice is not available on the {plan.name} plan.",
-                        code="VOICE_NOT_AVAILABLE")
+                        code=ErrorCode.VOICE_NOT_AVAILABLE)
 
 
 def check_plan(plan: plans.Plan, holder_id: str, test_mode: bool) -> None:
@@ -140,12 +143,12 @@ def check_plan(plan: plans.Plan, holder_id: str, test_mode: bool) -> None:
     Runs under `plans.holder_locked`, so parallel requests cannot both pass."""
     if quota.running_post_jobs(holder_id) >= plan.concurrent_limit:
         raise AppError(f"Your plan runs {plan.concurrent_limit} generation(s) at a time; "
-                       "wait for one to finish.", code="CONCURRENT_LIMIT_EXCEEDED",
-                       status=429, retry_after=10)
+                       "wait for one to finish.", code=ErrorCode.CONCURRENT_LIMIT_EXCEEDED,
+                       retry_after=10)
     if not test_mode and plan.posts_limit is not None and plans.posts_used_by(holder_id) \
             + quota.posts_reserved(holder_id) >= plan.posts_limit:
         raise Forbidden(f"You have used all {plan.posts_limit} posts of this month.",
-                        code="QUOTA_EXCEEDED")
+                        code=ErrorCode.QUOTA_EXCEEDED)
 
 
 def check_not_duplicate(project: Project, topic: str) -> None:
@@ -154,4 +157,4 @@ def check_not_duplicate(project: Project, topic: str) -> None:
         db.func.lower(Post.topic) == topic.lower())).first()
     if duplicate:
         raise AppError("A post on this topic is already being generated in this project.",
-                       code="ALREADY_GENERATING", status=409)
+                       code=ErrorCode.ALREADY_GENERATING)

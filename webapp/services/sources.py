@@ -9,7 +9,7 @@ from typing import BinaryIO
 
 from flask import current_app
 
-from ..errors import AppError, NotFound, ServiceUnavailable, ValidationFailed
+from ..errors import AppError, ErrorCode, NotFound, ServiceUnavailable, ValidationFailed
 from ..extensions import db
 from ..models import Job, Project, Source, User
 from ..models.base import is_valid_id
@@ -47,12 +47,11 @@ def stream_size(stream: BinaryIO) -> int:
 
 def file_too_large() -> AppError:
     limit = current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
-    return AppError(f"The file is larger than the {limit} MB limit.", code="FILE_TOO_LARGE",
-                    status=413)
+    return AppError(f"The file is larger than the {limit} MB limit.", code=ErrorCode.FILE_TOO_LARGE)
 
 
 def raise_not_found():
-    raise NotFound("Source not found.", code="SOURCE_NOT_FOUND")
+    raise NotFound("Source not found.", code=ErrorCode.SOURCE_NOT_FOUND)
 
 
 def get_source_or_404(source_id: str, user: User) -> Source:
@@ -85,12 +84,12 @@ def add_upload(user: User, project: Project, filename: str | None, stream: Binar
     if size > current_app.config["MAX_UPLOAD_BYTES"]:
         raise file_too_large()
     if size == 0:
-        raise AppError("The file is empty.", code="EMPTY_FILE")
+        raise AppError("The file is empty.", code=ErrorCode.EMPTY_FILE)
     name = clean_filename(filename)
     try:
         file_type = detect_file_type(stream, name)
     except UnsupportedFileType as exc:
-        raise AppError(str(exc), code="UNSUPPORTED_FILE_TYPE") from exc
+        raise AppError(str(exc), code=ErrorCode.UNSUPPORTED_FILE_TYPE) from exc
     # A first look before storing anything; `_queue` checks again under the lock.
     check_source_caps(plans.plan_for(user), plans.plan_holder_of(user), project, size)
     key = new_key("sources", user.id)
@@ -100,7 +99,8 @@ def add_upload(user: User, project: Project, filename: str | None, stream: Binar
         log.exception("upload could not be stored")
         raise ServiceUnavailable("File storage is unavailable; nothing was uploaded.") from exc
     source = Source(project_id=project.id, user_id=user.id, filename=name,
-                    file_type=file_type, file_size=size, storage_key=key, status=SourceStatus.UPLOADED)
+                    file_type=file_type, file_size=size, storage_key=key,
+                    status=SourceStatus.UPLOADED)
     return _queue(source, user, project, JobType.DOCUMENT_PARSING, PARSE_TASK,
                   f"parse {file_type} {name!r}")
 
@@ -110,7 +110,7 @@ def add_url(user: User, project: Project, url: str) -> Source:
     try:
         check_url(url, current_app.config["ALLOWED_PRIVATE_HOSTS"])
     except FetchError as exc:
-        raise AppError(str(exc), code="INVALID_URL") from exc
+        raise AppError(str(exc), code=ErrorCode.INVALID_URL) from exc
     source = Source(project_id=project.id, user_id=user.id, filename=url[:255],
                     file_type=FileType.URL, file_size=0, source_url=url,
                     status=SourceStatus.UPLOADED)
@@ -171,7 +171,7 @@ def topics_csv(source: Source) -> str:
     which no cell can run as a spreadsheet formula."""
     if source.file_type != FileType.CSV or source.status != SourceStatus.PARSED:
         raise ValidationFailed("Only a parsed CSV source has topic rows to download.",
-                               code="INVALID_SOURCE")
+                               code=ErrorCode.INVALID_SOURCE)
     try:
         data = get_storage().read(source.storage_key)
     except StorageError as exc:

@@ -7,7 +7,7 @@ from datetime import timedelta
 import jwt
 from flask import current_app
 
-from ..errors import Unauthorized
+from ..errors import ErrorCode, Unauthorized
 from ..extensions import db
 from ..models import RefreshToken, User
 from ..timeutil import epoch, utcnow
@@ -26,11 +26,11 @@ def _decode(token: str, expected_type: str) -> dict:
             options={"require": ["exp", "sub", "type"]},
         )
     except jwt.ExpiredSignatureError:
-        raise Unauthorized("The token has expired.", code="TOKEN_EXPIRED")
+        raise Unauthorized("The token has expired.", code=ErrorCode.TOKEN_EXPIRED)
     except jwt.PyJWTError:
-        raise Unauthorized("The token is malformed or invalid.", code="TOKEN_INVALID")
+        raise Unauthorized("The token is malformed or invalid.", code=ErrorCode.TOKEN_INVALID)
     if claims.get("type") != expected_type:
-        raise Unauthorized("The token is malformed or invalid.", code="TOKEN_INVALID")
+        raise Unauthorized("The token is malformed or invalid.", code=ErrorCode.TOKEN_INVALID)
     return claims
 
 
@@ -41,12 +41,12 @@ def _user_for_claims(claims: dict, *conditions) -> User:
         db.select(User).where(User.id == str(claims["sub"]), *conditions)
     ).scalar_one_or_none()
     if user is None or claims.get("ver") != user.token_version:
-        raise Unauthorized("The token is no longer valid.", code="TOKEN_INVALID")
+        raise Unauthorized("The token is no longer valid.", code=ErrorCode.TOKEN_INVALID)
     return user
 
 
 def _refresh_token_invalid() -> Unauthorized:
-    return Unauthorized("The refresh token is no longer valid.", code="TOKEN_INVALID")
+    return Unauthorized("The refresh token is no longer valid.", code=ErrorCode.TOKEN_INVALID)
 
 
 def issue_token_pair(user: User, family_id: str | None = None) -> dict:
