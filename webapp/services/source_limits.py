@@ -7,9 +7,10 @@ from __future__ import annotations
 from ..errors import AppError, ErrorCode, Forbidden
 from ..extensions import db
 from ..models import Job, Project, Source
+from ..vocabulary import JobStatus, JobType
 from . import plans
 
-PARSE_JOBS = ("document_parsing", "url_import")
+PARSE_JOBS = (JobType.DOCUMENT_PARSING, JobType.URL_IMPORT)
 PARSE_QUEUE_RETRY_SECONDS = 15
 
 
@@ -45,7 +46,7 @@ def stored_bytes(holder_id: str) -> int:
 def parse_jobs_running(holder_id: str) -> int:
     return db.session.execute(db.select(db.func.count()).select_from(Job).where(
         plans.held_by(Job.user_id, holder_id), Job.job_type.in_(PARSE_JOBS),
-        Job.status.in_(("queued", "processing")))).scalar_one()
+        Job.status.in_((JobStatus.QUEUED, JobStatus.PROCESSING)))).scalar_one()
 
 
 def size_text(size: int) -> str:
