@@ -45,8 +45,7 @@ class ErrorCode(StrEnum):
     # 401
     UNAUTHORIZED = "UNAUTHORIZED", 401, "No credentials were sent."
     INVALID_CREDENTIALS = ("INVALID_CREDENTIALS", (401, 400),
-                           "Wrong email or password (400 when the current password given "
-                           "to change it is wrong).")
+                           "Wrong email or password (400: wrong current password on change).")
     TOKEN_EXPIRED = "TOKEN_EXPIRED", 401, "The token has expired."
     TOKEN_INVALID = "TOKEN_INVALID", 401, "The token is malformed, revoked or already used."
     INVALID_API_KEY = "INVALID_API_KEY", 401, "The API key is invalid or revoked."
@@ -82,8 +81,7 @@ class ErrorCode(StrEnum):
     IDEMPOTENCY_IN_PROGRESS = ("IDEMPOTENCY_IN_PROGRESS", 409,
                                "A request with this Idempotency-Key is still running.")
     IDEMPOTENCY_REPLAY_UNAVAILABLE = ("IDEMPOTENCY_REPLAY_UNAVAILABLE", 409,
-                                      "The key's request succeeded; its answer held a secret "
-                                      "and cannot be replayed.")
+                                      "The key's request succeeded; its secret is not replayed.")
     # 413, 415, 422
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE", 413, "The request body is too large."
     FILE_TOO_LARGE = "FILE_TOO_LARGE", 413, "The uploaded file is over the size limit."

@@ -26,10 +26,11 @@ def _limited_text(maximum: int, description: str, min_length: int = 0):
 class GenerateRequest(RequestModel):
     project_id: ObjectId
     topic: _limited_text(200, "What to write about (1-200 characters).", min_length=1)
-    voice: VoiceName = Field(description="free: professional, casual, witty, technical; starter "
-                                     "and above: every voice.")
-    target_length: one_of(Length) = Field(Length.MEDIUM, description="short 800-1,200 words, medium "
-                                        "1,500-2,000, long 2,500-3,500 (blog and email).")
+    voice: VoiceName = Field(description="free: professional, casual, witty, technical; "
+                                         "starter and above: every voice.")
+    target_length: one_of(Length) = Field(
+        Length.MEDIUM,
+        description="short 800-1,200 words, medium 1,500-2,000, long 2,500-3,500 (blog and email).")
     custom_instructions: _limited_text(2000, "At most 2,000 characters.") | None = None
     source_ids: list[ObjectId] = Field(default_factory=list, max_length=20,
                                        description="Parsed sources of the project to draw on.")
