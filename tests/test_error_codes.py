@@ -116,6 +116,13 @@ def test_openapi_lists_the_codes_of_each_operation(client):
     assert codes("/api/v1/auth/login", "post", "401") == {"INVALID_CREDENTIALS"}
 
 
+def test_an_operation_declares_codes_not_statuses():
+    with pytest.raises(TypeError, match="ErrorCode"):
+        endpoint("Get a thing", tag="Things", errors=(401, 404))
+    with pytest.raises(TypeError, match="ErrorCode"):
+        endpoint("Get a thing", tag="Things", errors=("THING_NOT_FOUND",))
+
+
 @pytest.fixture(scope="module")
 def declaring_app(database_url):
     """An app of its own with one API operation that declares PROJECT_NOT_FOUND and

@@ -72,6 +72,7 @@ def endpoint(summary: str, *, tag: str, **options):
     """Wrap an API view; the view receives `body=` / `query=` models when declared."""
     spec = EndpointSpec(summary=summary, tag=tag, **options)
     _refuse_keeping_credentials(spec)
+    _refuse_undeclared_codes(spec)
 
     def decorate(view):
         @wraps(view)
@@ -96,6 +97,13 @@ def _refuse_keeping_credentials(spec: EndpointSpec) -> None:
     if carried:
         raise TypeError(f"{spec.summary!r} answers with {sorted(carried)}, which would be kept "
                         "for Idempotency-Key replays: declare replay=False.")
+
+
+def _refuse_undeclared_codes(spec: EndpointSpec) -> None:
+    strays = [code for code in spec.errors if not isinstance(code, ErrorCode)]
+    if strays:
+        raise TypeError(f"{spec.summary!r} declares errors={strays!r}: declare the ErrorCode "
+                        "members the operation answers (their statuses follow).")
 
 
 def _handle(spec: EndpointSpec, view, path_args: dict):
