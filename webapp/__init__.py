@@ -107,7 +107,6 @@ def register_template_helpers(app: Flask) -> None:
 
     from .services.render import markdown_to_safe_html
     from .timeutil import iso_utc
-
     from .vocabulary import (
         Channel, FileType, JobStatus, JobType, Length, PlanName, PostStatus, ReviewStatus,
         SourceStatus, Voice,
