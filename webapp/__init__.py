@@ -116,6 +116,15 @@ def register_template_helpers(app: Flask) -> None:
 
     from .services.render import markdown_to_safe_html
     from .timeutil import iso_utc
+    from .vocabulary import (
+        Channel, FileType, JobStatus, JobType, Length, PlanName, PostStatus, ReviewStatus,
+        SourceStatus, Voice,
+    )
+
+    # Templates compare with the enums (`post.status == PostStatus.COMPLETED`), not literals.
+    for enum in (Channel, FileType, JobStatus, JobType, Length, PlanName, PostStatus,
+                 ReviewStatus, SourceStatus, Voice):
+        app.jinja_env.globals[enum.__name__] = enum
 
     @app.template_filter("datetime")
     def format_datetime(moment, fmt="%d %b %Y, %H:%M"):

@@ -1,7 +1,8 @@
 """The typed exceptions of the application and the one place they become responses.
 
-Services raise these; the API turns them into the `{"detail": {...}}` envelope and the
-HTML views into error pages (or form messages, where a view catches them first).
+Services raise these with a code of the catalogue (`ErrorCode`); the API turns them into
+the `{"detail": {...}}` envelope and the HTML views into error pages (or form messages,
+where a view catches them first).
 """
 from __future__ import annotations
 
@@ -9,29 +10,31 @@ import logging
 import secrets
 import time
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from .config import max_upload_text
+from .error_codes import HTTP_STATUS_CODES, ErrorCode
 
 log = logging.getLogger(__name__)
 
 
 class AppError(Exception):
-    """Base class: an HTTP status, a stable machine code and a human message."""
+    """Base class: a stable machine code of the catalogue, its HTTP status and a human
+    message. `status` is the code's own unless given (one the code may be answered with)."""
 
-    status = 400
-    code = "BAD_REQUEST"
+    code = ErrorCode.BAD_REQUEST
     message = "The request could not be processed."
 
-    def __init__(self, message: str | None = None, *, code: str | None = None,
+    def __init__(self, message: str | None = None, *, code: ErrorCode | None = None,
                  status: int | None = None, errors: list[dict] | None = None, **extra):
         super().__init__(message or self.message)
         self.message = message or self.message
-        if code:
-            self.code = code
-        if status:
-            self.status = status
+        # A string is looked up, so that a code missing from the catalogue fails here.
+        self.code = ErrorCode(code or self.code)
+        if status is not None and status not in self.code.statuses:
+            raise ValueError(f"{self.code} is not answered with {status}")
+        self.status = status or self.code.status
         self.errors = errors
         self.extra = extra
 
@@ -44,8 +47,7 @@ class AppError(Exception):
 
 
 class ValidationFailed(AppError):
-    status = 400
-    code = "VALIDATION_ERROR"
+    code = ErrorCode.VALIDATION_ERROR
     message = "Input validation failed."
 
     def field_messages(self) -> dict[str, str]:
@@ -58,54 +60,33 @@ class ValidationFailed(AppError):
 
 
 class Unauthorized(AppError):
-    status = 401
-    code = "UNAUTHORIZED"
+    code = ErrorCode.UNAUTHORIZED
     message = "Authentication required."
 
 
 class Forbidden(AppError):
-    status = 403
-    code = "FORBIDDEN"
+    code = ErrorCode.FORBIDDEN
     message = "You are not allowed to do that."
 
 
 class NotFound(AppError):
-    status = 404
-    code = "NOT_FOUND"
+    code = ErrorCode.NOT_FOUND
     message = "Not found."
 
 
 class Conflict(AppError):
-    status = 409
-    code = "CONFLICT"
+    code = ErrorCode.CONFLICT
     message = "The request conflicts with the current state."
 
 
 class ServiceUnavailable(AppError):
-    status = 503
-    code = "SERVICE_UNAVAILABLE"
+    code = ErrorCode.SERVICE_UNAVAILABLE
     message = "A backing service is unavailable; try again shortly."
 
 
 def field_error(field: str, msg: str, type_: str = "value_error") -> dict:
     return {"loc": ["body", field], "msg": msg, "type": type_}
 
-
-HTTP_CODES = {
-    400: "BAD_REQUEST",
-    401: "UNAUTHORIZED",
-    403: "FORBIDDEN",
-    404: "NOT_FOUND",
-    405: "METHOD_NOT_ALLOWED",
-    406: "NOT_ACCEPTABLE",
-    409: "CONFLICT",
-    413: "PAYLOAD_TOO_LARGE",
-    415: "UNSUPPORTED_MEDIA_TYPE",
-    422: "UNPROCESSABLE_ENTITY",
-    429: "RATE_LIMIT_EXCEEDED",
-    500: "INTERNAL_ERROR",
-    503: "SERVICE_UNAVAILABLE",
-}
 
 HTTP_MESSAGES = {
     404: "No such endpoint or resource.",
@@ -120,6 +101,7 @@ def is_api_request() -> bool:
 
 
 def api_error_response(status: int, detail: dict, headers: dict | None = None):
+    check_declared(status, detail["code"])
     response = jsonify({"detail": detail})
     response.status_code = status
     for name, value in (headers or {}).items():
@@ -154,13 +136,14 @@ def handle_http_exception(error: HTTPException):
         retry_after = seconds_until_limit_reset()
         message = f"Too many requests. Try again in {retry_after} seconds."
         if is_api_request():
-            detail = {"code": "RATE_LIMIT_EXCEEDED", "message": message, "retry_after": retry_after}
+            detail = {"code": ErrorCode.RATE_LIMIT_EXCEEDED, "message": message,
+                      "retry_after": retry_after}
             return api_error_response(429, detail, {"Retry-After": str(retry_after)})
         return html_error_response(429, message)
     message = HTTP_MESSAGES.get(status) or error.description or "Request failed."
-    code = HTTP_CODES.get(status, "HTTP_ERROR")
+    code = HTTP_STATUS_CODES.get(status, ErrorCode.HTTP_ERROR)
     if status == 413 and request.mimetype == "multipart/form-data":
-        code, message = "FILE_TOO_LARGE", f"The file is larger than the {max_upload_text()} limit."
+        code, message = ErrorCode.FILE_TOO_LARGE, f"The file is larger than the {max_upload_text()} limit."
     if is_api_request():
         detail = {"code": code, "message": message}
         headers = {}
@@ -191,9 +174,28 @@ def with_reference(sentence: str, error_id: str) -> str:
 def handle_unexpected(error: Exception):
     error_id = log_unexpected(error, f"unhandled error on {request.method} {request.path}")
     if is_api_request():
-        return api_error_response(500, {"code": "INTERNAL_ERROR", "message": HTTP_MESSAGES[500],
-                                        "error_id": error_id})
+        return api_error_response(500, {"code": ErrorCode.INTERNAL_ERROR,
+                                        "message": HTTP_MESSAGES[500], "error_id": error_id})
     return html_error_response(500, HTTP_MESSAGES[500], error_id=error_id)
+
+
+class UndeclaredErrorCode(AssertionError):
+    """Under TESTING: an API operation answered a code its `@endpoint` does not declare."""
+
+
+def check_declared(status: int, code: str) -> None:
+    """Under TESTING, refuse to answer an API operation's error that its declaration (and
+    so the OpenAPI document) does not list: the API tests then prove the declarations
+    complete. Answers outside any operation (unknown paths, 405) are not checked."""
+    if not current_app.testing:
+        return
+    spec = getattr(current_app.view_functions.get(request.endpoint), "api_spec", None)
+    if spec is None:
+        return
+    if code not in spec.error_codes(request.method) or status not in ErrorCode(code).statuses:
+        raise UndeclaredErrorCode(
+            f"{request.method} {request.url_rule} answered {status} {code}, which its "
+            f"@endpoint declaration does not list (errors=...)")
 
 
 def register_error_handlers(app: Flask) -> None:

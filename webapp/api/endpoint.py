@@ -12,7 +12,7 @@ from functools import wraps
 from flask import Response, current_app, jsonify, request
 from pydantic import BaseModel, ValidationError
 
-from ..errors import AppError, ValidationFailed
+from ..errors import AppError, ErrorCode, ValidationFailed
 from ..json_input import loads_bounded
 from ..services import idempotency
 from .principal import current_principal
@@ -28,7 +28,8 @@ class EndpointSpec:
     query: type[BaseModel] | None = None
     response: type[BaseModel] | None = None
     status: int = 200
-    errors: tuple[int, ...] = ()
+    # The codes the operation itself answers (beyond those of `common_error_codes`).
+    errors: tuple[ErrorCode, ...] = ()
     auth: bool = True
     upload: bool = False  # multipart/form-data with a `file` field
     # Idempotency-Key honoured: the request runs once per key.
@@ -39,11 +40,39 @@ class EndpointSpec:
     description: str = ""
     extra: dict = field(default_factory=dict)
 
+    def error_codes(self, method: str) -> frozenset[ErrorCode]:
+        """Every code the operation (this view under `method`) may answer: its own and
+        those of what it takes."""
+        return frozenset(self.errors) | common_error_codes(self, method)
+
+
+def common_error_codes(spec: EndpointSpec, method: str) -> frozenset[ErrorCode]:
+    """The codes `@endpoint` itself may answer, from what the operation declares it takes."""
+    codes = {ErrorCode.RATE_LIMIT_EXCEEDED, ErrorCode.INTERNAL_ERROR}
+    if spec.auth:
+        codes |= {ErrorCode.UNAUTHORIZED, ErrorCode.TOKEN_EXPIRED, ErrorCode.TOKEN_INVALID,
+                  ErrorCode.INVALID_API_KEY}
+    if spec.query is not None:
+        codes.add(ErrorCode.VALIDATION_ERROR)
+    if spec.body is not None:
+        codes |= {ErrorCode.VALIDATION_ERROR, ErrorCode.INVALID_JSON,
+                  ErrorCode.UNSUPPORTED_MEDIA_TYPE, ErrorCode.PAYLOAD_TOO_LARGE}
+    if spec.upload:
+        codes |= {ErrorCode.VALIDATION_ERROR, ErrorCode.BAD_REQUEST,
+                  ErrorCode.UNSUPPORTED_MEDIA_TYPE, ErrorCode.FILE_TOO_LARGE}
+    if method == "POST" and spec.idempotent:  # a malformed, reused or busy Idempotency-Key
+        codes |= {ErrorCode.VALIDATION_ERROR, ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                  ErrorCode.IDEMPOTENCY_IN_PROGRESS}
+        if not spec.replay:
+            codes.add(ErrorCode.IDEMPOTENCY_REPLAY_UNAVAILABLE)
+    return frozenset(codes)
+
 
 def endpoint(summary: str, *, tag: str, **options):
     """Wrap an API view; the view receives `body=` / `query=` models when declared."""
     spec = EndpointSpec(summary=summary, tag=tag, **options)
     _refuse_keeping_credentials(spec)
+    _refuse_undeclared_codes(spec)
 
     def decorate(view):
         @wraps(view)
@@ -68,6 +97,13 @@ def _refuse_keeping_credentials(spec: EndpointSpec) -> None:
     if carried:
         raise TypeError(f"{spec.summary!r} answers with {sorted(carried)}, which would be kept "
                         "for Idempotency-Key replays: declare replay=False.")
+
+
+def _refuse_undeclared_codes(spec: EndpointSpec) -> None:
+    strays = [code for code in spec.errors if not isinstance(code, ErrorCode)]
+    if strays:
+        raise TypeError(f"{spec.summary!r} declares errors={strays!r}: declare the ErrorCode "
+                        "members the operation answers (their statuses follow).")
 
 
 def _handle(spec: EndpointSpec, view, path_args: dict):
@@ -117,8 +153,8 @@ def _release_after_failure(claim_id: str) -> None:
 def upload_fingerprint() -> bytes:
     """What identifies a multipart upload for Idempotency-Key: names and file contents."""
     if request.mimetype != "multipart/form-data":
-        raise AppError("Send the file as multipart/form-data.", code="UNSUPPORTED_MEDIA_TYPE",
-                       status=415)
+        raise AppError("Send the file as multipart/form-data.",
+                       code=ErrorCode.UNSUPPORTED_MEDIA_TYPE)
     digest = hashlib.sha256()
     for name, upload in sorted(request.files.items(multi=True), key=lambda item: item[0]):
         digest.update(f"{name}={upload.filename}\n".encode())
@@ -163,15 +199,15 @@ def read_json_body() -> tuple[bytes, dict]:
     """The raw body and its JSON object; 415 / 413 / 400 when it is not one."""
     if request.mimetype != "application/json":
         raise AppError("Send the body as JSON with Content-Type: application/json.",
-                       code="UNSUPPORTED_MEDIA_TYPE", status=415)
+                       code=ErrorCode.UNSUPPORTED_MEDIA_TYPE)
     request.max_content_length = current_app.config["API_MAX_JSON_BYTES"]
     raw = request.get_data(cache=True)
     try:
         data = loads_bounded(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise AppError("The request body is not valid UTF-8.", code="INVALID_JSON")
+        raise AppError("The request body is not valid UTF-8.", code=ErrorCode.INVALID_JSON)
     except ValueError as exc:
-        raise AppError(f"The request body is not valid JSON: {exc}.", code="INVALID_JSON")
+        raise AppError(f"The request body is not valid JSON: {exc}.", code=ErrorCode.INVALID_JSON)
     if not isinstance(data, dict):
         raise ValidationFailed("The request body must be a JSON object.", errors=[
             {"loc": ["body"], "msg": "Input should be an object", "type": "model_type"}])
@@ -208,5 +244,5 @@ def validate_model(model: type[BaseModel], data, where: str) -> BaseModel:
         first = errors[0]
         field_path = ".".join(str(part) for part in first["loc"][1:]) or where
         codes = getattr(model, "error_codes", {})
-        code = codes.get(f"{field_path}:{first['type']}", "VALIDATION_ERROR")
+        code = codes.get(f"{field_path}:{first['type']}", ErrorCode.VALIDATION_ERROR)
         raise ValidationFailed(f"{field_path}: {first['msg']}", code=code, errors=errors)

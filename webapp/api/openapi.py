@@ -6,6 +6,7 @@ import re
 from flask import Flask
 from pydantic.json_schema import models_json_schema
 
+from ..error_codes import ErrorCode
 from .schemas.common import ErrorEnvelope
 
 REF = "#/components/schemas/{model}"
@@ -19,6 +20,7 @@ ERROR_DESCRIPTIONS = {
     415: "Body is not JSON",
     422: "Idempotency-Key reused with a different request",
     429: "Rate limit exceeded",
+    500: "Unexpected error",
     503: "A backing service is unavailable",
 }
 
@@ -101,18 +103,29 @@ def _parameters(rule, spec) -> list[dict]:
 
 
 def _responses(method: str, spec, refs) -> dict:
-    error = {"application/json": {"schema": refs[(ErrorEnvelope, "serialization")]}}
     success: dict = {"description": "Success"}
     if spec.response is not None:
         success["content"] = {
             "application/json": {"schema": refs[(spec.response, "serialization")]}}
     responses = {str(spec.status): success}
-    codes = set(spec.errors) | {429}
-    if spec.body is not None or spec.upload:
-        codes |= {400, 413, 415}
-    if method == "POST" and spec.idempotent:
-        codes |= {409, 422}  # IDEMPOTENCY_IN_PROGRESS, IDEMPOTENCY_KEY_REUSED
-    for code in sorted(codes):
-        responses[str(code)] = {"description": ERROR_DESCRIPTIONS.get(code, "Error"),
-                                "content": error}
+    by_status: dict[int, list[ErrorCode]] = {}
+    for code in sorted(spec.error_codes(method)):
+        for status in code.statuses:
+            by_status.setdefault(status, []).append(code)
+    envelope = refs[(ErrorEnvelope, "serialization")]
+    for status, codes in sorted(by_status.items()):
+        responses[str(status)] = _error_response(status, codes, envelope)
     return responses
+
+
+def _error_response(status: int, codes: list[ErrorCode], envelope: dict) -> dict:
+    """One error status of an operation: the envelope, its `detail.code` limited to the
+    codes the operation answers with this status, and what each means."""
+    code_schema = {"type": "string", "enum": [code.value for code in codes]}
+    schema = {"allOf": [envelope, {"type": "object", "properties": {"detail": {
+        "type": "object", "properties": {"code": code_schema}}}}]}
+    return {
+        "description": f"{ERROR_DESCRIPTIONS.get(status, 'Error')}: {', '.join(codes)}",
+        "content": {"application/json": {"schema": schema}},
+        "x-error-codes": {code.value: code.meaning for code in codes},
+    }

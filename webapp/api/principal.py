@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from flask import g, request
 from flask_limiter.util import get_remote_address
 
-from ..errors import AppError, Unauthorized
+from ..errors import AppError, ErrorCode, Unauthorized
 from ..extensions import db
 from ..models import ApiKey, User
 from ..services.api_keys import authenticate_api_key, looks_like_api_key
@@ -28,7 +28,7 @@ class Principal:
         if self._user is None:
             self._user = db.session.get(User, self.user_id)
             if self._user is None:  # deleted since the credential was checked
-                raise Unauthorized("The token is no longer valid.", code="TOKEN_INVALID")
+                raise Unauthorized("The token is no longer valid.", code=ErrorCode.TOKEN_INVALID)
         return self._user
 
     @property

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import redis
 from flask import current_app, g
 
-from ..errors import AppError
+from ..errors import AppError, ErrorCode
 from ..extensions import limiter
 from ..services.redis_conn import registered_script
 from .principal import rate_limit_key
@@ -70,8 +70,7 @@ class Window:
 
 
 class RateLimitExceeded(AppError):
-    status = 429
-    code = "RATE_LIMIT_EXCEEDED"
+    code = ErrorCode.RATE_LIMIT_EXCEEDED
 
 
 def check_rate_limit() -> None:

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from ..extensions import db
 from ..timeutil import utcnow
+from ..vocabulary import FINISHED_JOB_STATUSES, JobStatus, JobType
 from .base import TimestampMixin, id_column, user_fk
 
-JOB_TYPES = ("content_generation", "document_parsing", "bulk_generation", "publishing",
-             "url_import")
-JOB_STATUSES = ("queued", "processing", "slot_needed", "completed", "failed", "cancelled")
-FINISHED_STATUSES = ("completed", "failed", "cancelled")
+JOB_TYPES = tuple(JobType)
+JOB_STATUSES = tuple(JobStatus)
+FINISHED_STATUSES = tuple(s for s in JobStatus if s in FINISHED_JOB_STATUSES)
 
 
 class Job(TimestampMixin, db.Model):
@@ -20,7 +20,7 @@ class Job(TimestampMixin, db.Model):
     project_id = db.Column(db.String(24), db.ForeignKey("projects.id", ondelete="CASCADE"),
                            nullable=True, index=True)
     job_type = db.Column(db.String(32), nullable=False)
-    status = db.Column(db.String(16), nullable=False, default="queued")
+    status = db.Column(db.String(16), nullable=False, default=JobStatus.QUEUED)
     progress = db.Column(db.Integer, nullable=False, default=0)
     current_step = db.Column(db.String(200), nullable=True)
     total_items = db.Column(db.Integer, nullable=False, default=1)

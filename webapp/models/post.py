@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from ..extensions import db
+from ..vocabulary import Channel, Length, PostStatus, ReviewStatus
 from .base import TimestampMixin, id_column, user_fk
 
-POST_STATUSES = ("generating", "completed", "failed")
-REVIEW_STATUSES = ("draft", "in_review", "changes_requested", "approved", "published")
-TARGET_LENGTHS = ("short", "medium", "long")
-CHANNELS = ("blog", "social", "email", "twitter", "linkedin")
+POST_STATUSES = tuple(PostStatus)
+REVIEW_STATUSES = tuple(ReviewStatus)
+TARGET_LENGTHS = tuple(Length)
+CHANNELS = tuple(Channel)
 
 
 class Post(TimestampMixin, db.Model):
@@ -21,8 +22,8 @@ class Post(TimestampMixin, db.Model):
     job_id = db.Column(db.String(24), nullable=True, index=True)
     topic = db.Column(db.String(200), nullable=False)
     voice = db.Column(db.String(32), nullable=False)
-    target_length = db.Column(db.String(8), nullable=False, default="medium")
-    channel = db.Column(db.String(16), nullable=False, default="blog")
+    target_length = db.Column(db.String(8), nullable=False, default=Length.MEDIUM)
+    channel = db.Column(db.String(16), nullable=False, default=Channel.BLOG)
     custom_instructions = db.Column(db.Text, nullable=True)
     source_ids = db.Column(db.JSON, nullable=False, default=list)
     metadata_ = db.Column("metadata", db.JSON, nullable=False, default=dict)
@@ -31,8 +32,8 @@ class Post(TimestampMixin, db.Model):
     word_count = db.Column(db.Integer, nullable=True)
     # Internal links inserted: [{"target_url", "anchor_text", "keyword"}].
     links = db.Column(db.JSON, nullable=False, default=list)
-    status = db.Column(db.String(16), nullable=False, default="generating")
-    review_status = db.Column(db.String(24), nullable=False, default="draft")
+    status = db.Column(db.String(16), nullable=False, default=PostStatus.GENERATING)
+    review_status = db.Column(db.String(24), nullable=False, default=ReviewStatus.DRAFT)
     item_version = db.Column(db.Integer, nullable=False, default=1)
     error_message = db.Column(db.Text, nullable=True)
     model = db.Column(db.String(200), nullable=True)

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from ..extensions import db
+from ..vocabulary import FileType, SourceStatus
 from .base import TimestampMixin, id_column, user_fk
 
-SOURCE_STATUSES = ("uploaded", "parsing", "parsed", "failed")
-FILE_TYPES = ("pdf", "docx", "md", "txt", "csv", "url")
+SOURCE_STATUSES = tuple(SourceStatus)
+FILE_TYPES = tuple(FileType)
 
 
 class Source(TimestampMixin, db.Model):
@@ -21,7 +22,7 @@ class Source(TimestampMixin, db.Model):
     file_size = db.Column(db.BigInteger, nullable=False, default=0)
     storage_key = db.Column(db.String(255), nullable=True)
     source_url = db.Column(db.String(2048), nullable=True)
-    status = db.Column(db.String(16), nullable=False, default="uploaded")
+    status = db.Column(db.String(16), nullable=False, default=SourceStatus.UPLOADED)
     parsed_text = db.Column(db.Text, nullable=True)
     word_count = db.Column(db.Integer, nullable=True)
     # Format-specific facts: pages, title, CSV rows and per-row problems, truncation.

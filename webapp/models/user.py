@@ -5,6 +5,7 @@ from flask_login import UserMixin
 
 from ..extensions import db
 from ..timeutil import utcnow
+from ..vocabulary import PlanName
 from .base import TimestampMixin, id_column, user_fk
 
 
@@ -15,7 +16,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     email = db.Column(db.String(255), nullable=False, unique=True)
     name = db.Column(db.String(100), nullable=False)
     password_hash = db.Column(db.String(255), nullable=False)
-    subscription_tier = db.Column(db.String(20), nullable=False, default="free")
+    subscription_tier = db.Column(db.String(20), nullable=False, default=PlanName.FREE)
     # Bumped on password change, reset and "sign out everywhere": every access token
     # issued before stops working at once.
     token_version = db.Column(db.Integer, nullable=False, default=0)

@@ -4,13 +4,16 @@ from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..models.post import CHANNELS
 from ..services.plans import ALL_VOICES
+from ..vocabulary import Channel, Voice
+from ..vocabulary import Length as TargetLength
 
-LENGTH_CHOICES = [("short", "Short · 800–1,200 words"), ("medium", "Medium · 1,500–2,000 words"),
-                  ("long", "Long · 2,500–3,500 words")]
-CHANNEL_LABELS = {"blog": "Blog post", "social": "Social post", "email": "Email newsletter",
-                  "twitter": "X / Twitter thread", "linkedin": "LinkedIn post"}
+LENGTH_CHOICES = [(TargetLength.SHORT, "Short · 800–1,200 words"),
+                  (TargetLength.MEDIUM, "Medium · 1,500–2,000 words"),
+                  (TargetLength.LONG, "Long · 2,500–3,500 words")]
+CHANNEL_LABELS = {Channel.BLOG: "Blog post", Channel.SOCIAL: "Social post",
+                  Channel.EMAIL: "Email newsletter", Channel.TWITTER: "X / Twitter thread",
+                  Channel.LINKEDIN: "LinkedIn post"}
 
 
 class CheckboxList(SelectMultipleField):
@@ -23,12 +26,12 @@ class GenerateForm(FlaskForm):
                         validators=[DataRequired("Give the post a topic."), Length(max=200)],
                         description="What the post is about, up to 200 characters.")
     voice = SelectField("Voice", choices=[(v, v.replace("_", " ").title()) for v in ALL_VOICES],
-                        default="professional")
-    target_length = SelectField("Length", choices=LENGTH_CHOICES, default="medium",
+                        default=Voice.PROFESSIONAL)
+    target_length = SelectField("Length", choices=LENGTH_CHOICES, default=TargetLength.MEDIUM,
                                 description="For blog posts and newsletters; social "
                                             "formats scale to their platform.")
-    channel = SelectField("Format", choices=[(c, CHANNEL_LABELS[c]) for c in CHANNELS],
-                          default="blog")
+    channel = SelectField("Format", choices=list(CHANNEL_LABELS.items()),
+                          default=Channel.BLOG)
     custom_instructions = TextAreaField("Instructions (optional)",
                                         validators=[Length(max=2000)],
                                         description="Anything the writer should do, up to "

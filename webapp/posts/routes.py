@@ -5,21 +5,23 @@ from flask import Response, flash, request
 from flask_login import current_user, login_required
 from werkzeug.utils import secure_filename
 
-from ..errors import AppError
+from ..errors import AppError, ErrorCode
 from ..forms import ConfirmForm
 from ..rendering import attach_error, htmx_redirect, page_or_fragment
 from ..services import plans
 from ..services import posts as post_service
 from ..services import sources as source_service
 from ..services.projects import get_project_or_404
+from ..vocabulary import SourceStatus
 from . import bp
 from .forms import GenerateForm
 from .panels import list_context
 
 # Service error codes and the form field they belong next to.
-ERROR_FIELDS = {"TOPIC_TOO_LONG": "topic", "INSTRUCTIONS_TOO_LONG": "custom_instructions",
-                "VOICE_NOT_AVAILABLE": "voice", "INVALID_SOURCE": "source_ids",
-                "SOURCE_NOT_FOUND": "source_ids", "ALREADY_GENERATING": "topic"}
+ERROR_FIELDS = {ErrorCode.TOPIC_TOO_LONG: "topic",
+                ErrorCode.INSTRUCTIONS_TOO_LONG: "custom_instructions",
+                ErrorCode.VOICE_NOT_AVAILABLE: "voice", ErrorCode.INVALID_SOURCE: "source_ids",
+                ErrorCode.SOURCE_NOT_FOUND: "source_ids", ErrorCode.ALREADY_GENERATING: "topic"}
 
 
 @bp.before_request
@@ -41,7 +43,7 @@ def new(project_id: str):
     project = get_project_or_404(project_id, current_user)
     form = GenerateForm()
     sources = source_service.list_sources(project, limit=100)[0]
-    form.source_ids.choices = [(s.id, s.filename) for s in sources if s.status == "parsed"]
+    form.source_ids.choices = [(s.id, s.filename) for s in sources if s.status == SourceStatus.PARSED]
     if form.validate_on_submit():
         try:
             job = post_service.request_generation(

@@ -4,7 +4,9 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import Conflict, Forbidden, Unauthorized, ValidationFailed, field_error
+from ..errors import (
+    Conflict, ErrorCode, Forbidden, Unauthorized, ValidationFailed, field_error,
+)
 from ..extensions import db
 from ..models import User
 from ..timeutil import utcnow
@@ -44,13 +46,13 @@ def ensure_strong_password(password: str, field: str = "password") -> None:
 
 
 class SignupClosed(Forbidden):
-    code = "SIGNUP_CLOSED"
+    code = ErrorCode.SIGNUP_CLOSED
     message = ("Sign-up is closed on this installation; ask your administrator "
                "for an account.")
 
 
 class EmailNotVerified(Forbidden):
-    code = "EMAIL_NOT_VERIFIED"
+    code = ErrorCode.EMAIL_NOT_VERIFIED
     message = ("Verify your email address first: open the link we emailed you, or ask "
                "for a new one.")
 
@@ -98,7 +100,7 @@ def create_account(email: str, password: str, name: str, *, plan: str | None = N
     email = normalise_email(email)
     ensure_strong_password(password)
     if find_user_by_email(email):
-        raise Conflict("An account with this email already exists.", code="EMAIL_EXISTS")
+        raise Conflict("An account with this email already exists.", code=ErrorCode.EMAIL_EXISTS)
     user = User(
         email=email, name=name.strip(), password_hash=hash_password(password),
         subscription_tier=plan or current_app.config["DEFAULT_PLAN"],
@@ -109,7 +111,7 @@ def create_account(email: str, password: str, name: str, *, plan: str | None = N
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict("An account with this email already exists.", code="EMAIL_EXISTS")
+        raise Conflict("An account with this email already exists.", code=ErrorCode.EMAIL_EXISTS)
     return user
 
 
@@ -124,11 +126,11 @@ def _check_credentials(email: str, password: str) -> User:
     user = find_user_by_email(email)
     if user is None:
         verify_password(_DUMMY_HASH, password)
-        raise Unauthorized("Invalid email or password.", code="INVALID_CREDENTIALS")
+        raise Unauthorized("Invalid email or password.", code=ErrorCode.INVALID_CREDENTIALS)
     if not verify_password(user.password_hash, password):
-        raise Unauthorized("Invalid email or password.", code="INVALID_CREDENTIALS")
+        raise Unauthorized("Invalid email or password.", code=ErrorCode.INVALID_CREDENTIALS)
     if user.is_disabled:  # told only to whoever knows the password
-        raise Forbidden(DISABLED_MESSAGE, code="ACCOUNT_DISABLED")
+        raise Forbidden(DISABLED_MESSAGE, code=ErrorCode.ACCOUNT_DISABLED)
     return user
 
 
@@ -145,7 +147,7 @@ def ensure_current_password(user: User, password: str) -> None:
     with login_throttle.password_check(user.id):
         if not verify_password(user.password_hash, password):
             raise ValidationFailed(
-                "Current password is incorrect.", code="INVALID_CREDENTIALS",
+                "Current password is incorrect.", code=ErrorCode.INVALID_CREDENTIALS, status=400,
                 errors=[field_error("current_password", "Current password is incorrect.")],
             )
 

@@ -6,7 +6,7 @@ import re
 import secrets
 import string
 
-from ..errors import Conflict, Forbidden, Unauthorized
+from ..errors import Conflict, ErrorCode, Forbidden, Unauthorized
 from ..extensions import db
 from ..models import ApiKey, User
 from ..timeutil import utcnow
@@ -49,7 +49,7 @@ def create_api_key(user: User, name: str, mode: str = "live",
     if len(active_keys(user)) >= MAX_ACTIVE_KEYS:
         raise Conflict(
             f"You already have {MAX_ACTIVE_KEYS} active API keys; revoke one first.",
-            code="API_KEY_LIMIT_REACHED",
+            code=ErrorCode.API_KEY_LIMIT_REACHED,
         )
     raw_key = PREFIXES[mode] + "".join(secrets.choice(_ALPHABET) for _ in range(_SECRET_LENGTH))
     key = ApiKey(
@@ -71,7 +71,7 @@ def get_api_key_or_404(key_id: str, user: User) -> ApiKey:
 def refuse_test_key(message: str) -> None:
     """LIVE_KEY_REQUIRED (403): what a test key may not do, so that a leaked test key never
     reaches live access or locks its owner out."""
-    raise Forbidden(message, code="LIVE_KEY_REQUIRED")
+    raise Forbidden(message, code=ErrorCode.LIVE_KEY_REQUIRED)
 
 
 def revoke_api_key(key: ApiKey, revoked_with_test_key: bool = False) -> None:
@@ -97,7 +97,7 @@ def authenticate_api_key(raw_key: str):
             "presented_hash": hash_key(raw_key), "used_at_now": utcnow()}).first()
         db.session.commit()
     if row is None:
-        raise Unauthorized("The API key is invalid or has been revoked.", code="INVALID_API_KEY")
+        raise Unauthorized("The API key is invalid or has been revoked.", code=ErrorCode.INVALID_API_KEY)
     return row
 
 

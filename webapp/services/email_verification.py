@@ -10,7 +10,7 @@ import jwt
 from flask import current_app
 
 from ..config import public_url
-from ..errors import AppError, Conflict
+from ..errors import AppError, Conflict, ErrorCode
 from ..extensions import db
 from ..models import OutboxMessage, User
 from ..timeutil import epoch, utcnow
@@ -30,8 +30,7 @@ RESENT_MESSAGE = "We have emailed you a new verification link. It works once, wi
 
 
 class InvalidVerificationToken(AppError):
-    status = 400
-    code = "INVALID_TOKEN"
+    code = ErrorCode.INVALID_TOKEN
     message = "This verification link is invalid, has expired or was already used."
 
 
@@ -97,7 +96,7 @@ def resend_verification(user: User) -> None:
     when there is nothing to verify."""
     if user.email_verified:
         raise Conflict("Your email address is already verified.",
-                       code="EMAIL_ALREADY_VERIFIED")
+                       code=ErrorCode.EMAIL_ALREADY_VERIFIED)
     send_verification_mail(user)
 
 

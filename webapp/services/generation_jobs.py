@@ -8,7 +8,7 @@ from flask import current_app
 from rq.exceptions import NoSuchJobError
 from rq.job import Job as RQJob
 
-from ..errors import AppError, ServiceUnavailable
+from ..errors import AppError, ErrorCode, ServiceUnavailable
 from ..extensions import db
 from ..models import Job, LinkOpportunity, Post, Source, User
 from ..vocabulary import JobStatus, JobType, PostStatus, SourceStatus
@@ -167,7 +167,7 @@ def retry(failed: Job) -> Job:
     post = post_of(failed.id)
     if post is None:
         raise AppError(f"The post written by job {failed.id} is gone (deleted, or retried "
-                       "under a newer job).", code="INVALID_STATE")
+                       "under a newer job).", code=ErrorCode.INVALID_STATE)
     user = db.session.get(User, failed.user_id)
     plan, holder_id = plans.plan_for(user), plans.plan_holder_of(user)
     with plans.holder_locked(holder_id):

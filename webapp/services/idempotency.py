@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import AppError
+from ..errors import AppError, ErrorCode
 from ..extensions import db
 from ..models import IdempotencyRecord
 from ..timeutil import utcnow
@@ -52,7 +52,7 @@ def scope_for(user_id: str | None, fingerprint: str) -> str:
 def check_key(key: str) -> None:
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise AppError("Idempotency-Key must be 1-255 printable characters.",
-                       code="VALIDATION_ERROR")
+                       code=ErrorCode.VALIDATION_ERROR)
 
 
 def claim_key(scope: str, key: str, fingerprint: str) -> IdempotencyRecord:
@@ -87,20 +87,20 @@ def _lapsed(record: IdempotencyRecord, now: datetime) -> bool:
 def _first_request_outcome(record: IdempotencyRecord, fingerprint: str) -> IdempotencyRecord:
     if not hmac.compare_digest(record.request_hmac, fingerprint):
         raise AppError("This Idempotency-Key was already used with a different request.",
-                       code="IDEMPOTENCY_KEY_REUSED", status=422)
+                       code=ErrorCode.IDEMPOTENCY_KEY_REUSED)
     if record.is_pending:
         raise _in_progress()
     if record.response_body is None:
         raise AppError(
             "A request with this Idempotency-Key already succeeded and was not run again. "
             "Its response carried a secret, which is shown once and never stored, so it "
-            "cannot be replayed.", code="IDEMPOTENCY_REPLAY_UNAVAILABLE", status=409)
+            "cannot be replayed.", code=ErrorCode.IDEMPOTENCY_REPLAY_UNAVAILABLE)
     return record
 
 
 def _in_progress() -> AppError:
     return AppError("A request with this Idempotency-Key is still running; retry in a "
-                    "moment to get its response.", code="IDEMPOTENCY_IN_PROGRESS", status=409)
+                    "moment to get its response.", code=ErrorCode.IDEMPOTENCY_IN_PROGRESS)
 
 
 def _insert_claim(scope: str, key: str, fingerprint: str,

@@ -37,7 +37,7 @@ from functools import cache
 
 from flask import current_app
 
-from ..errors import AppError
+from ..errors import AppError, ErrorCode
 from ..extensions import db
 from ..models import Job, Post
 from ..vocabulary import JobStatus, JobType
@@ -226,9 +226,9 @@ def cancel(job: Job) -> Job:
     job_kind = kind_of(job)
     if not job_kind.cancellable:
         raise AppError(f"{job_kind.label} jobs cannot be cancelled; they stop on their own "
-                       "within their time limit.", code="INVALID_STATE")
+                       "within their time limit.", code=ErrorCode.INVALID_STATE)
     if job.is_finished:
-        raise AppError(f"The job is already {job.status}.", code="INVALID_STATE")
+        raise AppError(f"The job is already {job.status}.", code=ErrorCode.INVALID_STATE)
     job_kind.cancel(job)
     return job
 
@@ -245,11 +245,11 @@ def retry(job_id: str) -> Job:
     the job is not failed, its kind cannot be retried or what it worked on is gone."""
     job = db.session.get(Job, job_id)
     if job is None:
-        raise AppError(f"There is no job {job_id}.", code="JOB_NOT_FOUND", status=404)
+        raise AppError(f"There is no job {job_id}.", code=ErrorCode.JOB_NOT_FOUND, status=404)
     if job.status != JobStatus.FAILED:
         raise AppError(f"Job {job.id} is {job.status}; only failed jobs can be retried.",
-                       code="INVALID_STATE")
+                       code=ErrorCode.INVALID_STATE)
     job_kind = kind_of(job)
     if job_kind.retry is None:
-        raise AppError(f"{job_kind.label} jobs cannot be retried.", code="INVALID_STATE")
+        raise AppError(f"{job_kind.label} jobs cannot be retried.", code=ErrorCode.INVALID_STATE)
     return job_kind.retry(job)

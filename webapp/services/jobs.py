@@ -1,6 +1,7 @@
 """Job rows: created with the work they track, advanced by the worker, read by the API."""
 from __future__ import annotations
 
+from ..errors import ErrorCode
 from ..extensions import db
 from ..models import Job, Project, User
 from ..models.base import is_valid_id
@@ -118,7 +119,7 @@ def finer_progress(progress: int, step: str | None,
 
 def get_job_or_404(job_id: str, user: User) -> Job:
     """The user's job; anybody else's, or a missing one, is JOB_NOT_FOUND (404)."""
-    return get_owned_or_404(Job, job_id, user, code="JOB_NOT_FOUND", message="Job not found.")
+    return get_owned_or_404(Job, job_id, user, code=ErrorCode.JOB_NOT_FOUND, message="Job not found.")
 
 
 def list_jobs(user: User, status: str | None = None, job_type: str | None = None,

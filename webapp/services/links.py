@@ -5,7 +5,7 @@ import re
 from bisect import bisect_right
 from urllib.parse import quote, urlsplit
 
-from ..errors import ValidationFailed
+from ..errors import ErrorCode, ValidationFailed
 from ..extensions import db
 from ..models import LinkOpportunity, Project, User
 from .access import get_in_project_or_404, get_owned_or_404
@@ -71,7 +71,7 @@ def list_links(project: Project, limit: int = 50, offset: int = 0) -> Page[LinkO
     return paginate(query, order_by=newest_first(LinkOpportunity), limit=limit, offset=offset)
 
 
-NOT_FOUND = {"code": "LINK_NOT_FOUND", "message": "Link opportunity not found."}
+NOT_FOUND = {"code": ErrorCode.LINK_NOT_FOUND, "message": "Link opportunity not found."}
 
 
 def get_link_or_404(link_id: str, user: User,

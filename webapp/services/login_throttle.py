@@ -29,7 +29,7 @@ from contextlib import contextmanager
 import redis
 from flask import current_app
 
-from ..errors import AppError
+from ..errors import AppError, ErrorCode
 from .redis_conn import get_redis, registered_script
 
 log = logging.getLogger(__name__)
@@ -55,8 +55,7 @@ return 0
 
 
 class TooManyAttempts(AppError):
-    status = 429
-    code = "RATE_LIMIT_EXCEEDED"
+    code = ErrorCode.RATE_LIMIT_EXCEEDED
 
     @property
     def retry_after(self) -> int:

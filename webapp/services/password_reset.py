@@ -15,7 +15,7 @@ import jwt
 from flask import current_app
 
 from ..config import public_url
-from ..errors import AppError
+from ..errors import AppError, ErrorCode
 from ..extensions import db
 from ..models import OutboxMessage, User
 from ..timeutil import epoch, utcnow
@@ -34,8 +34,7 @@ REQUESTED_MESSAGE = ("If an account exists for that address, we have emailed it 
 
 
 class InvalidResetToken(AppError):
-    status = 400
-    code = "INVALID_TOKEN"
+    code = ErrorCode.INVALID_TOKEN
     message = "This password reset link is invalid, has expired or was already used."
 
 

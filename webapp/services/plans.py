@@ -14,19 +14,17 @@ from ..extensions import db
 from ..models.base import new_id
 from ..models import Usage, User
 from ..timeutil import utcnow
+from ..vocabulary import PlanName, Voice
 
-BASIC_VOICES = ("professional", "casual", "witty", "technical")
-ALL_VOICES = BASIC_VOICES + (
-    "gen_z", "academic", "corporate", "storytelling", "humorous", "inspirational",
-    "conversational",
-)
+BASIC_VOICES = (Voice.PROFESSIONAL, Voice.CASUAL, Voice.WITTY, Voice.TECHNICAL)
+ALL_VOICES = tuple(Voice)
 MB = 1024 * 1024
 GB = 1024 * MB
 
 
 @dataclass(frozen=True)
 class Plan:
-    name: str
+    name: PlanName
     posts_limit: int | None  # None: unlimited
     concurrent_limit: int
     bulk_limit: int
@@ -36,17 +34,17 @@ class Plan:
     parse_queue: int  # parse and URL import jobs queued or running at once
 
 
-PLANS = {
-    "free": Plan("free", 10, 1, 0, BASIC_VOICES, 50, 100 * MB, 5),
-    "starter": Plan("starter", 50, 3, 50, ALL_VOICES, 200, 1 * GB, 10),
-    "pro": Plan("pro", 200, 10, 500, ALL_VOICES, 500, 5 * GB, 20),
-    "business": Plan("business", 500, 20, 1000, ALL_VOICES, 1000, 20 * GB, 40),
-    "enterprise": Plan("enterprise", None, 50, 5000, ALL_VOICES, 5000, 100 * GB, 100),
-}
+PLANS = {plan.name: plan for plan in (
+    Plan(PlanName.FREE, 10, 1, 0, BASIC_VOICES, 50, 100 * MB, 5),
+    Plan(PlanName.STARTER, 50, 3, 50, ALL_VOICES, 200, 1 * GB, 10),
+    Plan(PlanName.PRO, 200, 10, 500, ALL_VOICES, 500, 5 * GB, 20),
+    Plan(PlanName.BUSINESS, 500, 20, 1000, ALL_VOICES, 1000, 20 * GB, 40),
+    Plan(PlanName.ENTERPRISE, None, 50, 5000, ALL_VOICES, 5000, 100 * GB, 100),
+)}
 
 
 def plan_for(user: User) -> Plan:
-    return PLANS.get(user.subscription_tier, PLANS["free"])
+    return PLANS.get(user.subscription_tier, PLANS[PlanName.FREE])
 
 
 def plan_holder_of(user: User) -> str:

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from flask import current_app
 
-from ..errors import AppError, Forbidden, NotFound, ServiceUnavailable, ValidationFailed
+from ..errors import (
+    AppError, ErrorCode, Forbidden, NotFound, ServiceUnavailable, ValidationFailed,
+)
 from ..extensions import db
 from ..models import Job, Post, Project, Source, User
 from ..models.base import is_valid_id
-from ..vocabulary import JobType
+from ..vocabulary import Channel, JobType, Length, PostStatus, SourceStatus
 from . import accounts, job_registry, jobs, plans, quota
 from .access import get_owned_or_404
 from .generation import writer_for
@@ -20,7 +22,7 @@ INSTRUCTIONS_MAX = 2000
 
 def get_post_or_404(post_id: str, user: User) -> Post:
     """The user's post; anybody else's, or a missing one, is POST_NOT_FOUND (404)."""
-    return get_owned_or_404(Post, post_id, user, code="POST_NOT_FOUND",
+    return get_owned_or_404(Post, post_id, user, code=ErrorCode.POST_NOT_FOUND,
                             message="Post not found.")
 
 
@@ -43,7 +45,8 @@ def delete_post(post: Post) -> None:
 
 
 def request_generation(user: User, *, project_id: str, topic: str, voice: str,
-                       target_length: str = "medium", channel: str = "blog",
+                       target_length: Length = Length.MEDIUM,
+                       channel: Channel = Channel.BLOG,
                        custom_instructions: str | None = None,
                        source_ids: list[str] | None = None, metadata: dict | None = None,
                        test_mode: bool = False) -> Job:
@@ -70,7 +73,7 @@ def request_generation(user: User, *, project_id: str, topic: str, voice: str,
                     voice=voice, target_length=target_length, channel=channel,
                     custom_instructions=(custom_instructions or "").strip() or None,
                     source_ids=[s.id for s in sources], metadata_=metadata or {},
-                    status="generating", test_mode=test_mode,
+                    status=PostStatus.GENERATING, test_mode=test_mode,
                     model=writer_for(current_app.config, test_mode).name)
         db.session.add(post)
         if not test_mode:
@@ -91,10 +94,11 @@ def check_lengths(topic: str, instructions: str | None) -> None:
         raise ValidationFailed("Topic is required.", errors=[
             {"loc": ["body", "topic"], "msg": "Topic is required.", "type": "missing"}])
     if len(topic) > TOPIC_MAX:
-        raise ValidationFailed(f"Topic exceeds {TOPIC_MAX} characters.", code="TOPIC_TOO_LONG")
+        raise ValidationFailed(f"Topic exceeds {TOPIC_MAX} characters.",
+                               code=ErrorCode.TOPIC_TOO_LONG)
     if instructions and len(instructions) > INSTRUCTIONS_MAX:
         raise ValidationFailed(f"Custom instructions exceed {INSTRUCTIONS_MAX} characters.",
-                               code="INSTRUCTIONS_TOO_LONG")
+                               code=ErrorCode.INSTRUCTIONS_TOO_LONG)
 
 
 def usable_sources(project: Project, source_ids: list[str]) -> list[Source]:
@@ -107,18 +111,18 @@ def usable_sources(project: Project, source_ids: list[str]) -> list[Source]:
         source = found.get(source_id)
         if source is None:
             raise NotFound(f"Source {source_id} not found in this project.",
-                           code="SOURCE_NOT_FOUND")
-        if source.status != "parsed":
+                           code=ErrorCode.SOURCE_NOT_FOUND)
+        if source.status != SourceStatus.PARSED:
             raise ValidationFailed(
                 f"Source “{source.filename}” is not ready ({source.status}); only parsed "
-                "sources can be used.", code="INVALID_SOURCE")
+                "sources can be used.", code=ErrorCode.INVALID_SOURCE)
     return [found[i] for i in wanted]
 
 
 def check_voice(plan: plans.Plan, voice: str) -> None:
     if voice not in plan.voices:
         raise Forbidden(f"The {voice} voice is not available on the {plan.name} plan.",
-                        code="VOICE_NOT_AVAILABLE")
+                        code=ErrorCode.VOICE_NOT_AVAILABLE)
 
 
 def check_plan(plan: plans.Plan, holder_id: str, test_mode: bool) -> None:
@@ -126,18 +130,18 @@ def check_plan(plan: plans.Plan, holder_id: str, test_mode: bool) -> None:
     Runs under `plans.holder_locked`, so parallel requests cannot both pass."""
     if quota.running_post_jobs(holder_id) >= plan.concurrent_limit:
         raise AppError(f"Your plan runs {plan.concurrent_limit} generation(s) at a time; "
-                       "wait for one to finish.", code="CONCURRENT_LIMIT_EXCEEDED",
-                       status=429, retry_after=10)
+                       "wait for one to finish.", code=ErrorCode.CONCURRENT_LIMIT_EXCEEDED,
+                       retry_after=10)
     if not test_mode and plan.posts_limit is not None and plans.posts_used_by(holder_id) \
             + quota.posts_reserved(holder_id) >= plan.posts_limit:
         raise Forbidden(f"You have used all {plan.posts_limit} posts of this month.",
-                        code="QUOTA_EXCEEDED")
+                        code=ErrorCode.QUOTA_EXCEEDED)
 
 
 def check_not_duplicate(project: Project, topic: str) -> None:
     duplicate = db.session.execute(db.select(Post.id).where(
-        Post.project_id == project.id, Post.status == "generating",
+        Post.project_id == project.id, Post.status == PostStatus.GENERATING,
         db.func.lower(Post.topic) == topic.lower())).first()
     if duplicate:
         raise AppError("A post on this topic is already being generated in this project.",
-                       code="ALREADY_GENERATING", status=409)
+                       code=ErrorCode.ALREADY_GENERATING)

@@ -1,8 +1,10 @@
 """Projects: create, list, fetch-and-authorize, update, delete."""
 from __future__ import annotations
 
+from ..errors import ErrorCode
 from ..extensions import db
 from ..models import Job, Post, Project, Source, User
+from ..vocabulary import JobStatus
 from . import live
 from .access import get_owned_or_404, owned
 from .paging import Page, newest_first, paginate
@@ -14,7 +16,7 @@ _UNSET = object()
 
 def get_project_or_404(project_id: str, user: User) -> Project:
     """The user's project; anybody else's, or a missing one, is PROJECT_NOT_FOUND (404)."""
-    return get_owned_or_404(Project, project_id, user, code="PROJECT_NOT_FOUND",
+    return get_owned_or_404(Project, project_id, user, code=ErrorCode.PROJECT_NOT_FOUND,
                             message="Project not found.")
 
 
@@ -66,7 +68,7 @@ def delete_project(project: Project) -> None:
     keys = db.session.execute(
         db.select(Source.storage_key).where(Source.project_id == project.id)).scalars().all()
     running = db.session.execute(db.select(Job.id).where(
-        Job.project_id == project.id, Job.status == "processing")).scalars().all()
+        Job.project_id == project.id, Job.status == JobStatus.PROCESSING)).scalars().all()
     db.session.delete(project)
     db.session.commit()
     for job_id in running:

@@ -4,7 +4,7 @@ running at once. Checked under `plans.holder_locked`, so parallel uploads cannot
 them together."""
 from __future__ import annotations
 
-from ..errors import AppError, Forbidden
+from ..errors import AppError, ErrorCode, Forbidden
 from ..extensions import db
 from ..models import Job, Project, Source
 from ..vocabulary import JobStatus
@@ -21,14 +21,15 @@ def check_source_caps(plan: plans.Plan, holder_id: str, project: Project,
         Source.project_id == project.id)).scalar_one()
     if in_project >= plan.sources_per_project:
         raise Forbidden(f"This project has {in_project:,} sources, the most the {plan.name} "
-                        "plan allows; delete some to add more.", code="SOURCE_LIMIT_REACHED")
+                        "plan allows; delete some to add more.",
+                        code=ErrorCode.SOURCE_LIMIT_REACHED)
     stored = stored_bytes(holder_id)
     # A URL import adds 0 bytes now (its size is known once fetched): it needs room too.
     if stored + max(adding_bytes, 1) > plan.storage_bytes:
         raise AppError(f"Your sources use {size_text(stored)} of the "
                        f"{size_text(plan.storage_bytes)} the {plan.name} plan allows, and "
                        "this would not fit; delete some sources to make room.",
-                       code="STORAGE_LIMIT_REACHED", status=413)
+                       code=ErrorCode.STORAGE_LIMIT_REACHED)
     check_parse_queue(plan, holder_id)
 
 
@@ -37,7 +38,7 @@ def check_parse_queue(plan: plans.Plan, holder_id: str) -> None:
     if parse_jobs_running(holder_id) >= plan.parse_queue:
         raise AppError(f"{plan.parse_queue} documents are already waiting to be parsed, the "
                        f"most the {plan.name} plan allows at once; try again when one is done.",
-                       code="PARSE_QUEUE_FULL", status=429,
+                       code=ErrorCode.PARSE_QUEUE_FULL,
                        retry_after=PARSE_QUEUE_RETRY_SECONDS)
 
 

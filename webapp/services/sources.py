@@ -10,10 +10,10 @@ from typing import BinaryIO
 from flask import current_app
 
 from ..config import max_upload_text
-from ..errors import AppError, ServiceUnavailable, ValidationFailed
+from ..errors import AppError, ErrorCode, ServiceUnavailable, ValidationFailed
 from ..extensions import db
 from ..models import Job, Project, Source, User
-from ..vocabulary import JobStatus, JobType, SourceStatus
+from ..vocabulary import FileType, JobStatus, JobType, SourceStatus
 from . import job_registry, jobs, plans
 from .access import get_in_project_or_404, get_owned_or_404
 from .fetch import FetchError, check_url, fetch_page
@@ -52,10 +52,10 @@ def stream_size(stream: BinaryIO) -> int:
 
 def file_too_large() -> AppError:
     return AppError(f"The file is larger than the {max_upload_text()} limit.",
-                    code="FILE_TOO_LARGE", status=413)
+                    code=ErrorCode.FILE_TOO_LARGE)
 
 
-NOT_FOUND = {"code": "SOURCE_NOT_FOUND", "message": "Source not found."}
+NOT_FOUND = {"code": ErrorCode.SOURCE_NOT_FOUND, "message": "Source not found."}
 
 
 def get_source_or_404(source_id: str, user: User, project: Project | None = None) -> Source:
@@ -83,12 +83,12 @@ def add_upload(user: User, project: Project, filename: str | None, stream: Binar
     if size > current_app.config["MAX_UPLOAD_BYTES"]:
         raise file_too_large()
     if size == 0:
-        raise AppError("The file is empty.", code="EMPTY_FILE")
+        raise AppError("The file is empty.", code=ErrorCode.EMPTY_FILE)
     name = clean_filename(filename)
     try:
         file_type = detect_file_type(stream, name)
     except UnsupportedFileType as exc:
-        raise AppError(str(exc), code="UNSUPPORTED_FILE_TYPE") from exc
+        raise AppError(str(exc), code=ErrorCode.UNSUPPORTED_FILE_TYPE) from exc
     # A first look before storing anything; `_queue` checks again under the lock.
     check_source_caps(plans.plan_for(user), plans.plan_holder_of(user), project, size)
     key = new_key("sources", user.id)
@@ -98,7 +98,8 @@ def add_upload(user: User, project: Project, filename: str | None, stream: Binar
         log.exception("upload could not be stored")
         raise ServiceUnavailable("File storage is unavailable; nothing was uploaded.") from exc
     source = Source(project_id=project.id, user_id=user.id, filename=name,
-                    file_type=file_type, file_size=size, storage_key=key, status="uploaded")
+                    file_type=file_type, file_size=size, storage_key=key,
+                    status=SourceStatus.UPLOADED)
     return _queue(source, user, project, JobType.DOCUMENT_PARSING)
 
 
@@ -107,9 +108,10 @@ def add_url(user: User, project: Project, url: str) -> Source:
     try:
         check_url(url, current_app.config["ALLOWED_PRIVATE_HOSTS"])
     except FetchError as exc:
-        raise AppError(str(exc), code="INVALID_URL") from exc
+        raise AppError(str(exc), code=ErrorCode.INVALID_URL) from exc
     source = Source(project_id=project.id, user_id=user.id, filename=url[:255],
-                    file_type="url", file_size=0, source_url=url, status="uploaded")
+                    file_type=FileType.URL, file_size=0, source_url=url,
+                    status=SourceStatus.UPLOADED)
     return _queue(source, user, project, JobType.URL_IMPORT)
 
 
@@ -151,7 +153,7 @@ def retry(failed: Job) -> Job:
         db.select(Source).where(Source.job_id == failed.id)).scalar_one_or_none()
     if source is None:
         raise AppError(f"The source read by job {failed.id} is gone (deleted, or retried "
-                       "under a newer job).", code="INVALID_STATE")
+                       "under a newer job).", code=ErrorCode.INVALID_STATE)
     user = db.session.get(User, failed.user_id)
     plan, holder_id = plans.plan_for(user), plans.plan_holder_of(user)
     with plans.holder_locked(holder_id):
@@ -199,9 +201,9 @@ def delete_source(source: Source) -> None:
 def topics_csv(source: Source) -> str:
     """The usable rows of a parsed topics CSV, re-read from storage, as a CSV download in
     which no cell can run as a spreadsheet formula."""
-    if source.file_type != "csv" or source.status != "parsed":
+    if source.file_type != FileType.CSV or source.status != SourceStatus.PARSED:
         raise ValidationFailed("Only a parsed CSV source has topic rows to download.",
-                               code="INVALID_SOURCE")
+                               code=ErrorCode.INVALID_SOURCE)
     try:
         data = get_storage().read(source.storage_key)
     except StorageError as exc:

@@ -7,7 +7,7 @@ from datetime import timedelta
 import jwt
 from flask import current_app
 
-from ..errors import Unauthorized
+from ..errors import ErrorCode, Unauthorized
 from ..extensions import db
 from ..models import RefreshToken, User
 from ..timeutil import epoch, utcnow
@@ -24,7 +24,7 @@ def _decode(token: str, expected_type: str) -> dict:
     if claims is None:
         claims = _decode_with_pyjwt(token, secret)  # everything else, and every refusal
     if claims.get("type") != expected_type:
-        raise Unauthorized("The token is malformed or invalid.", code="TOKEN_INVALID")
+        raise Unauthorized("The token is malformed or invalid.", code=ErrorCode.TOKEN_INVALID)
     return claims
 
 
@@ -33,9 +33,9 @@ def _decode_with_pyjwt(token: str, secret: str) -> dict:
         return jwt.decode(token, secret, algorithms=[ALGORITHM],
                           options={"require": ["exp", "sub", "type"]})
     except jwt.ExpiredSignatureError:
-        raise Unauthorized("The token has expired.", code="TOKEN_EXPIRED")
+        raise Unauthorized("The token has expired.", code=ErrorCode.TOKEN_EXPIRED)
     except jwt.PyJWTError:
-        raise Unauthorized("The token is malformed or invalid.", code="TOKEN_INVALID")
+        raise Unauthorized("The token is malformed or invalid.", code=ErrorCode.TOKEN_INVALID)
 
 
 def _user_for_claims(claims: dict, *conditions) -> User:
@@ -46,12 +46,12 @@ def _user_for_claims(claims: dict, *conditions) -> User:
                               *conditions)
     ).scalar_one_or_none()
     if user is None or claims.get("ver") != user.token_version:
-        raise Unauthorized("The token is no longer valid.", code="TOKEN_INVALID")
+        raise Unauthorized("The token is no longer valid.", code=ErrorCode.TOKEN_INVALID)
     return user
 
 
 def _refresh_token_invalid() -> Unauthorized:
-    return Unauthorized("The refresh token is no longer valid.", code="TOKEN_INVALID")
+    return Unauthorized("The refresh token is no longer valid.", code=ErrorCode.TOKEN_INVALID)
 
 
 def issue_token_pair(user: User, family_id: str | None = None) -> dict:
@@ -95,7 +95,7 @@ def user_id_for_access_token(token: str) -> str:
         statement, params["family"] = _LIVE_SIGN_IN_USER, str(claims["fam"])
     if not isinstance(params["version"], int) \
             or db.session.connection().execute(statement, params).first() is None:
-        raise Unauthorized("The token is no longer valid.", code="TOKEN_INVALID")
+        raise Unauthorized("The token is no longer valid.", code=ErrorCode.TOKEN_INVALID)
     return params["user_id"]
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ...services import api_keys as key_service
 from .. import bp
+from ...errors import ErrorCode
 from ..endpoint import endpoint
 from ..principal import current_principal
 from ..schemas.api_keys import ApiKeyCreate, ApiKeyList, ApiKeyOut, CreatedApiKey
@@ -10,7 +11,8 @@ from ..schemas.api_keys import ApiKeyCreate, ApiKeyList, ApiKeyOut, CreatedApiKe
 
 @bp.post("/api-keys", strict_slashes=False)
 @endpoint("Create an API key (the secret is shown once)", tag="API keys", body=ApiKeyCreate,
-          response=CreatedApiKey, status=201, errors=(400, 401, 403, 409), replay=False,
+          response=CreatedApiKey, status=201, replay=False,
+          errors=(ErrorCode.LIVE_KEY_REQUIRED, ErrorCode.API_KEY_LIMIT_REACHED),
           description="At most 5 active keys. A test key (sk_test_) may create only test "
                       "keys: a live key asked for with one is 403 LIVE_KEY_REQUIRED. "
                       "With an Idempotency-Key the key is created once: the secret is never "
@@ -26,7 +28,7 @@ def create_api_key(body: ApiKeyCreate):
 
 
 @bp.get("/api-keys", strict_slashes=False)
-@endpoint("List active API keys", tag="API keys", response=ApiKeyList, errors=(401,))
+@endpoint("List active API keys", tag="API keys", response=ApiKeyList)
 def list_api_keys():
     keys = key_service.active_keys(current_principal().user)
     return {"api_keys": keys, "total": len(keys)}
@@ -34,7 +36,7 @@ def list_api_keys():
 
 @bp.delete("/api-keys/<key_id>")
 @endpoint("Revoke an API key (immediately)", tag="API keys", status=204,
-          errors=(401, 403, 404),
+          errors=(ErrorCode.NOT_FOUND, ErrorCode.LIVE_KEY_REQUIRED),
           description="A test key (sk_test_) may revoke only test keys: revoking a live key "
                       "with one is 403 LIVE_KEY_REQUIRED.")
 def revoke_api_key(key_id: str):

@@ -5,13 +5,15 @@ from ...services import job_registry
 from ...services import jobs as job_service
 from ...services.reaper import repair_if_stale
 from .. import bp
+from ...errors import ErrorCode
 from ..endpoint import endpoint
 from ..principal import current_principal
 from ..schemas.jobs import JobList, JobListQuery, JobOut
 
 
 @bp.get("/jobs/<job_id>")
-@endpoint("Get a job's status and progress", tag="Jobs", response=JobOut, errors=(401, 404))
+@endpoint("Get a job's status and progress", tag="Jobs", response=JobOut,
+          errors=(ErrorCode.JOB_NOT_FOUND,))
 def get_job(job_id: str):
     user = current_principal().user
     running = job_service.running_job_state(job_id, user)
@@ -24,8 +26,7 @@ def get_job(job_id: str):
 
 
 @bp.get("/jobs")
-@endpoint("List jobs, newest first", tag="Jobs", query=JobListQuery, response=JobList,
-          errors=(400, 401))
+@endpoint("List jobs, newest first", tag="Jobs", query=JobListQuery, response=JobList)
 def list_jobs(query: JobListQuery):
     jobs, total = job_service.list_jobs(current_principal().user, query.status,
                                         query.job_type, query.project_id, query.limit,
@@ -35,7 +36,8 @@ def list_jobs(query: JobListQuery):
 
 @bp.post("/jobs/<job_id>/cancel")
 @endpoint("Cancel a generation (queued: at once; running: at its next step)", tag="Jobs",
-          response=JobOut, errors=(400, 401, 404, 503))
+          response=JobOut, errors=(ErrorCode.JOB_NOT_FOUND, ErrorCode.INVALID_STATE,
+                                   ErrorCode.SERVICE_UNAVAILABLE))
 def cancel_job(job_id: str):
     job = job_service.get_job_or_404(job_id, current_principal().user)
     return job_registry.cancel(job)

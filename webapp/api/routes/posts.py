@@ -6,6 +6,7 @@ from werkzeug.routing import BaseConverter
 from ...services import posts as post_service
 from ...services.projects import get_project_or_404
 from .. import bp
+from ...errors import ErrorCode
 from ..endpoint import endpoint
 from ..principal import current_principal
 from ..schemas.posts import GenerateAccepted, GenerateRequest, PostList, PostListQuery, PostOut
@@ -20,7 +21,12 @@ class PostIdConverter(BaseConverter):
 @bp.post("/posts/generate")
 @endpoint("Generate a post in the background; poll the returned job", tag="Posts",
           body=GenerateRequest, response=GenerateAccepted, status=202,
-          errors=(400, 401, 403, 404, 409, 429, 503))
+          errors=(ErrorCode.TOPIC_TOO_LONG, ErrorCode.INSTRUCTIONS_TOO_LONG,
+                  ErrorCode.INVALID_SOURCE, ErrorCode.EMAIL_NOT_VERIFIED,
+                  ErrorCode.VOICE_NOT_AVAILABLE, ErrorCode.QUOTA_EXCEEDED,
+                  ErrorCode.PROJECT_NOT_FOUND, ErrorCode.SOURCE_NOT_FOUND,
+                  ErrorCode.ALREADY_GENERATING, ErrorCode.CONCURRENT_LIMIT_EXCEEDED,
+                  ErrorCode.SERVICE_UNAVAILABLE))
 def generate_post(body: GenerateRequest):
     principal = current_principal()
     job = post_service.request_generation(
@@ -32,14 +38,15 @@ def generate_post(body: GenerateRequest):
 
 
 @bp.get("/posts/<post_id:post_id>")
-@endpoint("Get a post with its content", tag="Posts", response=PostOut, errors=(401, 404))
+@endpoint("Get a post with its content", tag="Posts", response=PostOut,
+          errors=(ErrorCode.POST_NOT_FOUND,))
 def get_post(post_id: str):
     return post_service.get_post_or_404(post_id, current_principal().user)
 
 
 @bp.get("/posts/projects/<project_id>/posts")
 @endpoint("List a project's posts, newest first", tag="Posts", query=PostListQuery,
-          response=PostList, errors=(400, 401, 404))
+          response=PostList, errors=(ErrorCode.PROJECT_NOT_FOUND,))
 def list_posts(project_id: str, query: PostListQuery):
     project = get_project_or_404(project_id, current_principal().user)
     posts, total = post_service.list_posts(project, query.status, query.limit, query.offset)
@@ -48,6 +55,6 @@ def list_posts(project_id: str, query: PostListQuery):
 
 @bp.delete("/posts/<post_id:post_id>")
 @endpoint("Delete a post (its quota is not refunded)", tag="Posts", status=204,
-          errors=(401, 404))
+          errors=(ErrorCode.POST_NOT_FOUND,))
 def delete_post(post_id: str):
     post_service.delete_post(post_service.get_post_or_404(post_id, current_principal().user))

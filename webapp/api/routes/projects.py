@@ -5,6 +5,7 @@ from flask import jsonify
 
 from ...services import projects as project_service
 from .. import bp
+from ...errors import ErrorCode
 from ..endpoint import endpoint
 from ..principal import current_principal
 from ..schemas.common import PageQuery
@@ -13,7 +14,7 @@ from ..schemas.projects import ProjectCreate, ProjectList, ProjectOut, ProjectUp
 
 @bp.post("/projects")
 @endpoint("Create a project", tag="Projects", body=ProjectCreate, response=ProjectOut,
-          status=201, errors=(400, 401))
+          status=201)
 def create_project(body: ProjectCreate):
     return project_service.create_project(
         current_principal().user, body.name, body.description, body.metadata
@@ -22,7 +23,7 @@ def create_project(body: ProjectCreate):
 
 @bp.get("/projects")
 @endpoint("List projects, newest first", tag="Projects", query=PageQuery,
-          response=ProjectList, errors=(400, 401))
+          response=ProjectList)
 def list_projects(query: PageQuery):
     rows, total = project_service.list_project_rows(
         current_principal().user_id, query.limit, query.offset
@@ -40,14 +41,15 @@ def project_json(project) -> dict:
 
 
 @bp.get("/projects/<project_id>")
-@endpoint("Get a project", tag="Projects", response=ProjectOut, errors=(401, 404))
+@endpoint("Get a project", tag="Projects", response=ProjectOut,
+          errors=(ErrorCode.PROJECT_NOT_FOUND,))
 def get_project(project_id: str):
     return project_service.get_project_or_404(project_id, current_principal().user)
 
 
 @bp.route("/projects/<project_id>", methods=["PUT", "PATCH"])
 @endpoint("Update name, description or metadata", tag="Projects", body=ProjectUpdate,
-          response=ProjectOut, errors=(400, 401, 404))
+          response=ProjectOut, errors=(ErrorCode.PROJECT_NOT_FOUND,))
 def update_project(project_id: str, body: ProjectUpdate):
     project = project_service.get_project_or_404(project_id, current_principal().user)
     changes = body.model_dump(exclude_unset=True)
@@ -56,7 +58,7 @@ def update_project(project_id: str, body: ProjectUpdate):
 
 @bp.delete("/projects/<project_id>")
 @endpoint("Delete a project and everything in it", tag="Projects", status=204,
-          errors=(401, 404))
+          errors=(ErrorCode.PROJECT_NOT_FOUND,))
 def delete_project(project_id: str):
     project_service.delete_project(
         project_service.get_project_or_404(project_id, current_principal().user)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ...services import accounts, api_keys, plans
 from .. import bp
+from ...errors import ErrorCode
 from ..endpoint import endpoint
 from ..principal import current_principal
 from ..schemas.auth import ChangePasswordRequest, CurrentUser, ProfileUpdate, UpdatedProfile
@@ -10,7 +11,7 @@ from ..schemas.common import Message
 
 
 @bp.get("/users/me")
-@endpoint("The current user, with quota", tag="Users", response=CurrentUser, errors=(401,))
+@endpoint("The current user, with quota", tag="Users", response=CurrentUser)
 def get_me():
     user = current_principal().user
     return CurrentUser.model_validate({
@@ -20,15 +21,15 @@ def get_me():
 
 
 @bp.patch("/users/me")
-@endpoint("Update the profile", tag="Users", body=ProfileUpdate, response=UpdatedProfile,
-          errors=(400, 401))
+@endpoint("Update the profile", tag="Users", body=ProfileUpdate, response=UpdatedProfile)
 def update_me(body: ProfileUpdate):
     return accounts.update_profile(current_principal().user, body.name)
 
 
 @bp.post("/users/change-password")
 @endpoint("Change the password (other sessions and tokens are signed out)", tag="Users",
-          body=ChangePasswordRequest, response=Message, errors=(400, 401, 403),
+          body=ChangePasswordRequest, response=Message,
+          errors=(ErrorCode.INVALID_CREDENTIALS, ErrorCode.LIVE_KEY_REQUIRED),
           description="Not with a test key (sk_test_): 403 LIVE_KEY_REQUIRED.")
 def change_password(body: ChangePasswordRequest):
     principal = current_principal()

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from enum import StrEnum
+from typing import Annotated, Literal
 
 from pydantic import (
-    BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints, WithJsonSchema,
+    AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints,
+    WithJsonSchema,
 )
 
 from ...timeutil import iso_utc
@@ -15,6 +17,17 @@ UtcDatetime = Annotated[
     PlainSerializer(iso_utc, return_type=str),
     WithJsonSchema({"type": "string", "format": "date-time", "example": "2025-10-25T10:30:00Z"}),
 ]
+
+
+def values_of(enum: type[StrEnum]) -> tuple[str, ...]:
+    return tuple(member.value for member in enum)
+
+
+def one_of(enum: type[StrEnum]):
+    """One of `enum`'s values, handed to the view as the member. Validated as the plain
+    string choice it is on the wire (a Literal of the values), so that OpenAPI shows a
+    string `enum` and a wrong value is the usual `literal_error`."""
+    return Annotated[Literal[values_of(enum)], AfterValidator(enum)]
 
 
 # Text the databases can store: Postgres refuses NUL in text columns.

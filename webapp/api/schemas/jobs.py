@@ -1,18 +1,16 @@
 """Jobs."""
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field
 
-from ...models.job import JOB_STATUSES, JOB_TYPES
-from .common import PageQuery, ResponseModel, UtcDatetime
+from ...vocabulary import JobStatus, JobType
+from .common import PageQuery, ResponseModel, UtcDatetime, one_of
 
 
 class JobListQuery(PageQuery):
     limit: int = Field(50, ge=1, le=100, description="Number of results (max 100).")
-    status: Literal[JOB_STATUSES] | None = None  # type: ignore[valid-type]
-    job_type: Literal[JOB_TYPES] | None = None  # type: ignore[valid-type]
+    status: one_of(JobStatus) | None = None
+    job_type: one_of(JobType) | None = None
     project_id: str | None = Field(None, max_length=64)
 
 

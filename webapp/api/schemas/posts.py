@@ -5,13 +5,13 @@ from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, StringConstraints, field_serializer
 
-from ...models.post import CHANNELS, TARGET_LENGTHS
-from ...services.plans import ALL_VOICES
-from .common import NO_NUL, Metadata, PageQuery, RequestModel, ResponseModel, UtcDatetime
+from ...vocabulary import Channel, JobStatus, Length, PostStatus, Voice
+from .common import (
+    NO_NUL, Metadata, PageQuery, RequestModel, ResponseModel, UtcDatetime, one_of, values_of,
+)
 
-Voice = Literal[ALL_VOICES]  # type: ignore[valid-type]
-TargetLength = Literal[TARGET_LENGTHS]  # type: ignore[valid-type]
-Channel = Literal[CHANNELS]  # type: ignore[valid-type]
+# A voice stays a string (custom voices `custom:<id>` will join the built-in ones).
+VoiceName = Literal[values_of(Voice)]  # type: ignore[valid-type]
 ObjectId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=NO_NUL)]
 
 
@@ -26,26 +26,27 @@ def _limited_text(maximum: int, description: str, min_length: int = 0):
 class GenerateRequest(RequestModel):
     project_id: ObjectId
     topic: _limited_text(200, "What to write about (1-200 characters).", min_length=1)
-    voice: Voice = Field(description="free: professional, casual, witty, technical; starter "
-                                     "and above: every voice.")
-    target_length: TargetLength = Field("medium", description="short 800-1,200 words, medium "
-                                        "1,500-2,000, long 2,500-3,500 (blog and email).")
+    voice: VoiceName = Field(description="free: professional, casual, witty, technical; "
+                                         "starter and above: every voice.")
+    target_length: one_of(Length) = Field(
+        Length.MEDIUM,
+        description="short 800-1,200 words, medium 1,500-2,000, long 2,500-3,500 (blog and email).")
     custom_instructions: _limited_text(2000, "At most 2,000 characters.") | None = None
     source_ids: list[ObjectId] = Field(default_factory=list, max_length=20,
                                        description="Parsed sources of the project to draw on.")
-    channel: Channel = "blog"
+    channel: one_of(Channel) = Channel.BLOG
     metadata: Metadata | None = None
 
 
 class GenerateAccepted(ResponseModel):
     job_id: str
-    status: str = "queued"
+    status: str = JobStatus.QUEUED
     message: str = "Content generation started. Poll /api/v1/jobs/{job_id} for status."
 
 
 class PostListQuery(PageQuery):
     limit: int = Field(50, ge=1, le=100, description="Number of results (max 100).")
-    status: Literal["generating", "completed", "failed"] | None = Field(
+    status: one_of(PostStatus) | None = Field(
         None, description="Filter by status.")
 
 

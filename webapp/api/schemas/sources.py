@@ -1,19 +1,17 @@
 """Sources."""
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AliasChoices, Field, StringConstraints
 
-from .common import PageQuery, RequestModel, ResponseModel, UtcDatetime, trimmed
-
-SourceStatus = Literal["uploaded", "parsing", "parsed", "failed"]
-FileType = Literal["pdf", "docx", "md", "txt", "csv", "url"]
+from ...vocabulary import FileType, SourceStatus
+from .common import PageQuery, RequestModel, ResponseModel, UtcDatetime, one_of, trimmed
 
 
 class SourceListQuery(PageQuery):
-    status: SourceStatus | None = Field(None, description="Filter by status.")
-    file_type: FileType | None = Field(None, description="Filter by type.")
+    status: one_of(SourceStatus) | None = Field(None, description="Filter by status.")
+    file_type: one_of(FileType) | None = Field(None, description="Filter by type.")
 
 
 class SourceRename(RequestModel):

@@ -10,33 +10,38 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from ...vocabulary import Channel, Length, Voice
 from ..llm import Interrupt
 
 # Words of the whole post, per target length, for long-form channels (blog, email).
-WORD_RANGES = {"short": (800, 1200), "medium": (1500, 2000), "long": (2500, 3500)}
+WORD_RANGES = {Length.SHORT: (800, 1200), Length.MEDIUM: (1500, 2000),
+               Length.LONG: (2500, 3500)}
 # Body sections (besides introduction and conclusion) an outline asks for.
-SECTION_COUNTS = {"short": 4, "medium": 5, "long": 6}
-LONG_FORM_CHANNELS = ("blog", "email")
-SHORT_FORM_CHANNELS = ("social", "twitter", "linkedin")
+SECTION_COUNTS = {Length.SHORT: 4, Length.MEDIUM: 5, Length.LONG: 6}
+LONG_FORM_CHANNELS = (Channel.BLOG, Channel.EMAIL)
+SHORT_FORM_CHANNELS = (Channel.SOCIAL, Channel.TWITTER, Channel.LINKEDIN)
 # Words of short-form posts per target length.
 SHORT_FORM_WORDS = {
-    "social": {"short": (40, 80), "medium": (80, 150), "long": (150, 250)},
-    "twitter": {"short": (60, 120), "medium": (120, 250), "long": (250, 450)},
-    "linkedin": {"short": (100, 180), "medium": (180, 300), "long": (300, 450)},
+    Channel.SOCIAL: {Length.SHORT: (40, 80), Length.MEDIUM: (80, 150),
+                     Length.LONG: (150, 250)},
+    Channel.TWITTER: {Length.SHORT: (60, 120), Length.MEDIUM: (120, 250),
+                      Length.LONG: (250, 450)},
+    Channel.LINKEDIN: {Length.SHORT: (100, 180), Length.MEDIUM: (180, 300),
+                       Length.LONG: (300, 450)},
 }
 
 VOICE_GUIDES = {
-    "professional": "clear, confident and precise; no slang",
-    "casual": "relaxed and friendly, like talking to a colleague",
-    "witty": "clever and light, with the odd well-placed joke",
-    "technical": "exact and detailed, for practitioners; name things precisely",
-    "gen_z": "punchy, current and informal, short sentences",
-    "academic": "formal and careful, claims qualified and supported",
-    "corporate": "polished and on-message, focused on business value",
-    "storytelling": "narrative, built around a scenario and people",
-    "humorous": "funny first, but still useful",
-    "inspirational": "uplifting and motivating, ending on a call to act",
-    "conversational": "direct address to the reader, questions and answers",
+    Voice.PROFESSIONAL: "clear, confident and precise; no slang",
+    Voice.CASUAL: "relaxed and friendly, like talking to a colleague",
+    Voice.WITTY: "clever and light, with the odd well-placed joke",
+    Voice.TECHNICAL: "exact and detailed, for practitioners; name things precisely",
+    Voice.GEN_Z: "punchy, current and informal, short sentences",
+    Voice.ACADEMIC: "formal and careful, claims qualified and supported",
+    Voice.CORPORATE: "polished and on-message, focused on business value",
+    Voice.STORYTELLING: "narrative, built around a scenario and people",
+    Voice.HUMOROUS: "funny first, but still useful",
+    Voice.INSPIRATIONAL: "uplifting and motivating, ending on a call to act",
+    Voice.CONVERSATIONAL: "direct address to the reader, questions and answers",
 }
 
 
@@ -44,9 +49,9 @@ VOICE_GUIDES = {
 class Brief:
     """What the user asked for."""
     topic: str
-    voice: str = "professional"
-    target_length: str = "medium"
-    channel: str = "blog"
+    voice: str = Voice.PROFESSIONAL  # a string: custom voices are not in the enum
+    target_length: str = Length.MEDIUM
+    channel: str = Channel.BLOG
     custom_instructions: str = ""
 
     @property

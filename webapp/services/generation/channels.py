@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ...vocabulary import Channel
 from .base import Brief, Draft
 from .content import (count_words, long_form_markdown, meta_description,
                       split_long_form_markdown)
@@ -29,12 +30,12 @@ def shape_content(draft: Draft, brief: Brief, insert_links) -> tuple[dict, list[
         markdown, links = insert_links(long_form_markdown(draft))
         draft = split_long_form_markdown(markdown, draft)
         content = _article(draft, markdown)
-        if brief.channel == "email":
+        if brief.channel == Channel.EMAIL:
             content.update(_email(draft, content))
         return content, links
-    if brief.channel == "twitter":
+    if brief.channel == Channel.TWITTER:
         return _twitter(draft), []
-    if brief.channel == "linkedin":
+    if brief.channel == Channel.LINKEDIN:
         return _linkedin(draft), []
     markdown, links = insert_links(f"# {draft.title}\n\n{draft.body.strip()}\n")
     body = markdown.split("\n", 1)[1].strip()

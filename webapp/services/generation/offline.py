@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections import Counter
 
+from ...vocabulary import Channel, Voice
 from .base import (SECTION_COUNTS, Brief, Draft, DraftSink, Section, SourceText, Usage,
                    outline_markdown)
 from .content import count_words, draft_word_count
@@ -43,10 +44,11 @@ FILLERS = (
     "Good {t} is specific: name the audience, the outcome and the deadline.",
 )
 OPENERS = {
-    "casual": "Here's the thing: ", "witty": "Plot twist: ", "gen_z": "Real talk: ",
-    "storytelling": "Picture this: ", "humorous": "Fun fact: ",
-    "inspirational": "Imagine what's possible: ", "conversational": "You might wonder why. ",
-    "academic": "The evidence suggests that ", "corporate": "For the business, ",
+    Voice.CASUAL: "Here's the thing: ", Voice.WITTY: "Plot twist: ",
+    Voice.GEN_Z: "Real talk: ", Voice.STORYTELLING: "Picture this: ",
+    Voice.HUMOROUS: "Fun fact: ", Voice.INSPIRATIONAL: "Imagine what's possible: ",
+    Voice.CONVERSATIONAL: "You might wonder why. ",
+    Voice.ACADEMIC: "The evidence suggests that ", Voice.CORPORATE: "For the business, ",
 }
 
 
@@ -136,11 +138,11 @@ class OfflineWriter:
         low, high = brief.word_range()
         target = (low + high) // 2
         hook = _opener(brief) + f"{_title(brief)}, in a few lines."
-        closing = "What would you add? Tell us in the comments." if brief.channel != "twitter" \
+        closing = "What would you add? Tell us in the comments." if brief.channel != Channel.TWITTER \
             else "Follow for more."
         body_words = max(10, target - count_words(hook) - count_words(closing))
         paragraphs = pool.paragraphs(brief.topic, body_words, max(2, body_words // 45),
-                                     max_chars=250 if brief.channel == "twitter" else 900)
+                                     max_chars=250 if brief.channel == Channel.TWITTER else 900)
         body = "\n\n".join([hook, paragraphs, closing])
         return Draft(title=_title(brief), body=body)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ...vocabulary import Channel
 from .base import VOICE_GUIDES, Brief, SourceText
 
 _TERM = re.compile(r"[a-z0-9][a-z0-9'-]{2,}")
@@ -111,10 +112,11 @@ line and no title.
 
 
 SHORT_FORM_SHAPES = {
-    "twitter": "as a thread: separate short paragraphs, each under 250 characters, one idea each",
-    "linkedin": "as plain text for LinkedIn, short paragraphs, no Markdown headings, under "
-                "2,800 characters",
-    "social": "as one social media post, short paragraphs",
+    Channel.TWITTER: "as a thread: separate short paragraphs, each under 250 characters, one "
+                     "idea each",
+    Channel.LINKEDIN: "as plain text for LinkedIn, short paragraphs, no Markdown headings, "
+                      "under 2,800 characters",
+    Channel.SOCIAL: "as one social media post, short paragraphs",
 }
 
 
