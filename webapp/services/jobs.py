@@ -48,14 +48,15 @@ def public_state(job: Job) -> dict:
             "created_at": iso_utc(job.created_at), "updated_at": iso_utc(job.updated_at)}
 
 
-def running_job_state(job_id: str, user: User) -> dict | None:
-    """The user's running job straight from Redis (no database read), or None: not
-    running, not the user's, its worker gone, or Redis unreachable. Callers then read
-    the row with `get_job_or_404`."""
+def running_job_state(job_id: str, user_id: str) -> dict | None:
+    """The running job of user `user_id` straight from Redis (no database read), or None:
+    not running, not theirs, its worker gone, or Redis unreachable. Callers then read the
+    row with `get_job_or_404`. (The one ownership check outside `access`: keep the two
+    in step.)"""
     if not is_valid_id(job_id):
         return None
     found = live.read_running_state(job_id)
-    if found is None or found[0].get("user_id") != user.id:
+    if found is None or found[0].get("user_id") != user_id:
         return None
     state, streamed = found
     state["progress"], state["current_step"] = finer_progress(

@@ -15,11 +15,11 @@ from ..schemas.jobs import JobList, JobListQuery, JobOut
 @endpoint("Get a job's status and progress", tag="Jobs", response=JobOut,
           errors=(ErrorCode.JOB_NOT_FOUND,))
 def get_job(job_id: str):
-    user = current_principal().user
-    running = job_service.running_job_state(job_id, user)
+    principal = current_principal()
+    running = job_service.running_job_state(job_id, principal.user_id)
     if running is not None:
         return running  # polled every second or so while a job runs: no database read
-    job = repair_if_stale(job_service.get_job_or_404(job_id, user))
+    job = repair_if_stale(job_service.get_job_or_404(job_id, principal.user))
     progress, step = job_service.live_progress(job)
     return JobOut.model_validate(job, from_attributes=True).model_copy(
         update={"progress": progress, "current_step": step})
