@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from webapp.errors import NotFound
+from webapp.errors import ErrorCode, NotFound
 from webapp.extensions import db
 from webapp.models import ApiKey, Job, LinkOpportunity, Post, Project, Source
 from webapp.services import accounts, api_keys, jobs, links, posts, projects, sources
@@ -72,10 +72,10 @@ def test_the_owner_gets_the_row(app, alice, model, row):
 @pytest.mark.parametrize(("model", "row"), MODELS)
 def test_another_users_row_is_not_found_with_the_callers_code(app, alice, bob, model, row):
     with app.app_context(), pytest.raises(NotFound) as caught:
-        get_owned_or_404(model, getattr(alice.rows, row), user_of(bob), code="THING_NOT_FOUND",
+        get_owned_or_404(model, getattr(alice.rows, row), user_of(bob), code=ErrorCode.LINK_NOT_FOUND,
                          message="Thing not found.")
     error = caught.value
-    assert (error.status, error.code, error.message) == (404, "THING_NOT_FOUND",
+    assert (error.status, error.code, error.message) == (404, "LINK_NOT_FOUND",
                                                          "Thing not found.")
 
 

@@ -12,7 +12,6 @@ from flask.cli import AppGroup
 from ..errors import AppError
 from ..services import accounts, email_verification
 from ..services.passwords import password_problems
-from ..services.plans import PLANS
 from ..vocabulary import PlanName
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -25,7 +24,7 @@ GENERATED_PASSWORD_LENGTH = 20
 @click.option("--name", required=True, help="Their display name.")
 @click.option("--password", default=None,
               help="Their password; left out, a strong one is generated and printed once.")
-@click.option("--plan", type=click.Choice(sorted(PLANS)), default=None,
+@click.option("--plan", type=click.Choice([plan.value for plan in PlanName]), default=None,
               help="Their plan (default: DEFAULT_PLAN).")
 @click.option("--verified", is_flag=True,
               help="Mark the address as verified (no verification mail is sent).")
