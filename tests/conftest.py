@@ -22,13 +22,13 @@ pytest_plugins = [
 ]
 
 # Helpers that tests import from here.
-from .factories import DEFAULT_PASSWORD, make_project, make_user  # noqa: E402,F401
-from .fixtures.http_client import AuthActions, csrf_token_from  # noqa: E402,F401
-from .fixtures.mail import Outbox  # noqa: E402,F401
-from .fixtures.redis_keys import clear_redis_keys  # noqa: E402,F401
-from .fixtures.servers import (PageHandler, free_port, launch_worker,  # noqa: E402,F401
+from .factories import DEFAULT_PASSWORD, make_project, make_user  # noqa: F401
+from .fixtures.http_client import AuthActions, csrf_token_from  # noqa: F401
+from .fixtures.mail import Outbox  # noqa: F401
+from .fixtures.redis_keys import clear_redis_keys  # noqa: F401
+from .fixtures.servers import (PageHandler, free_port, launch_worker,  # noqa: F401
                                process_environment, stop_process, wait_for_children,
                                wait_until_up)
-from .fixtures.settings import (OUTBOX_DIR, TEST_KEY_PREFIX, TEST_REDIS_URL,  # noqa: E402,F401
+from .fixtures.settings import (OUTBOX_DIR, TEST_KEY_PREFIX, TEST_REDIS_URL,  # noqa: F401
                                 UPLOAD_DIR, build_test_config)
-from .fixtures.waiting import wait_for, wait_for_log  # noqa: E402,F401
+from .fixtures.waiting import wait_for, wait_for_log  # noqa: F401
