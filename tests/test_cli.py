@@ -8,7 +8,7 @@ from .factories import DEFAULT_PASSWORD, make_user
 
 
 @pytest.fixture
-def create_user(app):
+def create_user(db, app):
     runner = app.test_cli_runner()
 
     def create(*options):

@@ -5,7 +5,7 @@ from alembic.migration import MigrationContext
 from webapp.extensions import db
 
 
-def test_migrations_match_models(app):
+def test_migrations_match_models(app, db):
     with app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"render_as_batch": True})
         assert compare_metadata(context, db.metadata) == []

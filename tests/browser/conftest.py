@@ -1,7 +1,7 @@
 """Browser fixtures: one headless Debian Chromium per session, a fresh context + page per test.
 
 Plain `playwright.sync_api` (no pytest-playwright). The app itself comes from the
-session-scoped `live_server` fixture in tests/conftest.py.
+session-scoped `live_server` fixture in tests/fixtures/servers.py; `page` brings `db`.
 
 Accessibility helpers: `assert_no_axe_violations(page)` runs the vendored axe-core (test
 only, never served by the app) and `assert_no_horizontal_overflow(page)` checks the page at
@@ -81,7 +81,8 @@ def browser() -> Browser:
 
 
 @pytest.fixture
-def page(browser: Browser, live_server) -> Page:
+def page(db, browser: Browser, live_server) -> Page:
+    """A fresh context and page on the live server; the test starts with a clean database."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)

@@ -244,7 +244,7 @@ def test_the_journey_by_keyboard_only(page: Page, live_server, worker):
     expect(page.locator("#flashes")).to_contain_text("deleted")
 
 
-def test_the_journey_without_javascript(browser, live_server, worker):
+def test_the_journey_without_javascript(db, browser, live_server, worker):
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()

@@ -83,7 +83,7 @@ def test_ten_wrong_current_passwords_refuse_the_eleventh_even_if_right(client, a
     assert auth.tokens(password=DEFAULT_PASSWORD)["access_token"]  # still the old password
 
 
-def test_password_change_keeps_this_browser_remembered_and_signs_out_the_rest(app, csrf):
+def test_password_change_keeps_this_browser_remembered_and_signs_out_the_rest(db, app, csrf):
     make_user(app, email="user@example.com")
     here = sign_in(app, csrf, remember=True)
     elsewhere = sign_in(app, csrf, remember=True)

@@ -10,6 +10,8 @@ from webapp.services.login_throttle import TooManyAttempts
 from ..conftest import TEST_KEY_PREFIX
 from ..factories import DEFAULT_PASSWORD, make_user
 
+pytestmark = pytest.mark.usefixtures("db")
+
 WRONG = "WrongPassword1!"
 
 

@@ -28,7 +28,7 @@ def idle_queue(app, monkeypatch):
 
 
 @pytest.fixture
-def holder(app, idle_queue):
+def holder(db, app, idle_queue):
     user = make_user(app, email="holder@example.com")
     return SimpleNamespace(id=user.id, project=make_project(app, user))
 
