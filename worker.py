@@ -13,6 +13,7 @@ the provider. The task modules (imported by create_app) and litellm (3-5 s and ~
 import, seconds more on its first call) are loaded and warmed up here, once: never once
 per job.
 """
+
 from __future__ import annotations
 
 import gc
@@ -77,7 +78,7 @@ def runs_in_process(job) -> bool:
     that cannot be imported goes to a work horse, where RQ records the error."""
     try:
         function = job.func
-    except Exception:  # noqa: BLE001 (whatever it is, the horse reports it)
+    except Exception:
         return False
     return job_registry.runs_in_process(function)
 
@@ -110,8 +111,9 @@ def sweep_mail_outbox(**options) -> None:
 def record_dead_horse(job, retpid, ret_val, rusage) -> None:
     """A work horse died without a word (killed, out of memory): say so on the job, as
     its kind records failures."""
-    signal_note = f" (The process ended on signal {ret_val & 0x7f}.)" \
-        if ret_val and ret_val & 0x7f else ""
+    signal_note = (
+        f" (The process ended on signal {ret_val & 0x7F}.)" if ret_val and ret_val & 0x7F else ""
+    )
     try:
         row = db.session.get(Job, job.id)
         if row is not None:
@@ -130,8 +132,9 @@ def main() -> int:
         if llm.is_configured(app.config):
             llm.preload(app.config)
         connection = Redis.from_url(app.config["REDIS_URL"])
-        queues = [Queue(queue_name(kind, app.config), connection=connection)
-                  for kind in QUEUE_KINDS]
+        queues = [
+            Queue(queue_name(kind, app.config), connection=connection) for kind in QUEUE_KINDS
+        ]
         log.info("listening on %s", ", ".join(q.name for q in queues))
         # Mail that waited while no worker or queue was up goes out now, not after a grace.
         survive(sweep_mail_outbox, grace=timedelta(0))
@@ -149,9 +152,13 @@ def work_until_stopped(app, connection: Redis, queues: list[Queue]) -> None:
     (a restart, a failover); then this waits for Redis and starts a fresh worker, so a
     Redis outage never leaves the queue without workers."""
     while True:
-        worker = CopydeskWorker(queues, connection=connection, worker_ttl=WORKER_TTL,
-                                maintenance_interval=MAINTENANCE_INTERVAL,
-                                work_horse_killed_handler=record_dead_horse)
+        worker = CopydeskWorker(
+            queues,
+            connection=connection,
+            worker_ttl=WORKER_TTL,
+            maintenance_interval=MAINTENANCE_INTERVAL,
+            work_horse_killed_handler=record_dead_horse,
+        )
         try:
             # RQ's log lines name the job id ("default: <description> (<job id>)").
             worker.work(with_scheduler=True, logging_level=app.config["LOG_LEVEL"])
@@ -159,8 +166,7 @@ def work_until_stopped(app, connection: Redis, queues: list[Queue]) -> None:
             log.warning("Redis went away while the worker was stopping its loop")
         if worker.stop_requested:
             return
-        log.warning("the worker loop ended (Redis unreachable?); restarting it when Redis "
-                    "answers")
+        log.warning("the worker loop ended (Redis unreachable?); restarting it when Redis answers")
         try:
             wait_for_redis(connection)
         except StopRequested:  # a signal while waiting: RQ's handler is still installed

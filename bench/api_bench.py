@@ -21,6 +21,7 @@ wrk (2 threads, 16 connections, `--latency`) then runs against each in turn, int
 compared. Goal (issue 12): copydesk ≥ 0.4× the bare app's requests/sec and p99 ≤ 2.5× the
 bare app's p99. Exit status 0 when both hold for every credential measured, 1 otherwise.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,13 +56,18 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", help="default: a temporary SQLite file")
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run (5)")
-    parser.add_argument("--repeats", type=int, default=3,
-                        help="wrk runs per app and credential, interleaved (3)")
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="wrk runs per app and credential, interleaved (3)"
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads (8)")
-    parser.add_argument("--credential", choices=("token", "api-key", "both"), default="token",
-                        help="how copydesk is called: bearer access token (default), "
-                             "X-API-Key, or both one after the other")
+    parser.add_argument(
+        "--credential",
+        choices=("token", "api-key", "both"),
+        default="token",
+        help="how copydesk is called: bearer access token (default), "
+        "X-API-Key, or both one after the other",
+    )
     parser.add_argument("--wrk", default=shutil.which("wrk") or "wrk")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     return parser.parse_args()
@@ -95,16 +101,30 @@ class Server:
     url: str
 
 
-def start_gunicorn(name: str, target: str, env: dict, args, workdir: Path,
-                   extra: list[str] = ()) -> Server:
+def start_gunicorn(
+    name: str, target: str, env: dict, args, workdir: Path, extra: list[str] = ()
+) -> Server:
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", target, "--bind", f"127.0.0.1:{port}",
-               "--worker-class", "gthread", "--workers", str(args.workers),
-               "--threads", str(args.threads), "--no-control-socket",
-               "--access-logfile", str(workdir / f"{name}-access.log"), *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        target,
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--worker-class",
+        "gthread",
+        "--workers",
+        str(args.workers),
+        "--threads",
+        str(args.threads),
+        "--no-control-socket",
+        "--access-logfile",
+        str(workdir / f"{name}-access.log"),
+        *extra,
+    ]
     with open(workdir / f"{name}.log", "w") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     server = Server(name, process, f"http://127.0.0.1:{port}")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -120,12 +140,19 @@ def start_gunicorn(name: str, target: str, env: dict, args, workdir: Path,
 
 def copydesk_environment(args, workdir: Path) -> dict:
     database_url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
-    return {**os.environ, "APP_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
-            "DATABASE_URL": database_url, "RATELIMIT_ENABLED": "false",
-            "REDIS_KEY_PREFIX": f"copydesk-apibench-{secrets.token_hex(4)}",
-            "UPLOAD_DIR": str(workdir / "uploads"), "SESSION_COOKIE_SECURE": "false",
-            "LOG_LEVEL": "WARNING", "SIGNUP_MODE": "open",
-            "REQUIRE_EMAIL_VERIFICATION": "false"}
+    return {
+        **os.environ,
+        "APP_ENV": "production",
+        "SECRET_KEY": secrets.token_hex(32),
+        "DATABASE_URL": database_url,
+        "RATELIMIT_ENABLED": "false",
+        "REDIS_KEY_PREFIX": f"copydesk-apibench-{secrets.token_hex(4)}",
+        "UPLOAD_DIR": str(workdir / "uploads"),
+        "SESSION_COOKIE_SECURE": "false",
+        "LOG_LEVEL": "WARNING",
+        "SIGNUP_MODE": "open",
+        "REQUIRE_EMAIL_VERIFICATION": "false",
+    }
 
 
 def migrate_empty_database(env: dict) -> None:
@@ -150,22 +177,31 @@ def seed(url: str, want_key: bool) -> dict:
     credential."""
     api = url + "/api/v1"
     email = f"bench-{secrets.token_hex(4)}@example.com"
-    answer = requests.post(api + "/auth/register", json={
-        "email": email, "password": PASSWORD, "name": "Bench"}, timeout=30)
+    answer = requests.post(
+        api + "/auth/register",
+        json={"email": email, "password": PASSWORD, "name": "Bench"},
+        timeout=30,
+    )
     answer.raise_for_status()
-    answer = requests.post(api + "/auth/login", json={"email": email, "password": PASSWORD},
-                           timeout=30)
+    answer = requests.post(
+        api + "/auth/login", json={"email": email, "password": PASSWORD}, timeout=30
+    )
     answer.raise_for_status()
     token = {"Authorization": f"Bearer {answer.json()['access_token']}"}
     for index in range(PROJECTS):
-        requests.post(api + "/projects", headers=token, timeout=30, json={
-            "name": f"Project {index}", "description": f"Bench project number {index}.",
-            "metadata": {"client": f"client-{index % 4}", "index": str(index)},
-        }).raise_for_status()
+        requests.post(
+            api + "/projects",
+            headers=token,
+            timeout=30,
+            json={
+                "name": f"Project {index}",
+                "description": f"Bench project number {index}.",
+                "metadata": {"client": f"client-{index % 4}", "index": str(index)},
+            },
+        ).raise_for_status()
     credentials = {"token": token}
     if want_key:
-        answer = requests.post(api + "/api-keys", headers=token, json={"name": "bench"},
-                               timeout=30)
+        answer = requests.post(api + "/api-keys", headers=token, json={"name": "bench"}, timeout=30)
         answer.raise_for_status()
         credentials["api-key"] = {"X-API-Key": answer.json()["key"]}
     return credentials
@@ -213,8 +249,9 @@ def wrk(args, server: Server, headers: dict) -> Run:
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     cpu_before = workers_cpu_ms(server.process.pid)
-    output = subprocess.run(command + [server.url + PATH], capture_output=True, text=True,
-                            check=True).stdout
+    output = subprocess.run(
+        command + [server.url + PATH], capture_output=True, text=True, check=True
+    ).stdout
     run = parse_wrk(output)
     run.cpu_ms = workers_cpu_ms(server.process.pid) - cpu_before
     return run
@@ -227,9 +264,12 @@ def parse_wrk(output: str) -> Run:
         raise SystemExit(f"could not read wrk's output:\n{output}")
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     done = re.search(r"(\d+) requests in", output)
-    return Run(rps=float(rps.group(1)), p99_ms=float(p99.group(1)) * _UNITS_MS[p99.group(2)],
-               non_2xx=int(errors.group(1)) if errors else 0,
-               requests=int(done.group(1)) if done else 0)
+    return Run(
+        rps=float(rps.group(1)),
+        p99_ms=float(p99.group(1)) * _UNITS_MS[p99.group(2)],
+        non_2xx=int(errors.group(1)) if errors else 0,
+        requests=int(done.group(1)) if done else 0,
+    )
 
 
 def measure(args, servers: dict[str, Server], credentials: dict) -> dict:
@@ -242,32 +282,42 @@ def measure(args, servers: dict[str, Server], credentials: dict) -> dict:
                 if run.non_2xx:
                     raise SystemExit(f"{name} answered {run.non_2xx} non-2xx responses")
                 runs.setdefault((name, credential), []).append(run)
-                print(f"  {name:8} {credential:8} {run.rps:8.0f} req/s  p99 {run.p99_ms:7.2f} ms"
-                      f"  CPU {run.cpu_ms_per_request:5.2f} ms/request", flush=True)
+                print(
+                    f"  {name:8} {credential:8} {run.rps:8.0f} req/s  p99 {run.p99_ms:7.2f} ms"
+                    f"  CPU {run.cpu_ms_per_request:5.2f} ms/request",
+                    flush=True,
+                )
     return runs
 
 
 def report(runs: dict, credentials: dict) -> bool:
-    print(f"\n{'credential':10} {'app':9} {'req/s':>8} {'p99 ms':>8} {'CPU ms/req':>10}"
-          "   (medians)")
+    print(
+        f"\n{'credential':10} {'app':9} {'req/s':>8} {'p99 ms':>8} {'CPU ms/req':>10}   (medians)"
+    )
     passed = True
     for credential in credentials:
         figures = {}
         for name in ("bare", "copydesk"):
             measured = runs[(name, credential)]
-            figures[name] = (statistics.median(r.rps for r in measured),
-                             statistics.median(r.p99_ms for r in measured),
-                             statistics.median(r.cpu_ms_per_request for r in measured))
-            print(f"{credential:10} {name:9} {figures[name][0]:8.0f} {figures[name][1]:8.2f}"
-                  f" {figures[name][2]:10.2f}")
+            figures[name] = (
+                statistics.median(r.rps for r in measured),
+                statistics.median(r.p99_ms for r in measured),
+                statistics.median(r.cpu_ms_per_request for r in measured),
+            )
+            print(
+                f"{credential:10} {name:9} {figures[name][0]:8.0f} {figures[name][1]:8.2f}"
+                f" {figures[name][2]:10.2f}"
+            )
         throughput = figures["copydesk"][0] / figures["bare"][0]
         latency = figures["copydesk"][1] / figures["bare"][1]
         cpu = figures["bare"][2] / figures["copydesk"][2] if figures["copydesk"][2] else 0.0
         ok = throughput >= GOAL_THROUGHPUT and latency <= GOAL_P99
         passed &= ok
-        print(f"{credential:10} ratio     {throughput:7.2f}× {latency:7.2f}× {cpu:9.2f}×"
-              f"   goal ≥ {GOAL_THROUGHPUT}× rps, ≤ {GOAL_P99}× p99: "
-              f"{'PASS' if ok else 'FAIL'}")
+        print(
+            f"{credential:10} ratio     {throughput:7.2f}× {latency:7.2f}× {cpu:9.2f}×"
+            f"   goal ≥ {GOAL_THROUGHPUT}× rps, ≤ {GOAL_P99}× p99: "
+            f"{'PASS' if ok else 'FAIL'}"
+        )
     return passed
 
 
@@ -279,8 +329,13 @@ def main() -> int:
         env = copydesk_environment(args, workdir)
         migrate_empty_database(env)
         servers["copydesk"] = start_gunicorn(
-            "copydesk", "wsgi:app", env, args, workdir,
-            ["--logger-class", "webapp.access_log.RedactingLogger"])
+            "copydesk",
+            "wsgi:app",
+            env,
+            args,
+            workdir,
+            ["--logger-class", "webapp.access_log.RedactingLogger"],
+        )
         credentials = seed(servers["copydesk"].url, args.credential != "token")
         if args.credential != "both":
             credentials = {args.credential: credentials[args.credential]}
@@ -291,15 +346,22 @@ def main() -> int:
             raise SystemExit(f"copydesk listed {answer.json()['total']} projects")
         body_file = workdir / "body.json"
         body_file.write_bytes(answer.content)
-        servers["bare"] = start_gunicorn("bare", "bench.api_bench:bare_app()",
-                                         {**os.environ, "BARE_BODY_FILE": str(body_file)},
-                                         args, workdir)
+        servers["bare"] = start_gunicorn(
+            "bare",
+            "bench.api_bench:bare_app()",
+            {**os.environ, "BARE_BODY_FILE": str(body_file)},
+            args,
+            workdir,
+        )
         if requests.get(servers["bare"].url + PATH, timeout=30).json() != answer.json():
             raise SystemExit("the bare app does not answer copydesk's body")
-        print(f"GET {PATH}: {len(answer.content)} bytes, {PROJECTS} projects; "
-              f"gunicorn gthread {args.workers} workers × {args.threads} threads; "
-              f"wrk -t2 -c16 -d{args.duration}s × {args.repeats}; "
-              f"database {env['DATABASE_URL'].split(':')[0]}", flush=True)
+        print(
+            f"GET {PATH}: {len(answer.content)} bytes, {PROJECTS} projects; "
+            f"gunicorn gthread {args.workers} workers × {args.threads} threads; "
+            f"wrk -t2 -c16 -d{args.duration}s × {args.repeats}; "
+            f"database {env['DATABASE_URL'].split(':')[0]}",
+            flush=True,
+        )
         passed = report(measure(args, servers, credentials), credentials)
     finally:
         for server in servers.values():

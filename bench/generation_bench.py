@@ -26,6 +26,7 @@ Database: a temporary SQLite file unless --database-url is given. Redis: --redis
 Exit status: 0 when every goal passes (always 0 with --quick), 1 otherwise. See
 bench/README.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,7 +41,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import redis
@@ -51,8 +52,14 @@ sys.path.insert(0, str(ROOT))
 
 from tests.conftest import free_port, stop_process  # noqa: E402  (the tests' process helpers)
 
-GOALS = {"start_p50_ms": 20, "start_p99_ms": 60, "poll_p95_ms": 10,
-         "single_overhead_pct": 10, "long_parallel_s": 2.5, "rss_growth_pct": 10}
+GOALS = {
+    "start_p50_ms": 20,
+    "start_p99_ms": 60,
+    "poll_p95_ms": 10,
+    "single_overhead_pct": 10,
+    "long_parallel_s": 2.5,
+    "rss_growth_pct": 10,
+}
 POLL_USERS = 4
 POLLS_PER_USER = 80  # with the user's other calls, under the API's 100 requests/minute
 
@@ -60,6 +67,7 @@ POLLS_PER_USER = 80  # with the user's other calls, under the API's 100 requests
 @dataclass
 class Stack:
     """The processes under test and how to reach them."""
+
     env: dict
     workdir: Path
     web_url: str = ""
@@ -70,11 +78,13 @@ class Stack:
     def start(self, name: str, args: list[str], ready, **extra_env) -> subprocess.Popen:
         log_path = self.workdir / f"{name}.log"
         with open(log_path, "w") as log:
-            process = subprocess.Popen(args, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                       env={**self.env, **extra_env})
+            process = subprocess.Popen(
+                args, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**self.env, **extra_env}
+            )
         self.processes[name] = process
-        wait_until(lambda: ready(log_path), f"{name} did not start (see {log_path})",
-                   process=process)
+        wait_until(
+            lambda: ready(log_path), f"{name} did not start (see {log_path})", process=process
+        )
         return process
 
     def stop(self, name: str) -> None:
@@ -87,8 +97,7 @@ class Stack:
             self.stop(name)
 
 
-def wait_until(predicate, message: str, timeout: float = 60, interval: float = 0.005,
-               process=None):
+def wait_until(predicate, message: str, timeout: float = 60, interval: float = 0.005, process=None):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
@@ -120,16 +129,29 @@ def rss_mb(pid: int) -> float:
 def bench_environment(args, workdir: Path) -> dict:
     prefix = f"copydesk-bench-{secrets.token_hex(4)}"
     database_url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
-    return {**os.environ, "APP_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
-            "DATABASE_URL": database_url, "REDIS_URL": args.redis_url,
-            "REDIS_KEY_PREFIX": prefix, "UPLOAD_DIR": str(workdir / "uploads"),
-            "SESSION_COOKIE_SECURE": "false", "LOG_LEVEL": "INFO",
-            "DEFAULT_PLAN": "enterprise", "LLM_MODEL": "openai/bench-model",
-            "LLM_API_KEY": "sk-bench", "LLM_RETRY_BASE_SECONDS": "0.1"}
+    return {
+        **os.environ,
+        "APP_ENV": "production",
+        "SECRET_KEY": secrets.token_hex(32),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": args.redis_url,
+        "REDIS_KEY_PREFIX": prefix,
+        "UPLOAD_DIR": str(workdir / "uploads"),
+        "SESSION_COOKIE_SECURE": "false",
+        "LOG_LEVEL": "INFO",
+        "DEFAULT_PLAN": "enterprise",
+        "LLM_MODEL": "openai/bench-model",
+        "LLM_API_KEY": "sk-bench",
+        "LLM_RETRY_BASE_SECONDS": "0.1",
+    }
 
 
-def prepare_database(env: dict, count: int = POLL_USERS + 1, prefix: str = "bench",
-                     password: str = "BenchPassword123!") -> dict:
+def prepare_database(
+    env: dict,
+    count: int = POLL_USERS + 1,
+    prefix: str = "bench",
+    password: str = "BenchPassword123!",
+) -> dict:
     """Migrate an empty database and create `count` users `<prefix><n>@example.com`;
     returns {email: user id}."""
     from flask_migrate import upgrade
@@ -148,8 +170,9 @@ def prepare_database(env: dict, count: int = POLL_USERS + 1, prefix: str = "benc
         existing.drop_all(bind=db.engine)
         upgrade()
         for index in range(count):
-            user = accounts.register_user(f"{prefix}{index}@example.com", password,
-                                          f"{prefix.title()} {index}")
+            user = accounts.register_user(
+                f"{prefix}{index}@example.com", password, f"{prefix.title()} {index}"
+            )
             users[user.email] = user.id
         db.engine.dispose()
     return users
@@ -159,15 +182,31 @@ def start_stack(args, workdir: Path) -> Stack:
     stack = Stack(env=bench_environment(args, workdir), workdir=workdir)
     stack.users = prepare_database(stack.env)
     model_port = free_port()
-    stack.start("model", [sys.executable, "-m", "tests.llm_server", "--port", str(model_port)],
-                lambda log: "http://" in log.read_text())
+    stack.start(
+        "model",
+        [sys.executable, "-m", "tests.llm_server", "--port", str(model_port)],
+        lambda log: "http://" in log.read_text(),
+    )
     stack.model_url = f"http://127.0.0.1:{model_port}"
     stack.env["LLM_API_BASE"] = stack.model_url + "/v1"
     start_worker(stack)
     web_port = free_port()
-    stack.start("web", [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{web_port}",
-                        "--workers", "1", "--threads", "8", "wsgi:app"],
-                lambda log: "Booting worker" in log.read_text())
+    stack.start(
+        "web",
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-b",
+            f"127.0.0.1:{web_port}",
+            "--workers",
+            "1",
+            "--threads",
+            "8",
+            "wsgi:app",
+        ],
+        lambda log: "Booting worker" in log.read_text(),
+    )
     stack.web_url = f"http://127.0.0.1:{web_port}"
     wait_until(lambda: _answers(stack.web_url + "/healthz"), "web did not answer")
     return stack
@@ -175,8 +214,12 @@ def start_stack(args, workdir: Path) -> Stack:
 
 def start_worker(stack: Stack, **extra_env) -> None:
     stack.stop("worker")
-    stack.start("worker", [sys.executable, "worker.py"],
-                lambda log: "Listening on" in log.read_text(), **extra_env)
+    stack.start(
+        "worker",
+        [sys.executable, "worker.py"],
+        lambda log: "Listening on" in log.read_text(),
+        **extra_env,
+    )
 
 
 def _answers(url: str) -> bool:
@@ -187,8 +230,9 @@ def _answers(url: str) -> bool:
 
 
 def set_model_pacing(stack: Stack, delay: float, chunk_delay: float = 0.0) -> None:
-    requests.post(stack.model_url + "/control", json={"delay": delay,
-                                                      "chunk_delay": chunk_delay}, timeout=5)
+    requests.post(
+        stack.model_url + "/control", json={"delay": delay, "chunk_delay": chunk_delay}, timeout=5
+    )
 
 
 class Api:
@@ -197,16 +241,28 @@ class Api:
     def __init__(self, stack: Stack, email: str):
         self.base = stack.web_url + "/api/v1"
         self.http = requests.Session()
-        token = self.http.post(self.base + "/auth/login", json={
-            "email": email, "password": "BenchPassword123!"}, timeout=10).json()
+        token = self.http.post(
+            self.base + "/auth/login",
+            json={"email": email, "password": "BenchPassword123!"},
+            timeout=10,
+        ).json()
         self.http.headers["Authorization"] = f"Bearer {token['access_token']}"
-        self.project_id = self.http.post(self.base + "/projects", json={
-            "name": f"Bench {email}"}, timeout=10).json()["id"]
+        self.project_id = self.http.post(
+            self.base + "/projects", json={"name": f"Bench {email}"}, timeout=10
+        ).json()["id"]
 
     def generate(self, topic: str, channel: str = "blog", length: str = "medium") -> str:
-        response = self.http.post(self.base + "/posts/generate", json={
-            "project_id": self.project_id, "topic": topic, "voice": "professional",
-            "target_length": length, "channel": channel}, timeout=10)
+        response = self.http.post(
+            self.base + "/posts/generate",
+            json={
+                "project_id": self.project_id,
+                "topic": topic,
+                "voice": "professional",
+                "target_length": length,
+                "channel": channel,
+            },
+            timeout=10,
+        )
         assert response.status_code == 202, response.text
         return response.json()["job_id"]
 
@@ -227,8 +283,9 @@ class JobClock:
 
         url = normalise_database_url(stack.env["DATABASE_URL"])
         self.engine = create_engine(url, **engine_options(url))
-        self.query = text("SELECT status, created_at, started_at, finished_at FROM jobs "
-                          "WHERE id = :id")
+        self.query = text(
+            "SELECT status, created_at, started_at, finished_at FROM jobs WHERE id = :id"
+        )
         self.redis = redis.Redis.from_url(stack.env["REDIS_URL"])
 
     def row(self, job_id: str):
@@ -239,6 +296,7 @@ class JobClock:
         def finished():
             row = self.row(job_id)
             return row if row.status in ("completed", "failed", "cancelled") else None
+
         row = wait_until(finished, f"job {job_id} did not finish", timeout, interval=0.01)
         if row.status != "completed":
             raise SystemExit(f"job {job_id} ended {row.status}")
@@ -254,7 +312,7 @@ class JobClock:
 def as_utc(moment) -> datetime:
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 class DirectSubmitter:
@@ -270,23 +328,32 @@ class DirectSubmitter:
         self.user_id = stack.users[email]
         with self.app.app_context():
             from webapp.services import projects
+
             self.project_id = projects.create_project(self._user(), "Bench direct", None).id
 
     def _user(self):
         from webapp.extensions import db
         from webapp.models import User
+
         return db.session.get(User, self.user_id)
 
     def generate(self, topic: str, channel: str, length: str) -> str:
         from webapp.services import posts
+
         with self.app.app_context():
-            return posts.request_generation(self._user(), project_id=self.project_id,
-                                            topic=topic, voice="professional",
-                                            target_length=length, channel=channel).id
+            return posts.request_generation(
+                self._user(),
+                project_id=self.project_id,
+                topic=topic,
+                voice="professional",
+                target_length=length,
+                channel=channel,
+            ).id
 
 
-def measure_start_latency(stack: Stack, submitter: DirectSubmitter, clock: JobClock,
-                          jobs: int, warmup: int) -> dict:
+def measure_start_latency(
+    stack: Stack, submitter: DirectSubmitter, clock: JobClock, jobs: int, warmup: int
+) -> dict:
     """One job at a time (single-call posts, instant model): enqueue -> start, and the
     worker's RSS after warm-up and after 100 more jobs."""
     set_model_pacing(stack, 0.0)
@@ -319,13 +386,19 @@ def measure_status_polls(stack: Stack, apis: list[Api], clock: JobClock) -> dict
     port = int(stack.web_url.rsplit(":", 1)[1])
     for index, api in enumerate(apis):
         job_id = api.generate(f"Status poll sample {index}", length="long")
-        wait_until(lambda: api.job(job_id)["status"] == "processing", "job never started",
-                   interval=0.02)
+        wait_until(
+            lambda api=api, job_id=job_id: api.job(job_id)["status"] == "processing",
+            "job never started",
+            interval=0.02,
+        )
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         for _ in range(POLLS_PER_USER):
             started = time.perf_counter()
-            connection.request("GET", f"/api/v1/jobs/{job_id}", headers={
-                "Authorization": api.http.headers["Authorization"]})
+            connection.request(
+                "GET",
+                f"/api/v1/jobs/{job_id}",
+                headers={"Authorization": api.http.headers["Authorization"]},
+            )
             response = connection.getresponse()
             job = json.loads(response.read())
             elapsed = (time.perf_counter() - started) * 1000
@@ -340,19 +413,26 @@ def measure_status_polls(stack: Stack, apis: list[Api], clock: JobClock) -> dict
     return {"poll_ms": latencies, "distinct_progress_values": len(progress_seen)}
 
 
-def measure_single_call(stack: Stack, api: Api, clock: JobClock, delay: float,
-                        runs: int) -> dict:
+def measure_single_call(stack: Stack, api: Api, clock: JobClock, delay: float, runs: int) -> dict:
     set_model_pacing(stack, delay)
     totals = []
     for index in range(runs):
-        row = clock.wait_finished(api.generate(f"Single call sample {index}",
-                                               channel="linkedin", length="short"))
+        row = clock.wait_finished(
+            api.generate(f"Single call sample {index}", channel="linkedin", length="short")
+        )
         totals.append((as_utc(row.finished_at) - as_utc(row.created_at)).total_seconds())
     return {"delay_s": delay, "end_to_end_s": totals}
 
 
-def measure_long_post(stack: Stack, api: Api, clock: JobClock, runs: int, label: str,
-                      delay: float = 1.0, chunk_delay: float = 0.0) -> list[float]:
+def measure_long_post(
+    stack: Stack,
+    api: Api,
+    clock: JobClock,
+    runs: int,
+    label: str,
+    delay: float = 1.0,
+    chunk_delay: float = 0.0,
+) -> list[float]:
     """Wall time (job created -> finished) of `long` blog posts: outline, then
     introduction, 6 sections and conclusion."""
     set_model_pacing(stack, delay, chunk_delay)
@@ -378,25 +458,44 @@ def summarise(results: dict) -> tuple[list[tuple], bool]:
     figures = [
         ("enqueue → start p50", percentile(start, 50), "ms", GOALS["start_p50_ms"]),
         ("enqueue → start p99", percentile(start, 99), "ms", GOALS["start_p99_ms"]),
-        ("(RQ pickup p50 / p99)", (percentile(results["start"]["rq_pickup_ms"], 50),
-                                   percentile(results["start"]["rq_pickup_ms"], 99)), "ms",
-         None),
+        (
+            "(RQ pickup p50 / p99)",
+            (
+                percentile(results["start"]["rq_pickup_ms"], 50),
+                percentile(results["start"]["rq_pickup_ms"], 99),
+            ),
+            "ms",
+            None,
+        ),
         ("status poll p50", percentile(poll, 50), "ms", None),
         ("status poll p95", percentile(poll, 95), "ms", GOALS["poll_p95_ms"]),
         (f"single-call post, model delay {single['delay_s']:g} s", single_median, "s", None),
         ("single-call overhead", overhead, "%", GOALS["single_overhead_pct"]),
         ("long post, parallel calls", long_parallel, "s", GOALS["long_parallel_s"]),
-        ("long post, 1 s per call incl. 0.5 s streaming",
-         statistics.median(results["long_paced_s"]), "s", None),
-        ("long post, one call at a time", statistics.median(results["long_sequential_s"]),
-         "s", None),
+        (
+            "long post, 1 s per call incl. 0.5 s streaming",
+            statistics.median(results["long_paced_s"]),
+            "s",
+            None,
+        ),
+        (
+            "long post, one call at a time",
+            statistics.median(results["long_sequential_s"]),
+            "s",
+            None,
+        ),
         ("worker RSS warm → +100 jobs", (rss["warm"], rss["after_100"]), "MB", None),
         ("worker RSS growth", growth, "%", GOALS["rss_growth_pct"]),
     ]
     rows, passed = [], True
     for name, value, unit, goal in figures:
-        shown = (" / ".join(f"{v:.1f}" for v in value) if isinstance(value, tuple)
-                 else f"{value:.2f}" if unit == "s" else f"{value:.1f}")
+        shown = (
+            " / ".join(f"{v:.1f}" for v in value)
+            if isinstance(value, tuple)
+            else f"{value:.2f}"
+            if unit == "s"
+            else f"{value:.1f}"
+        )
         verdict = ""
         if goal is not None:
             ok = value <= goal
@@ -428,26 +527,30 @@ def run(args) -> int:
         emails = list(stack.users)
         clock = JobClock(stack)
         print(f"start latency: {warmup} warm-up + {jobs} jobs", flush=True)
-        results = {"start": measure_start_latency(stack, DirectSubmitter(stack, emails[0]),
-                                                  clock, jobs, warmup)}
+        results = {
+            "start": measure_start_latency(
+                stack, DirectSubmitter(stack, emails[0]), clock, jobs, warmup
+            )
+        }
         main_api = Api(stack, emails[0])
         print("status polls while jobs run", flush=True)
         results["poll"] = measure_status_polls(
-            stack, [Api(stack, email) for email in emails[1:]], clock)
+            stack, [Api(stack, email) for email in emails[1:]], clock
+        )
         print("single-call posts", flush=True)
-        results["single"] = measure_single_call(stack, main_api, clock,
-                                                0.5 if args.quick else 2.0,
-                                                2 if args.quick else 5)
+        results["single"] = measure_single_call(
+            stack, main_api, clock, 0.5 if args.quick else 2.0, 2 if args.quick else 5
+        )
         print("long posts", flush=True)
-        results["long_parallel_s"] = measure_long_post(stack, main_api, clock,
-                                                       1 if args.quick else 3, "parallel")
+        results["long_parallel_s"] = measure_long_post(
+            stack, main_api, clock, 1 if args.quick else 3, "parallel"
+        )
         # The same 1 s per call, of which 0.5 s streaming (~80 chunks of the longest part)
-        results["long_paced_s"] = measure_long_post(stack, main_api, clock,
-                                                    1 if args.quick else 3, "paced",
-                                                    delay=0.5, chunk_delay=0.006)
+        results["long_paced_s"] = measure_long_post(
+            stack, main_api, clock, 1 if args.quick else 3, "paced", delay=0.5, chunk_delay=0.006
+        )
         start_worker(stack, LLM_MAX_PARALLEL_CALLS="1")
-        results["long_sequential_s"] = measure_long_post(stack, main_api, clock, 1,
-                                                         "sequential")
+        results["long_sequential_s"] = measure_long_post(stack, main_api, clock, 1, "sequential")
     finally:
         stack.stop_all()
         remove_keys(stack.env)

@@ -25,6 +25,7 @@ Exit status: 0 when every goal passes (or with --quick), 1 otherwise.
 
 See bench/README.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,6 +53,7 @@ RSS_GOAL_MB = 400
 # The child is this file run with `--child MODE [PATH]`. It imports only what MODE needs,
 # reads the file into memory, runs the parse once and prints one JSON line.
 
+
 def _status_kb(field_name: str) -> int:
     with open("/proc/self/status") as status:
         for line in status:
@@ -76,7 +78,7 @@ def _child(mode: str, path: str | None, freeze: bool = False) -> int:
     if impl in ("rawimp", "ours", "stages") or mode == "import-ours":
         from webapp.services.parsing import ParseError, parse_document
     else:
-        ParseError = None  # noqa: N806  (raw libraries raise their own errors)
+        ParseError = None
     import_seconds = time.perf_counter() - started
     gc_objects = len(gc.get_objects())
     if freeze:
@@ -84,8 +86,12 @@ def _child(mode: str, path: str | None, freeze: bool = False) -> int:
 
     data = Path(path).read_bytes() if path else b""
     rss_before = _status_kb("VmRSS")
-    out: dict = {"mode": mode, "import_s": import_seconds, "rss_before_kb": rss_before,
-                 "gc_objects": gc_objects}
+    out: dict = {
+        "mode": mode,
+        "import_s": import_seconds,
+        "rss_before_kb": rss_before,
+        "gc_objects": gc_objects,
+    }
 
     gc_time, gc_started = [0.0, 0.0, 0.0], [0.0]
 
@@ -112,7 +118,7 @@ def _child(mode: str, path: str | None, freeze: bool = False) -> int:
             gc.callbacks.remove(on_gc)
             out["gc_s"] = gc_time
             out["chars"] = sum(len(text) for text in texts)
-    except Exception as exc:  # noqa: BLE001  (reported, not hidden)
+    except Exception as exc:
         if ParseError is None or not isinstance(exc, ParseError):
             raise
         print(json.dumps({"mode": mode, "error": f"ParseError: {exc}"}))
@@ -141,19 +147,21 @@ def _stages(fmt: str, data: bytes) -> list[tuple[str, float]]:
         from webapp.services.parsing import pdf
 
         reader = timed("PdfReader + checks (_open)", pdf._open, data)
-        pages = timed("extract_text, every page",
-                      lambda: [page.extract_text() or "" for page in reader.pages])
+        pages = timed(
+            "extract_text, every page", lambda: [page.extract_text() or "" for page in reader.pages]
+        )
         text = timed("join + clean_text", lambda: clean_text("\n\n".join(pages)))
     else:
         import mammoth
+
         from webapp.services.parsing import docx
 
         timed("check_archive (zip checks)", docx.check_archive, data)
-        result = timed("mammoth.convert_to_html",
-                       lambda: mammoth.convert_to_html(io.BytesIO(data),
-                                                       convert_image=docx.describe_image))
-        text = timed("html_to_markdown (markdownify)", docx.html_to_markdown,
-                     result.value or "")
+        result = timed(
+            "mammoth.convert_to_html",
+            lambda: mammoth.convert_to_html(io.BytesIO(data), convert_image=docx.describe_image),
+        )
+        text = timed("html_to_markdown (markdownify)", docx.html_to_markdown, result.value or "")
         text = timed("clean_text", clean_text, text)
     timed("count_words (worker, after the parse)", count_words, text)
     return stages
@@ -165,7 +173,8 @@ _FUNCTION_WORDS = (
     "the the the of of and and to to in in a a is that for it as with was on be by this "
     "are from at or an have not which has but their its can will more than also other been "
     "into these they when there would about after such over most some our we each only "
-    "while both where because between through during without before under").split()
+    "while both where because between through during without before under"
+).split()
 _CONTENT_WORDS = (
     "market customer product team revenue quarter strategy report growth launch region "
     "forecast margin supplier contract pricing service channel partner budget review "
@@ -190,9 +199,20 @@ _CONTENT_WORDS = (
     "improves supports reduces explains shows suggests requires includes describes compares "
     "measures tracks delivers builds reviews publishes prepares expects confirms remains "
     "improved supported reduced explained showed suggested required included described "
-    "compared measured tracked delivered built reviewed published prepared expected").split()
-_EXTRAS = ("long-term", "year-on-year", "well-known", "follow-up", "e-mail", "co-founder",
-           "mid-size", "real-time", "self-service", "end-to-end")
+    "compared measured tracked delivered built reviewed published prepared expected"
+).split()
+_EXTRAS = (
+    "long-term",
+    "year-on-year",
+    "well-known",
+    "follow-up",
+    "e-mail",
+    "co-founder",
+    "mid-size",
+    "real-time",
+    "self-service",
+    "end-to-end",
+)
 
 
 class Prose:
@@ -210,8 +230,13 @@ class Prose:
             return self.rng.choice(_CONTENT_WORDS)
         if roll < 0.99:
             return self.rng.choice(_EXTRAS)
-        return self.rng.choice((f"{self.rng.randint(2, 98)}%", str(self.rng.randint(2015, 2025)),
-                                f"{self.rng.randint(1, 9)}.{self.rng.randint(1, 9)} million"))
+        return self.rng.choice(
+            (
+                f"{self.rng.randint(2, 98)}%",
+                str(self.rng.randint(2015, 2025)),
+                f"{self.rng.randint(1, 9)}.{self.rng.randint(1, 9)} million",
+            )
+        )
 
     def sentence(self) -> tuple[str, int]:
         count = self.rng.randint(8, 26)
@@ -267,8 +292,9 @@ def make_photo(seed: int, size: tuple[int, int] = (1600, 1200), quality: int = 8
 
     rng = random.Random(seed)
     width, height = size
-    small = Image.frombytes("RGB", (width // 40, height // 40),
-                            rng.randbytes((width // 40) * (height // 40) * 3))
+    small = Image.frombytes(
+        "RGB", (width // 40, height // 40), rng.randbytes((width // 40) * (height // 40) * 3)
+    )
     smooth = small.resize(size, Image.BICUBIC)
     grain = Image.frombytes("RGB", size, rng.randbytes(width * height * 3))
     photo = Image.blend(smooth, grain, 0.22)
@@ -305,8 +331,13 @@ def build_pdf(pages: int, words: int = 400, photos: list[bytes] = (), seed: int 
                 pdf.ln(1)
                 pdf.set_font("Helvetica", size=10)
             elif kind in ("bullet", "number"):
-                pdf.multi_cell(0, 4.6, ("- " if kind == "bullet" else "1. ") + text,
-                               new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(
+                    0,
+                    4.6,
+                    ("- " if kind == "bullet" else "1. ") + text,
+                    new_x="LMARGIN",
+                    new_y="NEXT",
+                )
             else:
                 pdf.multi_cell(0, 4.6, text, new_x="LMARGIN", new_y="NEXT")
                 pdf.ln(1.5)
@@ -364,11 +395,11 @@ class Case:
     name: str
     file_type: str
     describe: str
-    big: bool = False          # subject to the RSS goal
+    big: bool = False  # subject to the RSS goal
     path: Path | None = None
     size: int = 0
     note: str = ""
-    results: dict = field(default_factory=dict)   # impl -> list of child outputs
+    results: dict = field(default_factory=dict)  # impl -> list of child outputs
 
 
 def limits() -> dict:
@@ -376,24 +407,40 @@ def limits() -> dict:
     from webapp.config import Config
     from webapp.services.parsing import docx, pdf
 
-    return {"upload": Config.MAX_UPLOAD_BYTES, "pdf_pages": pdf.MAX_PAGES,
-            "docx_xml": docx.MAX_DOCUMENT_XML, "docx_ratio": docx.MAX_RATIO,
-            "memory_mb": Config.PARSE_MEMORY_LIMIT_MB, "timeout_s": Config.PARSE_TIMEOUT_SECONDS}
+    return {
+        "upload": Config.MAX_UPLOAD_BYTES,
+        "pdf_pages": pdf.MAX_PAGES,
+        "docx_xml": docx.MAX_DOCUMENT_XML,
+        "docx_ratio": docx.MAX_RATIO,
+        "memory_mb": Config.PARSE_MEMORY_LIMIT_MB,
+        "timeout_s": Config.PARSE_TIMEOUT_SECONDS,
+    }
 
 
 def generate(workdir: Path, quick: bool, only: set[str] | None) -> list[Case]:
     lim = limits()
-    big_target = 2 * MiB if quick else int(lim["upload"] * 0.95)   # ~19 MB, under the cap
+    big_target = 2 * MiB if quick else int(lim["upload"] * 0.95)  # ~19 MB, under the cap
     pdf_pages, docx_pages = (10, 20) if quick else (100, 200)
-    big_pdf_pages = 100 if quick else lim["pdf_pages"]              # the page cap
+    big_pdf_pages = 100 if quick else lim["pdf_pages"]  # the page cap
     cases = [
         Case("pdf-text", "pdf", f"{pdf_pages}-page text PDF, ~400 words/page"),
         Case("docx-text", "docx", f"{docx_pages}-page DOCX, ~400 words/page, headings + lists"),
-        Case("pdf-20mb", "pdf", f"{big_pdf_pages}-page text PDF"
-             f"{'' if quick else ' (our page cap)'}, ~400 words/page + photos", big=True),
+        Case(
+            "pdf-20mb",
+            "pdf",
+            f"{big_pdf_pages}-page text PDF"
+            f"{'' if quick else ' (our page cap)'}, ~400 words/page + photos",
+            big=True,
+        ),
         Case("docx-20mb", "docx", f"the {docx_pages}-page DOCX + photos", big=True),
-        Case("docx-20mb-xmlcap", "docx", "DOCX with as much text as the document.xml cap "
-             "allows + photos" if not quick else "DOCX, 1 MB document.xml + photos", big=True),
+        Case(
+            "docx-20mb-xmlcap",
+            "docx",
+            "DOCX with as much text as the document.xml cap allows + photos"
+            if not quick
+            else "DOCX, 1 MB document.xml + photos",
+            big=True,
+        ),
     ]
     cases = [case for case in cases if not only or case.name in only]
     for case in cases:
@@ -420,8 +467,10 @@ def generate(workdir: Path, quick: bool, only: set[str] | None) -> list[Case]:
             text_part = len(empty) + (len(sample) - len(empty)) * pages // 40
             photos = photos_totalling(big_target - text_part, seed=300)
             data = build_docx(pages, photos=photos, seed=5)
-            case.note = (f"{pages} pages, document.xml "
-                         f"{document_xml_size(data) / MiB:.1f} MB, {len(photos)} photos")
+            case.note = (
+                f"{pages} pages, document.xml "
+                f"{document_xml_size(data) / MiB:.1f} MB, {len(photos)} photos"
+            )
         case.size = len(data)
         if case.size > lim["upload"]:
             raise RuntimeError(f"{case.name}: {case.size} bytes is over the upload limit")
@@ -430,9 +479,12 @@ def generate(workdir: Path, quick: bool, only: set[str] | None) -> list[Case]:
         case.path = workdir / f"{case.name}.{case.file_type}"
         case.path.write_bytes(data)
         del data
-        print(f"  generated {case.name}: {case.size / MiB:.1f} MB"
-              f"{' (' + case.note + ')' if case.note else ''} "
-              f"in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        print(
+            f"  generated {case.name}: {case.size / MiB:.1f} MB"
+            f"{' (' + case.note + ')' if case.note else ''} "
+            f"in {time.perf_counter() - started:.1f} s",
+            file=sys.stderr,
+        )
     return cases
 
 
@@ -468,22 +520,33 @@ def seconds(value: float) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="small files and one run each: a smoke test of the benchmark")
-    parser.add_argument("--runs", type=int, help="runs per case and parser (default 3, 1 "
-                        "with --quick)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="small files and one run each: a smoke test of the benchmark",
+    )
+    parser.add_argument(
+        "--runs", type=int, help="runs per case and parser (default 3, 1 with --quick)"
+    )
     parser.add_argument("--cases", help="comma-separated subset: " + ", ".join(CASE_NAMES))
-    parser.add_argument("--gc-freeze", action="store_true",
-                        help="call gc.freeze() in every child after its imports (what a "
-                        "worker can do before forking); shows the garbage collector's share")
-    parser.add_argument("--keep-files", metavar="DIR", help="write the generated files to "
-                        "DIR and keep them (default: a temporary directory)")
+    parser.add_argument(
+        "--gc-freeze",
+        action="store_true",
+        help="call gc.freeze() in every child after its imports (what a "
+        "worker can do before forking); shows the garbage collector's share",
+    )
+    parser.add_argument(
+        "--keep-files",
+        metavar="DIR",
+        help="write the generated files to DIR and keep them (default: a temporary directory)",
+    )
     parser.add_argument("--json", metavar="PATH", help="also write every measurement as JSON")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        return _child(args.child[0], args.child[1] if len(args.child) > 1 else None,
-                      freeze=args.gc_freeze)
+        return _child(
+            args.child[0], args.child[1] if len(args.child) > 1 else None, freeze=args.gc_freeze
+        )
 
     runs = args.runs or (1 if args.quick else 3)
     only = set(args.cases.split(",")) if args.cases else None
@@ -510,48 +573,70 @@ def _bench(args, runs: int, only, workdir: Path) -> int:
     baseline = {}
     for impl in ("raw", "ours"):
         outs = [run_child(f"import-{impl}", freeze=args.gc_freeze) for _ in range(runs)]
-        baseline[impl] = {"hwm_kb": max(o["hwm_kb"] for o in outs),
-                          "vmpeak_kb": max(o["vmpeak_kb"] for o in outs),
-                          "gc_objects": outs[0]["gc_objects"],
-                          "import_s": statistics.median(o["import_s"] for o in outs)}
+        baseline[impl] = {
+            "hwm_kb": max(o["hwm_kb"] for o in outs),
+            "vmpeak_kb": max(o["vmpeak_kb"] for o in outs),
+            "gc_objects": outs[0]["gc_objects"],
+            "import_s": statistics.median(o["import_s"] for o in outs),
+        }
 
     for case in cases:
         print(f"Parsing {case.name} ({runs} run(s) each)...", file=sys.stderr)
         for impl in IMPLS:
             case.results[impl] = []
-        for _ in range(runs):   # interleaved, so that drift hits all alike
+        for _ in range(runs):  # interleaved, so that drift hits all alike
             for impl in IMPLS:
                 case.results[impl].append(
-                    run_child(f"{impl}-{case.file_type}", case.path, args.gc_freeze))
-        case.results["stages"] = run_child(f"stages-{case.file_type}", case.path,
-                                           args.gc_freeze)
+                    run_child(f"{impl}-{case.file_type}", case.path, args.gc_freeze)
+                )
+        case.results["stages"] = run_child(f"stages-{case.file_type}", case.path, args.gc_freeze)
 
     report, failed = render(cases, baseline, runs, args.quick, args.gc_freeze)
     print(report)
     if args.json:
-        Path(args.json).write_text(json.dumps({
-            "python": sys.version.split()[0], "runs": runs, "quick": args.quick,
-            "gc_freeze": args.gc_freeze, "baseline": baseline,
-            "cases": [{"name": c.name, "file_type": c.file_type, "size": c.size,
-                       "describe": c.describe, "note": c.note, "results": c.results}
-                      for c in cases]}, indent=2))
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "python": sys.version.split()[0],
+                    "runs": runs,
+                    "quick": args.quick,
+                    "gc_freeze": args.gc_freeze,
+                    "baseline": baseline,
+                    "cases": [
+                        {
+                            "name": c.name,
+                            "file_type": c.file_type,
+                            "size": c.size,
+                            "describe": c.describe,
+                            "note": c.note,
+                            "results": c.results,
+                        }
+                        for c in cases
+                    ],
+                },
+                indent=2,
+            )
+        )
     return 0 if args.quick or not failed else 1
 
 
 def _summary(outs: list[dict]) -> dict | None:
     if any("error" in out for out in outs):
         return None
-    return {"time": statistics.median(out["time_s"] for out in outs),
-            "gc": statistics.median(sum(out["gc_s"]) for out in outs),
-            "gc_full": statistics.median(out["gc_s"][2] for out in outs),
-            "hwm": max(out["hwm_kb"] for out in outs),
-            "vmpeak": max(out["vmpeak_kb"] for out in outs),
-            "before": max(out["rss_before_kb"] for out in outs),
-            "chars": outs[0]["chars"]}
+    return {
+        "time": statistics.median(out["time_s"] for out in outs),
+        "gc": statistics.median(sum(out["gc_s"]) for out in outs),
+        "gc_full": statistics.median(out["gc_s"][2] for out in outs),
+        "hwm": max(out["hwm_kb"] for out in outs),
+        "vmpeak": max(out["vmpeak_kb"] for out in outs),
+        "before": max(out["rss_before_kb"] for out in outs),
+        "chars": outs[0]["chars"],
+    }
 
 
-def render(cases: list[Case], baseline: dict, runs: int, quick: bool,
-           freeze: bool) -> tuple[str, bool]:
+def render(
+    cases: list[Case], baseline: dict, runs: int, quick: bool, freeze: bool
+) -> tuple[str, bool]:
     import platform
     from importlib.metadata import version
 
@@ -569,64 +654,92 @@ def render(cases: list[Case], baseline: dict, runs: int, quick: bool,
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     contents = ["", "| Case | Contents | Output chars (raw / ours) |", "|---|---|---:|"]
-    split = ["", "Where the difference comes from: \"raw + our imports\" is the raw library in a "
-             "process that has also imported `webapp.services.parsing` (as ours must); "
-             "\"full GC\" is the time spent in generation-2 garbage collections during the "
-             "parse; \"own peak\" is peak RSS minus RSS just before the parse.", "",
-             "| Case | Raw + our imports | Ours ÷ that | Full GC raw / raw + imports / ours | "
-             "Own peak raw / ours | Ours VmPeak |", "|---|---:|---:|---:|---:|---:|"]
+    split = [
+        "",
+        'Where the difference comes from: "raw + our imports" is the raw library in a '
+        "process that has also imported `webapp.services.parsing` (as ours must); "
+        '"full GC" is the time spent in generation-2 garbage collections during the '
+        'parse; "own peak" is peak RSS minus RSS just before the parse.',
+        "",
+        "| Case | Raw + our imports | Ours ÷ that | Full GC raw / raw + imports / ours | "
+        "Own peak raw / ours | Ours VmPeak |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     verdicts, notes, failed = [], [], False
     for case in cases:
         raw, ours = _summary(case.results["raw"]), _summary(case.results["ours"])
         same = _summary(case.results["rawimp"])
         if ours is None or raw is None or same is None:
-            error = next(o["error"] for impl in IMPLS for o in case.results[impl]
-                         if "error" in o)
+            error = next(o["error"] for impl in IMPLS for o in case.results[impl] if "error" in o)
             lines.append(f"| {case.name} | {case.size / MiB:.1f} MB | — | REJECTED | — | — | — |")
             verdicts.append(f"- FAIL {case.name}: the file was rejected ({error})")
             failed = True
             continue
         ratio = ours["time"] / raw["time"]
-        lines.append(f"| {case.name} | {case.size / MiB:.1f} MB | {seconds(raw['time'])} | "
-                     f"{seconds(ours['time'])} | {ratio:.2f}× | {mb(raw['hwm'])} | "
-                     f"{mb(ours['hwm'])} |")
-        contents.append(f"| {case.name} | {case.describe}"
-                        f"{' (' + case.note + ')' if case.note else ''} | "
-                        f"{raw['chars']:,} / {ours['chars']:,} |")
-        split.append(f"| {case.name} | {seconds(same['time'])} | "
-                     f"{ours['time'] / same['time']:.2f}× | {seconds(raw['gc_full'])} / "
-                     f"{seconds(same['gc_full'])} / {seconds(ours['gc_full'])} | "
-                     f"+{mb(raw['hwm'] - raw['before'])} / +{mb(ours['hwm'] - ours['before'])}"
-                     f" | {mb(ours['vmpeak'])} |")
+        lines.append(
+            f"| {case.name} | {case.size / MiB:.1f} MB | {seconds(raw['time'])} | "
+            f"{seconds(ours['time'])} | {ratio:.2f}× | {mb(raw['hwm'])} | "
+            f"{mb(ours['hwm'])} |"
+        )
+        contents.append(
+            f"| {case.name} | {case.describe}"
+            f"{' (' + case.note + ')' if case.note else ''} | "
+            f"{raw['chars']:,} / {ours['chars']:,} |"
+        )
+        split.append(
+            f"| {case.name} | {seconds(same['time'])} | "
+            f"{ours['time'] / same['time']:.2f}× | {seconds(raw['gc_full'])} / "
+            f"{seconds(same['gc_full'])} / {seconds(ours['gc_full'])} | "
+            f"+{mb(raw['hwm'] - raw['before'])} / +{mb(ours['hwm'] - ours['before'])}"
+            f" | {mb(ours['vmpeak'])} |"
+        )
         ok = ratio <= RATIO_GOAL
         failed |= not ok
-        verdicts.append(f"- {'PASS' if ok else 'FAIL'} {case.name}: time ratio {ratio:.2f} "
-                        f"(goal ≤ {RATIO_GOAL})")
+        verdicts.append(
+            f"- {'PASS' if ok else 'FAIL'} {case.name}: time ratio {ratio:.2f} "
+            f"(goal ≤ {RATIO_GOAL})"
+        )
         if case.big:
             ok = ours["hwm"] / 1024 < RSS_GOAL_MB
             failed |= not ok
-            verdicts.append(f"- {'PASS' if ok else 'FAIL'} {case.name}: peak RSS "
-                            f"{mb(ours['hwm'])} for a {case.size / MiB:.1f} MB file "
-                            f"(goal < {RSS_GOAL_MB} MB)")
+            verdicts.append(
+                f"- {'PASS' if ok else 'FAIL'} {case.name}: peak RSS "
+                f"{mb(ours['hwm'])} for a {case.size / MiB:.1f} MB file "
+                f"(goal < {RSS_GOAL_MB} MB)"
+            )
         if ours["vmpeak"] / 1024 > lim["memory_mb"] * 0.8:
-            notes.append(f"- {case.name}: address space peaked at {mb(ours['vmpeak'])}, near "
-                         f"or over the work horse's cap (PARSE_MEMORY_LIMIT_MB="
-                         f"{lim['memory_mb']})")
+            notes.append(
+                f"- {case.name}: address space peaked at {mb(ours['vmpeak'])}, near "
+                f"or over the work horse's cap (PARSE_MEMORY_LIMIT_MB="
+                f"{lim['memory_mb']})"
+            )
         if ours["time"] > lim["timeout_s"] * 0.5:
-            notes.append(f"- {case.name}: {seconds(ours['time'])} is more than half the job "
-                         f"timeout (PARSE_TIMEOUT_SECONDS={lim['timeout_s']})")
+            notes.append(
+                f"- {case.name}: {seconds(ours['time'])} is more than half the job "
+                f"timeout (PARSE_TIMEOUT_SECONDS={lim['timeout_s']})"
+            )
     lines += contents + split
-    lines += ["", f"Baseline (a child that only imports): raw (pypdf + mammoth) "
-              f"{mb(baseline['raw']['hwm_kb'])} RSS, "
-              f"{baseline['raw']['gc_objects']:,} GC-tracked objects; ours "
-              f"(`webapp.services.parsing`, which imports the `webapp` package: Flask, "
-              f"SQLAlchemy, ...) {mb(baseline['ours']['hwm_kb'])} RSS, "
-              f"{baseline['ours']['gc_objects']:,} GC-tracked objects.",
-              "", "Goals:", *verdicts]
+    lines += [
+        "",
+        f"Baseline (a child that only imports): raw (pypdf + mammoth) "
+        f"{mb(baseline['raw']['hwm_kb'])} RSS, "
+        f"{baseline['raw']['gc_objects']:,} GC-tracked objects; ours "
+        f"(`webapp.services.parsing`, which imports the `webapp` package: Flask, "
+        f"SQLAlchemy, ...) {mb(baseline['ours']['hwm_kb'])} RSS, "
+        f"{baseline['ours']['gc_objects']:,} GC-tracked objects.",
+        "",
+        "Goals:",
+        *verdicts,
+    ]
     if notes:
         lines += ["", "Worker limits (not goals of the issue, for information):", *notes]
-    lines += ["", "Our parser step by step (one run, fresh process):", "",
-              "| Case | Step | Time |", "|---|---|---:|"]
+    lines += [
+        "",
+        "Our parser step by step (one run, fresh process):",
+        "",
+        "| Case | Step | Time |",
+        "|---|---|---:|",
+    ]
     for case in cases:
         for name, spent in case.results.get("stages", {}).get("stages", []):
             lines.append(f"| {case.name} | {name} | {seconds(spent)} |")

@@ -18,6 +18,7 @@ Afterwards, from the database:
 
 Exit status 0 when every check passes, 1 otherwise. Takes 2-5 minutes on 2 CPUs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,8 +55,11 @@ SETTLE_TIMEOUT = 300
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", help="default: a temporary SQLite file")
-    parser.add_argument("--redis-server", default=shutil.which("redis-server"),
-                        help="the redis-server binary (default: the one on PATH)")
+    parser.add_argument(
+        "--redis-server",
+        default=shutil.which("redis-server"),
+        help="the redis-server binary (default: the one on PATH)",
+    )
     return parser.parse_args()
 
 
@@ -73,13 +77,27 @@ class SoakRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.workdir)],
-            stdout=open(self.workdir / "redis.log", "a"), stderr=subprocess.STDOUT)
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=open(self.workdir / "redis.log", "a"),
+            stderr=subprocess.STDOUT,
+        )
         wait_until(self.answers, "redis did not start", timeout=15, interval=0.05)
 
     def answers(self) -> bool:
         import redis
+
         try:
             return redis.Redis.from_url(self.url, socket_timeout=1).ping()
         except redis.RedisError:
@@ -93,14 +111,24 @@ class SoakRedis:
 
 
 def soak_environment(database_url: str, redis_url: str, workdir: Path) -> dict:
-    return {**os.environ, "APP_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
-            "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-            "REDIS_KEY_PREFIX": f"copydesk-soak-{secrets.token_hex(4)}",
-            "UPLOAD_DIR": str(workdir / "uploads"), "MAIL_OUTBOX_DIR": str(workdir / "outbox"),
-            "SESSION_COOKIE_SECURE": "false", "LOG_LEVEL": "INFO", "DEFAULT_PLAN": "pro",
-            "RATELIMIT_ENABLED": "false", "LLM_MODEL": "openai/soak-model",
-            "LLM_API_KEY": "sk-soak", "LLM_RETRY_BASE_SECONDS": "0.1",
-            "JOB_STALE_SECONDS": "10"}
+    return {
+        **os.environ,
+        "APP_ENV": "production",
+        "SECRET_KEY": secrets.token_hex(32),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "REDIS_KEY_PREFIX": f"copydesk-soak-{secrets.token_hex(4)}",
+        "UPLOAD_DIR": str(workdir / "uploads"),
+        "MAIL_OUTBOX_DIR": str(workdir / "outbox"),
+        "SESSION_COOKIE_SECURE": "false",
+        "LOG_LEVEL": "INFO",
+        "DEFAULT_PLAN": "pro",
+        "RATELIMIT_ENABLED": "false",
+        "LLM_MODEL": "openai/soak-model",
+        "LLM_API_KEY": "sk-soak",
+        "LLM_RETRY_BASE_SECONDS": "0.1",
+        "JOB_STALE_SECONDS": "10",
+    }
 
 
 def start_worker(stack: Stack, name: str) -> None:
@@ -109,17 +137,33 @@ def start_worker(stack: Stack, name: str) -> None:
 
 def start_web(stack: Stack) -> None:
     port = free_port()
-    stack.start("web", [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}",
-                        "--workers", "2", "--threads", "8", "wsgi:app"],
-                lambda log: "Booting worker" in log.read_text())
+    stack.start(
+        "web",
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "8",
+            "wsgi:app",
+        ],
+        lambda log: "Booting worker" in log.read_text(),
+    )
     stack.web_url = f"http://127.0.0.1:{port}"
     wait_until(lambda: _status(stack.web_url + "/healthz") == 200, "web did not answer")
 
 
 def start_model(stack: Stack) -> None:
     port = free_port()
-    stack.start("model", [sys.executable, "-m", "tests.llm_server", "--port", str(port)],
-                lambda log: "http://" in log.read_text())
+    stack.start(
+        "model",
+        [sys.executable, "-m", "tests.llm_server", "--port", str(port)],
+        lambda log: "http://" in log.read_text(),
+    )
     stack.env["LLM_API_BASE"] = f"http://127.0.0.1:{port}/v1"
     requests.post(f"http://127.0.0.1:{port}/control", json={"delay": MODEL_DELAY}, timeout=5)
 
@@ -153,8 +197,9 @@ class Tally:
 
 def user_session(base: str, email: str) -> requests.Session:
     http = requests.Session()
-    token = http.post(base + "/auth/login", json={"email": email, "password": PASSWORD},
-                      timeout=30).json()["access_token"]
+    token = http.post(
+        base + "/auth/login", json={"email": email, "password": PASSWORD}, timeout=30
+    ).json()["access_token"]
     http.headers["Authorization"] = f"Bearer {token}"
     return http
 
@@ -165,9 +210,13 @@ def run_user(base: str, email: str, tally: Tally, index: int) -> None:
     http = user_session(base, email)
     project = http.post(base + "/projects", json={"name": f"Soak {index}"}, timeout=30).json()
     for number in range(REQUESTS_PER_USER):
-        body = {"project_id": project["id"], "topic": f"Soak topic {index}-{number}",
-                "voice": "professional", "target_length": "short",
-                "channel": CHANNELS[(index + number) % len(CHANNELS)]}
+        body = {
+            "project_id": project["id"],
+            "topic": f"Soak topic {index}-{number}",
+            "voice": "professional",
+            "target_length": "short",
+            "channel": CHANNELS[(index + number) % len(CHANNELS)],
+        }
         submit_until_answered(http, base, body, tally)
 
 
@@ -179,8 +228,11 @@ def submit_until_answered(http: requests.Session, base: str, body: dict, tally: 
             tally.record(0, "NO_ANSWER", None)
             time.sleep(0.5)
             continue
-        payload = response.json() if response.headers.get("Content-Type", "").startswith(
-            "application/json") else {}
+        payload = (
+            response.json()
+            if response.headers.get("Content-Type", "").startswith("application/json")
+            else {}
+        )
         code = (payload.get("detail") or {}).get("code") if response.status_code >= 400 else None
         job_id = payload.get("job_id") if response.status_code == 202 else None
         tally.record(response.status_code, code, job_id)
@@ -195,8 +247,12 @@ def submit_until_answered(http: requests.Session, base: str, body: dict, tally: 
 
 def inject_faults(stack: Stack, redis_server: SoakRedis, tally: Tally, log: list[str]) -> None:
     """When half the requests are in: kill a busy worker, then wipe Redis for a while."""
-    wait_until(lambda: tally.submitted >= USERS * REQUESTS_PER_USER // 2,
-               "the load never reached its midpoint", timeout=300, interval=0.1)
+    wait_until(
+        lambda: tally.submitted >= USERS * REQUESTS_PER_USER // 2,
+        "the load never reached its midpoint",
+        timeout=300,
+        interval=0.1,
+    )
     victim = stack.processes.pop("worker-1")
     victim.send_signal(signal.SIGKILL)
     victim.wait()
@@ -209,8 +265,10 @@ def inject_faults(stack: Stack, redis_server: SoakRedis, tally: Tally, log: list
         pages.append(_status(stack.web_url + "/login"))
         time.sleep(0.5)
     redis_server.start()
-    log.append(f"t+{time.monotonic() - START:.1f}s redis back, empty; pages during the "
-               f"outage answered {dict(Counter(pages))}")
+    log.append(
+        f"t+{time.monotonic() - START:.1f}s redis back, empty; pages during the "
+        f"outage answered {dict(Counter(pages))}"
+    )
     start_worker(stack, "worker-3")
     log.append(f"t+{time.monotonic() - START:.1f}s worker-3 started")
 
@@ -227,10 +285,15 @@ def settle_and_check(env: dict, accepted: list[str]) -> tuple[dict, list[str]]:
 
     app = create_app(Config.from_env(env))
     with app.app_context():
+
         def unsettled() -> int:
             db.session.expire_all()
-            return db.session.execute(db.select(db.func.count()).select_from(Job).where(
-                Job.id.in_(accepted), Job.status.in_(("queued", "processing")))).scalar_one()
+            return db.session.execute(
+                db.select(db.func.count())
+                .select_from(Job)
+                .where(Job.id.in_(accepted), Job.status.in_(("queued", "processing")))
+            ).scalar_one()
+
         deadline = time.monotonic() + SETTLE_TIMEOUT
         while unsettled() and time.monotonic() < deadline:
             time.sleep(1)
@@ -258,8 +321,9 @@ def verdict(jobs, posts, usage, accepted) -> tuple[dict, list[str]]:
     if doubled:
         problems.append(f"{len(doubled)} job(s) wrote more than one post")
     job_status = {job.id: job.status for job in jobs}
-    orphans = [p.id for p in posts if p.status == "completed" and job_status.get(p.job_id)
-               != "completed"]
+    orphans = [
+        p.id for p in posts if p.status == "completed" and job_status.get(p.job_id) != "completed"
+    ]
     if orphans:
         problems.append(f"{len(orphans)} completed post(s) whose job is not completed")
     completed = Counter(p.user_id for p in posts if p.status == "completed")
@@ -269,16 +333,26 @@ def verdict(jobs, posts, usage, accepted) -> tuple[dict, list[str]]:
         used[row.user_id] += row.posts_used
         reserved += getattr(row, "posts_reserved", 0) or 0
     if used != completed:
-        wrong = {u: (used[u], completed[u]) for u in set(used) | set(completed)
-                 if used[u] != completed[u]}
-        problems.append(f"quota used != completed posts for {len(wrong)} user(s): "
-                        f"{dict(list(wrong.items())[:5])}")
+        wrong = {
+            u: (used[u], completed[u])
+            for u in set(used) | set(completed)
+            if used[u] != completed[u]
+        }
+        problems.append(
+            f"quota used != completed posts for {len(wrong)} user(s): "
+            f"{dict(list(wrong.items())[:5])}"
+        )
     if reserved:
         problems.append(f"{reserved} quota unit(s) still reserved")
     reasons = Counter((job.error_message or "")[:70] for job in jobs if job.status == "failed")
-    counts = {"accepted": len(set(accepted)), "statuses": dict(statuses),
-              "posts": len(posts), "completed posts": sum(completed.values()),
-              "quota used": sum(used.values()), "failure reasons": dict(reasons)}
+    counts = {
+        "accepted": len(set(accepted)),
+        "statuses": dict(statuses),
+        "posts": len(posts),
+        "completed posts": sum(completed.values()),
+        "quota used": sum(used.values()),
+        "failure reasons": dict(reasons),
+    }
     return counts, problems
 
 
@@ -308,8 +382,11 @@ def main() -> int:
         faults.start()
         base = stack.web_url + "/api/v1"
         with ThreadPoolExecutor(max_workers=USERS) as pool:
-            list(pool.map(lambda item: run_user(base, item[1], tally, item[0]),
-                          enumerate(stack.users)))
+            list(
+                pool.map(
+                    lambda item: run_user(base, item[1], tally, item[0]), enumerate(stack.users)
+                )
+            )
         faults.join()
         counts, problems = settle_and_check(stack.env, tally.accepted)
     finally:
@@ -323,8 +400,9 @@ def main() -> int:
     return 1 if problems else 0
 
 
-def report(tally: Tally, counts: dict, problems: list[str], events: list[str],
-           seconds: float) -> None:
+def report(
+    tally: Tally, counts: dict, problems: list[str], events: list[str], seconds: float
+) -> None:
     print("\n".join(events))
     print(f"requests sent: {tally.submitted}; answers: {dict(tally.answers)}")
     for name, value in counts.items():

@@ -6,6 +6,7 @@ mode 600 (`instance/redis/redis.conf`), never its command line, which every loca
 read with `ps`, and reaches the app in REDIS_URL. Its data lives in `instance/redis/`
 (append-only file), so queued jobs survive a restart of `make run`.
 """
+
 from __future__ import annotations
 
 import os
@@ -26,14 +27,22 @@ class PrivateRedis:
     def argv(self, binary: str, port: int) -> list[str]:
         """The redis-server command line (the password is in the config file)."""
         return [
-            binary, str(self.config_file),
-            "--port", str(port),
-            "--bind", "127.0.0.1",
-            "--protected-mode", "yes",
-            "--dir", str(self.data_dir),
-            "--appendonly", "yes",
-            "--appendfsync", "everysec",
-            "--daemonize", "no",
+            binary,
+            str(self.config_file),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--protected-mode",
+            "yes",
+            "--dir",
+            str(self.data_dir),
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "everysec",
+            "--daemonize",
+            "no",
         ]
 
     def url(self, port: int) -> str:
@@ -63,9 +72,11 @@ def prepare(instance_dir: Path) -> PrivateRedis:
     config_file = data_dir / "redis.conf"
     fd = os.open(config_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
-        handle.write("# Written by scripts/run.py at every start; the password is in\n"
-                     "# instance/redis_password.\n"
-                     f"requirepass {password}\n")
+        handle.write(
+            "# Written by scripts/run.py at every start; the password is in\n"
+            "# instance/redis_password.\n"
+            f"requirepass {password}\n"
+        )
     os.chmod(config_file, 0o600)
     return PrivateRedis(data_dir=data_dir, config_file=config_file, password=password)
 

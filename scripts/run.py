@@ -33,6 +33,7 @@ Environment knobs besides the application's own settings (see `.env.example`):
 - WEB_WORKERS, WEB_THREADS: gunicorn process / thread counts (default 2 / 8).
   GUNICORN_CMD_ARGS is honoured by gunicorn itself.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -79,6 +80,7 @@ class StartupError(RuntimeError):
 
 # --------------------------------------------------------------------------- environment
 
+
 def load_dotenv_file() -> None:
     env_file = ROOT / ".env"
     if not env_file.is_file():
@@ -115,6 +117,7 @@ def prepare_environment() -> None:
 
 
 # --------------------------------------------------------------------------- redis
+
 
 def redis_answers(url: str, timeout: float = 0.5) -> bool:
     import redis
@@ -174,6 +177,7 @@ def free_loopback_port() -> int:
 
 
 # --------------------------------------------------------------------------- processes
+
 
 def _child_preexec() -> None:
     """In the child: die with the parent (Linux), so a SIGKILLed run.py leaves nothing."""
@@ -302,9 +306,11 @@ def start_private_redis(sup: Supervisor) -> str:
             f"the private Redis ({binary}) did not come up on port {port}. "
             f"Last lines of {PRIVATE_REDIS_LOG}:\n{tail}"
         )
-    log(f"private Redis ({binary}) is up at 127.0.0.1:{port} (password in "
+    log(
+        f"private Redis ({binary}) is up at 127.0.0.1:{port} (password in "
         f"instance/redis_password, data in instance/redis/); log: "
-        f"{PRIVATE_REDIS_LOG.relative_to(ROOT)}")
+        f"{PRIVATE_REDIS_LOG.relative_to(ROOT)}"
+    )
     return url
 
 
@@ -328,6 +334,7 @@ def ensure_redis(sup: Supervisor) -> None:
 
 
 # --------------------------------------------------------------------------- app
+
 
 def run_migrations(sup: Supervisor) -> None:
     log("applying database migrations (flask db upgrade)")
@@ -390,13 +397,22 @@ def start_web(sup: Supervisor, host: str, port: int) -> subprocess.Popen:
     return sup.start(
         "web",
         [
-            sys.executable, "-m", "gunicorn", "wsgi:app",
-            "--bind", f"{format_host(host)}:{port}",
-            "--worker-class", "gthread",
-            "--threads", threads,
-            "--workers", workers,
-            "--access-logfile", "-",
-            "--logger-class", "webapp.access_log.RedactingLogger",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "wsgi:app",
+            "--bind",
+            f"{format_host(host)}:{port}",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            threads,
+            "--workers",
+            workers,
+            "--access-logfile",
+            "-",
+            "--logger-class",
+            "webapp.access_log.RedactingLogger",
             # No control socket: its default path is per user, shared by every gunicorn.
             "--no-control-socket",
         ],
@@ -454,7 +470,8 @@ def serve(sup: Supervisor) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--migrate-only", action="store_true",
+        "--migrate-only",
+        action="store_true",
         help="prepare instance/ and the secret key, apply migrations, and exit",
     )
     args = parser.parse_args(argv)

@@ -1,4 +1,5 @@
 """Factories: users and projects created through the services, returned as plain data."""
+
 from __future__ import annotations
 
 import itertools
@@ -15,7 +16,8 @@ def make_user(app, email=None, password=DEFAULT_PASSWORD, name="Test User", plan
     with app.app_context():
         existing = accounts.find_user_by_email(email) if email else None
         user = existing or accounts.register_user(
-            email or f"user{next(_counter)}@example.com", password, name)
+            email or f"user{next(_counter)}@example.com", password, name
+        )
         if plan:
             user.subscription_tier = plan
             db.session.commit()
@@ -35,8 +37,19 @@ def make_sources(app, user, project, count=1, file_size=1000):
     from webapp.models import Source
 
     with app.app_context():
-        db.session.add_all([
-            Source(project_id=project.id, user_id=user.id, filename=f"notes-{i}.txt",
-                   file_type="txt", file_size=file_size, status="parsed",
-                   parsed_text="Notes.", word_count=1) for i in range(count)])
+        db.session.add_all(
+            [
+                Source(
+                    project_id=project.id,
+                    user_id=user.id,
+                    filename=f"notes-{i}.txt",
+                    file_type="txt",
+                    file_size=file_size,
+                    status="parsed",
+                    parsed_text="Notes.",
+                    word_count=1,
+                )
+                for i in range(count)
+            ]
+        )
         db.session.commit()

@@ -20,6 +20,7 @@ what a plain call returns.
     make_zip()                                 an ordinary zip archive, not a DOCX
     make_csv(rows, header=...)                 CSV text as bytes, any encoding/delimiter
 """
+
 from __future__ import annotations
 
 import csv
@@ -46,8 +47,12 @@ def make_pdf(pages: list[str] | tuple[str, ...] = ("Hello from a PDF.",)) -> byt
     return bytes(pdf.output())
 
 
-def make_encrypted_pdf(text: str = "Confidential text.", password: str = "secret",
-                       owner_password: str | None = None, algorithm: str | None = None) -> bytes:
+def make_encrypted_pdf(
+    text: str = "Confidential text.",
+    password: str = "secret",
+    owner_password: str | None = None,
+    algorithm: str | None = None,
+) -> bytes:
     """A text PDF encrypted with a user password (it cannot be opened without it).
 
     `password=""` with an `owner_password` gives a PDF that opens without a password but
@@ -58,8 +63,11 @@ def make_encrypted_pdf(text: str = "Confidential text.", password: str = "secret
     writer = PdfWriter()
     for page in PdfReader(io.BytesIO(make_pdf([text]))).pages:
         writer.add_page(page)
-    writer.encrypt(user_password=password, owner_password=owner_password or password + "-owner",
-                   algorithm=algorithm)
+    writer.encrypt(
+        user_password=password,
+        owner_password=owner_password or password + "-owner",
+        algorithm=algorithm,
+    )
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -96,13 +104,18 @@ def make_corrupt_pdf() -> bytes:
 # ---------------------------------------------------------------------------- DOCX
 
 
-def make_docx(paragraphs: list[str] | tuple[str, ...] = (
-                  "Revenue grew by 12% compared with the previous quarter.",),
-              headings: list[tuple[int, str]] | tuple[tuple[int, str], ...] = (
-                  (1, "Quarterly Report"), (2, "Highlights")),
-              bullets: list[str] | tuple[str, ...] = ("First point", "Second point"),
-              numbered: list[str] | tuple[str, ...] = (),
-              picture: bytes | None = None) -> bytes:
+def make_docx(
+    paragraphs: list[str] | tuple[str, ...] = (
+        "Revenue grew by 12% compared with the previous quarter.",
+    ),
+    headings: list[tuple[int, str]] | tuple[tuple[int, str], ...] = (
+        (1, "Quarterly Report"),
+        (2, "Highlights"),
+    ),
+    bullets: list[str] | tuple[str, ...] = ("First point", "Second point"),
+    numbered: list[str] | tuple[str, ...] = (),
+    picture: bytes | None = None,
+) -> bytes:
     """A Word document (python-docx): the first heading, then the other headings, the
     paragraphs, a "List Bullet" list, an optional "List Number" list and an optional
     picture (image bytes), in that order.
@@ -152,17 +165,23 @@ def make_rich_docx() -> bytes:
     paragraph.add_run("; see ")
     _add_hyperlink(paragraph, RICH_DOCX_LINK, "the full report")
     paragraph.add_run(".")
-    for level, text in ((0, "Goals"), (1, "Grow revenue"), (2, "Enter two regions"),
-                        (1, "Keep costs flat")):
+    for level, text in (
+        (0, "Goals"),
+        (1, "Grow revenue"),
+        (2, "Enter two regions"),
+        (1, "Keep costs flat"),
+    ):
         _numbered(document.add_paragraph(text), bullets, level)
     document.add_heading("Steps", level=2)
-    for num_id, level, text in ((numbers, 0, "Plan"), (bullets, 1, "Draft an outline"),
-                                (numbers, 0, "Write")):
+    for num_id, level, text in (
+        (numbers, 0, "Plan"),
+        (bullets, 1, "Draft an outline"),
+        (numbers, 0, "Write"),
+    ):
         _numbered(document.add_paragraph(text), num_id, level)
     document.add_heading("Figures", level=3)
     table = document.add_table(rows=3, cols=2)
-    for row, cells in enumerate((("Metric", "Value"), ("Revenue | net", "12%"),
-                                 ("Costs", "-3%"))):
+    for row, cells in enumerate((("Metric", "Value"), ("Revenue | net", "12%"), ("Costs", "-3%"))):
         for column, text in enumerate(cells):
             table.cell(row, column).text = text
     document.add_paragraph("The end.")
@@ -184,13 +203,20 @@ def _add_multilevel_numbering(document) -> tuple[int, int]:
             f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
             f'<w:lvlText w:val="{text.replace("1", str(level + 1))}"/><w:lvlJc w:val="left"/>'
             f'<w:pPr><w:ind w:left="{720 * (level + 1)}" w:hanging="360"/></w:pPr></w:lvl>'
-            for level in range(3))
-        abstract = parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{number}">'
-                             f'<w:multiLevelType w:val="hybridMultilevel"/>{levels}'
-                             "</w:abstractNum>")
+            for level in range(3)
+        )
+        abstract = parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{number}">'
+            f'<w:multiLevelType w:val="hybridMultilevel"/>{levels}'
+            "</w:abstractNum>"
+        )
         numbering.num_lst[0].addprevious(abstract)  # abstractNum elements come first
-        numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{number}">'
-                                   f'<w:abstractNumId w:val="{number}"/></w:num>'))
+        numbering.append(
+            parse_xml(
+                f'<w:num {nsdecls("w")} w:numId="{number}">'
+                f'<w:abstractNumId w:val="{number}"/></w:num>'
+            )
+        )
         ids.append(number)
     return ids[0], ids[1]
 
@@ -199,9 +225,12 @@ def _numbered(paragraph, num_id: int, level: int) -> None:
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
 
-    paragraph._p.get_or_add_pPr().append(parse_xml(
-        f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/>'
-        "</w:numPr>"))
+    paragraph._p.get_or_add_pPr().append(
+        parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/>'
+            "</w:numPr>"
+        )
+    )
 
 
 def _add_hyperlink(paragraph, url: str, text: str) -> None:
@@ -210,9 +239,12 @@ def _add_hyperlink(paragraph, url: str, text: str) -> None:
     from docx.oxml.ns import nsdecls
 
     rel_id = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
-    paragraph._p.append(parse_xml(
-        f'<w:hyperlink {nsdecls("w", "r")} r:id="{rel_id}"><w:r><w:t>{text}</w:t></w:r>'
-        "</w:hyperlink>"))
+    paragraph._p.append(
+        parse_xml(
+            f'<w:hyperlink {nsdecls("w", "r")} r:id="{rel_id}"><w:r><w:t>{text}</w:t></w:r>'
+            "</w:hyperlink>"
+        )
+    )
 
 
 def make_truncated_docx() -> bytes:
@@ -227,15 +259,18 @@ _CONTENT_TYPES = (
     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
     'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
-    'officedocument.wordprocessingml.document.main+xml"/></Types>')
+    'officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
 _RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+    'relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+)
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_DOC_HEAD = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-             f'<w:document xmlns:w="{_W}"><w:body>').encode()
+_DOC_HEAD = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{_W}"><w:body>'
+).encode()
 _DOC_TAIL = b"</w:body></w:document>"
 
 
@@ -252,7 +287,7 @@ def _minimal_docx(write_document) -> bytes:
     return out.getvalue()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def make_zip_bomb_docx(expanded_mb: int = 210) -> bytes:
     """A DOCX-shaped zip whose word/document.xml expands to `expanded_mb` MB of spaces
     (declared in the zip directory); the file itself is ~200 KB. Built in 1 MB chunks, so
@@ -266,12 +301,33 @@ def make_zip_bomb_docx(expanded_mb: int = 210) -> bytes:
     return _minimal_docx(write)
 
 
-_WORDS = ("market", "quarter", "revenue", "customer", "product", "growth", "team", "launch",
-          "region", "forecast", "margin", "supplier", "contract", "pricing", "service",
-          "channel", "partner", "budget", "review", "strategy", "report", "feature")
+_WORDS = (
+    "market",
+    "quarter",
+    "revenue",
+    "customer",
+    "product",
+    "growth",
+    "team",
+    "launch",
+    "region",
+    "forecast",
+    "margin",
+    "supplier",
+    "contract",
+    "pricing",
+    "service",
+    "channel",
+    "partner",
+    "budget",
+    "review",
+    "strategy",
+    "report",
+    "feature",
+)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def make_big_xml_docx(mb: int = 12) -> bytes:
     """A genuine DOCX whose word/document.xml is more than `mb` MB of distinct paragraphs
     (numbered sentences of varied words): large, but compressing only like real text, so
@@ -296,10 +352,14 @@ def make_big_xml_docx(mb: int = 12) -> bytes:
 
 # ---------------------------------------------------------------------------- other
 
-EXE_BYTES = (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00\xb8\x00"
-             + b"\x00" * 40 + b"PE\x00\x00L\x01\x03\x00"
-             + random.Random(7).randbytes(2048))
+EXE_BYTES = (
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00\xb8\x00"
+    + b"\x00" * 40
+    + b"PE\x00\x00L\x01\x03\x00"
+    + random.Random(7).randbytes(2048)
+)
 """The start of a Windows executable ("MZ" header, then binary): "an EXE renamed .pdf"."""
+
 
 def make_png(size: tuple[int, int] = (16, 16)) -> bytes:
     """A real PNG image (Pillow)."""
@@ -312,8 +372,11 @@ def make_png(size: tuple[int, int] = (16, 16)) -> bytes:
 
 def make_zip(files: dict[str, bytes | str] | None = None) -> bytes:
     """An ordinary zip archive (not a Word document): by default two text files."""
-    files = files if files is not None else {"notes.txt": "Some notes.\n" * 50,
-                                             "data/readme.md": "# Readme\n"}
+    files = (
+        files
+        if files is not None
+        else {"notes.txt": "Some notes.\n" * 50, "data/readme.md": "# Readme\n"}
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in files.items():
@@ -321,9 +384,12 @@ def make_zip(files: dict[str, bytes | str] | None = None) -> bytes:
     return out.getvalue()
 
 
-def make_csv(rows: list[list[str]] | list[tuple[str, ...]] = (("First topic",),),
-             header: list[str] | tuple[str, ...] | None = ("topic",),
-             delimiter: str = ",", encoding: str = "utf-8") -> bytes:
+def make_csv(
+    rows: list[list[str]] | list[tuple[str, ...]] = (("First topic",),),
+    header: list[str] | tuple[str, ...] | None = ("topic",),
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+) -> bytes:
     """CSV bytes: `header` (None for no header row) then `rows`, quoted where needed
     (csv.QUOTE_MINIMAL), lines ending in CRLF, in `encoding`."""
     out = io.StringIO()

@@ -8,6 +8,7 @@ Default replies: an outline JSON when asked for "exactly N sections", else prose
 so that it does not share a GIL with what they measure); `POST /control` with
 `{"delay": s, "chunk_delay": s}` changes its pacing, `GET /control` reports the requests
 served."""
+
 from __future__ import annotations
 
 import argparse
@@ -42,10 +43,16 @@ SENTENCES = (
 )
 
 
-HEADINGS = ("Why it matters this season", "Start with what your customers ask",
-            "A checklist you can use this week", "Stories from teams who did it",
-            "Measure what works", "Mistakes worth avoiding", "Tools that save an afternoon",
-            "Your next three steps")
+HEADINGS = (
+    "Why it matters this season",
+    "Start with what your customers ask",
+    "A checklist you can use this week",
+    "Stories from teams who did it",
+    "Measure what works",
+    "Mistakes worth avoiding",
+    "Tools that save an afternoon",
+    "Your next three steps",
+)
 
 
 def prose(words: int, seed: int = 0) -> str:
@@ -53,7 +60,7 @@ def prose(words: int, seed: int = 0) -> str:
     words (the last sentence is cut short when it would overshoot)."""
     sentences, written, index = [], 0, seed
     while written < words:
-        chosen = SENTENCES[(index * 7) % len(SENTENCES)].split()[:words - written]
+        chosen = SENTENCES[(index * 7) % len(SENTENCES)].split()[: words - written]
         sentence = " ".join(chosen)
         sentences.append(sentence if sentence.endswith(".") else sentence.rstrip(",;:") + ".")
         written += len(chosen)
@@ -75,10 +82,15 @@ def default_reply(body: dict) -> str:
         topic = topic.group(1).strip() if topic else "the topic"
         count = int(sections.group(1))
         headings = [HEADINGS[i % len(HEADINGS)] for i in range(count)]
-        return json.dumps({"title": f"{topic[:1].upper()}{topic[1:]}: a practical guide",
-                           "meta_keywords": topic.lower().split()[:3],
-                           "sections": [{"heading": heading, "points": ["why", "how"]}
-                                        for heading in headings]})
+        return json.dumps(
+            {
+                "title": f"{topic[:1].upper()}{topic[1:]}: a practical guide",
+                "meta_keywords": topic.lower().split()[:3],
+                "sections": [
+                    {"heading": heading, "points": ["why", "how"]} for heading in headings
+                ],
+            }
+        )
     words = re.search(r"about (\d+) words", text)
     return prose(int(words.group(1)) if words else 60, seed=len(text) % 11)
 
@@ -124,9 +136,11 @@ class FakeModelServer:
 
 def _ignore_gone_clients(handle_error):
     """A client that timed out and hung up before a (hanging) reply is not an error."""
+
     def handle(request, client_address):
         if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
             handle_error(request, client_address)
+
     return handle
 
 
@@ -137,13 +151,19 @@ def _handler(server: FakeModelServer):
         def log_message(self, *args):
             pass
 
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             if self.path.rstrip("/") != "/control":
                 return self._json(404, {"error": {"message": "not found"}})
-            self._json(200, {"requests": len(server.requests), "delay": server.delay,
-                             "chunk_delay": server.chunk_delay})
+            self._json(
+                200,
+                {
+                    "requests": len(server.requests),
+                    "delay": server.delay,
+                    "chunk_delay": server.chunk_delay,
+                },
+            )
 
-        def do_POST(self):  # noqa: N802
+        def do_POST(self):
             if self.path.rstrip("/") == "/control":
                 return self._control()
             if not self.path.rstrip("/").endswith("/chat/completions"):
@@ -160,18 +180,36 @@ def _handler(server: FakeModelServer):
                 time.sleep(action[1])
             elif action and action[0] == "fail":
                 headers = {"Retry-After": str(action[2])} if action[2] is not None else {}
-                return self._json(action[1], {"error": {"message": f"scripted {action[1]}",
-                                                        "type": "server_error"}}, headers)
+                return self._json(
+                    action[1],
+                    {"error": {"message": f"scripted {action[1]}", "type": "server_error"}},
+                    headers,
+                )
             text = server.reply(body)
-            usage = {"prompt_tokens": max(1, len(json.dumps(body.get("messages"))) // 4),
-                     "completion_tokens": max(1, len(text.split()) * 4 // 3)}
+            usage = {
+                "prompt_tokens": max(1, len(json.dumps(body.get("messages"))) // 4),
+                "completion_tokens": max(1, len(text.split()) * 4 // 3),
+            }
             usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
             if body.get("stream"):
                 return self._stream(body, text, usage)
-            self._json(200, {"id": "chatcmpl-fake", "object": "chat.completion",
-                             "created": int(time.time()), "model": body.get("model"),
-                             "choices": [{"index": 0, "finish_reason": "stop", "message": {
-                                 "role": "assistant", "content": text}}], "usage": usage})
+            self._json(
+                200,
+                {
+                    "id": "chatcmpl-fake",
+                    "object": "chat.completion",
+                    "created": int(time.time()),
+                    "model": body.get("model"),
+                    "choices": [
+                        {
+                            "index": 0,
+                            "finish_reason": "stop",
+                            "message": {"role": "assistant", "content": text},
+                        }
+                    ],
+                    "usage": usage,
+                },
+            )
 
         def _control(self):
             settings = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
@@ -197,23 +235,35 @@ def _handler(server: FakeModelServer):
             self.end_headers()
             pieces = re.findall(r"\S+\s*", text) or [""]
             for start in range(0, len(pieces), 5):
-                self._event(body, {"content": "".join(pieces[start:start + 5])})
+                self._event(body, {"content": "".join(pieces[start : start + 5])})
                 if server.chunk_delay:
                     time.sleep(server.chunk_delay)
             self._event(body, {}, finish="stop")
             if (body.get("stream_options") or {}).get("include_usage"):
-                self._send_sse({"id": "chatcmpl-fake", "object": "chat.completion.chunk",
-                                "created": int(time.time()), "model": body.get("model"),
-                                "choices": [], "usage": usage})
+                self._send_sse(
+                    {
+                        "id": "chatcmpl-fake",
+                        "object": "chat.completion.chunk",
+                        "created": int(time.time()),
+                        "model": body.get("model"),
+                        "choices": [],
+                        "usage": usage,
+                    }
+                )
             self.wfile.write(b"data: [DONE]\n\n")
             self.wfile.flush()
             self.close_connection = True
 
         def _event(self, body, delta, finish=None):
-            self._send_sse({"id": "chatcmpl-fake", "object": "chat.completion.chunk",
-                            "created": int(time.time()), "model": body.get("model"),
-                            "choices": [{"index": 0, "delta": delta,
-                                         "finish_reason": finish}]})
+            self._send_sse(
+                {
+                    "id": "chatcmpl-fake",
+                    "object": "chat.completion.chunk",
+                    "created": int(time.time()),
+                    "model": body.get("model"),
+                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+                }
+            )
 
         def _send_sse(self, payload):
             self.wfile.write(b"data: " + json.dumps(payload).encode() + b"\n\n")
@@ -226,8 +276,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--delay", type=float, default=0.0, help="seconds before answering")
-    parser.add_argument("--chunk-delay", type=float, default=0.0,
-                        help="seconds between streamed chunks")
+    parser.add_argument(
+        "--chunk-delay", type=float, default=0.0, help="seconds between streamed chunks"
+    )
     args = parser.parse_args()
     server = FakeModelServer(args.port)
     server.delay, server.chunk_delay = args.delay, args.chunk_delay

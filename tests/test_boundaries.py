@@ -1,6 +1,7 @@
 """Boundaries between the parts of webapp: page blueprints import no other feature's
 routes or forms (only its panels), no page imports the API, and services neither read the
 HTTP request nor build URLs from routes."""
+
 from __future__ import annotations
 
 import ast
@@ -22,7 +23,9 @@ def module_name(path: Path) -> str:
 
 def imports(path: Path) -> list[tuple[str, set[str]]]:
     """(absolute module, names imported from it) for every import in `path`."""
-    package = module_name(path) if path.name == "__init__.py" else module_name(path).rsplit(".", 1)[0]
+    package = (
+        module_name(path) if path.name == "__init__.py" else module_name(path).rsplit(".", 1)[0]
+    )
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
@@ -30,7 +33,7 @@ def imports(path: Path) -> list[tuple[str, set[str]]]:
         elif isinstance(node, ast.ImportFrom):
             base = package.split(".")
             if node.level:
-                base = base[:len(base) - node.level + 1]
+                base = base[: len(base) - node.level + 1]
                 module = ".".join(base + ([node.module] if node.module else []))
             else:
                 module = node.module or ""

@@ -1,4 +1,5 @@
 """`flask users create`: the operator adds accounts, also when sign-up is closed."""
+
 import pytest
 
 from webapp.services import accounts
@@ -13,24 +14,35 @@ def create_user(db, app):
 
     def create(*options):
         return runner.invoke(args=["users", "create", *options])
+
     return create
 
 
 def login_status(client, email, password) -> int:
-    return client.post("/api/v1/auth/login",
-                       json={"email": email, "password": password}).status_code
+    return client.post(
+        "/api/v1/auth/login", json={"email": email, "password": password}
+    ).status_code
 
 
 def test_creates_a_user_who_signs_in_while_sign_up_is_closed(create_user, client, app_config):
     app_config(SIGNUP_MODE="closed")
-    result = create_user("--email", "Ops@Example.com", "--name", "Ops",
-                         "--password", DEFAULT_PASSWORD, "--plan", "pro")
+    result = create_user(
+        "--email",
+        "Ops@Example.com",
+        "--name",
+        "Ops",
+        "--password",
+        DEFAULT_PASSWORD,
+        "--plan",
+        "pro",
+    )
     assert result.exit_code == 0, result.output
     assert "Created user ops@example.com" in result.output and "plan pro" in result.output
     assert "Password" not in result.output  # chosen, so not printed
     assert login_status(client, "ops@example.com", DEFAULT_PASSWORD) == 200
-    me = client.post("/api/v1/auth/login", json={"email": "ops@example.com",
-                                                 "password": DEFAULT_PASSWORD}).get_json()
+    me = client.post(
+        "/api/v1/auth/login", json={"email": "ops@example.com", "password": DEFAULT_PASSWORD}
+    ).get_json()
     assert me["user"]["subscription_tier"] == "pro" and me["user"]["email_verified"]
 
 
@@ -43,8 +55,9 @@ def test_generates_and_prints_a_password_when_none_is_given(create_user, client)
 
 def test_existing_email_weak_password_and_bad_input_fail_clearly(create_user, app):
     make_user(app, email="taken@example.com")
-    taken = create_user("--email", "TAKEN@example.com", "--name", "X",
-                        "--password", DEFAULT_PASSWORD)
+    taken = create_user(
+        "--email", "TAKEN@example.com", "--name", "X", "--password", DEFAULT_PASSWORD
+    )
     assert taken.exit_code == 1 and "already exists" in taken.output
     weak = create_user("--email", "new@example.com", "--name", "X", "--password", "weak")
     assert weak.exit_code == 1 and "at least 8 characters" in weak.output
@@ -54,8 +67,9 @@ def test_existing_email_weak_password_and_bad_input_fail_clearly(create_user, ap
         assert accounts.find_user_by_email("new@example.com") is None
 
 
-def test_verification_follows_the_setting_unless_verified_is_given(create_user, app, outbox,
-                                                                   held_mail, app_config):
+def test_verification_follows_the_setting_unless_verified_is_given(
+    create_user, app, outbox, held_mail, app_config
+):
     app_config(REQUIRE_EMAIL_VERIFICATION=True)
     mailed = create_user("--email", "a@example.com", "--name", "A")
     assert mailed.exit_code == 0, mailed.output
@@ -100,15 +114,16 @@ def test_disable_refuses_every_way_in_until_enabled(users_command, auth, client,
 
     assert client.get("/api/v1/projects", headers=headers).status_code == 401
     assert client.get("/api/v1/projects", headers={"X-API-Key": key}).status_code == 401
-    assert client.post("/api/v1/auth/refresh",
-                       json={"refresh_token": refresh}).status_code == 401
+    assert client.post("/api/v1/auth/refresh", json={"refresh_token": refresh}).status_code == 401
     assert pages.get("/projects").status_code == 302  # signed out: to the sign-in page
-    login = client.post("/api/v1/auth/login",
-                        json={"email": "user@example.com", "password": DEFAULT_PASSWORD})
+    login = client.post(
+        "/api/v1/auth/login", json={"email": "user@example.com", "password": DEFAULT_PASSWORD}
+    )
     assert login.status_code == 403
     assert login.get_json()["detail"]["code"] == "ACCOUNT_DISABLED"
-    wrong = client.post("/api/v1/auth/login",
-                        json={"email": "user@example.com", "password": "Wrong-password-1"})
+    wrong = client.post(
+        "/api/v1/auth/login", json={"email": "user@example.com", "password": "Wrong-password-1"}
+    )
     assert wrong.get_json()["detail"]["code"] == "INVALID_CREDENTIALS"  # nothing told
     page_login = AuthActions(app, app.test_client()).login_page()
     assert page_login.status_code == 400 and b"has been disabled" in page_login.data

@@ -1,5 +1,6 @@
 """`flask jobs failed` and `flask jobs retry`: an operator lists failed jobs and runs a
 failed job's work again through the job registry, with the real worker and Redis queue."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,6 +31,7 @@ def idle_queue(app, monkeypatch):
         @staticmethod
         def off():
             app.config["REDIS_KEY_PREFIX"] = TEST_KEY_PREFIX
+
     return Switch
 
 
@@ -50,8 +52,9 @@ def owner(app):
 def failed_generation(app, owner, topic="Pricing pages") -> str:
     """A generation that failed the way a refused model request fails it."""
     with app.app_context():
-        job = posts.request_generation(accounts.get_user(owner.id), project_id=owner.project.id,
-                                       topic=topic, voice="casual")
+        job = posts.request_generation(
+            accounts.get_user(owner.id), project_id=owner.project.id, topic=topic, voice="casual"
+        )
         generation_jobs.record_failure_for_job(job.id, REFUSAL)
         return job.id
 
@@ -73,14 +76,20 @@ def job_row(app, job_id) -> Job:
         return job
 
 
-def test_failed_lists_failed_jobs_latest_first_with_their_reason(app, cli, owner, idle_queue,
-                                                                 pages):
+def test_failed_lists_failed_jobs_latest_first_with_their_reason(
+    app, cli, owner, idle_queue, pages
+):
     first = failed_generation(app, owner, topic="First")
     import_job, _ = failed_url_import(app, owner, pages.url + "/gone")
     with app.app_context():  # a completed job is not listed
-        generation_jobs.run_generation(posts.request_generation(
-            accounts.get_user(owner.id), project_id=owner.project.id, topic="Fine",
-            voice="casual").id)
+        generation_jobs.run_generation(
+            posts.request_generation(
+                accounts.get_user(owner.id),
+                project_id=owner.project.id,
+                topic="Fine",
+                voice="casual",
+            ).id
+        )
     result = cli("failed")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -102,8 +111,7 @@ def test_failed_says_so_when_there_are_none(cli):
     assert result.exit_code == 0 and result.output.strip() == "No failed jobs."
 
 
-def test_retry_writes_the_post_again_and_charges_it_once(app, cli, owner, idle_queue,
-                                                         worker):
+def test_retry_writes_the_post_again_and_charges_it_once(app, cli, owner, idle_queue, worker):
     failed = failed_generation(app, owner)
     idle_queue.off()
     result = cli("retry", failed)
@@ -126,8 +134,12 @@ def test_retry_counts_against_the_plans_limits(app, cli, owner, idle_queue):
     failed = failed_generation(app, owner)
     failed_generation(app, owner, topic="Another")  # failed: holds no slot
     with app.app_context():  # the free plan runs one generation at a time
-        posts.request_generation(accounts.get_user(owner.id), project_id=owner.project.id,
-                                 topic="Running", voice="casual")
+        posts.request_generation(
+            accounts.get_user(owner.id),
+            project_id=owner.project.id,
+            topic="Running",
+            voice="casual",
+        )
     result = cli("retry", failed)
     assert result.exit_code == 1
     assert "generation(s) at a time" in result.output
@@ -139,28 +151,35 @@ def test_retry_counts_against_the_plans_limits(app, cli, owner, idle_queue):
 
 
 def test_retry_imports_the_page_again(app, cli, owner, idle_queue, worker, pages):
-    pages.pages["/back"] = (200, {"Content-Type": "text/plain"},
-                            b"The page is back, with words worth reading.")
+    pages.pages["/back"] = (
+        200,
+        {"Content-Type": "text/plain"},
+        b"The page is back, with words worth reading.",
+    )
     failed, source_id = failed_url_import(app, owner, pages.url + "/back")
     idle_queue.off()
     result = cli("retry", failed)
     assert result.exit_code == 0, result.output
     new_id = result.output.split("Queued job ")[1].split()[0]
     job = wait_for(lambda: (j := job_row(app, new_id)).is_finished and j, timeout=30)
-    assert (job.status, job.job_type, job.result) == ("completed", "url_import",
-                                                      {"source_id": source_id})
+    assert (job.status, job.job_type, job.result) == (
+        "completed",
+        "url_import",
+        {"source_id": source_id},
+    )
     with app.app_context():
         source = db.session.get(Source, source_id)
         assert source.status == "parsed" and "worth reading" in source.parsed_text
         assert source.job_id == new_id and source.error_message is None
 
 
-def test_retry_refuses_a_job_that_did_not_fail_or_whose_work_is_gone(app, cli, owner,
-                                                                      idle_queue, pages):
+def test_retry_refuses_a_job_that_did_not_fail_or_whose_work_is_gone(
+    app, cli, owner, idle_queue, pages
+):
     with app.app_context():
-        queued = posts.request_generation(accounts.get_user(owner.id),
-                                          project_id=owner.project.id, topic="Queued",
-                                          voice="casual").id
+        queued = posts.request_generation(
+            accounts.get_user(owner.id), project_id=owner.project.id, topic="Queued", voice="casual"
+        ).id
     result = cli("retry", queued)
     assert result.exit_code == 1 and "is queued; only failed jobs" in result.output
 

@@ -1,5 +1,6 @@
 """`flask maintenance purge-expired`: what nobody can use any more is deleted, the rest
 kept."""
+
 from datetime import timedelta
 
 from webapp.extensions import db
@@ -19,15 +20,31 @@ def test_purge_deletes_expired_records_and_keeps_live_ones(app, auth, client):
     user = make_user(app, email="old@example.com")
     now = utcnow()
     with app.app_context():
-        db.session.add_all([
-            RefreshToken(id="expired-token", user_id=user.id, family_id="f1",
-                         expires_at=now - timedelta(minutes=1)),
-            UserSession(id="r" * 64, user_id=user.id, revoked_at=now),
-            OutboxMessage(kind="message", recipient="a@example.com", subject="old",
-                          status="sent", created_at=now - timedelta(days=31)),
-            OutboxMessage(kind="message", recipient="a@example.com", subject="pending",
-                          status="pending", created_at=now - timedelta(days=31)),
-        ])
+        db.session.add_all(
+            [
+                RefreshToken(
+                    id="expired-token",
+                    user_id=user.id,
+                    family_id="f1",
+                    expires_at=now - timedelta(minutes=1),
+                ),
+                UserSession(id="r" * 64, user_id=user.id, revoked_at=now),
+                OutboxMessage(
+                    kind="message",
+                    recipient="a@example.com",
+                    subject="old",
+                    status="sent",
+                    created_at=now - timedelta(days=31),
+                ),
+                OutboxMessage(
+                    kind="message",
+                    recipient="a@example.com",
+                    subject="pending",
+                    status="pending",
+                    created_at=now - timedelta(days=31),
+                ),
+            ]
+        )
         db.session.commit()
         before = {m: count(m) for m in (RefreshToken, UserSession, OutboxMessage)}
 
@@ -40,7 +57,9 @@ def test_purge_deletes_expired_records_and_keeps_live_ones(app, auth, client):
     with app.app_context():
         after = {m: count(m) for m in (RefreshToken, UserSession, OutboxMessage)}
         assert {m: before[m] - after[m] for m in before} == {
-            RefreshToken: 1, UserSession: 1, OutboxMessage: 1}
-        assert db.session.execute(db.select(OutboxMessage.subject)).scalars().all() == [
-            "pending"]
+            RefreshToken: 1,
+            UserSession: 1,
+            OutboxMessage: 1,
+        }
+        assert db.session.execute(db.select(OutboxMessage.subject)).scalars().all() == ["pending"]
         assert count(IdempotencyRecord) == 0

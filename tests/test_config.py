@@ -1,4 +1,5 @@
 """Configuration comes from the environment and refuses unsafe production settings."""
+
 import pytest
 
 from webapp.config import Config, ConfigError
@@ -16,37 +17,56 @@ def test_production_defaults_to_secure_cookies():
 
 
 def test_local_http_can_turn_secure_cookies_off():
-    config = Config.from_env({"APP_ENV": "production", "SECRET_KEY": "s" * 32,
-                              "SESSION_COOKIE_SECURE": "false"})
+    config = Config.from_env(
+        {"APP_ENV": "production", "SECRET_KEY": "s" * 32, "SESSION_COOKIE_SECURE": "false"}
+    )
     assert config.flask_settings()["SESSION_COOKIE_SECURE"] is False
 
 
 def test_postgres_urls_use_psycopg3():
-    config = Config.from_env({"APP_ENV": "development",
-                              "DATABASE_URL": "postgres://u@localhost/db"})
+    config = Config.from_env(
+        {"APP_ENV": "development", "DATABASE_URL": "postgres://u@localhost/db"}
+    )
     assert config.DATABASE_URL == "postgresql+psycopg://u@localhost/db"
 
 
-@pytest.mark.parametrize("name,value", [("DEFAULT_PLAN", "platinum"), ("APP_ENV", "staging"),
-                                        ("RATELIMIT_ENABLED", "maybe"), ("MAIL_PORT", "0"),
-                                        ("MAIL_USE_TLS", "maybe"), ("MAIL_FROM", "Copydesk"),
-                                        ("BASE_URL", "copydesk.example.com"),
-                                        ("BASE_URL", "https://example.com/app/"),
-                                        ("LOG_LEVEL", "loud"), ("MAX_UPLOAD_BYTES", "0"),
-                                        ("MAX_UPLOAD_BYTES", "20MB"),
-                                        ("LLM_TIMEOUT_SECONDS", "soon")])
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("DEFAULT_PLAN", "platinum"),
+        ("APP_ENV", "staging"),
+        ("RATELIMIT_ENABLED", "maybe"),
+        ("MAIL_PORT", "0"),
+        ("MAIL_USE_TLS", "maybe"),
+        ("MAIL_FROM", "Copydesk"),
+        ("BASE_URL", "copydesk.example.com"),
+        ("BASE_URL", "https://example.com/app/"),
+        ("LOG_LEVEL", "loud"),
+        ("MAX_UPLOAD_BYTES", "0"),
+        ("MAX_UPLOAD_BYTES", "20MB"),
+        ("LLM_TIMEOUT_SECONDS", "soon"),
+    ],
+)
 def test_bad_values_are_rejected(name, value):
     with pytest.raises(ConfigError):
         Config.from_env({"APP_ENV": "development", name: value})
 
 
 def test_mail_settings_reach_the_app():
-    settings = Config.from_env({
-        "APP_ENV": "development", "MAIL_SERVER": "smtp.example.com", "MAIL_PORT": "465",
-        "MAIL_USERNAME": "mailer", "MAIL_PASSWORD": "s3cret", "MAIL_USE_TLS": "false",
-        "MAIL_USE_SSL": "true", "MAIL_FROM": "Team <team@example.com>",
-        "MAIL_OUTBOX_DIR": "/tmp/outbox", "BASE_URL": "https://copydesk.example.com",
-    }).flask_settings()
+    settings = Config.from_env(
+        {
+            "APP_ENV": "development",
+            "MAIL_SERVER": "smtp.example.com",
+            "MAIL_PORT": "465",
+            "MAIL_USERNAME": "mailer",
+            "MAIL_PASSWORD": "s3cret",
+            "MAIL_USE_TLS": "false",
+            "MAIL_USE_SSL": "true",
+            "MAIL_FROM": "Team <team@example.com>",
+            "MAIL_OUTBOX_DIR": "/tmp/outbox",
+            "BASE_URL": "https://copydesk.example.com",
+        }
+    ).flask_settings()
     assert settings["MAIL_SERVER"] == "smtp.example.com" and settings["MAIL_PORT"] == 465
     assert settings["MAIL_USERNAME"] == "mailer" and settings["MAIL_PASSWORD"] == "s3cret"
     assert settings["MAIL_USE_TLS"] is False and settings["MAIL_USE_SSL"] is True
@@ -78,19 +98,33 @@ def test_production_mail_needs_base_url():
 
 
 def test_access_settings_reach_the_app():
-    settings = Config.from_env({"APP_ENV": "development", "TRUSTED_PROXIES": "1",
-                                "SIGNUP_MODE": "Closed",
-                                "REQUIRE_EMAIL_VERIFICATION": "true"}).flask_settings()
+    settings = Config.from_env(
+        {
+            "APP_ENV": "development",
+            "TRUSTED_PROXIES": "1",
+            "SIGNUP_MODE": "Closed",
+            "REQUIRE_EMAIL_VERIFICATION": "true",
+        }
+    ).flask_settings()
     assert settings["TRUSTED_PROXIES"] == 1
     assert settings["SIGNUP_MODE"] == "closed"
     assert settings["REQUIRE_EMAIL_VERIFICATION"] is True
     defaults = Config.from_env({"APP_ENV": "development"}).flask_settings()
-    assert (defaults["TRUSTED_PROXIES"], defaults["SIGNUP_MODE"],
-            defaults["REQUIRE_EMAIL_VERIFICATION"]) == (0, "open", False)
+    assert (
+        defaults["TRUSTED_PROXIES"],
+        defaults["SIGNUP_MODE"],
+        defaults["REQUIRE_EMAIL_VERIFICATION"],
+    ) == (0, "open", False)
 
 
-@pytest.mark.parametrize("name,value", [("SIGNUP_MODE", "everyone"), ("TRUSTED_PROXIES", "-1"),
-                                        ("REQUIRE_EMAIL_VERIFICATION", "perhaps")])
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("SIGNUP_MODE", "everyone"),
+        ("TRUSTED_PROXIES", "-1"),
+        ("REQUIRE_EMAIL_VERIFICATION", "perhaps"),
+    ],
+)
 def test_bad_access_values_are_rejected(name, value):
     with pytest.raises(ConfigError):
         Config.from_env({"APP_ENV": "development", name: value})

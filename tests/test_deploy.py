@@ -1,6 +1,7 @@
 """The docker-compose deployment and the Dockerfile are safe as shipped: ports on loopback
 unless the operator says otherwise, no default passwords, every image pinned, BASE_URL
 required, forwarded headers believed from nobody by default, no MinIO image."""
+
 from __future__ import annotations
 
 import re
@@ -23,9 +24,11 @@ VERSION_TAG = re.compile(r"^v?\d+\.\d+(\.\d+)*([-_.][a-z0-9]+)*$")
 def with_defaults(value: str) -> str:
     """`value` as compose reads it with no variable set: `${X:-d}` gives d; a required
     variable (`${X:?msg}`) or a plain `${X}` stays visible as <X>."""
+
     def replace(match):
         name, operator, argument = match.groups()
         return argument if operator in (":-", "-") else f"<{name}>"
+
     return VARIABLE.sub(replace, value.replace("$$", "$"))
 
 
@@ -38,8 +41,9 @@ def published(port) -> tuple[str, str]:
 
 
 def test_ports_are_published_on_loopback_by_default():
-    ports = [(name, port) for name, service in SERVICES.items()
-             for port in service.get("ports", [])]
+    ports = [
+        (name, port) for name, service in SERVICES.items() for port in service.get("ports", [])
+    ]
     assert ports, "the web port is published"
     for name, port in ports:
         address, _ = published(port)
@@ -76,13 +80,20 @@ def test_no_secret_has_a_default_and_the_essentials_are_required():
         if SECRET_NAME.search(name) and operator in (":-", "-"):
             # An optional secret may be unset (empty), never preset to a known value.
             assert argument == "", f"${{{name}}} defaults to {argument!r}"
-    for name in ("SECRET_KEY", "BASE_URL", "POSTGRES_PASSWORD", "REDIS_PASSWORD",
-                 "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"):
+    for name in (
+        "SECRET_KEY",
+        "BASE_URL",
+        "POSTGRES_PASSWORD",
+        "REDIS_PASSWORD",
+        "S3_ACCESS_KEY_ID",
+        "S3_SECRET_ACCESS_KEY",
+    ):
         uses = [m for m in VARIABLE.finditer(COMPOSE_TEXT) if m.group(1) == name]
         assert uses, name
         for use in uses:
-            assert use.group(2) == ":?" and use.group(3).strip(), \
+            assert use.group(2) == ":?" and use.group(3).strip(), (
                 f"{use.group(0)}: {name} must be required, with a message saying what to set"
+            )
 
 
 def test_the_app_reaches_redis_and_storage_with_those_secrets():
@@ -102,7 +113,8 @@ def test_the_app_reaches_redis_and_storage_with_those_secrets():
 def test_forwarded_headers_are_believed_from_nobody_by_default():
     assert with_defaults(COMPOSE["x-app"]["environment"]["TRUSTED_PROXIES"]) == "0"
     command = [with_defaults(part) for part in SERVICES["web"]["command"]]
-    allowed = [part.split("=", 1)[1] for part in command
-               if part.startswith("--forwarded-allow-ips")]
+    allowed = [
+        part.split("=", 1)[1] for part in command if part.startswith("--forwarded-allow-ips")
+    ]
     assert allowed == ["127.0.0.1"], command
     assert "*" not in COMPOSE_TEXT.split("forwarded-allow-ips", 1)[1].split("\n", 1)[0]

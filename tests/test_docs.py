@@ -1,5 +1,6 @@
 """The README keeps up with the code: every setting of `.env.example` is in its settings
 table, and the pictures it shows exist."""
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,7 @@ README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 
 def settings_table() -> str:
     start = README.index("## Settings")
-    return README[start:README.index("\n## ", start + 1)]
+    return README[start : README.index("\n## ", start + 1)]
 
 
 def test_every_variable_of_env_example_is_in_the_readme_settings_table():

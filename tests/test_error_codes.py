@@ -2,6 +2,7 @@
 operation lists the codes it answers in the OpenAPI document, and under TESTING an
 operation answering a code it did not declare fails (so the API tests prove the
 declarations complete)."""
+
 from __future__ import annotations
 
 import ast
@@ -32,37 +33,55 @@ def codes_named_in_source() -> list[tuple[str, str]]:
 
 
 def _codes_in(node: ast.AST) -> list[str]:
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-            and node.value.id == "ErrorCode" and not node.attr.startswith("_"):
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "ErrorCode"
+        and not node.attr.startswith("_")
+    ):
         return [node.attr]
     if isinstance(node, ast.keyword) and node.arg == "code":
         return _string(node.value)
     if isinstance(node, ast.ClassDef):
-        return [code for statement in node.body if isinstance(statement, ast.Assign)
-                and any(getattr(t, "id", None) == "code" for t in statement.targets)
-                for code in _string(statement.value)]
+        return [
+            code
+            for statement in node.body
+            if isinstance(statement, ast.Assign)
+            and any(getattr(t, "id", None) == "code" for t in statement.targets)
+            for code in _string(statement.value)
+        ]
     if isinstance(node, ast.Dict):
-        return [code for key, value in zip(node.keys, node.values)
-                if isinstance(key, ast.Constant) and key.value == "code"
-                for code in _string(value)]
+        return [
+            code
+            for key, value in zip(node.keys, node.values, strict=True)
+            if isinstance(key, ast.Constant) and key.value == "code"
+            for code in _string(value)
+        ]
     return []
 
 
 def _string(node: ast.AST) -> list[str]:
-    return [node.value] if isinstance(node, ast.Constant) and isinstance(node.value, str) \
-        else []
+    return [node.value] if isinstance(node, ast.Constant) and isinstance(node.value, str) else []
 
 
 def test_every_code_raised_in_webapp_is_in_the_catalogue():
     named = codes_named_in_source()
     attributes = {"status", "statuses", "meaning", "value", "name"}
-    missing = [(where, code) for where, code in named
-               if code not in ErrorCode.__members__ and code not in attributes]
+    missing = [
+        (where, code)
+        for where, code in named
+        if code not in ErrorCode.__members__ and code not in attributes
+    ]
     assert not missing
     # The walk does see the raises: the common ones and one still written as a string.
     codes = {code for _, code in named}
-    assert {"VALIDATION_ERROR", "PROJECT_NOT_FOUND", "JOB_NOT_FOUND",
-            "RATE_LIMIT_EXCEEDED", "INVALID_TOKEN"} <= codes
+    assert {
+        "VALIDATION_ERROR",
+        "PROJECT_NOT_FOUND",
+        "JOB_NOT_FOUND",
+        "RATE_LIMIT_EXCEEDED",
+        "INVALID_TOKEN",
+    } <= codes
 
 
 def test_each_code_is_its_name_with_statuses_and_a_meaning():
@@ -99,17 +118,26 @@ def test_openapi_lists_the_codes_of_each_operation(client):
 
     assert codes("/api/v1/projects/{project_id}", "get", "404") == {"PROJECT_NOT_FOUND"}
     assert codes("/api/v1/projects/{project_id}", "get", "401") == {
-        "UNAUTHORIZED", "TOKEN_EXPIRED", "TOKEN_INVALID", "INVALID_API_KEY"}
+        "UNAUTHORIZED",
+        "TOKEN_EXPIRED",
+        "TOKEN_INVALID",
+        "INVALID_API_KEY",
+    }
     assert codes("/api/v1/projects", "get", "429") == {"RATE_LIMIT_EXCEEDED"}
     assert codes("/api/v1/projects", "post", "400") == {"VALIDATION_ERROR", "INVALID_JSON"}
     assert codes("/api/v1/projects", "post", "409") == {"IDEMPOTENCY_IN_PROGRESS"}
     assert codes("/api/v1/api-keys", "post", "409") == {
-        "API_KEY_LIMIT_REACHED", "IDEMPOTENCY_IN_PROGRESS", "IDEMPOTENCY_REPLAY_UNAVAILABLE"}
+        "API_KEY_LIMIT_REACHED",
+        "IDEMPOTENCY_IN_PROGRESS",
+        "IDEMPOTENCY_REPLAY_UNAVAILABLE",
+    }
     generate = "/api/v1/posts/generate"
     assert codes(generate, "post", "403") == {
-        "EMAIL_NOT_VERIFIED", "VOICE_NOT_AVAILABLE", "QUOTA_EXCEEDED"}
-    assert codes(generate, "post", "429") == {"RATE_LIMIT_EXCEEDED",
-                                              "CONCURRENT_LIMIT_EXCEEDED"}
+        "EMAIL_NOT_VERIFIED",
+        "VOICE_NOT_AVAILABLE",
+        "QUOTA_EXCEEDED",
+    }
+    assert codes(generate, "post", "429") == {"RATE_LIMIT_EXCEEDED", "CONCURRENT_LIMIT_EXCEEDED"}
     upload = "/api/v1/sources/projects/{project_id}/sources"
     assert codes(upload, "post", "413") == {"FILE_TOO_LARGE", "STORAGE_LIMIT_REACHED"}
     assert "401" not in paths["/api/v1/auth/password-reset"]["post"]["responses"]
@@ -132,6 +160,7 @@ def declaring_app(database_url):
     @endpoint("Test only", tag="Test", auth=False, errors=(ErrorCode.PROJECT_NOT_FOUND,))
     def answer():
         from flask import request
+
         raise NotFound("Gone.", code=ErrorCode(request.args["code"]))
 
     app.add_url_rule("/api/v1/test-only/declared", "api_declared", answer)

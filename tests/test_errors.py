@@ -5,6 +5,7 @@ An unexpected 500 (a route that raises) answers `detail.error_id` in the API and
 "Reference: <id>" on the HTML page; a source whose parser breaks in a way nobody planned
 for (a real DOCX nested too deeply for mammoth) fails with a readable reason that ends in
 "(ref <id>)"."""
+
 from __future__ import annotations
 
 import io
@@ -37,8 +38,11 @@ def failing_app(database_url):
 
 
 def logged_error_ids(caplog) -> dict[str, logging.LogRecord]:
-    return {match.group(1): record for record in caplog.records
-            if (match := re.search(rf"error_id=({ERROR_ID})", record.getMessage()))}
+    return {
+        match.group(1): record
+        for record in caplog.records
+        if (match := re.search(rf"error_id=({ERROR_ID})", record.getMessage()))
+    }
 
 
 def test_api_500_carries_an_error_id_found_in_the_log(failing_app, caplog):
@@ -71,8 +75,9 @@ def test_html_500_page_shows_the_reference(failing_app, caplog):
 
 def test_every_500_gets_its_own_id(failing_app):
     client = failing_app.test_client()
-    ids = {client.get("/api/v1/test-only/explode").get_json()["detail"]["error_id"]
-           for _ in range(3)}
+    ids = {
+        client.get("/api/v1/test-only/explode").get_json()["detail"]["error_id"] for _ in range(3)
+    }
     assert len(ids) == 3
 
 
@@ -80,26 +85,32 @@ def nested_content_controls_docx(depth: int = 1500) -> bytes:
     """A Word document whose one paragraph sits inside `depth` nested content controls
     (<w:sdt>): valid XML, opened by Word, but deeper than mammoth's recursive converter can
     go (RecursionError, which no parser error handler expects)."""
+
     def write(document):
         document.write(b"<w:p><w:r><w:t>Before the controls.</w:t></w:r></w:p>")
         document.write(b"<w:sdt><w:sdtContent>" * depth)
         document.write(b"<w:p><w:r><w:t>Deep inside.</w:t></w:r></w:p>")
         document.write(b"</w:sdtContent></w:sdt>" * depth)
+
     return _minimal_docx(write)
 
 
 def test_a_source_whose_parser_breaks_unexpectedly_names_a_reference(client, auth, worker):
     headers = auth.headers()
     project = client.post("/api/v1/projects", headers=headers, json={"name": "P"}).get_json()
-    created = client.post(f"/api/v1/sources/projects/{project['id']}/sources", headers=headers,
-                          data={"file": (io.BytesIO(nested_content_controls_docx()),
-                                         "nested.docx")})
+    created = client.post(
+        f"/api/v1/sources/projects/{project['id']}/sources",
+        headers=headers,
+        data={"file": (io.BytesIO(nested_content_controls_docx()), "nested.docx")},
+    )
     assert created.status_code == 201, created.get_json()
 
     def finished():
-        body = client.get(f"/api/v1/sources/sources/{created.get_json()['id']}",
-                          headers=headers).get_json()
+        body = client.get(
+            f"/api/v1/sources/sources/{created.get_json()['id']}", headers=headers
+        ).get_json()
         return body if body["status"] in ("parsed", "failed") else None
+
     body = wait_for(finished)
     assert body["status"] == "failed"
     message = body["error_message"]
@@ -112,5 +123,6 @@ def test_a_source_whose_parser_breaks_unexpectedly_names_a_reference(client, aut
         text = open(worker.log_path).read()
         at = text.find(f"error_id={reference.group(1)}")
         return text[at:] if at >= 0 else None
+
     log = wait_for(logged, timeout=10)
     assert "Traceback" in log.split("error_id=")[1] and "RecursionError" in log

@@ -3,6 +3,7 @@
 the message its task records, gets its own dead-worker message when its work horse is
 killed, and its own lost message from the reaper; the web app binds every task without
 loading litellm."""
+
 from __future__ import annotations
 
 import json
@@ -41,6 +42,7 @@ def finished(app, job_id: str, worker, timeout: float = 30) -> Job:
             job = db.session.get(Job, job_id)
             db.session.expunge_all()
             return job if job.is_finished else None
+
     try:
         return wait_for(settled, timeout=timeout, interval=0.2)
     except AssertionError:
@@ -68,8 +70,10 @@ def test_a_killed_work_horse_leaves_its_kinds_dead_worker_message(app, worker):
     assert job.error_message.startswith(throwaway_jobs.DEAD_MESSAGE)
     assert "signal 9" in job.error_message
     # The worker goes on with the next job.
-    assert finished(app, queue_echo(app, throwaway_jobs.ECHO_HORSE, "again"),
-                    worker).status == "completed"
+    assert (
+        finished(app, queue_echo(app, throwaway_jobs.ECHO_HORSE, "again"), worker).status
+        == "completed"
+    )
 
 
 def test_a_lost_job_of_a_new_kind_is_reaped_with_its_lost_message(app):
@@ -77,8 +81,11 @@ def test_a_lost_job_of_a_new_kind_is_reaped_with_its_lost_message(app):
     with app.app_context():
         job = jobs.create_job(accounts.get_user(user.id), throwaway_jobs.ECHO_HORSE)
         db.session.commit()  # never queued: as if Redis lost it
-        db.session.execute(db.update(Job).where(Job.id == job.id).values(
-            updated_at=utcnow() - timedelta(minutes=5)))
+        db.session.execute(
+            db.update(Job)
+            .where(Job.id == job.id)
+            .values(updated_at=utcnow() - timedelta(minutes=5))
+        )
         db.session.commit()
         assert reaper.reap_stale_jobs() == 1
         job = db.session.get(Job, job.id)
@@ -87,9 +94,12 @@ def test_a_lost_job_of_a_new_kind_is_reaped_with_its_lost_message(app):
 
 def test_limits_and_cancel_come_from_the_table(app):
     assert job_registry.job_types_counting_toward(job_registry.Limit.POST_QUOTA) == (
-        JobType.CONTENT_GENERATION,)
+        JobType.CONTENT_GENERATION,
+    )
     assert set(job_registry.job_types_counting_toward(job_registry.Limit.PARSE_QUEUE)) == {
-        JobType.DOCUMENT_PARSING, JobType.URL_IMPORT}
+        JobType.DOCUMENT_PARSING,
+        JobType.URL_IMPORT,
+    }
     user = make_user(app)
     with app.app_context():
         job = jobs.create_job(accounts.get_user(user.id), throwaway_jobs.ECHO_HERE)
@@ -103,13 +113,20 @@ def test_limits_and_cancel_come_from_the_table(app):
 def test_the_web_app_binds_every_task_without_loading_litellm(database_url):
     """The web process imports the task modules (to enqueue through the registry) but
     never litellm, which only the worker loads."""
-    script = ("import json, sys\n"
-              "from webapp import create_app\n"
-              "from webapp.services import job_registry\n"
-              "create_app()\n"
-              "print(json.dumps({'litellm': 'litellm' in sys.modules, 'unbound': [\n"
-              "    t for t in job_registry._kinds() if t not in job_registry._tasks]}))\n")
-    output = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, check=True,
-                            env=process_environment(database_url), capture_output=True,
-                            text=True).stdout
+    script = (
+        "import json, sys\n"
+        "from webapp import create_app\n"
+        "from webapp.services import job_registry\n"
+        "create_app()\n"
+        "print(json.dumps({'litellm': 'litellm' in sys.modules, 'unbound': [\n"
+        "    t for t in job_registry._kinds() if t not in job_registry._tasks]}))\n"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_ROOT,
+        check=True,
+        env=process_environment(database_url),
+        capture_output=True,
+        text=True,
+    ).stdout
     assert json.loads(output.splitlines()[-1]) == {"litellm": False, "unbound": []}

@@ -1,6 +1,7 @@
 """The private Redis of `make run` (scripts/run.py, scripts/private_redis.py): loopback only,
 a generated password that no command line shows, and data on disk that outlives a restart.
 Started for real with the system's redis-server, through run.py's own start function."""
+
 from __future__ import annotations
 
 import importlib
@@ -23,8 +24,9 @@ def scripts(monkeypatch):
 def run_script(scripts, monkeypatch, tmp_path):
     """scripts/run.py as a module, its instance/ directory moved to a temporary one."""
     if not shutil.which("redis-server"):
-        pytest.fail("redis-server not found on PATH (apt-get install -y redis-server)",
-                    pytrace=False)
+        pytest.fail(
+            "redis-server not found on PATH (apt-get install -y redis-server)", pytrace=False
+        )
     run = importlib.import_module("run")
     monkeypatch.setattr(run, "INSTANCE_DIR", tmp_path)
     monkeypatch.setattr(run, "PRIVATE_REDIS_LOG", tmp_path / "private-redis.log")
@@ -44,7 +46,7 @@ def test_the_command_line_binds_loopback_keeps_data_and_hides_the_password(scrip
 
     files = prepare(tmp_path)
     argv = files.argv("/usr/bin/redis-server", 6390)
-    options = dict(zip(argv[2::2], argv[3::2]))
+    options = dict(zip(argv[2::2], argv[3::2], strict=True))
     assert options["--bind"] == "127.0.0.1"
     assert options["--port"] == "6390"
     assert options["--dir"] == str(tmp_path / "redis")
@@ -61,7 +63,8 @@ def test_the_command_line_binds_loopback_keeps_data_and_hides_the_password(scrip
 
 
 def test_private_redis_refuses_strangers_and_keeps_queued_work_across_a_restart(
-        run_script, supervisor, tmp_path):
+    run_script, supervisor, tmp_path
+):
     url = run_script.start_private_redis(supervisor)
     password = (tmp_path / "redis_password").read_text().strip()
     assert url.startswith(f"redis://:{password}@127.0.0.1:")
@@ -79,7 +82,7 @@ def test_private_redis_refuses_strangers_and_keeps_queued_work_across_a_restart(
     assert client.config_get("appendonly")["appendonly"] == "yes"
     client.rpush("rq:queue:copydesk-default", "job-1", "job-2")
     client.close()
-    (_, process), = supervisor.children
+    ((_, process),) = supervisor.children
     assert password not in " ".join(process.args)
 
     supervisor.stop_all()  # as Ctrl-C on `make run` does

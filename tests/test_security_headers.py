@@ -1,6 +1,7 @@
 """Security headers on every answer: pages, htmx fragments, API JSON (success and error),
 static files and error pages; HSTS only over HTTPS. The browser test
 (tests/browser/test_content_security_policy.py) shows the pages still work under the policy."""
+
 from __future__ import annotations
 
 import re
@@ -39,8 +40,15 @@ def assert_protected(response) -> None:
 
 
 def test_anonymous_pages_static_files_and_error_pages(client):
-    for path in ("/", "/login", "/signup", "/forgot-password", "/api/docs",
-                 "/static/js/app.js", "/no-such-page"):
+    for path in (
+        "/",
+        "/login",
+        "/signup",
+        "/forgot-password",
+        "/api/docs",
+        "/static/js/app.js",
+        "/no-such-page",
+    ):
         response = client.get(path)
         assert response.status_code in (200, 404), path
         assert_protected(response)
@@ -49,13 +57,14 @@ def test_anonymous_pages_static_files_and_error_pages(client):
 def test_signed_in_pages_and_htmx_fragments(client, auth, app):
     user = auth.signed_in()
     project = make_project(app, user)
-    for path in ("/projects", f"/projects/{project.id}", "/settings/profile",
-                 "/settings/api-keys"):
+    for path in ("/projects", f"/projects/{project.id}", "/settings/profile", "/settings/api-keys"):
         response = client.get(path)
         assert response.status_code == 200, path
         assert_protected(response)
-    fragment = client.get(f"/projects/{project.id}/sources",
-                          headers={"HX-Request": "true", "HX-Target": "sources-list"})
+    fragment = client.get(
+        f"/projects/{project.id}/sources",
+        headers={"HX-Request": "true", "HX-Target": "sources-list"},
+    )
     assert fragment.status_code == 200
     assert_protected(fragment)
 
@@ -79,8 +88,9 @@ def test_a_view_that_sets_a_stricter_referrer_policy_keeps_it(client):
 def test_hsts_only_over_https(client, auth):
     for path in ("/login", "/api/docs"):
         response = client.get(path, base_url="https://localhost")
-        assert response.headers["Strict-Transport-Security"] == \
-            "max-age=31536000; includeSubDomains"
+        assert (
+            response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+        )
         assert "Strict-Transport-Security" not in client.get(path).headers
     api = client.get("/api/v1/projects", headers=auth.headers(), base_url="https://localhost")
     assert api.headers["Strict-Transport-Security"].startswith("max-age=31536000")
@@ -91,8 +101,12 @@ EVENT_HANDLER = re.compile(r"\s(on[a-z]+|hx-on[:\w-]*)\s*=", re.I)
 INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.I)
 
 
-@pytest.mark.parametrize("template", sorted(
-    str(path.relative_to(PROJECT_ROOT)) for path in (PROJECT_ROOT / "templates").rglob("*.html")))
+@pytest.mark.parametrize(
+    "template",
+    sorted(
+        str(path.relative_to(PROJECT_ROOT)) for path in (PROJECT_ROOT / "templates").rglob("*.html")
+    ),
+)
 def test_templates_need_no_inline_script_or_style(template):
     """What the policy would block, found before a browser does: inline <script> blocks,
     on*= and hx-on attributes (htmx evaluates those as code), javascript: URLs, inline

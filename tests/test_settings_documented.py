@@ -1,6 +1,7 @@
 """Every setting is documented, every documented setting is declared, and each one does
 something: set to a value other than its default, the app's configuration changes (and
 MAX_UPLOAD_BYTES, once ignored, refuses a larger upload through the API)."""
+
 from __future__ import annotations
 
 import re
@@ -23,11 +24,19 @@ BASE = {"APP_ENV": "development"}
 SAMPLES = {
     "APP_ENV": ("Testing", "testing", {"TESTING": True}),
     "SECRET_KEY": ("k" * 40, "k" * 40, {}),
-    "DATABASE_URL": ("postgres://u@db.example/copydesk", "postgresql+psycopg://u@db.example/copydesk",
-                     {"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@db.example/copydesk",
-                      "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True}}),
-    "REDIS_URL": ("redis://cache.example:6380/2", "redis://cache.example:6380/2",
-                  {"RATELIMIT_STORAGE_URI": "redis://cache.example:6380/2"}),
+    "DATABASE_URL": (
+        "postgres://u@db.example/copydesk",
+        "postgresql+psycopg://u@db.example/copydesk",
+        {
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@db.example/copydesk",
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        },
+    ),
+    "REDIS_URL": (
+        "redis://cache.example:6380/2",
+        "redis://cache.example:6380/2",
+        {"RATELIMIT_STORAGE_URI": "redis://cache.example:6380/2"},
+    ),
     "REDIS_KEY_PREFIX": ("shop", "shop", {"RATELIMIT_KEY_PREFIX": "shop-rl"}),
     "SESSION_COOKIE_SECURE": ("yes", True, {"REMEMBER_COOKIE_SECURE": True}),
     "DEFAULT_PLAN": ("PRO", "pro", {}),
@@ -48,8 +57,11 @@ SAMPLES = {
     "MAX_UPLOAD_BYTES": ("1048576", MB, {"MAX_CONTENT_LENGTH": MB + 64 * 1024}),
     "PARSE_TIMEOUT_SECONDS": ("30", 30, {}),
     "PARSE_MEMORY_LIMIT_MB": ("512", 512, {}),
-    "ALLOWED_PRIVATE_HOSTS": ("intranet.example, 127.0.0.1:8080",
-                              ["intranet.example", "127.0.0.1:8080"], {}),
+    "ALLOWED_PRIVATE_HOSTS": (
+        "intranet.example, 127.0.0.1:8080",
+        ["intranet.example", "127.0.0.1:8080"],
+        {},
+    ),
     "URL_FETCH_TIMEOUT_SECONDS": ("5", 5, {}),
     "URL_FETCH_MAX_BYTES": ("1000", 1000, {}),
     "LLM_MODEL": ("openai/gpt-4o-mini", "openai/gpt-4o-mini", {}),
@@ -74,29 +86,27 @@ SAMPLES = {
 }
 
 # Variables of the README's second table: read by `make run` or `make test`, not the app.
-TOOLING_READERS = ("scripts/run.py", "scripts/private_redis.py", "tests/conftest.py",
-                   "Makefile")
+TOOLING_READERS = ("scripts/run.py", "scripts/private_redis.py", "tests/conftest.py", "Makefile")
 
 
 def settings_section() -> str:
     start = README.index("## Settings")
-    return README[start:README.index("\n## ", start + 1)]
+    return README[start : README.index("\n## ", start + 1)]
 
 
 def table_variables(table: str) -> set[str]:
     rows = [line for line in table.splitlines() if line.startswith("| `")]
-    return {name for row in rows for name in re.findall(r"`([A-Z][A-Z0-9_]+)`",
-                                                         row.split("|")[1])}
+    return {name for row in rows for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", row.split("|")[1])}
 
 
 def app_table() -> str:
     section = settings_section()
-    return section[:section.index("Read by `make run`")]
+    return section[: section.index("Read by `make run`")]
 
 
 def tooling_table() -> str:
     section = settings_section()
-    return section[section.index("Read by `make run`"):]
+    return section[section.index("Read by `make run`") :]
 
 
 def test_the_readme_documents_exactly_the_declared_settings():
@@ -109,13 +119,13 @@ def test_the_readme_documents_exactly_the_declared_settings():
 def test_env_example_and_the_readme_name_the_same_variables():
     in_example = set(re.findall(r"^# ([A-Z][A-Z0-9_]+)=", ENV_EXAMPLE, re.MULTILINE))
     in_readme = table_variables(app_table()) | table_variables(tooling_table())
-    assert in_example == in_readme, (sorted(in_example - in_readme),
-                                     sorted(in_readme - in_example))
+    assert in_example == in_readme, (sorted(in_example - in_readme), sorted(in_readme - in_example))
 
 
 def test_every_tooling_variable_is_read_by_the_tooling():
-    sources = "\n".join((PROJECT_ROOT / path).read_text(encoding="utf-8")
-                        for path in TOOLING_READERS)
+    sources = "\n".join(
+        (PROJECT_ROOT / path).read_text(encoding="utf-8") for path in TOOLING_READERS
+    )
     for name in table_variables(tooling_table()):
         assert re.search(rf"[\"'$({{]{name}\b", sources), f"{name} is read by nothing"
 
@@ -144,24 +154,33 @@ def test_a_blank_value_means_unset(name):
 
 
 def upload(server: str, headers: dict, project_id: str, size: int) -> requests.Response:
-    return requests.post(f"{server}/api/v1/sources/projects/{project_id}/sources",
-                         headers=headers, timeout=30,
-                         files={"file": ("notes.txt", b"a" * size, "text/plain")})
+    return requests.post(
+        f"{server}/api/v1/sources/projects/{project_id}/sources",
+        headers=headers,
+        timeout=30,
+        files={"file": ("notes.txt", b"a" * size, "text/plain")},
+    )
 
 
 def test_a_smaller_max_upload_bytes_refuses_a_larger_upload(start_server, app):
-    server = start_server(MAX_UPLOAD_BYTES=str(MB),
-                          REDIS_KEY_PREFIX=f"{TEST_KEY_PREFIX}-{uuid.uuid4().hex[:6]}")
+    server = start_server(
+        MAX_UPLOAD_BYTES=str(MB), REDIS_KEY_PREFIX=f"{TEST_KEY_PREFIX}-{uuid.uuid4().hex[:6]}"
+    )
     user = make_user(app, email="uploader@example.com")
     project = make_project(app, user)
-    token = requests.post(f"{server}/api/v1/auth/login", timeout=10, json={
-        "email": "uploader@example.com", "password": DEFAULT_PASSWORD}).json()["access_token"]
+    token = requests.post(
+        f"{server}/api/v1/auth/login",
+        timeout=10,
+        json={"email": "uploader@example.com", "password": DEFAULT_PASSWORD},
+    ).json()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
 
     just_over = upload(server, headers, project.id, MB + 1)  # within the request limit
     far_over = upload(server, headers, project.id, 2 * MB)  # past MAX_CONTENT_LENGTH too
     for refused in (just_over, far_over):
         assert refused.status_code == 413
-        assert refused.json()["detail"] == {"code": "FILE_TOO_LARGE",
-                                            "message": "The file is larger than the 1 MB limit."}
+        assert refused.json()["detail"] == {
+            "code": "FILE_TOO_LARGE",
+            "message": "The file is larger than the 1 MB limit.",
+        }
     assert upload(server, headers, project.id, MB).status_code == 201

@@ -1,6 +1,7 @@
 """The worker survives what documents and the machine throw at it: a parse that runs too
 long, one that wants too much memory, and a work horse killed mid-job. Each ends with the
 source `failed` and a readable reason, and the worker goes on with the next job."""
+
 import os
 import shutil
 import signal
@@ -15,8 +16,8 @@ from rq.exceptions import StopRequested
 
 from worker import survive
 
-from .api.test_sources_faults import register, wait_until_finished
 from .api.test_generation_llm import Remote, llm_env
+from .api.test_sources_faults import register, wait_until_finished
 from .conftest import free_port, wait_for
 from .files import make_big_xml_docx
 
@@ -24,8 +25,12 @@ SLOW_DOCX = make_big_xml_docx(mb=6)  # ~7 s and ~200 MB in mammoth on this class
 
 
 def upload(server, headers, project, data, name):
-    response = requests.post(f"{server}/api/v1/sources/projects/{project['id']}/sources",
-                             headers=headers, timeout=30, files={"file": (name, data)})
+    response = requests.post(
+        f"{server}/api/v1/sources/projects/{project['id']}/sources",
+        headers=headers,
+        timeout=30,
+        files={"file": (name, data)},
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -67,8 +72,14 @@ def test_work_horse_killed_mid_parse_leaves_a_failed_source(start_stack):
     before = children(worker.pid)  # the scheduler
     source = upload(server, headers, project, SLOW_DOCX, "doomed.docx")
     horse = wait_for(lambda: children(worker.pid) - before, timeout=15).pop()
-    wait_for(lambda: requests.get(f"{server}/api/v1/sources/sources/{source['id']}",
-                                  headers=headers, timeout=10).json()["status"] == "parsing")
+    wait_for(
+        lambda: (
+            requests.get(
+                f"{server}/api/v1/sources/sources/{source['id']}", headers=headers, timeout=10
+            ).json()["status"]
+            == "parsing"
+        )
+    )
     os.kill(horse, signal.SIGKILL)
     body = wait_until_finished(server, headers, source["id"])
     assert body["status"] == "failed"
@@ -85,9 +96,21 @@ def private_redis(tmp_path):
 
     def start():
         process = subprocess.Popen(
-            [shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
-            stdout=subprocess.DEVNULL)
+            [
+                shutil.which("redis-server"),
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(tmp_path),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
         processes.append(process)
         client = redis_lib.Redis(port=port)
         wait_for(lambda: _pings(client), timeout=15)
@@ -111,8 +134,7 @@ def _pings(client) -> bool:
         return False
 
 
-def test_worker_goes_on_after_redis_restarts_empty_mid_job(start_stack, private_redis,
-                                                         llm_server):
+def test_worker_goes_on_after_redis_restarts_empty_mid_job(start_stack, private_redis, llm_server):
     """Redis gone while a post is being written: the post is still saved, and the same
     worker process takes the next job once Redis is back (RQ alone leaves its loop)."""
     server, worker = start_stack(REDIS_URL=private_redis.url, **llm_env(llm_server))
@@ -132,6 +154,7 @@ def test_worker_goes_on_after_redis_restarts_empty_mid_job(start_stack, private_
 def test_a_stop_signal_during_maintenance_stops_the_worker(app):
     """RQ answers SIGTERM on an idle worker by raising StopRequested wherever it is, often
     inside a maintenance chore: the chore's guard must let it through."""
+
     def interrupted_chore():
         raise StopRequested()
 

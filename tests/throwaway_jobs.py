@@ -1,6 +1,7 @@
 """Job kinds that exist only for the tests: adding a job type is one registry entry plus
 its task. The worker imports this module by the task's import path when it first meets
 one of these jobs, which registers the kinds there too."""
+
 from __future__ import annotations
 
 import os
@@ -26,10 +27,17 @@ def record_echo_failure(job_id: str, message: str) -> None:
 
 
 for job_type, in_process in ((ECHO_HERE, True), (ECHO_HORSE, False)):
-    job_registry.register(job_registry.JobKind(
-        job_type, label="Echo", in_process=in_process, record_failure=record_echo_failure,
-        dead_worker_message=DEAD_MESSAGE, lost_message=LOST_MESSAGE,
-        timeout_setting="PARSE_TIMEOUT_SECONDS"))
+    job_registry.register(
+        job_registry.JobKind(
+            job_type,
+            label="Echo",
+            in_process=in_process,
+            record_failure=record_echo_failure,
+            dead_worker_message=DEAD_MESSAGE,
+            lost_message=LOST_MESSAGE,
+            timeout_setting="PARSE_TIMEOUT_SECONDS",
+        )
+    )
 
 
 def echo(job_id: str, text: str) -> None:

@@ -1,4 +1,5 @@
 """Copydesk: the application factory."""
+
 from __future__ import annotations
 
 import logging
@@ -9,8 +10,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .config import INSTANCE_DIR, PROJECT_ROOT, Config
 from .errors import register_error_handlers
 from .extensions import CachedSerializerSessionInterface, csrf, db, htmx, limiter, login, migrate
-from .security_headers import register_security_headers
 from .json_input import BoundedJSONProvider
+from .security_headers import register_security_headers
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -24,8 +25,9 @@ def create_app(config: Config | None = None) -> Flask:
     )
     app.json = BoundedJSONProvider(app)  # request JSON nested too deep is a 400, not a 500
     app.config.update(config.flask_settings())
-    logging.basicConfig(level=app.config["LOG_LEVEL"],
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     init_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -40,7 +42,7 @@ def create_app(config: Config | None = None) -> Flask:
 def bind_tasks() -> None:
     """Import the task modules, which bind their functions into the job registry: the
     services enqueue through it. (They import no litellm: only the worker loads it.)"""
-    from . import tasks  # noqa: F401
+    from . import tasks
 
 
 def trust_proxies(app: Flask) -> None:
@@ -56,7 +58,7 @@ def trust_proxies(app: Flask) -> None:
 
 
 def init_extensions(app: Flask) -> None:
-    from . import models  # noqa: F401  (tables known to Alembic)
+    from . import models
 
     app.session_interface = CachedSerializerSessionInterface()
     db.init_app(app)
@@ -99,8 +101,18 @@ def register_blueprints(app: Flask) -> None:
     from .settings import bp as settings_bp
     from .sources import bp as sources_bp
 
-    for blueprint in (main_bp, auth_bp, projects_bp, sources_bp, links_bp, posts_bp, jobs_bp,
-                      settings_bp, api_bp, api_docs_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        projects_bp,
+        sources_bp,
+        links_bp,
+        posts_bp,
+        jobs_bp,
+        settings_bp,
+        api_bp,
+        api_docs_bp,
+    ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API authenticates with tokens, never with the session cookie
 
@@ -117,13 +129,31 @@ def register_template_helpers(app: Flask) -> None:
     from .services.render import markdown_to_safe_html
     from .timeutil import iso_utc
     from .vocabulary import (
-        Channel, FileType, JobStatus, JobType, Length, PlanName, PostStatus, ReviewStatus,
-        SourceStatus, Voice,
+        Channel,
+        FileType,
+        JobStatus,
+        JobType,
+        Length,
+        PlanName,
+        PostStatus,
+        ReviewStatus,
+        SourceStatus,
+        Voice,
     )
 
     # Templates compare with the enums (`post.status == PostStatus.COMPLETED`), not literals.
-    for enum in (Channel, FileType, JobStatus, JobType, Length, PlanName, PostStatus,
-                 ReviewStatus, SourceStatus, Voice):
+    for enum in (
+        Channel,
+        FileType,
+        JobStatus,
+        JobType,
+        Length,
+        PlanName,
+        PostStatus,
+        ReviewStatus,
+        SourceStatus,
+        Voice,
+    ):
         app.jinja_env.globals[enum.__name__] = enum
 
     @app.template_filter("datetime")
@@ -131,7 +161,8 @@ def register_template_helpers(app: Flask) -> None:
         return moment.strftime(fmt) + " UTC" if moment else "never"
 
     app.jinja_env.filters["iso"] = iso_utc
-    app.jinja_env.filters["markdown"] = lambda text: Markup(markdown_to_safe_html(text))
+    # nh3 has sanitised the HTML: marking it safe is the point of the filter.
+    app.jinja_env.filters["markdown"] = lambda text: Markup(markdown_to_safe_html(text))  # noqa: S704
 
     @app.template_filter("filesize")
     def format_filesize(size):

@@ -3,6 +3,7 @@ the URL path, and tokens are never logged (SPEC §7).
 
     gunicorn --logger-class webapp.access_log.RedactingLogger ...
 """
+
 from __future__ import annotations
 
 import re

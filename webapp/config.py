@@ -7,6 +7,7 @@ Flask and extension keys derived from them). The README's settings table and
 `.env.example` document the same names (tests/test_settings_documented.py checks).
 Nothing else in the package reads `os.environ`.
 """
+
 from __future__ import annotations
 
 import copy
@@ -40,6 +41,7 @@ class ConfigError(RuntimeError):
 
 # --- How a variable's text is read (a ValueError names what was expected) ----------------
 
+
 def boolean(value: str) -> bool:
     lowered = value.lower()
     if lowered in ("1", "true", "yes", "on"):
@@ -71,11 +73,12 @@ def normalise_database_url(url: str) -> str:
     """Point plain `postgres://` / `postgresql://` URLs at the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
 # --- Rules a value must meet ---------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -95,13 +98,18 @@ def one_of(*choices: str) -> Rule:
     return Rule(lambda value: value in choices, f"be one of {', '.join(choices)}")
 
 
-SITE_ADDRESS = Rule(lambda value: value is None or bool(re.match(r"^https?://[^/\s]+/?$", value)),
-                    "be scheme and host, e.g. https://copydesk.example.com")
-MAIL_ADDRESS = Rule(lambda value: "@" in parseaddr(value)[1],
-                    "be an address, e.g. 'Copydesk <no-reply@example.com>'")
+SITE_ADDRESS = Rule(
+    lambda value: value is None or bool(re.match(r"^https?://[^/\s]+/?$", value)),
+    "be scheme and host, e.g. https://copydesk.example.com",
+)
+MAIL_ADDRESS = Rule(
+    lambda value: "@" in parseaddr(value)[1],
+    "be an address, e.g. 'Copydesk <no-reply@example.com>'",
+)
 
 
 # --- The table ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -129,69 +137,80 @@ class Setting:
 
 MB = 1024 * 1024
 
-SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
-    Setting("APP_ENV", "production", str.lower, one_of(*APP_ENVS)),
-    Setting("SECRET_KEY"),  # required in production; see Config.validate
-    Setting("DATABASE_URL", lambda _: f"sqlite:///{INSTANCE_DIR / 'copydesk.db'}",
-            normalise_database_url),
-    Setting("REDIS_URL", "redis://127.0.0.1:6379/0"),
-    # Namespaces this app's keys and queues in a shared Redis (tests give each run its own).
-    Setting("REDIS_KEY_PREFIX", "copydesk"),
-    Setting("SESSION_COOKIE_SECURE", lambda earlier: earlier["APP_ENV"] == "production",
-            boolean),
-    Setting("DEFAULT_PLAN", PlanName.FREE, str.lower, one_of(*PlanName)),
-    Setting("RATELIMIT_ENABLED", True, boolean),
-    Setting("API_MAX_JSON_BYTES", MB, integer, at_least(1)),
-    Setting("LOG_LEVEL", "INFO", str.upper, one_of(*LOG_LEVELS)),
-    Setting("ACCESS_TOKEN_TTL_SECONDS", 24 * 3600, integer, at_least(60)),
-    Setting("REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600, integer, at_least(60)),
-    # Public address of the site for links in emails, never a request's Host header.
-    Setting("BASE_URL", None, str, SITE_ADDRESS),
-    # Reverse proxies in front of the app whose X-Forwarded-For entries are believed.
-    Setting("TRUSTED_PROXIES", 0, integer, between(0, 10)),
-    # Who may create an account: open (anyone) or closed (operators add people).
-    Setting("SIGNUP_MODE", "open", str.lower, one_of(*SIGNUP_MODES)),
-    # New accounts must confirm their address before spending model time or mailing others.
-    Setting("REQUIRE_EMAIL_VERIFICATION", False, boolean),
-    # Sources: storage, size and parsing limits, URL import.
-    Setting("UPLOAD_DIR", lambda _: str(INSTANCE_DIR / "uploads")),
-    Setting("S3_BUCKET"),
-    Setting("S3_ENDPOINT_URL"),
-    Setting("S3_REGION"),
-    Setting("S3_PREFIX", ""),
-    Setting("MAX_UPLOAD_BYTES", 20 * MB, integer, at_least(1)),
-    Setting("PARSE_TIMEOUT_SECONDS", 120, integer, between(1, 120)),
-    Setting("PARSE_MEMORY_LIMIT_MB", 1024, integer, at_least(64)),
-    # "host" or "host:port" entries that URL import may fetch although they are private.
-    Setting("ALLOWED_PRIVATE_HOSTS", [], comma_list),
-    Setting("URL_FETCH_TIMEOUT_SECONDS", 15, integer, at_least(1)),
-    Setting("URL_FETCH_MAX_BYTES", 5 * MB, integer, at_least(1)),
-    # The model: any litellm model string; unset means the built-in offline writer.
-    Setting("LLM_MODEL"),
-    Setting("LLM_API_BASE"),
-    Setting("LLM_API_KEY"),
-    Setting("LLM_FALLBACK_MODELS", [], comma_list),
-    Setting("LLM_TIMEOUT_SECONDS", 60.0, number,
-            Rule(lambda value: 0 < value <= 600, "be more than 0 and at most 600")),
-    Setting("LLM_MAX_RETRIES", 3, integer, between(0, 10)),
-    Setting("LLM_RETRY_BASE_SECONDS", 1.0, number, at_least(0)),
-    # Sections of a long post written at the same time.
-    Setting("LLM_MAX_PARALLEL_CALLS", 8, integer, between(1, 32)),
-    # Tokens of source material a prompt may carry.
-    Setting("LLM_SOURCE_TOKEN_BUDGET", 6000, integer, at_least(100)),
-    Setting("GENERATION_TIMEOUT_SECONDS", 900, integer, at_least(1)),
-    # A running job whose worker has not reported for this long is failed by the reaper.
-    Setting("JOB_STALE_SECONDS", 30, integer, at_least(5)),
-    # Email: SMTP when MAIL_SERVER is set, else the log and an .eml file in MAIL_OUTBOX_DIR.
-    Setting("MAIL_SERVER"),
-    Setting("MAIL_PORT", 587, integer, between(1, 65535)),
-    Setting("MAIL_USERNAME"),
-    Setting("MAIL_PASSWORD"),
-    Setting("MAIL_USE_TLS", True, boolean),
-    Setting("MAIL_USE_SSL", False, boolean),
-    Setting("MAIL_FROM", "Copydesk <no-reply@localhost>", str, MAIL_ADDRESS),
-    Setting("MAIL_OUTBOX_DIR", lambda _: str(INSTANCE_DIR / "outbox")),
-)}
+SETTINGS: dict[str, Setting] = {
+    setting.name: setting
+    for setting in (
+        Setting("APP_ENV", "production", str.lower, one_of(*APP_ENVS)),
+        Setting("SECRET_KEY"),  # required in production; see Config.validate
+        Setting(
+            "DATABASE_URL",
+            lambda _: f"sqlite:///{INSTANCE_DIR / 'copydesk.db'}",
+            normalise_database_url,
+        ),
+        Setting("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        # Namespaces this app's keys and queues in a shared Redis (tests give each run its own).
+        Setting("REDIS_KEY_PREFIX", "copydesk"),
+        Setting(
+            "SESSION_COOKIE_SECURE", lambda earlier: earlier["APP_ENV"] == "production", boolean
+        ),
+        Setting("DEFAULT_PLAN", PlanName.FREE, str.lower, one_of(*PlanName)),
+        Setting("RATELIMIT_ENABLED", True, boolean),
+        Setting("API_MAX_JSON_BYTES", MB, integer, at_least(1)),
+        Setting("LOG_LEVEL", "INFO", str.upper, one_of(*LOG_LEVELS)),
+        Setting("ACCESS_TOKEN_TTL_SECONDS", 24 * 3600, integer, at_least(60)),
+        Setting("REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600, integer, at_least(60)),
+        # Public address of the site for links in emails, never a request's Host header.
+        Setting("BASE_URL", None, str, SITE_ADDRESS),
+        # Reverse proxies in front of the app whose X-Forwarded-For entries are believed.
+        Setting("TRUSTED_PROXIES", 0, integer, between(0, 10)),
+        # Who may create an account: open (anyone) or closed (operators add people).
+        Setting("SIGNUP_MODE", "open", str.lower, one_of(*SIGNUP_MODES)),
+        # New accounts must confirm their address before spending model time or mailing others.
+        Setting("REQUIRE_EMAIL_VERIFICATION", False, boolean),
+        # Sources: storage, size and parsing limits, URL import.
+        Setting("UPLOAD_DIR", lambda _: str(INSTANCE_DIR / "uploads")),
+        Setting("S3_BUCKET"),
+        Setting("S3_ENDPOINT_URL"),
+        Setting("S3_REGION"),
+        Setting("S3_PREFIX", ""),
+        Setting("MAX_UPLOAD_BYTES", 20 * MB, integer, at_least(1)),
+        Setting("PARSE_TIMEOUT_SECONDS", 120, integer, between(1, 120)),
+        Setting("PARSE_MEMORY_LIMIT_MB", 1024, integer, at_least(64)),
+        # "host" or "host:port" entries that URL import may fetch although they are private.
+        Setting("ALLOWED_PRIVATE_HOSTS", [], comma_list),
+        Setting("URL_FETCH_TIMEOUT_SECONDS", 15, integer, at_least(1)),
+        Setting("URL_FETCH_MAX_BYTES", 5 * MB, integer, at_least(1)),
+        # The model: any litellm model string; unset means the built-in offline writer.
+        Setting("LLM_MODEL"),
+        Setting("LLM_API_BASE"),
+        Setting("LLM_API_KEY"),
+        Setting("LLM_FALLBACK_MODELS", [], comma_list),
+        Setting(
+            "LLM_TIMEOUT_SECONDS",
+            60.0,
+            number,
+            Rule(lambda value: 0 < value <= 600, "be more than 0 and at most 600"),
+        ),
+        Setting("LLM_MAX_RETRIES", 3, integer, between(0, 10)),
+        Setting("LLM_RETRY_BASE_SECONDS", 1.0, number, at_least(0)),
+        # Sections of a long post written at the same time.
+        Setting("LLM_MAX_PARALLEL_CALLS", 8, integer, between(1, 32)),
+        # Tokens of source material a prompt may carry.
+        Setting("LLM_SOURCE_TOKEN_BUDGET", 6000, integer, at_least(100)),
+        Setting("GENERATION_TIMEOUT_SECONDS", 900, integer, at_least(1)),
+        # A running job whose worker has not reported for this long is failed by the reaper.
+        Setting("JOB_STALE_SECONDS", 30, integer, at_least(5)),
+        # Email: SMTP when MAIL_SERVER is set, else the log and an .eml file in MAIL_OUTBOX_DIR.
+        Setting("MAIL_SERVER"),
+        Setting("MAIL_PORT", 587, integer, between(1, 65535)),
+        Setting("MAIL_USERNAME"),
+        Setting("MAIL_PASSWORD"),
+        Setting("MAIL_USE_TLS", True, boolean),
+        Setting("MAIL_USE_SSL", False, boolean),
+        Setting("MAIL_FROM", "Copydesk <no-reply@localhost>", str, MAIL_ADDRESS),
+        Setting("MAIL_OUTBOX_DIR", lambda _: str(INSTANCE_DIR / "outbox")),
+    )
+}
 
 # Flask and extension settings that are not the operator's to choose.
 FIXED_FLASK_SETTINGS = {
@@ -241,24 +260,34 @@ class Config:
         return config
 
     def __repr__(self) -> str:  # never the secrets
-        shown = {name: getattr(self, name) for name in SETTINGS
-                 if name not in ("SECRET_KEY", "MAIL_PASSWORD", "LLM_API_KEY")}
+        shown = {
+            name: getattr(self, name)
+            for name in SETTINGS
+            if name not in ("SECRET_KEY", "MAIL_PASSWORD", "LLM_API_KEY")
+        }
         return f"Config({shown})"
 
     def validate(self) -> None:
         for name, setting in SETTINGS.items():
             setting.check(getattr(self, name))
         if self.MAIL_SERVER and not self.BASE_URL and self.APP_ENV == "production":
-            raise ConfigError("BASE_URL is not set: with MAIL_SERVER set, mailed links need the "
-                              "site's public address (e.g. https://copydesk.example.com).")
+            raise ConfigError(
+                "BASE_URL is not set: with MAIL_SERVER set, mailed links need the "
+                "site's public address (e.g. https://copydesk.example.com)."
+            )
         self._validate_secret_key()
 
     def _validate_secret_key(self) -> None:
-        if self.SECRET_KEY and self.APP_ENV == "production" \
-                and len(self.SECRET_KEY.encode()) < MIN_SECRET_KEY_BYTES:
-            raise ConfigError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes long "
-                              "in production (e.g. python3 -c 'import secrets; "
-                              "print(secrets.token_hex(32))').")
+        if (
+            self.SECRET_KEY
+            and self.APP_ENV == "production"
+            and len(self.SECRET_KEY.encode()) < MIN_SECRET_KEY_BYTES
+        ):
+            raise ConfigError(
+                f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes long "
+                "in production (e.g. python3 -c 'import secrets; "
+                "print(secrets.token_hex(32))')."
+            )
         if not self.SECRET_KEY:
             if self.APP_ENV == "production":
                 raise ConfigError(

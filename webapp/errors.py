@@ -4,6 +4,7 @@ Services raise these with a code of the catalogue (`ErrorCode`); the API turns t
 the `{"detail": {...}}` envelope and the HTML views into error pages (or form messages,
 where a view catches them first).
 """
+
 from __future__ import annotations
 
 import logging
@@ -26,8 +27,15 @@ class AppError(Exception):
     code = ErrorCode.BAD_REQUEST
     message = "The request could not be processed."
 
-    def __init__(self, message: str | None = None, *, code: ErrorCode | None = None,
-                 status: int | None = None, errors: list[dict] | None = None, **extra):
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: ErrorCode | None = None,
+        status: int | None = None,
+        errors: list[dict] | None = None,
+        **extra,
+    ):
         super().__init__(message or self.message)
         self.message = message or self.message
         # A string is looked up, so that a code missing from the catalogue fails here.
@@ -136,14 +144,20 @@ def handle_http_exception(error: HTTPException):
         retry_after = seconds_until_limit_reset()
         message = f"Too many requests. Try again in {retry_after} seconds."
         if is_api_request():
-            detail = {"code": ErrorCode.RATE_LIMIT_EXCEEDED, "message": message,
-                      "retry_after": retry_after}
+            detail = {
+                "code": ErrorCode.RATE_LIMIT_EXCEEDED,
+                "message": message,
+                "retry_after": retry_after,
+            }
             return api_error_response(429, detail, {"Retry-After": str(retry_after)})
         return html_error_response(429, message)
     message = HTTP_MESSAGES.get(status) or error.description or "Request failed."
     code = HTTP_STATUS_CODES.get(status, ErrorCode.HTTP_ERROR)
     if status == 413 and request.mimetype == "multipart/form-data":
-        code, message = ErrorCode.FILE_TOO_LARGE, f"The file is larger than the {max_upload_text()} limit."
+        code, message = (
+            ErrorCode.FILE_TOO_LARGE,
+            f"The file is larger than the {max_upload_text()} limit.",
+        )
     if is_api_request():
         detail = {"code": code, "message": message}
         headers = {}
@@ -174,8 +188,10 @@ def with_reference(sentence: str, error_id: str) -> str:
 def handle_unexpected(error: Exception):
     error_id = log_unexpected(error, f"unhandled error on {request.method} {request.path}")
     if is_api_request():
-        return api_error_response(500, {"code": ErrorCode.INTERNAL_ERROR,
-                                        "message": HTTP_MESSAGES[500], "error_id": error_id})
+        return api_error_response(
+            500,
+            {"code": ErrorCode.INTERNAL_ERROR, "message": HTTP_MESSAGES[500], "error_id": error_id},
+        )
     return html_error_response(500, HTTP_MESSAGES[500], error_id=error_id)
 
 
@@ -195,7 +211,8 @@ def check_declared(status: int, code: str) -> None:
     if code not in spec.error_codes(request.method) or status not in ErrorCode(code).statuses:
         raise UndeclaredErrorCode(
             f"{request.method} {request.url_rule} answered {status} {code}, which its "
-            f"@endpoint declaration does not list (errors=...)")
+            f"@endpoint declaration does not list (errors=...)"
+        )
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -1,4 +1,5 @@
 """Extension objects, created unbound and initialised in `create_app`."""
+
 import sqlite3
 
 from flask.sessions import SecureCookieSessionInterface

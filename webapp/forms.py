@@ -1,4 +1,5 @@
 """Forms and validators shared by several blueprints."""
+
 from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 

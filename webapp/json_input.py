@@ -5,6 +5,7 @@ on a document nested about a thousand levels deep, and every walk over the parse
 recurses again. Request JSON is therefore refused, as a ValueError like any other bad
 JSON, beyond MAX_DEPTH levels: no request the app understands nests that deep.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Rendering helpers shared by the HTML blueprints."""
+
 from __future__ import annotations
 
 from flask import redirect, render_template, url_for
@@ -8,8 +9,7 @@ from .errors import AppError, ValidationFailed
 from .extensions import htmx
 
 
-def page_or_fragment(page_template: str, fragment_template: str, /, status: int = 200,
-                     **context):
+def page_or_fragment(page_template: str, fragment_template: str, /, status: int = 200, **context):
     """The fragment for an htmx request that targets a part of the page, the whole page
     otherwise (same view, same data). An HX-Location navigation targets <body> (no
     HX-Target header) and so gets the whole page.

@@ -5,20 +5,23 @@ script, no inline style, no eval (so no htmx `hx-on` attributes; behaviour lives
 static/js/app.js), and no framing by any site. A header a view set itself wins (the reset
 page's stricter `Referrer-Policy: no-referrer`).
 """
+
 from __future__ import annotations
 
 from flask import Flask, Response, request
 
-CONTENT_SECURITY_POLICY = "; ".join((
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "frame-ancestors 'none'",
-    "form-action 'self'",
-))
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    )
+)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -40,7 +43,7 @@ def add_security_headers(response: Response) -> Response:
     # One pass over the response's headers, not a `setdefault` (a scan) per header: this
     # runs on every response.
     headers = response.headers
-    present = {name.lower() for name in headers.keys()}
+    present = {name.lower() for name, _ in headers.items()}
     for lower_name, name, value in _BY_LOWER_NAME:
         if lower_name not in present:
             headers.add(name, value)

@@ -1,17 +1,18 @@
 """UTC time helpers: what the database stores and how the API writes it."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 
 def utcnow() -> datetime:
     """Naive UTC now: what every DateTime column stores."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def epoch(moment: datetime) -> int:
     """Seconds since the epoch for a naive-UTC datetime."""
-    return int(moment.replace(tzinfo=timezone.utc).timestamp())
+    return int(moment.replace(tzinfo=UTC).timestamp())
 
 
 def iso_utc(moment: datetime | date | None) -> str | None:
@@ -21,5 +22,5 @@ def iso_utc(moment: datetime | date | None) -> str | None:
     if not isinstance(moment, datetime):
         moment = datetime(moment.year, moment.month, moment.day)
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment.replace(microsecond=0).isoformat() + "Z"

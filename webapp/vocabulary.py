@@ -3,6 +3,7 @@
 Each is a `StrEnum`, so a member is its string (``JobStatus.QUEUED == "queued"``), stored
 and serialised as such; compare and assign members, never bare strings.
 """
+
 from __future__ import annotations
 
 from enum import StrEnum

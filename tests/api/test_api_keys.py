@@ -1,4 +1,5 @@
 """API keys: sk_live_/sk_test_, hashed, shown once, at most 5, counted, revoked at once."""
+
 from webapp.extensions import db
 from webapp.models import ApiKey
 
@@ -19,8 +20,9 @@ def test_secret_is_shown_once_and_stored_hashed(client, auth, app):
     listed = client.get("/api/v1/api-keys", headers=headers).get_json()
     assert listed["total"] == 1
     assert "key" not in listed["api_keys"][0]
-    assert created["key"] not in client.get("/api/v1/api-keys",
-                                            headers=headers).get_data(as_text=True)
+    assert created["key"] not in client.get("/api/v1/api-keys", headers=headers).get_data(
+        as_text=True
+    )
     with app.app_context():
         stored = db.session.get(ApiKey, created["id"])
         assert created["key"] not in (stored.key_hash, stored.prefix)
@@ -33,8 +35,10 @@ def test_test_mode_key_prefix(client, auth):
 def test_key_authenticates_with_bearer_and_x_api_key_and_counts_use(client, auth):
     headers = auth.headers()
     key = create_key(client, headers)["key"]
-    assert client.get("/api/v1/users/me",
-                      headers={"Authorization": f"Bearer {key}"}).status_code == 200
+    assert (
+        client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {key}"}).status_code
+        == 200
+    )
     assert client.get("/api/v1/projects", headers={"X-API-Key": key}).status_code == 200
     listed = client.get("/api/v1/api-keys", headers=headers).get_json()["api_keys"][0]
     assert listed["request_count"] == 2
@@ -82,6 +86,7 @@ def test_another_users_key_cannot_be_revoked(client, auth, app):
 def test_key_sees_only_its_owners_projects(client, auth, app):
     other = make_user(app, email="other@example.com")
     from ..factories import make_project
+
     make_project(app, other, name="Not yours")
     key = create_key(client, auth.headers())["key"]
     assert client.get("/api/v1/projects", headers={"X-API-Key": key}).get_json()["total"] == 0
@@ -103,7 +108,8 @@ def test_test_key_creates_test_keys_but_never_a_live_key(client, auth):
         assert response.status_code == 403, body
         assert response.get_json()["detail"]["code"] == "LIVE_KEY_REQUIRED"
     assert create_key(client, test_key, name="another sandbox", mode="test")["key"].startswith(
-        "sk_test_")
+        "sk_test_"
+    )
     listed = client.get("/api/v1/api-keys", headers=headers).get_json()["api_keys"]
     assert sorted(key["mode"] for key in listed) == ["test", "test"]
     assert create_key(client, headers, mode="live")["key"].startswith("sk_live_")
@@ -119,10 +125,15 @@ def test_test_key_cannot_revoke_live_keys_or_change_the_password(client, auth):
     assert refused.status_code == 403
     assert refused.get_json()["detail"]["code"] == "LIVE_KEY_REQUIRED"
     assert client.get("/api/v1/projects", headers={"X-API-Key": live["key"]}).status_code == 200
-    assert client.delete(f"/api/v1/api-keys/{other_sandbox['id']}",
-                         headers=test_key).status_code == 204
-    changed = client.post("/api/v1/users/change-password", headers=test_key, json={
-        "current_password": DEFAULT_PASSWORD, "new_password": "Taken-Over-123!"})
+    assert (
+        client.delete(f"/api/v1/api-keys/{other_sandbox['id']}", headers=test_key).status_code
+        == 204
+    )
+    changed = client.post(
+        "/api/v1/users/change-password",
+        headers=test_key,
+        json={"current_password": DEFAULT_PASSWORD, "new_password": "Taken-Over-123!"},
+    )
     assert changed.status_code == 403
     assert changed.get_json()["detail"]["code"] == "LIVE_KEY_REQUIRED"
     assert auth.tokens(password=DEFAULT_PASSWORD)["access_token"]  # the password stands

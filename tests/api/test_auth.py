@@ -1,4 +1,5 @@
 """Authentication and users API, as reference 004 documents them."""
+
 from datetime import timedelta
 
 import jwt
@@ -59,22 +60,25 @@ def test_register_validation_errors_change_nothing(client, app):
     ]
     for n, (body, field) in enumerate(cases):
         # Register allows 3 per minute per address: each case comes from its own address.
-        response = client.post("/api/v1/auth/register", json=body,
-                               environ_base={"REMOTE_ADDR": f"198.51.100.{n}"})
+        response = client.post(
+            "/api/v1/auth/register", json=body, environ_base={"REMOTE_ADDR": f"198.51.100.{n}"}
+        )
         assert response.status_code == 400, body
         detail = response.get_json()["detail"]
         assert detail["code"] == "VALIDATION_ERROR", body
         assert detail["errors"][0]["loc"] == ["body", field], body
     # Each failure changed nothing: the address is still free.
     from webapp.services.accounts import find_user_by_email
+
     with app.app_context():
         assert find_user_by_email("user@example.com") is None
 
 
 def test_login_returns_tokens_and_user(client, app):
     make_user(app, email="user@example.com")
-    response = client.post("/api/v1/auth/login",
-                           json={"email": "user@example.com", "password": DEFAULT_PASSWORD})
+    response = client.post(
+        "/api/v1/auth/login", json={"email": "user@example.com", "password": DEFAULT_PASSWORD}
+    )
     assert response.status_code == 200
     body = response.get_json()
     assert body["token_type"] == "bearer"
@@ -88,8 +92,10 @@ def test_login_returns_tokens_and_user(client, app):
 
 def test_login_wrong_password_or_unknown_email_is_401(client, app):
     make_user(app, email="user@example.com")
-    for email, password in (("user@example.com", "WrongPassword1!"),
-                            ("nobody@example.com", DEFAULT_PASSWORD)):
+    for email, password in (
+        ("user@example.com", "WrongPassword1!"),
+        ("nobody@example.com", DEFAULT_PASSWORD),
+    ):
         response = client.post("/api/v1/auth/login", json={"email": email, "password": password})
         assert response.status_code == 401
         assert response.get_json()["detail"]["code"] == "INVALID_CREDENTIALS"
@@ -108,8 +114,9 @@ def test_refresh_rotates_and_old_token_stops_working(client, auth):
     assert response.status_code == 200
     second = response.get_json()
     assert second["refresh_token"] != first["refresh_token"]
-    me = client.get("/api/v1/users/me",
-                    headers={"Authorization": f"Bearer {second['access_token']}"})
+    me = client.get(
+        "/api/v1/users/me", headers={"Authorization": f"Bearer {second['access_token']}"}
+    )
     assert me.status_code == 200
     replay = client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
     assert replay.status_code == 401
@@ -126,9 +133,17 @@ def test_access_token_is_not_a_refresh_token(client, auth):
 
 def _token(app, user_id, kind, ttl_seconds, version=0, secret=None):
     now = utcnow()
-    return jwt.encode({"sub": user_id, "type": kind, "ver": version, "iat": epoch(now),
-                       "exp": epoch(now + timedelta(seconds=ttl_seconds))},
-                      secret or app.config["SECRET_KEY"], algorithm="HS256")
+    return jwt.encode(
+        {
+            "sub": user_id,
+            "type": kind,
+            "ver": version,
+            "iat": epoch(now),
+            "exp": epoch(now + timedelta(seconds=ttl_seconds)),
+        },
+        secret or app.config["SECRET_KEY"],
+        algorithm="HS256",
+    )
 
 
 def test_expired_and_forged_tokens(client, app):
@@ -137,7 +152,9 @@ def test_expired_and_forged_tokens(client, app):
     response = client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {expired}"})
     assert response.status_code == 401
     assert response.get_json()["detail"]["code"] == "TOKEN_EXPIRED"
-    forged = _token(app, user.id, "access", 3600, secret="another-secret-that-is-long-enough-for-hs256")
+    forged = _token(
+        app, user.id, "access", 3600, secret="another-secret-that-is-long-enough-for-hs256"
+    )
     for token in (forged, "garbage", "a.b.c"):
         response = client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 401
@@ -160,37 +177,50 @@ def test_patch_users_me_updates_name(client, auth):
     assert response.status_code == 200
     assert response.get_json()["name"] == "John Updated"
     assert "updated_at" in response.get_json()
-    assert client.patch("/api/v1/users/me", headers=headers,
-                        json={"name": ""}).status_code == 400
+    assert client.patch("/api/v1/users/me", headers=headers, json={"name": ""}).status_code == 400
     assert client.get("/api/v1/users/me", headers=headers).get_json()["name"] == "John Updated"
 
 
 def test_change_password(client, auth):
     headers = auth.headers()
     old_refresh = auth.tokens()["refresh_token"]
-    wrong = client.post("/api/v1/users/change-password", headers=headers,
-                        json={"current_password": "Nope123456!", "new_password": "NewPassword456!"})
+    wrong = client.post(
+        "/api/v1/users/change-password",
+        headers=headers,
+        json={"current_password": "Nope123456!", "new_password": "NewPassword456!"},
+    )
     assert wrong.status_code == 400
-    weak = client.post("/api/v1/users/change-password", headers=headers,
-                       json={"current_password": DEFAULT_PASSWORD, "new_password": "weak"})
+    weak = client.post(
+        "/api/v1/users/change-password",
+        headers=headers,
+        json={"current_password": DEFAULT_PASSWORD, "new_password": "weak"},
+    )
     assert weak.status_code == 400
     assert weak.get_json()["detail"]["errors"][0]["loc"] == ["body", "new_password"]
-    ok = client.post("/api/v1/users/change-password", headers=headers,
-                     json={"current_password": DEFAULT_PASSWORD, "new_password": "NewPassword456!"})
+    ok = client.post(
+        "/api/v1/users/change-password",
+        headers=headers,
+        json={"current_password": DEFAULT_PASSWORD, "new_password": "NewPassword456!"},
+    )
     assert ok.status_code == 200
     assert ok.get_json() == {"message": "Password updated successfully"}
     # Tokens issued before the change stop working; the new password signs in.
     assert client.get("/api/v1/users/me", headers=headers).status_code == 401
-    assert client.post("/api/v1/auth/refresh",
-                       json={"refresh_token": old_refresh}).status_code == 401
+    assert (
+        client.post("/api/v1/auth/refresh", json={"refresh_token": old_refresh}).status_code == 401
+    )
     assert auth.tokens(password="NewPassword456!")["access_token"]
 
 
 def login_from(client, address, email, password, **headers):
     """A sign-in through the API from its own client address (the per-address limit of 5
     a minute would otherwise refuse it before the account's limit is reached)."""
-    return client.post("/api/v1/auth/login", json={"email": email, "password": password},
-                       headers=headers, environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/api/v1/auth/login",
+        json={"email": email, "password": password},
+        headers=headers,
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
 def fail_ten_sign_ins(client, email):
@@ -217,8 +247,9 @@ def test_ten_failures_for_an_email_lock_it_even_against_the_right_password(clien
     assert "Too many failed sign-in attempts" in detail["message"]
     # Other accounts sign in as before.
     make_user(app, email="other@example.com")
-    assert login_from(client, "203.0.113.51", "other@example.com",
-                      DEFAULT_PASSWORD).status_code == 200
+    assert (
+        login_from(client, "203.0.113.51", "other@example.com", DEFAULT_PASSWORD).status_code == 200
+    )
 
 
 def test_an_unknown_email_is_locked_in_the_same_words(client, app):
@@ -237,12 +268,19 @@ def test_failures_from_many_proxied_addresses_still_lock_the_account(start_serve
     make_user(app, email="user@example.com")
     url = start_server(TRUSTED_PROXIES="1") + "/api/v1/auth/login"
     for n in range(10):
-        response = requests.post(url, json={"email": "user@example.com",
-                                            "password": "WrongPassword1!"},
-                                 headers={"X-Forwarded-For": f"198.51.100.{n}"}, timeout=10)
+        response = requests.post(
+            url,
+            json={"email": "user@example.com", "password": "WrongPassword1!"},
+            headers={"X-Forwarded-For": f"198.51.100.{n}"},
+            timeout=10,
+        )
         assert response.status_code == 401, n
-    refused = requests.post(url, json={"email": "user@example.com", "password": DEFAULT_PASSWORD},
-                            headers={"X-Forwarded-For": "203.0.113.70"}, timeout=10)
+    refused = requests.post(
+        url,
+        json={"email": "user@example.com", "password": DEFAULT_PASSWORD},
+        headers={"X-Forwarded-For": "203.0.113.70"},
+        timeout=10,
+    )
     assert refused.status_code == 429
     assert refused.json()["detail"]["code"] == "RATE_LIMIT_EXCEEDED"
     assert int(refused.headers["Retry-After"]) == refused.json()["detail"]["retry_after"]
@@ -252,9 +290,12 @@ def test_without_trusted_proxies_a_forged_forwarded_for_changes_nothing(client, 
     """TRUSTED_PROXIES=0 (the test app): rotating X-Forwarded-For does not escape the
     5-a-minute limit of the connection's address."""
     body = {"email": "nobody@example.com", "password": "WrongPassword1!"}
-    statuses = [client.post("/api/v1/auth/login", json=body,
-                            headers={"X-Forwarded-For": f"192.0.2.{n}"}).status_code
-                for n in range(6)]
+    statuses = [
+        client.post(
+            "/api/v1/auth/login", json=body, headers={"X-Forwarded-For": f"192.0.2.{n}"}
+        ).status_code
+        for n in range(6)
+    ]
     assert statuses == [401] * 5 + [429]
 
 
@@ -263,8 +304,9 @@ def test_behind_one_proxy_the_last_forwarded_address_is_the_client(start_server)
     body = {"email": "nobody@example.com", "password": "WrongPassword1!"}
 
     def login(forwarded_for):
-        return requests.post(url, json=body, headers={"X-Forwarded-For": forwarded_for},
-                             timeout=10).status_code
+        return requests.post(
+            url, json=body, headers={"X-Forwarded-For": forwarded_for}, timeout=10
+        ).status_code
 
     # A forged first entry, different each time, is not the client: the proxy's is.
     statuses = [login(f"192.0.2.{n}, 203.0.113.80") for n in range(6)]
@@ -280,8 +322,11 @@ def test_ten_wrong_current_passwords_lock_password_changes(client, auth):
     for _ in range(10):
         wrong = client.post("/api/v1/users/change-password", headers=headers, json=change)
         assert wrong.status_code == 400
-    refused = client.post("/api/v1/users/change-password", headers=headers,
-                          json={**change, "current_password": DEFAULT_PASSWORD})
+    refused = client.post(
+        "/api/v1/users/change-password",
+        headers=headers,
+        json={**change, "current_password": DEFAULT_PASSWORD},
+    )
     assert_locked(refused)
     assert auth.tokens(password=DEFAULT_PASSWORD)["access_token"]  # the password is unchanged
 
@@ -289,8 +334,9 @@ def test_ten_wrong_current_passwords_lock_password_changes(client, auth):
 def test_sign_in_works_while_redis_is_down(start_server, app):
     make_user(app, email="user@example.com")
     url = start_server(REDIS_URL="redis://127.0.0.1:9/0") + "/api/v1/auth/login"
-    response = requests.post(url, json={"email": "user@example.com",
-                                        "password": DEFAULT_PASSWORD}, timeout=30)
+    response = requests.post(
+        url, json={"email": "user@example.com", "password": DEFAULT_PASSWORD}, timeout=30
+    )
     assert response.status_code == 200 and response.json()["access_token"]
 
 
@@ -324,15 +370,21 @@ def test_logout_revokes_every_token_of_that_sign_in_only(client, auth):
 def test_logout_with_an_unknown_or_revoked_token_is_401(client, auth):
     auth.headers()
     tokens = auth.tokens()
-    assert client.post("/api/v1/auth/logout",
-                       json={"refresh_token": tokens["refresh_token"]}).status_code == 204
+    assert (
+        client.post(
+            "/api/v1/auth/logout", json={"refresh_token": tokens["refresh_token"]}
+        ).status_code
+        == 204
+    )
     for token in (tokens["refresh_token"], tokens["access_token"], "garbage"):
         _assert_token_invalid(client.post("/api/v1/auth/logout", json={"refresh_token": token}))
     assert client.post("/api/v1/auth/logout", json={}).status_code == 400
 
 
 def test_logout_is_in_the_openapi_document(client):
-    operation = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/auth/logout"]["post"]
+    operation = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/auth/logout"][
+        "post"
+    ]
     assert "204" in operation["responses"] and "401" in operation["responses"]
 
 

@@ -1,5 +1,6 @@
 """API conventions every endpoint shares: the error envelope, JSON-only errors, body
 limits, rate limits with their headers, Idempotency-Key, and the OpenAPI document."""
+
 import json
 import re
 import time
@@ -33,10 +34,16 @@ def test_malformed_bodies_change_nothing(client, auth):
         ({"data": b"\xff\xfe{}", "content_type": "application/json"}, 400, "INVALID_JSON"),
         ({"data": "[1, 2]", "content_type": "application/json"}, 400, "VALIDATION_ERROR"),
         ({"data": '"text"', "content_type": "application/json"}, 400, "VALIDATION_ERROR"),
-        ({"data": json.dumps({"name": "a\u0000b"}), "content_type": "application/json"},
-         400, "VALIDATION_ERROR"),
-        ({"data": "name=x", "content_type": "application/x-www-form-urlencoded"},
-         415, "UNSUPPORTED_MEDIA_TYPE"),
+        (
+            {"data": json.dumps({"name": "a\u0000b"}), "content_type": "application/json"},
+            400,
+            "VALIDATION_ERROR",
+        ),
+        (
+            {"data": "name=x", "content_type": "application/x-www-form-urlencoded"},
+            415,
+            "UNSUPPORTED_MEDIA_TYPE",
+        ),
         ({"data": json.dumps({"name": "x"})}, 415, "UNSUPPORTED_MEDIA_TYPE"),
     ]
     for kwargs, status, code in cases:
@@ -54,12 +61,18 @@ DEEP_BODIES = [
 
 def test_deeply_nested_json_is_400_invalid_json_everywhere(client, auth):
     headers = auth.headers()
-    endpoints = ["/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh",
-                 "/api/v1/auth/password-reset", "/api/v1/projects"]
+    endpoints = [
+        "/api/v1/auth/register",
+        "/api/v1/auth/login",
+        "/api/v1/auth/refresh",
+        "/api/v1/auth/password-reset",
+        "/api/v1/projects",
+    ]
     for path in endpoints:
         for body in DEEP_BODIES:
-            response = client.post(path, headers=headers, data=body,
-                                   content_type="application/json")
+            response = client.post(
+                path, headers=headers, data=body, content_type="application/json"
+            )
             detail = assert_envelope(response, 400, "INVALID_JSON")
             assert "64 levels" in detail["message"]
     assert client.get("/api/v1/projects", headers=headers).get_json()["total"] == 0
@@ -68,24 +81,30 @@ def test_deeply_nested_json_is_400_invalid_json_everywhere(client, auth):
 def test_deeply_nested_json_sent_to_a_page_is_no_server_error(client):
     """The reset page's rate limit reads the address from a JSON body too."""
     token = csrf_token_from(client.get("/forgot-password"))
-    response = client.post("/forgot-password", data=DEEP_BODIES[0], headers={
-        "X-CSRFToken": token}, content_type="application/json")
+    response = client.post(
+        "/forgot-password",
+        data=DEEP_BODIES[0],
+        headers={"X-CSRFToken": token},
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert b"could not understand" in response.data
 
 
 def test_json_nested_64_levels_is_still_json(client, auth):
     body = '{"name": "x", "metadata": ' + '{"a":' * 63 + '"v"' + "}" * 63 + "}"
-    response = client.post("/api/v1/projects", headers=auth.headers(), data=body,
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/projects", headers=auth.headers(), data=body, content_type="application/json"
+    )
     assert_envelope(response, 400, "VALIDATION_ERROR")
 
 
 def test_oversized_body_is_413(client, auth):
     headers = auth.headers()
     body = json.dumps({"name": "x", "description": "y" * (2 * 1024 * 1024)})
-    response = client.post("/api/v1/projects", headers=headers, data=body,
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/projects", headers=headers, data=body, content_type="application/json"
+    )
     assert_envelope(response, 413, "PAYLOAD_TOO_LARGE")
     assert client.get("/api/v1/projects", headers=headers).get_json()["total"] == 0
 
@@ -115,17 +134,22 @@ def test_login_is_limited_to_5_per_minute_per_address(client, app):
 
 def test_register_is_limited_to_3_per_minute(client):
     statuses = [
-        client.post("/api/v1/auth/register", json={
-            "email": f"u{n}@example.com", "password": "SecurePassword123!", "name": "U"}
-        ).status_code for n in range(4)
+        client.post(
+            "/api/v1/auth/register",
+            json={"email": f"u{n}@example.com", "password": "SecurePassword123!", "name": "U"},
+        ).status_code
+        for n in range(4)
     ]
     assert statuses == [201, 201, 201, 429]
 
 
 def test_general_limit_is_per_user_over_all_endpoints(client, auth):
     headers = auth.headers()
-    statuses = {client.get(path, headers=headers).status_code
-                for path in ("/api/v1/projects", "/api/v1/users/me") for _ in range(50)}
+    statuses = {
+        client.get(path, headers=headers).status_code
+        for path in ("/api/v1/projects", "/api/v1/users/me")
+        for _ in range(50)
+    }
     assert statuses == {200}
     assert_envelope(client.get("/api/v1/jobs", headers=headers), 429, "RATE_LIMIT_EXCEEDED")
     other = auth.headers(email="other@example.com")
@@ -211,8 +235,11 @@ def test_redis_down_limits_fail_open_and_pages_render(start_server):
     # Nothing listens on port 9 of loopback: Redis is "down" for this server.
     server = start_server(REDIS_URL="redis://127.0.0.1:9/0")
     for _ in range(7):  # beyond the login limit: nothing is counted while Redis is down
-        response = requests.post(f"{server}/api/v1/auth/login", timeout=10,
-                                 json={"email": "x@example.com", "password": "Wrong-pass1"})
+        response = requests.post(
+            f"{server}/api/v1/auth/login",
+            timeout=10,
+            json={"email": "x@example.com", "password": "Wrong-pass1"},
+        )
         assert response.status_code == 401
     assert requests.get(f"{server}/login", timeout=10).status_code == 200
     health = requests.get(f"{server}/healthz", timeout=10)

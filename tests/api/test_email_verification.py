@@ -1,5 +1,6 @@
 """Email verification: the mailed link (API and page), what an unverified account may do
 while REQUIRE_EMAIL_VERIFICATION is on, and the rate-limited resend."""
+
 import io
 import re
 from datetime import timedelta
@@ -66,26 +67,32 @@ def test_sign_up_mails_a_link_that_verifies_once(client, auth, outbox, required)
     assert_error(client.post(VERIFY, json={"token": token}), 400, "INVALID_TOKEN")
 
 
-def test_links_come_from_base_url_never_from_the_host_header(client, auth, outbox, required,
-                                                             app_config):
-    client.post("/api/v1/auth/register", headers={"Host": "evil.example"},
-                json={"email": "a@example.com", "password": DEFAULT_PASSWORD, "name": "A"})
+def test_links_come_from_base_url_never_from_the_host_header(
+    client, auth, outbox, required, app_config
+):
+    client.post(
+        "/api/v1/auth/register",
+        headers={"Host": "evil.example"},
+        json={"email": "a@example.com", "password": DEFAULT_PASSWORD, "name": "A"},
+    )
     outbox.send_here()  # the worker writes each mail, links included, when it sends it
     app_config(BASE_URL="https://copydesk.example.com")
     auth.register(email="b@example.com")
     assert [base for base, _ in mailed_links(outbox)] == [
-        "http://127.0.0.1:8000", "https://copydesk.example.com"]
+        "http://127.0.0.1:8000",
+        "https://copydesk.example.com",
+    ]
 
 
-def test_forged_expired_foreign_and_stale_tokens_are_invalid(client, app, auth, outbox,
-                                                             required):
+def test_forged_expired_foreign_and_stale_tokens_are_invalid(client, app, auth, outbox, required):
     signed_up(client, auth)
     [(_, good)] = mailed_links(outbox)
     with app.app_context():
         user = accounts.find_user_by_email("user@example.com")
         claims = jwt.decode(good, options={"verify_signature": False})
         expired = email_verification.issue_verification_token(
-            user, issued_at=utcnow() - timedelta(hours=49))
+            user, issued_at=utcnow() - timedelta(hours=49)
+        )
         reset_token = password_reset.issue_reset_token(user)
     forged = jwt.encode(claims, "not-the-server-secret-but-as-long-as-one", algorithm="HS256")
     for token in (forged, expired, reset_token, "not-a-token"):
@@ -97,14 +104,16 @@ def test_forged_expired_foreign_and_stale_tokens_are_invalid(client, app, auth, 
 
 
 def test_without_required_verification_accounts_are_verified_and_nothing_is_mailed(
-        client, auth, outbox):
+    client, auth, outbox
+):
     headers = signed_up(client, auth)
     assert is_verified(client, headers)
     assert outbox.send_here() == []
 
 
 def test_unverified_account_reads_uploads_and_imports_but_does_not_generate(
-        client, app, auth, outbox, required, app_config, web_pages):
+    client, app, auth, outbox, required, app_config, web_pages
+):
     headers = signed_up(client, auth)
     project = client.post("/api/v1/projects", headers=headers, json={"name": "P"}).get_json()
     generate = {"project_id": project["id"], "topic": "Qubits", "voice": "technical"}
@@ -114,12 +123,14 @@ def test_unverified_account_reads_uploads_and_imports_but_does_not_generate(
         assert db.session.execute(db.select(db.func.count()).select_from(Job)).scalar_one() == 0
     assert client.get("/api/v1/projects", headers=headers).status_code == 200
     sources = f"/api/v1/sources/projects/{project['id']}/sources"
-    upload = client.post(sources, headers=headers,
-                         data={"file": (io.BytesIO(b"Qubits and gates."), "notes.txt")})
+    upload = client.post(
+        sources, headers=headers, data={"file": (io.BytesIO(b"Qubits and gates."), "notes.txt")}
+    )
     assert upload.status_code == 201, upload.get_json()
     app_config(ALLOWED_PRIVATE_HOSTS=[web_pages.host_port])
-    imported = client.post(sources + "/url", headers=headers,
-                           json={"url": web_pages.url + "/article"})
+    imported = client.post(
+        sources + "/url", headers=headers, json={"url": web_pages.url + "/article"}
+    )
     assert imported.status_code == 201, imported.get_json()
     [(_, token)] = mailed_links(outbox)
     assert client.post(VERIFY, json={"token": token}).status_code == 200

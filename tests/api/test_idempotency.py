@@ -1,5 +1,6 @@
 """Idempotency-Key: what is kept (an HMAC, never a password or a secret), whose key it is,
 a duplicate sent while the first request runs, and the 24-hour purge."""
+
 import hashlib
 import json
 import threading
@@ -24,8 +25,10 @@ PROJECTS = "/api/v1/projects"
 
 def stored_rows(app) -> list[tuple]:
     with app.app_context():
-        return [tuple(row) for row in db.session.execute(
-            db.text("SELECT * FROM idempotency_records")).all()]
+        return [
+            tuple(row)
+            for row in db.session.execute(db.text("SELECT * FROM idempotency_records")).all()
+        ]
 
 
 def register_body(email: str, password: str = DEFAULT_PASSWORD) -> bytes:
@@ -85,8 +88,9 @@ def test_api_key_secret_is_never_stored_and_a_retry_creates_no_second_key(client
     listed = client.get("/api/v1/api-keys", headers=headers).get_json()
     assert listed["total"] == 1
     spec = client.get("/api/v1/openapi.json").get_json()
-    assert "IDEMPOTENCY_REPLAY_UNAVAILABLE" in spec["paths"]["/api/v1/api-keys"]["post"][
-        "description"]
+    assert (
+        "IDEMPOTENCY_REPLAY_UNAVAILABLE" in spec["paths"]["/api/v1/api-keys"]["post"]["description"]
+    )
 
 
 def test_an_endpoint_answering_with_a_secret_cannot_keep_it_for_replays():
@@ -104,11 +108,13 @@ def claim_in_flight(app, user_id: str, key: str, body: bytes) -> str:
         return record.id
 
 
-def test_duplicate_while_the_first_runs_is_409_and_another_body_is_422(live_server, app,
-                                                                         auth):
+def test_duplicate_while_the_first_runs_is_409_and_another_body_is_422(live_server, app, auth):
     user = make_user(app, email="ann@example.com")
-    headers = {**auth.headers(email=user.email), "Idempotency-Key": "tech-blog",
-               "Content-Type": "application/json"}
+    headers = {
+        **auth.headers(email=user.email),
+        "Idempotency-Key": "tech-blog",
+        "Content-Type": "application/json",
+    }
     body = json.dumps({"name": "Tech Blog"}).encode()
     claim_id = claim_in_flight(app, user.id, "tech-blog", body)
 
@@ -153,18 +159,25 @@ def test_a_failed_first_request_releases_its_key(client, auth):
 
 def test_parallel_duplicates_at_two_processes_create_one_project(start_server):
     server = start_server(WEB_CONCURRENCY="2")
-    requests.post(f"{server}/api/v1/auth/register", timeout=10, json={
-        "email": "race@example.com", "password": DEFAULT_PASSWORD, "name": "R"})
-    token = requests.post(f"{server}/api/v1/auth/login", timeout=10, json={
-        "email": "race@example.com", "password": DEFAULT_PASSWORD}).json()["access_token"]
+    requests.post(
+        f"{server}/api/v1/auth/register",
+        timeout=10,
+        json={"email": "race@example.com", "password": DEFAULT_PASSWORD, "name": "R"},
+    )
+    token = requests.post(
+        f"{server}/api/v1/auth/login",
+        timeout=10,
+        json={"email": "race@example.com", "password": DEFAULT_PASSWORD},
+    ).json()["access_token"]
     headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "race"}
     start = threading.Barrier(8)
     answers = []
 
     def submit():
         start.wait()
-        answers.append(requests.post(f"{server}{PROJECTS}", json={"name": "Race"},
-                                     headers=headers, timeout=30))
+        answers.append(
+            requests.post(f"{server}{PROJECTS}", json={"name": "Race"}, headers=headers, timeout=30)
+        )
 
     threads = [threading.Thread(target=submit) for _ in range(8)]
     for thread in threads:
@@ -174,16 +187,19 @@ def test_parallel_duplicates_at_two_processes_create_one_project(start_server):
     created = [a for a in answers if a.status_code == 201]
     refused = [a for a in answers if a.status_code != 201]
     assert created and len({a.json()["id"] for a in created}) == 1
-    assert all(a.status_code == 409 and a.json()["detail"]["code"] == "IDEMPOTENCY_IN_PROGRESS"
-               for a in refused)
+    assert all(
+        a.status_code == 409 and a.json()["detail"]["code"] == "IDEMPOTENCY_IN_PROGRESS"
+        for a in refused
+    )
     listed = requests.get(f"{server}{PROJECTS}", headers=headers, timeout=10).json()
     assert listed["total"] == 1
 
 
 def age_records(app, hours: float) -> None:
     with app.app_context():
-        db.session.execute(db.update(IdempotencyRecord).values(
-            created_at=utcnow() - timedelta(hours=hours)))
+        db.session.execute(
+            db.update(IdempotencyRecord).values(created_at=utcnow() - timedelta(hours=hours))
+        )
         db.session.commit()
 
 
@@ -195,11 +211,11 @@ def test_records_older_than_a_day_are_purged(client, auth, app):
     with app.app_context():
         assert idempotency.purge_expired() == 1
         assert [r.key for r in db.session.execute(db.select(IdempotencyRecord)).scalars()] == [
-            "new"]
+            "new"
+        ]
 
 
 def test_the_worker_purges_old_records(client, auth, app, worker):
-    post_json(client, PROJECTS, b'{"name": "Old"}',
-              {**auth.headers(), "Idempotency-Key": "old"})
+    post_json(client, PROJECTS, b'{"name": "Old"}', {**auth.headers(), "Idempotency-Key": "old"})
     age_records(app, hours=25)
     wait_for(lambda: not stored_rows(app), timeout=60, interval=1)

@@ -1,5 +1,6 @@
 """Jobs API: status, list, cancel; a job whose worker died is failed on read and by the
 reaper; Redis down at submit answers 503 and keeps nothing."""
+
 from __future__ import annotations
 
 import re
@@ -18,13 +19,24 @@ from .test_posts import Api, worker_paused
 def make_running_job(app, api, seconds_ago: int) -> tuple[str, str]:
     """A generation row that says `processing` although no worker runs it."""
     with app.app_context():
-        job = Job(user_id=api.project["user_id"], project_id=api.project["id"],
-                  job_type="content_generation", status="processing", progress=40,
-                  current_step="Writing section 2 of 5")
+        job = Job(
+            user_id=api.project["user_id"],
+            project_id=api.project["id"],
+            job_type="content_generation",
+            status="processing",
+            progress=40,
+            current_step="Writing section 2 of 5",
+        )
         db.session.add(job)
         db.session.flush()
-        post = Post(project_id=api.project["id"], user_id=api.project["user_id"], job_id=job.id,
-                    topic="Orphaned", voice="casual", status="generating")
+        post = Post(
+            project_id=api.project["id"],
+            user_id=api.project["user_id"],
+            job_id=job.id,
+            topic="Orphaned",
+            voice="casual",
+            status="generating",
+        )
         db.session.add(post)
         db.session.commit()
         old = utcnow() - timedelta(seconds=seconds_ago)
@@ -68,8 +80,7 @@ def test_cancel_of_another_users_job_is_not_found(client, auth, worker):
     api = Api(client, auth.headers(), worker)
     post = api.generated_post()
     other = auth.headers(email="other@example.com")
-    assert client.post(f"/api/v1/jobs/{post['job_id']}/cancel",
-                       headers=other).status_code == 404
+    assert client.post(f"/api/v1/jobs/{post['job_id']}/cancel", headers=other).status_code == 404
     assert client.get("/api/v1/jobs/not-an-id", headers=other).status_code == 404
 
 
@@ -95,16 +106,26 @@ def test_reaper_fails_only_stale_jobs(client, auth, worker, app):
 
 def test_redis_down_at_generate_is_503_and_keeps_nothing(start_server, app):
     server = start_server(REDIS_URL="redis://127.0.0.1:9/0")
-    requests.post(f"{server}/api/v1/auth/register", timeout=10, json={
-        "email": "down@example.com", "password": "SecurePassword123!", "name": "D"})
-    token = requests.post(f"{server}/api/v1/auth/login", timeout=10, json={
-        "email": "down@example.com", "password": "SecurePassword123!"}).json()["access_token"]
+    requests.post(
+        f"{server}/api/v1/auth/register",
+        timeout=10,
+        json={"email": "down@example.com", "password": "SecurePassword123!", "name": "D"},
+    )
+    token = requests.post(
+        f"{server}/api/v1/auth/login",
+        timeout=10,
+        json={"email": "down@example.com", "password": "SecurePassword123!"},
+    ).json()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
-    project = requests.post(f"{server}/api/v1/projects", headers=headers, timeout=10,
-                            json={"name": "P"}).json()
-    response = requests.post(f"{server}/api/v1/posts/generate", headers=headers, timeout=10,
-                             json={"project_id": project["id"], "topic": "Down",
-                                   "voice": "casual"})
+    project = requests.post(
+        f"{server}/api/v1/projects", headers=headers, timeout=10, json={"name": "P"}
+    ).json()
+    response = requests.post(
+        f"{server}/api/v1/posts/generate",
+        headers=headers,
+        timeout=10,
+        json={"project_id": project["id"], "topic": "Down", "voice": "casual"},
+    )
     assert response.status_code == 503
     assert response.json()["detail"]["code"] == "SERVICE_UNAVAILABLE"
     with app.app_context():
@@ -113,14 +134,16 @@ def test_redis_down_at_generate_is_503_and_keeps_nothing(start_server, app):
     session = requests.Session()
     login = session.get(f"{server}/login", timeout=10).text
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login).group(1)
-    session.post(f"{server}/login", timeout=10, data={
-        "email": "down@example.com", "password": "SecurePassword123!", "csrf_token": token})
+    session.post(
+        f"{server}/login",
+        timeout=10,
+        data={"email": "down@example.com", "password": "SecurePassword123!", "csrf_token": token},
+    )
     page = session.get(f"{server}/projects/{project['id']}", timeout=10)
     assert page.status_code == 200 and "New post" in page.text
 
 
-def test_a_running_job_reports_the_finer_progress_the_worker_streams(client, auth, worker,
-                                                                     app):
+def test_a_running_job_reports_the_finer_progress_the_worker_streams(client, auth, worker, app):
     api = Api(client, auth.headers(), worker)
     job_id, _ = make_running_job(app, api, seconds_ago=1)
     with app.app_context():
@@ -152,7 +175,8 @@ def publish_running_state(app, job_id: str, percent: int, step: str) -> None:
 
 
 def test_a_running_job_is_answered_from_redis_without_reading_its_row(
-        client, auth, worker, app, sql_statements):
+    client, auth, worker, app, sql_statements
+):
     api = Api(client, auth.headers(), worker)
     job_id, _ = make_running_job(app, api, seconds_ago=1)
     publish_running_state(app, job_id, 45, "Writing the sections")
@@ -194,8 +218,11 @@ def test_a_dead_workers_state_in_redis_does_not_hide_its_failure(client, auth, w
     job_id, _ = make_running_job(app, api, seconds_ago=1)
     publish_running_state(app, job_id, 45, "Writing the sections")
     with app.app_context():
-        db.session.execute(db.update(Job).where(Job.id == job_id).values(
-            updated_at=utcnow() - timedelta(seconds=120)))
+        db.session.execute(
+            db.update(Job)
+            .where(Job.id == job_id)
+            .values(updated_at=utcnow() - timedelta(seconds=120))
+        )
         db.session.commit()
     # No heartbeat: the worker is gone, so the row is read and the job settled.
     job = client.get(f"/api/v1/jobs/{job_id}", headers=api.headers).get_json()
@@ -216,8 +243,10 @@ def test_a_running_job_of_a_deleted_project_is_gone(client, auth, worker, app):
     api = Api(client, auth.headers(), worker)
     job_id, _ = make_running_job(app, api, seconds_ago=1)
     publish_running_state(app, job_id, 45, "Writing the sections")
-    assert client.delete(f"/api/v1/projects/{api.project['id']}",
-                         headers=api.headers).status_code == 204
+    assert (
+        client.delete(f"/api/v1/projects/{api.project['id']}", headers=api.headers).status_code
+        == 204
+    )
     with app.app_context(), live.Heartbeat(job_id):
         response = client.get(f"/api/v1/jobs/{job_id}", headers=api.headers)
     assert response.status_code == 404
@@ -228,9 +257,14 @@ def test_a_parse_job_cannot_be_cancelled_and_its_page_offers_no_cancel(client, a
     headers = auth.headers()
     project = client.post("/api/v1/projects", headers=headers, json={"name": "P"}).get_json()
     with app.app_context():
-        job = Job(user_id=project["user_id"], project_id=project["id"],
-                  job_type="document_parsing", status="processing", progress=5,
-                  current_step="Parsing the document")
+        job = Job(
+            user_id=project["user_id"],
+            project_id=project["id"],
+            job_type="document_parsing",
+            status="processing",
+            progress=5,
+            current_step="Parsing the document",
+        )
         db.session.add(job)
         db.session.commit()
         job_id = job.id

@@ -1,6 +1,7 @@
 """Plan limits hold under concurrency: parallel submits over real HTTP, spread over two
 gunicorn worker processes, with no worker taking the jobs (they stay queued). Each check
 runs under the plan holder's lock, so exactly the allowed number is accepted."""
+
 from __future__ import annotations
 
 import threading
@@ -27,19 +28,28 @@ def idle_server(start_server) -> str:
 def signed_in(server: str, app, email: str, plan: str | None = None):
     user = make_user(app, email=email, plan=plan)
     project = make_project(app, user)
-    token = requests.post(f"{server}/api/v1/auth/login", timeout=10, json={
-        "email": email, "password": DEFAULT_PASSWORD}).json()["access_token"]
+    token = requests.post(
+        f"{server}/api/v1/auth/login",
+        timeout=10,
+        json={"email": email, "password": DEFAULT_PASSWORD},
+    ).json()["access_token"]
     return user, project, {"Authorization": f"Bearer {token}"}
 
 
 def parallel_submits(server: str, headers: dict, project_id: str) -> list[requests.Response]:
     """PARALLEL generation requests, released at the same instant, each its own topic
     (after a parallel warm-up, so that every server thread has its connections open)."""
-    in_parallel(lambda index: requests.get(f"{server}/api/v1/users/me", headers=headers,
-                                           timeout=60))
-    return in_parallel(lambda index: requests.post(
-        f"{server}/api/v1/posts/generate", headers=headers, timeout=60,
-        json={"project_id": project_id, "topic": f"Topic number {index}", "voice": "casual"}))
+    in_parallel(
+        lambda index: requests.get(f"{server}/api/v1/users/me", headers=headers, timeout=60)
+    )
+    return in_parallel(
+        lambda index: requests.post(
+            f"{server}/api/v1/posts/generate",
+            headers=headers,
+            timeout=60,
+            json={"project_id": project_id, "topic": f"Topic number {index}", "voice": "casual"},
+        )
+    )
 
 
 def in_parallel(call) -> list[requests.Response]:

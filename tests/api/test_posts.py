@@ -1,6 +1,7 @@
 """Posts API with the real `python worker.py` and the offline writer (no LLM_MODEL): the
 reference's generate → poll job → get post flow, its validation and error codes, quota and
 plan rules, listing, deleting and isolation."""
+
 from __future__ import annotations
 
 import io
@@ -19,20 +20,22 @@ from ..factories import make_user
 from ..files import make_pdf
 
 TOPIC = "How to Build a REST API with FastAPI"
-SOURCE_TEXT = ["FastAPI is a modern Python web framework built on type hints.",
-               "Async endpoints let one process serve many slow clients at once.",
-               "Pydantic models validate requests and document the API."]
+SOURCE_TEXT = [
+    "FastAPI is a modern Python web framework built on type hints.",
+    "Async endpoints let one process serve many slow clients at once.",
+    "Pydantic models validate requests and document the API.",
+]
 
 
 class Api:
     def __init__(self, client, headers, worker):
         self.client, self.headers, self.worker = client, headers, worker
-        self.project = client.post("/api/v1/projects", headers=headers,
-                                   json={"name": "Tech Blog"}).get_json()
+        self.project = client.post(
+            "/api/v1/projects", headers=headers, json={"name": "Tech Blog"}
+        ).get_json()
 
     def generate(self, **fields):
-        body = {"project_id": self.project["id"], "topic": TOPIC, "voice": "technical",
-                **fields}
+        body = {"project_id": self.project["id"], "topic": TOPIC, "voice": "technical", **fields}
         return self.client.post("/api/v1/posts/generate", headers=self.headers, json=body)
 
     def job(self, job_id):
@@ -42,6 +45,7 @@ class Api:
         def done():
             body = self.job(job_id).get_json()
             return body if body["status"] in ("completed", "failed", "cancelled") else None
+
         try:
             return wait_for(done, timeout=timeout, interval=0.2)
         except AssertionError:
@@ -59,12 +63,20 @@ class Api:
 
     def parsed_source(self, paragraphs=SOURCE_TEXT) -> str:
         response = self.client.post(
-            f"/api/v1/sources/projects/{self.project['id']}/sources", headers=self.headers,
-            data={"file": (io.BytesIO(make_pdf(paragraphs)), "research.pdf")})
+            f"/api/v1/sources/projects/{self.project['id']}/sources",
+            headers=self.headers,
+            data={"file": (io.BytesIO(make_pdf(paragraphs)), "research.pdf")},
+        )
         source_id = response.get_json()["id"]
-        wait_for(lambda: self.client.get(f"/api/v1/sources/sources/{source_id}",
-                                         headers=self.headers).get_json()["status"] == "parsed",
-                 timeout=30)
+        wait_for(
+            lambda: (
+                self.client.get(
+                    f"/api/v1/sources/sources/{source_id}", headers=self.headers
+                ).get_json()["status"]
+                == "parsed"
+            ),
+            timeout=30,
+        )
         return source_id
 
 
@@ -89,8 +101,9 @@ def quota(client, headers) -> dict:
 
 def test_generate_poll_and_read_a_medium_blog_post_from_a_source(api, client):
     source_id = api.parsed_source()
-    response = api.generate(target_length="medium", source_ids=[source_id],
-                            custom_instructions="Include code examples")
+    response = api.generate(
+        target_length="medium", source_ids=[source_id], custom_instructions="Include code examples"
+    )
     assert response.status_code == 202
     accepted = response.get_json()
     assert accepted["status"] == "queued" and len(accepted["job_id"]) == 24
@@ -142,19 +155,22 @@ def test_metadata_is_returned_unchanged(api):
     assert post["metadata"] == {"campaign": "q4", "owner": "ana"}
 
 
-@pytest.mark.parametrize("fields,status,code", [
-    ({"topic": "x" * 201}, 400, "TOPIC_TOO_LONG"),
-    ({"custom_instructions": "y" * 2001}, 400, "INSTRUCTIONS_TOO_LONG"),
-    ({"topic": ""}, 400, "VALIDATION_ERROR"),
-    ({"topic": "   "}, 400, "VALIDATION_ERROR"),
-    ({"voice": "pirate"}, 400, "VALIDATION_ERROR"),
-    ({"target_length": "huge"}, 400, "VALIDATION_ERROR"),
-    ({"channel": "fax"}, 400, "VALIDATION_ERROR"),
-    ({"unknown": 1}, 400, "VALIDATION_ERROR"),
-    ({"voice": "gen_z"}, 403, "VOICE_NOT_AVAILABLE"),
-    ({"project_id": "0" * 24}, 404, "PROJECT_NOT_FOUND"),
-    ({"source_ids": ["0" * 24]}, 404, "SOURCE_NOT_FOUND"),
-])
+@pytest.mark.parametrize(
+    "fields,status,code",
+    [
+        ({"topic": "x" * 201}, 400, "TOPIC_TOO_LONG"),
+        ({"custom_instructions": "y" * 2001}, 400, "INSTRUCTIONS_TOO_LONG"),
+        ({"topic": ""}, 400, "VALIDATION_ERROR"),
+        ({"topic": "   "}, 400, "VALIDATION_ERROR"),
+        ({"voice": "pirate"}, 400, "VALIDATION_ERROR"),
+        ({"target_length": "huge"}, 400, "VALIDATION_ERROR"),
+        ({"channel": "fax"}, 400, "VALIDATION_ERROR"),
+        ({"unknown": 1}, 400, "VALIDATION_ERROR"),
+        ({"voice": "gen_z"}, 403, "VOICE_NOT_AVAILABLE"),
+        ({"project_id": "0" * 24}, 404, "PROJECT_NOT_FOUND"),
+        ({"source_ids": ["0" * 24]}, 404, "SOURCE_NOT_FOUND"),
+    ],
+)
 def test_bad_requests_get_the_documented_code_and_start_nothing(api, app, fields, status, code):
     response = api.generate(**fields)
     assert response.status_code == status, response.get_json()
@@ -167,8 +183,10 @@ def test_bad_requests_get_the_documented_code_and_start_nothing(api, app, fields
 def test_a_source_still_parsing_is_invalid(api, app):
     with worker_paused(api.worker):
         response = api.client.post(
-            f"/api/v1/sources/projects/{api.project['id']}/sources", headers=api.headers,
-            data={"file": (io.BytesIO(b"Notes to parse."), "notes.txt")})
+            f"/api/v1/sources/projects/{api.project['id']}/sources",
+            headers=api.headers,
+            data={"file": (io.BytesIO(b"Notes to parse."), "notes.txt")},
+        )
         source_id = response.get_json()["id"]
         generated = api.generate(source_ids=[source_id])
     assert generated.status_code == 400
@@ -232,8 +250,15 @@ def test_list_filter_paginate_and_delete_without_refund(api, client):
     listed = client.get(url, headers=api.headers).get_json()
     assert listed["total"] == 2
     assert [p["id"] for p in listed["posts"]] == [second["id"], first["id"]]
-    assert set(listed["posts"][0]) >= {"id", "project_id", "topic", "voice", "status",
-                                       "word_count", "created_at"}
+    assert set(listed["posts"][0]) >= {
+        "id",
+        "project_id",
+        "topic",
+        "voice",
+        "status",
+        "word_count",
+        "created_at",
+    }
     page = client.get(url + "?limit=1&offset=1", headers=api.headers).get_json()
     assert page["total"] == 2 and [p["id"] for p in page["posts"]] == [first["id"]]
     assert client.get(url + "?status=failed", headers=api.headers).get_json()["total"] == 0
@@ -245,11 +270,15 @@ def test_list_filter_paginate_and_delete_without_refund(api, client):
 
 
 def test_test_mode_key_writes_offline_and_charges_nothing(api, client):
-    key = client.post("/api/v1/api-keys", headers=api.headers,
-                      json={"name": "CI", "mode": "test"}).get_json()
+    key = client.post(
+        "/api/v1/api-keys", headers=api.headers, json={"name": "CI", "mode": "test"}
+    ).get_json()
     headers = {"X-API-Key": key["key"]}
-    response = client.post("/api/v1/posts/generate", headers=headers, json={
-        "project_id": api.project["id"], "topic": "Test mode", "voice": "casual"})
+    response = client.post(
+        "/api/v1/posts/generate",
+        headers=headers,
+        json={"project_id": api.project["id"], "topic": "Test mode", "voice": "casual"},
+    )
     assert response.status_code == 202
     job = api.finished_job(response.get_json()["job_id"])
     assert job["status"] == "completed"
@@ -257,12 +286,16 @@ def test_test_mode_key_writes_offline_and_charges_nothing(api, client):
 
 
 def test_idempotency_key_replays_the_same_job(api):
-    first = api.client.post("/api/v1/posts/generate", headers={**api.headers,
-                            "Idempotency-Key": "gen-1"}, json={
-        "project_id": api.project["id"], "topic": "Once", "voice": "casual"})
-    again = api.client.post("/api/v1/posts/generate", headers={**api.headers,
-                            "Idempotency-Key": "gen-1"}, json={
-        "project_id": api.project["id"], "topic": "Once", "voice": "casual"})
+    first = api.client.post(
+        "/api/v1/posts/generate",
+        headers={**api.headers, "Idempotency-Key": "gen-1"},
+        json={"project_id": api.project["id"], "topic": "Once", "voice": "casual"},
+    )
+    again = api.client.post(
+        "/api/v1/posts/generate",
+        headers={**api.headers, "Idempotency-Key": "gen-1"},
+        json={"project_id": api.project["id"], "topic": "Once", "voice": "casual"},
+    )
     assert first.status_code == again.status_code == 202
     assert first.get_json()["job_id"] == again.get_json()["job_id"]
     api.finished_job(first.get_json()["job_id"])

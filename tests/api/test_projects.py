@@ -1,4 +1,5 @@
 """Projects API: reference 004 fields, limits, ordering and the 404-not-403 rule."""
+
 from datetime import datetime
 
 from webapp.extensions import db
@@ -9,9 +10,11 @@ from ..factories import make_project, make_user
 
 def test_create_project_returns_reference_fields(client, auth):
     headers = auth.headers()
-    response = client.post("/api/v1/projects", headers=headers,
-                           json={"name": "Tech Blog Q4 2025",
-                                 "description": "Blog posts for technology audience"})
+    response = client.post(
+        "/api/v1/projects",
+        headers=headers,
+        json={"name": "Tech Blog Q4 2025", "description": "Blog posts for technology audience"},
+    )
     assert response.status_code == 201
     body = response.get_json()
     assert set(body) >= {"id", "user_id", "name", "description", "created_at", "updated_at"}
@@ -38,15 +41,21 @@ def test_list_rejects_limit_over_100(client, auth):
 
 def test_empty_list(client, auth):
     assert client.get("/api/v1/projects", headers=auth.headers()).get_json() == {
-        "projects": [], "total": 0}
+        "projects": [],
+        "total": 0,
+    }
 
 
 def test_update_changes_only_given_fields(client, auth):
     headers = auth.headers()
-    created = client.post("/api/v1/projects", headers=headers,
-                          json={"name": "Old", "description": "Keep me"}).get_json()
-    response = client.put(f"/api/v1/projects/{created['id']}", headers=headers,
-                          json={"name": "Tech Blog Q4 2025 - Updated"})
+    created = client.post(
+        "/api/v1/projects", headers=headers, json={"name": "Old", "description": "Keep me"}
+    ).get_json()
+    response = client.put(
+        f"/api/v1/projects/{created['id']}",
+        headers=headers,
+        json={"name": "Tech Blog Q4 2025 - Updated"},
+    )
     assert response.status_code == 200
     assert response.get_json()["name"] == "Tech Blog Q4 2025 - Updated"
     assert response.get_json()["description"] == "Keep me"
@@ -66,9 +75,11 @@ def test_another_users_project_is_404_and_unchanged(client, auth, app):
     project = make_project(app, owner, name="Secret plans")
     headers = auth.headers(email="intruder@example.com")
     url = f"/api/v1/projects/{project.id}"
-    for response in (client.get(url, headers=headers),
-                     client.put(url, headers=headers, json={"name": "pwned"}),
-                     client.delete(url, headers=headers)):
+    for response in (
+        client.get(url, headers=headers),
+        client.put(url, headers=headers, json={"name": "pwned"}),
+        client.delete(url, headers=headers),
+    ):
         assert response.status_code == 404
         assert "Secret plans" not in response.get_data(as_text=True)
     assert client.get("/api/v1/projects", headers=headers).get_json()["total"] == 0
@@ -108,11 +119,14 @@ def test_validation_rules(client, auth):
 def test_metadata_is_returned_unchanged(client, auth):
     headers = auth.headers()
     metadata = {"campaign_id": "summer_2024", "department": "sales"}
-    created = client.post("/api/v1/projects", headers=headers,
-                          json={"name": "M", "metadata": metadata}).get_json()
+    created = client.post(
+        "/api/v1/projects", headers=headers, json={"name": "M", "metadata": metadata}
+    ).get_json()
     assert created["metadata"] == metadata
-    assert client.get(f"/api/v1/projects/{created['id']}",
-                      headers=headers).get_json()["metadata"] == metadata
+    assert (
+        client.get(f"/api/v1/projects/{created['id']}", headers=headers).get_json()["metadata"]
+        == metadata
+    )
 
 
 def test_requires_authentication(client):
@@ -126,8 +140,11 @@ def test_listed_projects_are_what_get_answers(client, auth):
     project in it reads exactly as GET /projects/<id> (ProjectOut) answers it."""
     headers = auth.headers()
     client.post("/api/v1/projects", headers=headers, json={"name": "Bare"})
-    client.post("/api/v1/projects", headers=headers, json={
-        "name": "Full", "description": "About it", "metadata": {"client": "Acme", "é": "ü"}})
+    client.post(
+        "/api/v1/projects",
+        headers=headers,
+        json={"name": "Full", "description": "About it", "metadata": {"client": "Acme", "é": "ü"}},
+    )
     listed = client.get("/api/v1/projects", headers=headers).get_json()["projects"]
     assert [p["name"] for p in listed] == ["Full", "Bare"]
     for project in listed:

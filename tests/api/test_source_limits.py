@@ -2,6 +2,7 @@
 queued at once (no worker takes them here), 50 sources per project, 100 MB stored. Each is
 checked under the plan holder's lock: parallel uploads at two gunicorn processes pass the
 queue cap no more than one by one."""
+
 from __future__ import annotations
 
 import io
@@ -33,12 +34,16 @@ def api(app, client, auth, monkeypatch, web_pages):
         def upload(self, data=b"Some notes.", name="notes.txt", project_id=None):
             return client.post(
                 f"/api/v1/sources/projects/{project_id or self.project.id}/sources",
-                headers=self.headers, data={"file": (io.BytesIO(data), name)})
+                headers=self.headers,
+                data={"file": (io.BytesIO(data), name)},
+            )
 
         def import_url(self, project_id=None):
             return client.post(
                 f"/api/v1/sources/projects/{project_id or self.project.id}/sources/url",
-                headers=self.headers, json={"url": self.page_url})
+                headers=self.headers,
+                json={"url": self.page_url},
+            )
 
     return Api()
 
@@ -85,11 +90,17 @@ def test_storage_across_all_projects_stops_at_100_mb(api, app):
 def test_parallel_uploads_at_two_processes_fill_the_queue_and_no_more(start_server, app):
     server = idle_server(start_server)
     _, project, headers = signed_in(server, app, "burst@example.com")
-    responses = in_parallel(lambda index: requests.post(
-        f"{server}/api/v1/sources/projects/{project.id}/sources", headers=headers,
-        timeout=60, files={"file": (f"notes-{index}.txt", b"Parallel notes.")}))
+    responses = in_parallel(
+        lambda index: requests.post(
+            f"{server}/api/v1/sources/projects/{project.id}/sources",
+            headers=headers,
+            timeout=60,
+            files={"file": (f"notes-{index}.txt", b"Parallel notes.")},
+        )
+    )
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [201] * 5 + [429] * 7, [r.json() for r in responses]
     assert {r.json()["detail"]["code"] for r in responses if r.status_code == 429} == {
-        "PARSE_QUEUE_FULL"}
+        "PARSE_QUEUE_FULL"
+    }
     assert count(app, Source, project_id=project.id) == 5

@@ -1,5 +1,6 @@
 """Sources API with a real `python worker.py` on real Redis: every format and every bad
 input of the sources issue, as reference 004 documents the endpoints."""
+
 import io
 
 import pytest
@@ -10,8 +11,15 @@ from webapp.models import Source
 from ..conftest import wait_for
 from ..factories import make_project, make_user
 from ..files import (
-    EXE_BYTES, make_corrupt_pdf, make_csv, make_docx, make_encrypted_pdf, make_image_only_pdf,
-    make_pdf, make_truncated_docx, make_zip_bomb_docx,
+    EXE_BYTES,
+    make_corrupt_pdf,
+    make_csv,
+    make_docx,
+    make_encrypted_pdf,
+    make_image_only_pdf,
+    make_pdf,
+    make_truncated_docx,
+    make_zip_bomb_docx,
 )
 
 
@@ -21,13 +29,16 @@ def api(client, auth, worker):
 
     class Api:
         headers = auth.headers()
-        project = client.post("/api/v1/projects", headers=headers,
-                              json={"name": "Research"}).get_json()
+        project = client.post(
+            "/api/v1/projects", headers=headers, json={"name": "Research"}
+        ).get_json()
 
         def upload(self, data: bytes, filename: str, project_id=None):
             return client.post(
                 f"/api/v1/sources/projects/{project_id or self.project['id']}/sources",
-                headers=self.headers, data={"file": (io.BytesIO(data), filename)})
+                headers=self.headers,
+                data={"file": (io.BytesIO(data), filename)},
+            )
 
         def source(self, source_id):
             return client.get(f"/api/v1/sources/sources/{source_id}", headers=self.headers)
@@ -36,6 +47,7 @@ def api(client, auth, worker):
             def done():
                 body = self.source(source_id).get_json()
                 return body if body["status"] in ("parsed", "failed") else None
+
             try:
                 return wait_for(done, timeout=timeout)
             except AssertionError:
@@ -50,8 +62,9 @@ def api(client, auth, worker):
 
 
 def test_upload_pdf_then_poll_until_parsed(api):
-    response = api.upload(make_pdf(["Quantum computing basics.", "Qubits and gates."]),
-                          "research-paper.pdf")
+    response = api.upload(
+        make_pdf(["Quantum computing basics.", "Qubits and gates."]), "research-paper.pdf"
+    )
     assert response.status_code == 201
     created = response.get_json()
     assert created["status"] == "uploaded"
@@ -80,12 +93,15 @@ def test_markdown_and_text(api):
 
 
 def test_csv_reports_rows_and_problems_and_keeps_formulas_as_text(api):
-    data = make_csv([
-        ["SEO Best Practices for 2025", "professional", "Include examples", ""],
-        ["", "casual", "", ""],
-        ['=HYPERLINK("http://evil.example")', "casual", "", ""],
-        ["Good topic", "", "", "enormous"],
-    ], header=["topic", "voice", "custom_instructions", "target_length"])
+    data = make_csv(
+        [
+            ["SEO Best Practices for 2025", "professional", "Include examples", ""],
+            ["", "casual", "", ""],
+            ['=HYPERLINK("http://evil.example")', "casual", "", ""],
+            ["Good topic", "", "", "enormous"],
+        ],
+        header=["topic", "voice", "custom_instructions", "target_length"],
+    )
     body = api.upload_and_wait(data, "topics.csv")
     assert body["status"] == "parsed", body["error_message"]
     assert body["details"]["rows"] == 2
@@ -93,13 +109,16 @@ def test_csv_reports_rows_and_problems_and_keeps_formulas_as_text(api):
     assert '=HYPERLINK("http://evil.example")' in body["parsed_text"]
 
 
-@pytest.mark.parametrize("make, filename, message", [
-    (make_encrypted_pdf, "locked.pdf", "password"),
-    (make_corrupt_pdf, "broken.pdf", "damaged"),
-    (make_image_only_pdf, "scan.pdf", "is it a scan?"),
-    (make_truncated_docx, "cut.docx", "damaged"),
-    (make_zip_bomb_docx, "bomb.docx", "zip bomb"),
-])
+@pytest.mark.parametrize(
+    "make, filename, message",
+    [
+        (make_encrypted_pdf, "locked.pdf", "password"),
+        (make_corrupt_pdf, "broken.pdf", "damaged"),
+        (make_image_only_pdf, "scan.pdf", "is it a scan?"),
+        (make_truncated_docx, "cut.docx", "damaged"),
+        (make_zip_bomb_docx, "bomb.docx", "zip bomb"),
+    ],
+)
 def test_hostile_documents_fail_with_a_readable_reason(api, make, filename, message):
     data = make("Secret text") if make is make_encrypted_pdf else make()
     body = api.upload_and_wait(data, filename)
@@ -119,11 +138,14 @@ def test_worker_keeps_serving_after_failures(api):
     assert api.upload_and_wait(b"Still working.", "after.txt")["status"] == "parsed"
 
 
-@pytest.mark.parametrize("data, filename", [
-    (EXE_BYTES, "invoice.pdf"),
-    (b"just some text", "report.pdf"),
-    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "photo.png"),
-])
+@pytest.mark.parametrize(
+    "data, filename",
+    [
+        (EXE_BYTES, "invoice.pdf"),
+        (b"just some text", "report.pdf"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "photo.png"),
+    ],
+)
 def test_disguised_or_unsupported_types_are_refused_at_upload(api, app, data, filename):
     response = api.upload(data, filename)
     assert response.status_code == 400
@@ -157,8 +179,9 @@ def test_file_names_are_cleaned(api):
 
 def test_missing_file_field_is_400(api, client):
     url = f"/api/v1/sources/projects/{api.project['id']}/sources"
-    response = client.post(url, headers=api.headers,
-                           data={"attachment": (io.BytesIO(b"x"), "x.txt")})
+    response = client.post(
+        url, headers=api.headers, data={"attachment": (io.BytesIO(b"x"), "x.txt")}
+    )
     assert response.status_code == 400
     assert response.get_json()["detail"]["errors"][0]["loc"] == ["body", "file"]
     not_multipart = client.post(url, headers=api.headers, data={"file": "x"})
@@ -176,26 +199,35 @@ def test_list_filters_paginates_and_renames_and_deletes(api, client, app):
     page = client.get(base + "?limit=1&offset=1", headers=api.headers).get_json()
     assert [s["id"] for s in page["sources"]] == [pdf["id"]]
     assert client.get(base + "?status=bogus", headers=api.headers).status_code == 400
-    renamed = client.put(f"/api/v1/sources/sources/{pdf['id']}", headers=api.headers,
-                         json={"filename": "updated-research-paper.pdf"})
+    renamed = client.put(
+        f"/api/v1/sources/sources/{pdf['id']}",
+        headers=api.headers,
+        json={"filename": "updated-research-paper.pdf"},
+    )
     assert renamed.status_code == 200
     assert renamed.get_json()["filename"] == "updated-research-paper.pdf"
     storage_file = app.config["UPLOAD_DIR"] + "/" + pdf["s3_key"]
     import os
+
     assert os.path.exists(storage_file)
-    assert client.delete(f"/api/v1/sources/sources/{pdf['id']}",
-                         headers=api.headers).status_code == 204
+    assert (
+        client.delete(f"/api/v1/sources/sources/{pdf['id']}", headers=api.headers).status_code
+        == 204
+    )
     assert not os.path.exists(storage_file)
     assert api.source(pdf["id"]).status_code == 404
 
 
 def test_deleting_the_project_removes_source_files(api, client, app):
     import os
+
     body = api.upload_and_wait(b"Keep me?", "k.txt")
     path = os.path.join(app.config["UPLOAD_DIR"], body["s3_key"])
     assert os.path.exists(path)
-    assert client.delete(f"/api/v1/projects/{api.project['id']}",
-                         headers=api.headers).status_code == 204
+    assert (
+        client.delete(f"/api/v1/projects/{api.project['id']}", headers=api.headers).status_code
+        == 204
+    )
     assert not os.path.exists(path)
     with app.app_context():
         assert db.session.query(Source).count() == 0
@@ -203,21 +235,29 @@ def test_deleting_the_project_removes_source_files(api, client, app):
 
 def test_another_users_sources_are_404(api, client, app):
     body = api.upload_and_wait(b"private notes", "private.txt")
-    intruder = {"Authorization": client.post("/api/v1/auth/login", json={
-        "email": make_user(app, email="intruder@example.com").email,
-        "password": "SecurePassword123!"}).get_json()["access_token"]}
+    intruder = {
+        "Authorization": client.post(
+            "/api/v1/auth/login",
+            json={
+                "email": make_user(app, email="intruder@example.com").email,
+                "password": "SecurePassword123!",
+            },
+        ).get_json()["access_token"]
+    }
     intruder = {"Authorization": f"Bearer {intruder['Authorization']}"}
     url = f"/api/v1/sources/sources/{body['id']}"
     assert client.get(url, headers=intruder).status_code == 404
     assert client.put(url, headers=intruder, json={"filename": "x"}).status_code == 404
     assert client.delete(url, headers=intruder).status_code == 404
-    listing = client.get(f"/api/v1/sources/projects/{api.project['id']}/sources",
-                         headers=intruder)
+    listing = client.get(f"/api/v1/sources/projects/{api.project['id']}/sources", headers=intruder)
     assert listing.status_code == 404
     assert listing.get_json()["detail"]["code"] == "PROJECT_NOT_FOUND"
     own_project = make_project(app, make_user(app, email="intruder@example.com"))
-    upload = client.post(f"/api/v1/sources/projects/{api.project['id']}/sources",
-                         headers=intruder, data={"file": (io.BytesIO(b"x"), "x.txt")})
+    upload = client.post(
+        f"/api/v1/sources/projects/{api.project['id']}/sources",
+        headers=intruder,
+        data={"file": (io.BytesIO(b"x"), "x.txt")},
+    )
     assert upload.status_code == 404
     assert own_project.id != api.project["id"]
     assert api.source(body["id"]).get_json()["filename"] == "private.txt"

@@ -1,6 +1,7 @@
 """URL import: fetched by the worker from a loopback site the tests allow through
 ALLOWED_PRIVATE_HOSTS; every other private address is refused, redirects included, and
 so is an address two URL parsers would read differently."""
+
 import socket
 from types import SimpleNamespace
 
@@ -32,14 +33,14 @@ def importer(client, auth, worker, web_pages):
         def done():
             body = client.get(f"/api/v1/sources/sources/{source_id}", headers=headers).get_json()
             return body if body["status"] in ("parsed", "failed") else None
+
         return wait_for(done, timeout=30)
 
     submit.finished = finished
     return submit
 
 
-def serve(web_pages, path, body, status=200, content_type="text/html; charset=utf-8",
-          **headers):
+def serve(web_pages, path, body, status=200, content_type="text/html; charset=utf-8", **headers):
     web_pages.pages[path] = (status, {"Content-Type": content_type, **headers}, body)
     return web_pages.url + path
 
@@ -56,10 +57,18 @@ def test_article_is_imported_with_its_title(importer, web_pages):
     assert body["source_url"].endswith("/article")
 
 
-@pytest.mark.parametrize("url", [
-    "http://127.0.0.1:9/admin", "http://localhost:9/", "http://169.254.169.254/latest/meta-data",
-    "http://10.0.0.1/", "http://[::1]:9/", "ftp://example.com/file", "not a url",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/admin",
+        "http://localhost:9/",
+        "http://169.254.169.254/latest/meta-data",
+        "http://10.0.0.1/",
+        "http://[::1]:9/",
+        "ftp://example.com/file",
+        "not a url",
+    ],
+)
 def test_private_and_non_http_urls_are_refused_at_once(importer, url):
     response = importer(url)
     assert response.status_code == 400
@@ -79,14 +88,24 @@ def test_redirect_within_allowed_host_is_followed(importer, web_pages):
     assert importer.finished(importer(url).get_json()["id"])["status"] == "parsed"
 
 
-@pytest.mark.parametrize("path, body, status, content_type, message", [
-    ("/missing", b"nope", 404, "text/html", "HTTP 404"),
-    ("/picture", b"\x89PNG....", 200, "image/png", "not a web page"),
-    ("/huge", b"<p>" + b"x" * (6 * 1024 * 1024) + b"</p>", 200, "text/html", "larger than"),
-    ("/empty", b"<html><head><title>x</title></head><body> </body></html>", 200, "text/html", "No readable"),
-])
-def test_unusable_pages_fail_with_a_reason(importer, web_pages, path, body, status,
-                                           content_type, message):
+@pytest.mark.parametrize(
+    "path, body, status, content_type, message",
+    [
+        ("/missing", b"nope", 404, "text/html", "HTTP 404"),
+        ("/picture", b"\x89PNG....", 200, "image/png", "not a web page"),
+        ("/huge", b"<p>" + b"x" * (6 * 1024 * 1024) + b"</p>", 200, "text/html", "larger than"),
+        (
+            "/empty",
+            b"<html><head><title>x</title></head><body> </body></html>",
+            200,
+            "text/html",
+            "No readable",
+        ),
+    ],
+)
+def test_unusable_pages_fail_with_a_reason(
+    importer, web_pages, path, body, status, content_type, message
+):
     url = serve(web_pages, path, body, status=status, content_type=content_type)
     result = importer.finished(importer(url).get_json()["id"])
     assert result["status"] == "failed"
@@ -114,17 +133,21 @@ def listener():
     sock.close()
 
 
-@pytest.mark.parametrize("template, reason", [
-    ("http://127.0.0.1:{other}\\@{allowed}/", "backslash"),
-    ("http://{allowed}@127.0.0.1:{other}/", "user name or password"),
-    ("http://2130706433:{other}/", "four decimal numbers"),
-    ("http://0177.0.0.1:{other}/", "four decimal numbers"),
-    ("http://[2002:7f00:1::]:{other}/", "private or local network"),
-    ("http://[::127.0.0.1]:{other}/", "private or local network"),
-    ("http://[64:ff9b::7f00:1]:{other}/", "private or local network"),
-])
-def test_disguised_private_addresses_are_refused_at_once(importer, web_pages, listener,
-                                                         template, reason):
+@pytest.mark.parametrize(
+    "template, reason",
+    [
+        ("http://127.0.0.1:{other}\\@{allowed}/", "backslash"),
+        ("http://{allowed}@127.0.0.1:{other}/", "user name or password"),
+        ("http://2130706433:{other}/", "four decimal numbers"),
+        ("http://0177.0.0.1:{other}/", "four decimal numbers"),
+        ("http://[2002:7f00:1::]:{other}/", "private or local network"),
+        ("http://[::127.0.0.1]:{other}/", "private or local network"),
+        ("http://[64:ff9b::7f00:1]:{other}/", "private or local network"),
+    ],
+)
+def test_disguised_private_addresses_are_refused_at_once(
+    importer, web_pages, listener, template, reason
+):
     response = importer(template.format(other=listener.port, allowed=web_pages.host_port))
     assert response.status_code == 400
     assert response.get_json()["detail"]["code"] == "INVALID_URL"
@@ -133,8 +156,10 @@ def test_disguised_private_addresses_are_refused_at_once(importer, web_pages, li
 
 
 def test_a_refusal_does_not_tell_whether_a_port_is_open(importer, web_pages, listener):
-    answers = [importer(f"http://127.0.0.1:{port}\\@{web_pages.host_port}/")
-               for port in (listener.port, free_port())]
+    answers = [
+        importer(f"http://127.0.0.1:{port}\\@{web_pages.host_port}/")
+        for port in (listener.port, free_port())
+    ]
     assert [answer.status_code for answer in answers] == [400, 400]
     assert answers[0].get_json() == answers[1].get_json()
     assert not listener.reached()

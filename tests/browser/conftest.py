@@ -7,6 +7,7 @@ Accessibility helpers: `assert_no_axe_violations(page)` runs the vendored axe-co
 only, never served by the app) and `assert_no_horizontal_overflow(page)` checks the page at
 phone width.
 """
+
 from __future__ import annotations
 
 import base64
@@ -15,7 +16,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Error as PlaywrightError, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = REPO_ROOT / "test-artifacts" / "screenshots"
@@ -57,7 +59,8 @@ OVERFLOWING = r"""() => {
     .filter((el) => !wide(el.parentElement) || el.parentElement === document.body ||
                     ['absolute', 'fixed'].includes(style(el).position))
     .slice(0, 8)
-    .map((el) => `${el.outerHTML.replace(/\s+/g, ' ').slice(0, 80)}… (to ${Math.round(el.getBoundingClientRect().right)}px)`);
+    .map((el) => `${el.outerHTML.replace(/\s+/g, ' ').slice(0, 80)}… ` +
+                 `(to ${Math.round(el.getBoundingClientRect().right)}px)`);
 }"""
 
 
@@ -66,12 +69,16 @@ def browser() -> Browser:
     executable = shutil.which("chromium")
     if not executable:
         # Deliberately a failure, not a skip: the browser suite must not pass silently.
-        pytest.fail("Chromium not found on PATH (expected /usr/bin/chromium). "
-                    "Install it with `apt-get install -y chromium`.", pytrace=False)
+        pytest.fail(
+            "Chromium not found on PATH (expected /usr/bin/chromium). "
+            "Install it with `apt-get install -y chromium`.",
+            pytrace=False,
+        )
     with sync_playwright() as playwright:
         try:
             browser = playwright.chromium.launch(
-                executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+                executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            )
         except PlaywrightError as error:
             pytest.fail(f"Could not launch Chromium at {executable}: {error}", pytrace=False)
         try:
@@ -114,8 +121,7 @@ def screenshot(page: Page, screenshot_dir: Path, request):
 
 def open_page(browser: Browser, url: str, **options) -> Page:
     """A page in a context of its own on `url` (a server other than the live_server)."""
-    context = browser.new_context(base_url=url, viewport={"width": 1280, "height": 900},
-                                  **options)
+    context = browser.new_context(base_url=url, viewport={"width": 1280, "height": 900}, **options)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     return context.new_page()
 
@@ -132,7 +138,8 @@ def sign_in(page: Page, user) -> None:
 def source_row(page: Page, filename: str):
     """The row of the project page's sources list that names `filename`."""
     return page.locator("#sources-list tbody tr").filter(
-        has=page.get_by_role("link", name=filename, exact=True))
+        has=page.get_by_role("link", name=filename, exact=True)
+    )
 
 
 def status_badge(row):
@@ -147,14 +154,17 @@ def source_status(page: Page, filename: str):
 def drop_files(page: Page, files: list[tuple[str, str, bytes]]) -> None:
     """Drag `(name, type, bytes)` files onto the project's drop zone, as from a file
     manager."""
-    transfer = page.evaluate_handle("""(files) => {
+    transfer = page.evaluate_handle(
+        """(files) => {
         const transfer = new DataTransfer();
         for (const [name, type, b64] of files) {
             const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
             transfer.items.add(new File([bytes], name, {type}));
         }
         return transfer;
-    }""", [[name, mime, base64.b64encode(data).decode()] for name, mime, data in files])
+    }""",
+        [[name, mime, base64.b64encode(data).decode()] for name, mime, data in files],
+    )
     zone = page.locator("[data-dropzone]")
     zone.dispatch_event("dragover", {"dataTransfer": transfer})
     expect(zone).to_have_class(re.compile(r"\bdragging\b"))
@@ -169,11 +179,16 @@ def assert_no_axe_violations(page: Page) -> None:
         # which the app's Content-Security-Policy rightly blocks.
         page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
     violations = [v for v in page.evaluate(RUN_AXE) if v["impact"] in FAILING_IMPACTS]
-    report = [f"{v['impact']} {v['id']}: {v['help']}\n" + "\n".join(
-        f"    {' '.join(map(str, node['target']))}" for node in v["nodes"]) for v in violations]
+    report = [
+        f"{v['impact']} {v['id']}: {v['help']}\n"
+        + "\n".join(f"    {' '.join(map(str, node['target']))}" for node in v["nodes"])
+        for v in violations
+    ]
     if violations:
-        pytest.fail(f"axe found {len(violations)} serious/critical violation(s) on {page.url}:\n"
-                    + "\n".join(report))
+        pytest.fail(
+            f"axe found {len(violations)} serious/critical violation(s) on {page.url}:\n"
+            + "\n".join(report)
+        )
 
 
 def assert_no_horizontal_overflow(page: Page) -> None:
@@ -182,11 +197,14 @@ def assert_no_horizontal_overflow(page: Page) -> None:
     viewport = page.viewport_size
     page.set_viewport_size(PHONE)
     try:
-        widths = page.evaluate("({scroll: document.documentElement.scrollWidth,"
-                               " inner: window.innerWidth})")
+        widths = page.evaluate(
+            "({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
+        )
         culprits = page.evaluate(OVERFLOWING) if widths["scroll"] > widths["inner"] else []
     finally:
         page.set_viewport_size(viewport)
     if widths["scroll"] > widths["inner"]:
-        pytest.fail(f"{page.url} scrolls sideways at {PHONE['width']}px: the page is "
-                    f"{widths['scroll']}px wide. Sticking out:\n  " + "\n  ".join(culprits))
+        pytest.fail(
+            f"{page.url} scrolls sideways at {PHONE['width']}px: the page is "
+            f"{widths['scroll']}px wide. Sticking out:\n  " + "\n  ".join(culprits)
+        )

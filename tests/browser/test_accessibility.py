@@ -4,6 +4,7 @@ violation at 1280x900) and fits a phone screen (nothing scrolls sideways at 390x
 Data is made the way a user makes it: through the pages, the real worker (offline writer)
 and, for the job pages, a server and worker of their own writing with the loopback model
 server, slow enough to catch a job running."""
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,13 @@ from playwright.sync_api import Page, expect
 
 from ..factories import make_project, make_user
 from ..files import make_corrupt_pdf, make_pdf
-from .conftest import (assert_no_axe_violations, assert_no_horizontal_overflow, open_page,
-                       sign_in, source_status)
+from .conftest import (
+    assert_no_axe_violations,
+    assert_no_horizontal_overflow,
+    open_page,
+    sign_in,
+    source_status,
+)
 from .test_generation import GENERATION_TIMEOUT_MS
 from .test_signup_flow import PASSWORD, create_project
 
@@ -35,7 +41,8 @@ def visit(page: Page, url: str, heading: str | re.Pattern[str]) -> None:
 
 def upload(page: Page, filename: str, data: bytes) -> None:
     page.locator("#source-files").set_input_files(
-        {"name": filename, "mimeType": "application/pdf", "buffer": data})
+        {"name": filename, "mimeType": "application/pdf", "buffer": data}
+    )
     page.get_by_role("button", name="Upload", exact=True).click()
     expect(page.locator("#sources-list").get_by_role("link", name=filename)).to_be_visible()
 
@@ -81,8 +88,9 @@ def test_dashboard_and_project_forms(page: Page, app):
 
     for number in range(1, 4):
         make_project(app, user, name=f"Campaign {number}", description="Spring launch posts.")
-    project = make_project(app, user, name="Engineering blog",
-                           description="Deep dives on how we build things. " * 4)
+    project = make_project(
+        app, user, name="Engineering blog", description="Deep dives on how we build things. " * 4
+    )
     visit(page, "/projects", "Projects")
     expect(page.locator(".project-card")).to_have_count(4)
     check(page)
@@ -99,8 +107,11 @@ def test_project_sources_posts_and_links(page: Page, app, worker):
     create_project(page, "Compilers", "Notes for the compilers newsletter.")
     project_url = page.url
 
-    upload(page, "compilers.pdf", make_pdf(["A compiler translates source code.",
-                                            "Linkers combine object files."]))
+    upload(
+        page,
+        "compilers.pdf",
+        make_pdf(["A compiler translates source code.", "Linkers combine object files."]),
+    )
     upload(page, "broken.pdf", make_corrupt_pdf())
     expect(source_status(page, "compilers.pdf")).to_have_text("parsed", timeout=PARSE_TIMEOUT_MS)
     expect(source_status(page, "broken.pdf")).to_have_text("failed", timeout=PARSE_TIMEOUT_MS)
@@ -120,10 +131,13 @@ def test_project_sources_posts_and_links(page: Page, app, worker):
     visit(page, project_url, "Compilers")
     expect(page.locator("#posts-list tbody tr")).to_have_count(1)
     check(page)
-    links = {name: page.locator("#sources-list").get_by_role("link", name=name)
-             .get_attribute("href") for name in ("compilers.pdf", "broken.pdf")}
-    link_delete_url = page.locator("#links-panel").get_by_role(
-        "link", name="Remove").get_attribute("href")
+    links = {
+        name: page.locator("#sources-list").get_by_role("link", name=name).get_attribute("href")
+        for name in ("compilers.pdf", "broken.pdf")
+    }
+    link_delete_url = (
+        page.locator("#links-panel").get_by_role("link", name="Remove").get_attribute("href")
+    )
 
     visit(page, links["compilers.pdf"], "compilers.pdf")
     expect(page.get_by_role("heading", level=2, name="Text preview")).to_be_visible()
@@ -166,13 +180,18 @@ def test_settings_pages(page: Page, app):
 
     revoke_url = page.get_by_role("link", name=re.compile("^Revoke")).get_attribute("href")
     visit(page, revoke_url, "Settings")
-    expect(page.get_by_role("heading", level=2, name=re.compile("^Revoke “Publishing"))
-           ).to_be_visible()
+    expect(
+        page.get_by_role("heading", level=2, name=re.compile("^Revoke “Publishing"))
+    ).to_be_visible()
 
 
 def test_job_pages_running_and_failed(browser, start_stack, llm_server, app):
-    server, _ = start_stack(LLM_MODEL="openai/fake-model", LLM_API_BASE=llm_server.url,
-                            LLM_API_KEY="sk-fake", LLM_RETRY_BASE_SECONDS="0.05")
+    server, _ = start_stack(
+        LLM_MODEL="openai/fake-model",
+        LLM_API_BASE=llm_server.url,
+        LLM_API_KEY="sk-fake",
+        LLM_RETRY_BASE_SECONDS="0.05",
+    )
     user = make_user(app, email="margaret@example.com")
     project = make_project(app, user, name="Apollo", description="Guidance computer notes.")
     page = open_page(browser, server)
@@ -184,8 +203,7 @@ def test_job_pages_running_and_failed(browser, start_stack, llm_server, app):
         page.goto(f"/projects/{project.id}/posts/new")
         page.get_by_label("Topic").fill("Writing software for the Moon landing")
         page.get_by_role("button", name="Generate").click()
-        expect(page.locator(".draft-part").first).not_to_be_empty(
-            timeout=GENERATION_TIMEOUT_MS)
+        expect(page.locator(".draft-part").first).not_to_be_empty(timeout=GENERATION_TIMEOUT_MS)
         expect(page.locator("#job-progress .badge").first).to_have_text("processing")
         check(page)
         job_url = page.url
@@ -193,15 +211,15 @@ def test_job_pages_running_and_failed(browser, start_stack, llm_server, app):
         # Let it finish, then make the next one fail: the model refuses the request.
         llm_server.delay, llm_server.chunk_delay = 0, 0
         page.goto(job_url)
-        expect(page).to_have_url(re.compile(r"/posts/[0-9a-f]{24}$"),
-                                 timeout=GENERATION_TIMEOUT_MS)
+        expect(page).to_have_url(re.compile(r"/posts/[0-9a-f]{24}$"), timeout=GENERATION_TIMEOUT_MS)
         llm_server.fail_next(400, times=20)
         page.goto(f"/projects/{project.id}/posts/new")
         page.get_by_label("Topic").fill("Error handling in the guidance computer")
         page.get_by_role("button", name="Generate").click()
         expect(page.get_by_role("alert")).to_contain_text(
             "Generation failed: The model provider refused the request",
-            timeout=GENERATION_TIMEOUT_MS)
+            timeout=GENERATION_TIMEOUT_MS,
+        )
         check(page)
     finally:
         page.context.close()

@@ -3,6 +3,7 @@ product, used the way a person uses it (sign up, create a project, drop files on
 zone, import a page, write a post and watch its job, read it, settings, API docs), raises
 no `securitypolicyviolation`, logs no console error or warning and throws no script error.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,8 +46,9 @@ class Problems(list):
     def console(self, page: Page, message) -> None:
         # Chromium asks for /favicon.ico on a history navigation whatever <link rel=icon>
         # says; that 404 has nothing to do with the policy.
-        if message.type not in ("error", "warning") or \
-                message.location.get("url", "").endswith("/favicon.ico"):
+        if message.type not in ("error", "warning") or message.location.get("url", "").endswith(
+            "/favicon.ico"
+        ):
             return
         self.append(f"console {message.type} on {page.url}: {message.text}")
 
@@ -62,19 +64,30 @@ def test_main_pages_raise_no_policy_violation(page: Page, live_server, worker, w
     problems.assert_none("sign-up and dashboard")
 
     create_project(page, "Structures", "Posts about molecular structures.")
-    drop_files(page, [("helix.pdf", "application/pdf",
-                       make_pdf(["Photo 51 showed the double helix.", "X-ray diffraction."]))])
+    drop_files(
+        page,
+        [
+            (
+                "helix.pdf",
+                "application/pdf",
+                make_pdf(["Photo 51 showed the double helix.", "X-ray diffraction."]),
+            )
+        ],
+    )
     expect(source_status(page, "helix.pdf")).to_have_text("parsed", timeout=PARSE_TIMEOUT_MS)
     # The URL form empties itself after a successful import (app.js, not an hx-on script).
-    web_pages.pages["/diffraction"] = (200, {"Content-Type": "text/html"},
-                                       b"<html><head><title>Diffraction</title></head><body>"
-                                       b"<article><p>" + b"Crystals scatter X-rays. " * 20
-                                       + b"</p></article></body></html>")
+    web_pages.pages["/diffraction"] = (
+        200,
+        {"Content-Type": "text/html"},
+        b"<html><head><title>Diffraction</title></head><body>"
+        b"<article><p>" + b"Crystals scatter X-rays. " * 20 + b"</p></article></body></html>",
+    )
     address = page.get_by_label("Web page address")
     address.fill(f"{web_pages.url}/diffraction")
     page.get_by_role("button", name="Import page").click()
     expect(page.locator("#sources-list").get_by_role("link", name="Diffraction")).to_be_visible(
-        timeout=PARSE_TIMEOUT_MS)
+        timeout=PARSE_TIMEOUT_MS
+    )
     expect(address).to_have_value("")
     problems.assert_none("project page: drop zone upload and URL import")
 
@@ -91,8 +104,11 @@ def test_main_pages_raise_no_policy_violation(page: Page, live_server, worker, w
     page.go_back()
     expect(page).to_have_url(re.compile(r"/jobs/[0-9a-f]{24}$"))
     expect(page.get_by_role("link", name="Read the post")).to_be_visible()
-    for path, heading in (("/settings/profile", "Settings"), ("/settings/api-keys", "Settings"),
-                          ("/api/docs", re.compile("API"))):
+    for path, heading in (
+        ("/settings/profile", "Settings"),
+        ("/settings/api-keys", "Settings"),
+        ("/api/docs", re.compile("API")),
+    ):
         page.goto(path)
         expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
     problems.assert_none("job page, settings and API docs")

@@ -3,6 +3,7 @@ the draft appear on the job page (htmx polling, no reload), land on the rendered
 
 A web server and worker of their own write with litellm against the loopback model server,
 which answers slowly enough (delays per call and per streamed chunk) to be watched."""
+
 from __future__ import annotations
 
 import re
@@ -29,10 +30,15 @@ REPORT_PROGRESS = """() => {
 }"""
 
 
-def test_generate_a_post_and_watch_it_being_written(browser, start_stack, llm_server,
-                                                    screenshot_dir):
-    server, _ = start_stack(LLM_MODEL="openai/fake-model", LLM_API_BASE=llm_server.url,
-                            LLM_API_KEY="sk-fake", LLM_RETRY_BASE_SECONDS="0.05")
+def test_generate_a_post_and_watch_it_being_written(
+    browser, start_stack, llm_server, screenshot_dir
+):
+    server, _ = start_stack(
+        LLM_MODEL="openai/fake-model",
+        LLM_API_BASE=llm_server.url,
+        LLM_API_KEY="sk-fake",
+        LLM_RETRY_BASE_SECONDS="0.05",
+    )
     llm_server.delay = 0.5
     llm_server.chunk_delay = 0.03
     page = open_page(browser, server)
@@ -54,12 +60,10 @@ def test_generate_a_post_and_watch_it_being_written(browser, start_stack, llm_se
         expect(page).to_have_url(re.compile(r"/jobs/[0-9a-f]{24}$"))
         expect(page.locator("#job-progress-bar")).to_be_visible()
         page.evaluate(REPORT_PROGRESS)
-        expect(page.locator(".draft-part").first).not_to_be_empty(
-            timeout=GENERATION_TIMEOUT_MS)
+        expect(page.locator(".draft-part").first).not_to_be_empty(timeout=GENERATION_TIMEOUT_MS)
         page.screenshot(path=str(screenshot_dir / "generation-job-page.png"), full_page=True)
 
-        expect(page).to_have_url(re.compile(r"/posts/[0-9a-f]{24}$"),
-                                 timeout=GENERATION_TIMEOUT_MS)
+        expect(page).to_have_url(re.compile(r"/posts/[0-9a-f]{24}$"), timeout=GENERATION_TIMEOUT_MS)
         values = [value for _, value in seen]
         assert len(set(values)) >= 2 and values == sorted(values), f"progress: {values}"
         # One page load all along: htmx swapped the fragment, nothing reloaded.

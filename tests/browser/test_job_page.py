@@ -1,5 +1,6 @@
 """The job page's live region: the progress block is replaced at every poll, so what
 screen readers hear comes from one element outside it, told only when the step changes."""
+
 from __future__ import annotations
 
 import time
@@ -36,14 +37,21 @@ def test_screen_readers_hear_each_step_once(page: Page, app):
     user = make_user(app, email="ida@example.com")
     project = make_project(app, user)
     with app.app_context():
-        job = Job(user_id=user.id, project_id=project.id, job_type="content_generation",
-                  status="processing", progress=20, current_step="Outlining")
+        job = Job(
+            user_id=user.id,
+            project_id=project.id,
+            job_type="content_generation",
+            status="processing",
+            progress=20,
+            current_step="Outlining",
+        )
         db.session.add(job)
         db.session.commit()
         job_id = job.id
     told, swaps = [], []
-    page.expose_function("reportAnnouncement",
-                         lambda text, connected: told.append((text, connected)))
+    page.expose_function(
+        "reportAnnouncement", lambda text, connected: told.append((text, connected))
+    )
     page.expose_function("reportSwap", lambda: swaps.append(1))
     sign_in(page, user)
     page.goto(f"/jobs/{job_id}")

@@ -8,6 +8,7 @@ it → delete it.
 
 Every page on the way has a title of its own and passes the axe check; the job page and
 the post are photographed for the README (docs/)."""
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,14 @@ from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from ..files import make_docx, make_pdf
-from .conftest import (DEFAULT_TIMEOUT_MS, REPO_ROOT, assert_no_axe_violations, drop_files,
-                       open_page, source_status)
+from .conftest import (
+    DEFAULT_TIMEOUT_MS,
+    REPO_ROOT,
+    assert_no_axe_violations,
+    drop_files,
+    open_page,
+    source_status,
+)
 from .test_generation import REPORT_PROGRESS
 from .test_signup_flow import create_project, sign_up
 
@@ -28,18 +35,33 @@ GUIDE_URL = "https://example.com/newsletter-playbook"
 PARSE_TIMEOUT_MS = 30_000
 GENERATION_TIMEOUT_MS = 60_000
 SOURCES = {
-    "spring-campaign-brief.pdf": ("application/pdf", make_pdf([
-        "Spring campaign brief. Goal: grow the newsletter list by 20 percent before June.",
-        "Audience: owners of small garden shops who plan their stock in February.",
-    ])),
-    "customer-interviews.pdf": ("application/pdf", make_pdf([
-        "Interview notes. Shop owners read email on their phones early in the morning.",
-        "They want practical checklists, real numbers and stories from other shops.",
-    ])),
+    "spring-campaign-brief.pdf": (
+        "application/pdf",
+        make_pdf(
+            [
+                "Spring campaign brief. Goal: grow the newsletter list by 20 percent before June.",
+                "Audience: owners of small garden shops who plan their stock in February.",
+            ]
+        ),
+    ),
+    "customer-interviews.pdf": (
+        "application/pdf",
+        make_pdf(
+            [
+                "Interview notes. Shop owners read email on their phones early in the morning.",
+                "They want practical checklists, real numbers and stories from other shops.",
+            ]
+        ),
+    ),
     "brand-voice.docx": (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        make_docx(["Brand voice: warm, practical and specific.",
-                   "We never promise miracles; we show what worked for a real shop."])),
+        make_docx(
+            [
+                "Brand voice: warm, practical and specific.",
+                "We never promise miracles; we show what worked for a real shop.",
+            ]
+        ),
+    ),
 }
 
 
@@ -68,26 +90,29 @@ def fill_generation_form(page: Page) -> None:
 
 
 def test_the_marketers_journey(browser, start_stack, llm_server):
-    server, _ = start_stack(LLM_MODEL=MODEL, LLM_API_BASE=llm_server.url,
-                            LLM_API_KEY="sk-demo", LLM_RETRY_BASE_SECONDS="0.05")
+    server, _ = start_stack(
+        LLM_MODEL=MODEL,
+        LLM_API_BASE=llm_server.url,
+        LLM_API_KEY="sk-demo",
+        LLM_RETRY_BASE_SECONDS="0.05",
+    )
     llm_server.delay, llm_server.chunk_delay = 0.3, 0.03
-    page = open_page(browser, server, accept_downloads=True,
-                     permissions=["clipboard-read", "clipboard-write"])
+    page = open_page(
+        browser, server, accept_downloads=True, permissions=["clipboard-read", "clipboard-write"]
+    )
     seen = []
     page.expose_function("reportProgress", lambda load, value: seen.append((load, value)))
     try:
         page.goto("/")
         check_page(page, "AI content studio")
-        sign_up(page, SimpleNamespace(url=server), name="Grace Hopper",
-                email="grace@example.com")
+        sign_up(page, SimpleNamespace(url=server), name="Grace Hopper", email="grace@example.com")
         check_page(page, "Projects")
         create_project(page, "Spring campaign", "Posts for the garden shop newsletter.")
         check_page(page, "Spring campaign")
 
         drop_files(page, [(name, mime, data) for name, (mime, data) in SOURCES.items()])
         for filename in SOURCES:
-            expect(source_status(page, filename)).to_have_text("parsed",
-                                                               timeout=PARSE_TIMEOUT_MS)
+            expect(source_status(page, filename)).to_have_text("parsed", timeout=PARSE_TIMEOUT_MS)
         add_link_opportunity(page)
         check_page(page, "Spring campaign")
 
@@ -103,13 +128,14 @@ def test_the_marketers_journey(browser, start_stack, llm_server):
 
         expect(page).to_have_url(re.compile(r"/jobs/[0-9a-f]{24}$"))
         page.evaluate(REPORT_PROGRESS)
-        page.wait_for_function("() => document.querySelectorAll('.draft-part p').length >= 4",
-                               timeout=GENERATION_TIMEOUT_MS)
+        page.wait_for_function(
+            "() => document.querySelectorAll('.draft-part p').length >= 4",
+            timeout=GENERATION_TIMEOUT_MS,
+        )
         page.screenshot(path=str(DOCS_DIR / "job-page.png"))
         check_page(page, "Writing “Spring checklists for small garden shops”")
 
-        expect(page).to_have_url(re.compile(r"/posts/[0-9a-f]{24}$"),
-                                 timeout=GENERATION_TIMEOUT_MS)
+        expect(page).to_have_url(re.compile(r"/posts/[0-9a-f]{24}$"), timeout=GENERATION_TIMEOUT_MS)
         values = [value for _, value in seen]
         assert len(set(values)) >= 3 and values == sorted(values), values
         assert len({load for load, _ in seen}) == 1, "the job page reloaded"
@@ -129,8 +155,7 @@ def read_the_post(page: Page) -> None:
     title = page.locator(".prose h1").inner_text()
     check_page(page, title)
     assert page.locator(".prose h2").count() >= 5
-    words = int(page.locator(".post-facts dt:text-is('Words') + dd").inner_text()
-                .replace(",", ""))
+    words = int(page.locator(".post-facts dt:text-is('Words') + dd").inner_text().replace(",", ""))
     assert 1500 <= words <= 2000
     facts = page.locator(".post-facts")
     expect(facts).to_contain_text(MODEL)
@@ -209,18 +234,26 @@ def test_the_journey_by_keyboard_only(page: Page, live_server, worker):
 
     tab_to(page, page.locator("#source-files"))
     chooser = open_file_chooser_by_keyboard(page)
-    chooser.set_files(files=[{"name": "trajectories.pdf", "mimeType": "application/pdf",
-                                    "buffer": SOURCES["spring-campaign-brief.pdf"][1]}])
+    chooser.set_files(
+        files=[
+            {
+                "name": "trajectories.pdf",
+                "mimeType": "application/pdf",
+                "buffer": SOURCES["spring-campaign-brief.pdf"][1],
+            }
+        ]
+    )
     tab_to(page, page.get_by_role("button", name="Upload"))
     page.keyboard.press("Enter")
-    expect(source_status(page, "trajectories.pdf")).to_have_text("parsed",
-                                                                 timeout=PARSE_TIMEOUT_MS)
+    expect(source_status(page, "trajectories.pdf")).to_have_text("parsed", timeout=PARSE_TIMEOUT_MS)
     tab_to(page, page.get_by_label("Target URL"))
     page.keyboard.type(GUIDE_URL)
     page.keyboard.press("Tab")
     page.keyboard.type("newsletter")
     page.keyboard.press("Enter")
-    expect(page.locator("#links-panel").get_by_role("cell", name=GUIDE_URL, exact=True)).to_be_visible()
+    expect(
+        page.locator("#links-panel").get_by_role("cell", name=GUIDE_URL, exact=True)
+    ).to_be_visible()
 
     tab_to(page, page.get_by_role("button", name="New post").first)
     page.keyboard.press("Enter")
@@ -234,8 +267,7 @@ def test_the_journey_by_keyboard_only(page: Page, live_server, worker):
     tab_to(page, page.get_by_role("button", name="Generate"))
     page.keyboard.press("Enter")
 
-    expect(page).to_have_url(re.compile(r"/posts/[0-9a-f]{24}$"),
-                             timeout=GENERATION_TIMEOUT_MS)
+    expect(page).to_have_url(re.compile(r"/posts/[0-9a-f]{24}$"), timeout=GENERATION_TIMEOUT_MS)
     expect(page.get_by_role("link", name="trajectories.pdf")).to_be_visible()
     page.once("dialog", lambda dialog: dialog.accept())
     tab_to(page, page.get_by_role("button", name="Delete post"))
@@ -251,9 +283,16 @@ def test_the_journey_without_javascript(db, browser, live_server, worker):
     try:
         sign_up(page, live_server, name="Mary Jackson", email="mj@example.com")
         create_project(page, "Wind tunnel", "Plain forms only.")
-        page.set_input_files("#source-files", files=[{
-            "name": "notes.docx", "mimeType": SOURCES["brand-voice.docx"][0],
-            "buffer": SOURCES["brand-voice.docx"][1]}])
+        page.set_input_files(
+            "#source-files",
+            files=[
+                {
+                    "name": "notes.docx",
+                    "mimeType": SOURCES["brand-voice.docx"][0],
+                    "buffer": SOURCES["brand-voice.docx"][1],
+                }
+            ],
+        )
         page.get_by_role("button", name="Upload").click()
         reload_until(page, lambda: source_status(page, "notes.docx").inner_text() == "parsed")
         add_link_opportunity(page)

@@ -1,4 +1,5 @@
 """End-to-end browser tests: sign-up, the Projects dashboard (htmx), keyboard use, API keys."""
+
 from __future__ import annotations
 
 import re
@@ -32,9 +33,10 @@ def create_project(page: Page, name: str, description: str) -> None:
 
 def assert_full_page(page: Page, title: str) -> None:
     """After an htmx navigation the whole page is there, not just a fragment in <body>."""
-    expect(page.get_by_role("banner"),
-           "site header/nav missing: the htmx navigation swapped a bare fragment into <body>"
-           ).to_be_visible()
+    expect(
+        page.get_by_role("banner"),
+        "site header/nav missing: the htmx navigation swapped a bare fragment into <body>",
+    ).to_be_visible()
     expect(page).to_have_title(f"{title} · Copydesk")
 
 
@@ -50,9 +52,13 @@ def tab_until(page: Page, predicate_js: str, max_presses: int = 20) -> list[str]
     seen: list[str] = []
     for _ in range(max_presses):
         page.keyboard.press("Tab")
-        seen.append(page.evaluate(
-            "(() => { const el = document.activeElement;"
-            " return `${el.tagName.toLowerCase()}#${el.id}:${(el.innerText || el.value || '').trim().slice(0, 30)}`; })()"))
+        seen.append(
+            page.evaluate(
+                "(() => { const el = document.activeElement;"
+                " return `${el.tagName.toLowerCase()}#${el.id}:`"
+                " + (el.innerText || el.value || '').trim().slice(0, 30); })()"
+            )
+        )
         if page.evaluate(f"(el => Boolean({predicate_js}))(document.activeElement)"):
             return seen
     raise AssertionError(f"focus never satisfied {predicate_js!r}; focused in turn: {seen}")
@@ -80,7 +86,8 @@ def test_signup_flow(page: Page, live_server, screenshot):
     create_project(page, "Tech Blog Q4", "Quarterly posts for the engineering blog.")
     expect(page).to_have_url(re.compile(r"/projects/[^/]+$"))
     expect(page.locator("#project-details")).to_contain_text(
-        "Quarterly posts for the engineering blog.")
+        "Quarterly posts for the engineering blog."
+    )
 
     page.get_by_role("banner").get_by_role("link", name="Projects", exact=True).click()
     expect(page).to_have_url(re.compile(r"/projects/?$"))
@@ -153,8 +160,7 @@ def test_project_form_validation_error_keeps_input(page: Page, live_server, scre
     # Keyboard and screen-reader users land on the field with the error.
     expect(name_input).to_be_focused()
     # the error sits right after the field in the form
-    assert page.evaluate(
-        "document.getElementById('name').nextElementSibling.id") == "name-error"
+    assert page.evaluate("document.getElementById('name').nextElementSibling.id") == "name-error"
     expect(page.get_by_label("Description")).to_have_value("Notes on computable numbers.")
     expect(page).to_have_url(re.compile(r"/projects/?$"))
     expect(page.locator("form#create-project")).to_have_count(1)
@@ -176,7 +182,8 @@ def test_api_key_create_use_and_revoke(page: Page, live_server, screenshot):
     page.get_by_role("link", name="Settings", exact=True).click()
     expect(page.get_by_role("heading", level=1, name="Settings")).to_be_visible()
     page.get_by_role("navigation", name="Settings sections").get_by_role(
-        "link", name="API keys").click()
+        "link", name="API keys"
+    ).click()
     expect(page.get_by_role("heading", level=2, name="API keys")).to_be_visible()
     expect(page.get_by_text("No API keys yet")).to_be_visible()
 

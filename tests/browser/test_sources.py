@@ -1,6 +1,7 @@
 """End-to-end browser tests of sources on the project page: upload through the file input,
 drag-and-drop, the client-side size check, the live status badge (htmx polling, no page
 reload) and the source page. Parsing is done by the real worker (`worker` fixture)."""
+
 from __future__ import annotations
 
 import re
@@ -31,14 +32,18 @@ def assert_same_page(page: Page) -> None:
 def upload_requests(page: Page) -> list:
     """Collects the POSTs to the upload endpoint made from now on."""
     seen: list = []
-    page.on("request", lambda request: seen.append(request.url) if (
-        request.method == "POST" and re.search(r"/projects/[^/]+/sources$", request.url))
-        else None)
+    page.on(
+        "request",
+        lambda request: (
+            seen.append(request.url)
+            if (request.method == "POST" and re.search(r"/projects/[^/]+/sources$", request.url))
+            else None
+        ),
+    )
     return seen
 
 
-def test_upload_pdf_and_watch_it_parse_without_reload(page: Page, live_server, worker,
-                                                      screenshot):
+def test_upload_pdf_and_watch_it_parse_without_reload(page: Page, live_server, worker, screenshot):
     sign_up(page, live_server, name="Rosalind Franklin", email="rosalind@example.com")
     create_project(page, "Structures", "Notes on crystallography.")
     expect(page.get_by_role("heading", level=2, name="Sources")).to_be_visible()
@@ -47,13 +52,18 @@ def test_upload_pdf_and_watch_it_parse_without_reload(page: Page, live_server, w
     expect(page.locator("#sources-list")).not_to_have_attribute("hx-trigger", re.compile(".*"))
     set_page_marker(page)
 
-    page.locator("#source-files").set_input_files({
-        "name": "diffraction.pdf", "mimeType": PDF_MIME,
-        "buffer": make_pdf(["X-ray diffraction of DNA fibres.",
-                            "Photograph 51 shows a helical pattern."]),
-    })
-    with page.expect_response(lambda r: r.request.method == "POST"
-                              and r.url.endswith("/sources")) as posted:
+    page.locator("#source-files").set_input_files(
+        {
+            "name": "diffraction.pdf",
+            "mimeType": PDF_MIME,
+            "buffer": make_pdf(
+                ["X-ray diffraction of DNA fibres.", "Photograph 51 shows a helical pattern."]
+            ),
+        }
+    )
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith("/sources")
+    ) as posted:
         page.get_by_role("button", name="Upload", exact=True).click()
     assert posted.value.status == 200
 
@@ -101,8 +111,9 @@ def test_drag_and_drop_uploads_the_file(page: Page, live_server, worker, screens
 
     zone = page.locator("[data-dropzone]")
     data = make_pdf(["Jumping genes move within the genome."])
-    with page.expect_response(lambda r: r.request.method == "POST"
-                              and r.url.endswith("/sources")) as posted:
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith("/sources")
+    ) as posted:
         drop_files(page, [("dropped.pdf", PDF_MIME, data)])
     assert posted.value.status == 200
     assert "dropped.pdf: uploaded, parsing now." in posted.value.text()
@@ -116,8 +127,7 @@ def test_drag_and_drop_uploads_the_file(page: Page, live_server, worker, screens
     screenshot("project-sources-dropped-parsed")
 
 
-def test_oversized_file_is_refused_in_the_browser(page: Page, live_server, app, worker,
-                                                  screenshot):
+def test_oversized_file_is_refused_in_the_browser(page: Page, live_server, app, worker, screenshot):
     sign_up(page, live_server, name="Lise Meitner", email="lise@example.com")
     create_project(page, "Fission", "Energy release notes.")
     set_page_marker(page)
@@ -127,10 +137,13 @@ def test_oversized_file_is_refused_in_the_browser(page: Page, live_server, app, 
 
     error = page.locator("#upload-error")
     expect(error).to_be_hidden()
-    page.locator("#source-files").set_input_files({
-        "name": "huge.pdf", "mimeType": PDF_MIME,
-        "buffer": b"%PDF-1.7\n" + b"0" * (limit + 1024 * 1024),
-    })
+    page.locator("#source-files").set_input_files(
+        {
+            "name": "huge.pdf",
+            "mimeType": PDF_MIME,
+            "buffer": b"%PDF-1.7\n" + b"0" * (limit + 1024 * 1024),
+        }
+    )
     page.get_by_role("button", name="Upload", exact=True).click()
 
     expect(error).to_be_visible()
@@ -142,12 +155,14 @@ def test_oversized_file_is_refused_in_the_browser(page: Page, live_server, app, 
     screenshot("upload-too-large")
 
     # A file within the limit then goes through, and the error goes away.
-    page.locator("#source-files").set_input_files({
-        "name": "small.pdf", "mimeType": PDF_MIME, "buffer": make_pdf(["Small enough."])})
+    page.locator("#source-files").set_input_files(
+        {"name": "small.pdf", "mimeType": PDF_MIME, "buffer": make_pdf(["Small enough."])}
+    )
     page.get_by_role("button", name="Upload", exact=True).click()
     expect(source_row(page, "small.pdf")).to_have_count(1)
     expect(error).to_be_hidden()
     assert len(requests) == 1, requests
     expect(status_badge(source_row(page, "small.pdf"))).to_have_text(
-        "parsed", timeout=PARSE_TIMEOUT_MS)
+        "parsed", timeout=PARSE_TIMEOUT_MS
+    )
     assert_same_page(page)

@@ -1,4 +1,5 @@
 """Sign up, sign in and sign out in the browser's terms: forms, CSRF, cookies, redirects."""
+
 import re
 
 from webapp.extensions import db
@@ -10,8 +11,13 @@ from ..factories import DEFAULT_PASSWORD, make_project, make_user
 
 def signup(client, csrf, **fields):
     token = csrf(client.get("/signup"))
-    data = {"name": "Ada", "email": "ada@example.com", "password": DEFAULT_PASSWORD,
-            "csrf_token": token, **fields}
+    data = {
+        "name": "Ada",
+        "email": "ada@example.com",
+        "password": DEFAULT_PASSWORD,
+        "csrf_token": token,
+        **fields,
+    }
     return client.post("/signup", data=data)
 
 
@@ -34,8 +40,9 @@ def test_signup_errors_keep_input_and_show_next_to_field(client, csrf, app):
 
 
 def test_forms_require_csrf(client):
-    response = client.post("/signup", data={"name": "A", "email": "a@example.com",
-                                            "password": DEFAULT_PASSWORD})
+    response = client.post(
+        "/signup", data={"name": "A", "email": "a@example.com", "password": DEFAULT_PASSWORD}
+    )
     assert response.status_code == 400
     assert client.get("/projects").status_code == 302  # not signed in
 
@@ -43,8 +50,9 @@ def test_forms_require_csrf(client):
 def test_login_wrong_password_and_success(client, csrf, app, auth):
     make_user(app, email="user@example.com")
     token = csrf(client.get("/login"))
-    bad = client.post("/login", data={"email": "user@example.com", "password": "nope",
-                                      "csrf_token": token})
+    bad = client.post(
+        "/login", data={"email": "user@example.com", "password": "nope", "csrf_token": token}
+    )
     assert bad.status_code == 400 and "Invalid email or password" in bad.get_data(as_text=True)
     good = auth.login_page()
     assert good.status_code == 302 and good.headers["Location"] == "/projects"
@@ -56,9 +64,11 @@ def test_ten_failed_sign_ins_lock_the_email_with_a_readable_page(client, csrf, a
 
     def sign_in(address, email, password):
         # Each from its own address: the page's own limit is 10 a minute per address.
-        return client.post("/login", data={"email": email, "password": password,
-                                           "csrf_token": token},
-                           environ_base={"REMOTE_ADDR": address})
+        return client.post(
+            "/login",
+            data={"email": email, "password": password, "csrf_token": token},
+            environ_base={"REMOTE_ADDR": address},
+        )
 
     for n in range(10):
         assert sign_in(f"198.51.100.{n}", " User@Example.com", "Wrong123!").status_code == 400
@@ -111,9 +121,15 @@ def test_closed_sign_up_shows_why_and_creates_nobody(client, csrf, app, app_conf
     assert page.status_code == 403
     assert "Sign-up is closed on this installation; ask your administrator" in text
     assert 'name="password"' not in text  # no form
-    response = client.post("/signup", data={
-        "name": "Ada", "email": "ada@example.com", "password": DEFAULT_PASSWORD,
-        "csrf_token": csrf(page)})
+    response = client.post(
+        "/signup",
+        data={
+            "name": "Ada",
+            "email": "ada@example.com",
+            "password": DEFAULT_PASSWORD,
+            "csrf_token": csrf(page),
+        },
+    )
     assert response.status_code == 403 and "Sign-up is closed" in response.get_data(as_text=True)
     with app.app_context():
         assert accounts.find_user_by_email("ada@example.com") is None
@@ -121,8 +137,9 @@ def test_closed_sign_up_shows_why_and_creates_nobody(client, csrf, app, app_conf
     assert "Create an account" not in login and 'href="/signup"' not in login
 
 
-def test_signing_up_with_verification_required_mails_a_link(client, csrf, outbox, held_mail,
-                                                           app_config):
+def test_signing_up_with_verification_required_mails_a_link(
+    client, csrf, outbox, held_mail, app_config
+):
     app_config(REQUIRE_EMAIL_VERIFICATION=True)
     response = signup(client, csrf)
     assert response.status_code == 302
@@ -133,8 +150,9 @@ def test_signing_up_with_verification_required_mails_a_link(client, csrf, outbox
     assert message["To"] == "ada@example.com"
 
 
-def test_mailed_link_page_verifies_once_signed_in_or_not(client, auth, outbox, held_mail,
-                                                        app_config):
+def test_mailed_link_page_verifies_once_signed_in_or_not(
+    client, auth, outbox, held_mail, app_config
+):
     app_config(REQUIRE_EMAIL_VERIFICATION=True)
     auth.signed_in()
     assert "Send a new link" in client.get("/projects").get_data(as_text=True)
@@ -150,9 +168,9 @@ def test_mailed_link_page_verifies_once_signed_in_or_not(client, auth, outbox, h
     assert "This verification link does not work" in again.get_data(as_text=True)
 
 
-def test_banner_resend_button_mails_a_new_link_three_times_an_hour(client, auth, csrf, outbox,
-                                                                   held_mail,
-                                                                   app_config):
+def test_banner_resend_button_mails_a_new_link_three_times_an_hour(
+    client, auth, csrf, outbox, held_mail, app_config
+):
     app_config(REQUIRE_EMAIL_VERIFICATION=True)
     auth.signed_in()
     token = csrf(client.get("/projects"))
@@ -162,22 +180,31 @@ def test_banner_resend_button_mails_a_new_link_three_times_an_hour(client, auth,
 
     first = press()
     assert first.status_code == 302 and first.headers["Location"] == "/projects"
-    assert "We have emailed you a new verification link" in client.get(
-        "/projects").get_data(as_text=True)
+    assert "We have emailed you a new verification link" in client.get("/projects").get_data(
+        as_text=True
+    )
     assert [press().status_code for _ in range(3)] == [302, 302, 429]
     assert len(outbox.send_here()) == 4  # at sign-up, then three resends
     app_config(REQUIRE_EMAIL_VERIFICATION=False)
     assert "Send a new link" not in client.get("/projects").get_data(as_text=True)
 
 
-def test_new_post_page_tells_an_unverified_user_why_nothing_starts(client, app, auth, csrf,
-                                                                    app_config):
+def test_new_post_page_tells_an_unverified_user_why_nothing_starts(
+    client, app, auth, csrf, app_config
+):
     app_config(REQUIRE_EMAIL_VERIFICATION=True)
     project = make_project(app, auth.signed_in())
     page = client.get(f"/projects/{project.id}/posts/new")
-    response = client.post(f"/projects/{project.id}/posts/new", data={
-        "topic": "Qubits", "voice": "professional", "target_length": "medium",
-        "channel": "blog", "csrf_token": csrf(page)})
+    response = client.post(
+        f"/projects/{project.id}/posts/new",
+        data={
+            "topic": "Qubits",
+            "voice": "professional",
+            "target_length": "medium",
+            "channel": "blog",
+            "csrf_token": csrf(page),
+        },
+    )
     assert "Verify your email address first" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.execute(db.select(db.func.count()).select_from(Job)).scalar_one() == 0
@@ -211,8 +238,15 @@ def test_copied_session_cookie_stops_working_after_sign_out(client, auth, app, c
 def test_copied_remember_me_cookie_stops_working_after_sign_out(client, app, csrf):
     make_user(app, email="user@example.com")
     token = csrf(client.get("/login"))
-    client.post("/login", data={"email": "user@example.com", "password": DEFAULT_PASSWORD,
-                                "remember": "y", "csrf_token": token})
+    client.post(
+        "/login",
+        data={
+            "email": "user@example.com",
+            "password": DEFAULT_PASSWORD,
+            "remember": "y",
+            "csrf_token": token,
+        },
+    )
     remembered = client.get_cookie("remember_token").value
     before = _with_cookie(app, "remember_token", remembered)
     assert before.get("/projects").status_code == 200  # the cookie alone signs in

@@ -1,6 +1,7 @@
 """The link opportunities panel of the project page: add through the plain form and
 through htmx, validation messages next to the fields with the input kept, removal with a
 confirmation, sign-in and isolation."""
+
 from __future__ import annotations
 
 import html
@@ -15,8 +16,6 @@ GUIDE_URL = "https://yourblog.com/seo-guide"
 HTMX_PANEL = {"HX-Request": "true", "HX-Target": "links-panel"}
 
 
-
-
 def links_url(project_id: str) -> str:
     return f"/projects/{project_id}/links"
 
@@ -24,24 +23,33 @@ def links_url(project_id: str) -> str:
 def make_link(app, user, project, url=GUIDE_URL, keywords=("SEO",)) -> str:
     with app.app_context():
         owner = accounts.get_user(user.id)
-        return links.create_link(owner, projects.get_project_or_404(project.id, owner), url,
-                                 list(keywords)).id
+        return links.create_link(
+            owner, projects.get_project_or_404(project.id, owner), url, list(keywords)
+        ).id
 
 
 def link_count(app, project_id) -> int:
     with app.app_context():
-        return db.session.execute(db.select(db.func.count()).select_from(LinkOpportunity)
-                                  .where(LinkOpportunity.project_id == project_id)).scalar_one()
+        return db.session.execute(
+            db.select(db.func.count())
+            .select_from(LinkOpportunity)
+            .where(LinkOpportunity.project_id == project_id)
+        ).scalar_one()
 
 
 def form_data(token, **fields) -> dict:
-    return {"target_url": GUIDE_URL, "keywords": "SEO, search rankings",
-            "anchor_text": "our SEO guide", "csrf_token": token, **fields}
+    return {
+        "target_url": GUIDE_URL,
+        "keywords": "SEO, search rankings",
+        "anchor_text": "our SEO guide",
+        "csrf_token": token,
+        **fields,
+    }
 
 
 def field_error(page: str, field: str) -> str:
     start = page.index(f'id="{field}-error"')
-    return page[page.index(">", start) + 1:page.index("</small>", start)]
+    return page[page.index(">", start) + 1 : page.index("</small>", start)]
 
 
 def test_the_project_page_has_an_empty_link_panel(client, auth, app):
@@ -66,8 +74,9 @@ def test_add_with_the_plain_form_redirects_to_the_project_with_a_notice(client, 
 def test_add_with_htmx_returns_the_refreshed_panel(client, auth, app, csrf):
     project = make_project(app, auth.signed_in())
     token = csrf(client.get(f"/projects/{project.id}"))
-    response = client.post(links_url(project.id), data=form_data(token),
-                           headers={**HTMX_PANEL, "X-CSRFToken": token})
+    response = client.post(
+        links_url(project.id), data=form_data(token), headers={**HTMX_PANEL, "X-CSRFToken": token}
+    )
     assert response.status_code == 200
     fragment = response.get_data(as_text=True)
     assert "<html" not in fragment and fragment.lstrip().startswith('<section id="links-panel"')
@@ -79,8 +88,10 @@ def test_add_with_htmx_returns_the_refreshed_panel(client, auth, app, csrf):
 def test_invalid_input_is_shown_next_to_the_field_and_kept(client, auth, app, csrf):
     project = make_project(app, auth.signed_in())
     token = csrf(client.get(f"/projects/{project.id}"))
-    response = client.post(links_url(project.id), data=form_data(
-        token, target_url="yourblog.com/guide", keywords="SEO, growth"))
+    response = client.post(
+        links_url(project.id),
+        data=form_data(token, target_url="yourblog.com/guide", keywords="SEO, growth"),
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "http:// or https://" in field_error(page, "target_url")
@@ -92,12 +103,14 @@ def test_invalid_input_is_shown_next_to_the_field_and_kept(client, auth, app, cs
 def test_keywords_that_are_only_commas_are_refused(client, auth, app, csrf):
     project = make_project(app, auth.signed_in())
     token = csrf(client.get(f"/projects/{project.id}"))
-    page = client.post(links_url(project.id), data=form_data(token, keywords=" , ,")
-                       ).get_data(as_text=True)
+    page = client.post(links_url(project.id), data=form_data(token, keywords=" , ,")).get_data(
+        as_text=True
+    )
     assert "at least one keyword" in field_error(page, "keywords")
     assert f'value="{GUIDE_URL}"' in page
-    empty = client.post(links_url(project.id), data=form_data(token, target_url="",
-                                                              keywords="")).get_data(as_text=True)
+    empty = client.post(
+        links_url(project.id), data=form_data(token, target_url="", keywords="")
+    ).get_data(as_text=True)
     assert "Enter the address of the page." in field_error(empty, "target_url")
     assert "Give at least one keyword." in field_error(empty, "keywords")
     assert link_count(app, project.id) == 0
@@ -106,8 +119,11 @@ def test_keywords_that_are_only_commas_are_refused(client, auth, app, csrf):
 def test_htmx_gets_the_errors_in_a_panel_it_will_swap_in(client, auth, app, csrf):
     project = make_project(app, auth.signed_in())
     token = csrf(client.get(f"/projects/{project.id}"))
-    response = client.post(links_url(project.id), data=form_data(token, target_url="ftp://x.io/a"),
-                           headers={**HTMX_PANEL, "X-CSRFToken": token})
+    response = client.post(
+        links_url(project.id),
+        data=form_data(token, target_url="ftp://x.io/a"),
+        headers={**HTMX_PANEL, "X-CSRFToken": token},
+    )
     # htmx swaps only 2xx responses (its default responseHandling).
     assert response.status_code == 200
     fragment = response.get_data(as_text=True)
@@ -148,8 +164,10 @@ def test_removing_with_htmx_navigates_back_to_the_project(client, auth, app, csr
     project = make_project(app, user)
     link_id = make_link(app, user, project)
     token = csrf(client.get(f"/projects/{project.id}"))
-    response = client.post(f"{links_url(project.id)}/{link_id}/delete",
-                           headers={"HX-Request": "true", "X-CSRFToken": token})
+    response = client.post(
+        f"{links_url(project.id)}/{link_id}/delete",
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
     assert response.status_code == 204
     assert response.headers["HX-Location"] == f"/projects/{project.id}"
     assert link_count(app, project.id) == 0
@@ -161,14 +179,14 @@ def test_another_users_links_are_404(client, auth, app, csrf):
     link_id = make_link(app, owner, theirs, url="https://owner.example/secret")
     mine = make_project(app, auth.signed_in(email="intruder@example.com"))
     token = csrf(client.get(f"/projects/{mine.id}"))
-    for response in (client.get(links_url(theirs.id)),
-                     client.post(links_url(theirs.id), data=form_data(token)),
-                     client.get(f"{links_url(theirs.id)}/{link_id}/delete"),
-                     client.post(f"{links_url(theirs.id)}/{link_id}/delete",
-                                 data={"csrf_token": token}),
-                     client.get(f"{links_url(mine.id)}/{link_id}/delete"),
-                     client.post(f"{links_url(mine.id)}/{link_id}/delete",
-                                 data={"csrf_token": token})):
+    for response in (
+        client.get(links_url(theirs.id)),
+        client.post(links_url(theirs.id), data=form_data(token)),
+        client.get(f"{links_url(theirs.id)}/{link_id}/delete"),
+        client.post(f"{links_url(theirs.id)}/{link_id}/delete", data={"csrf_token": token}),
+        client.get(f"{links_url(mine.id)}/{link_id}/delete"),
+        client.post(f"{links_url(mine.id)}/{link_id}/delete", data={"csrf_token": token}),
+    ):
         assert response.status_code == 404
         assert "owner.example" not in response.get_data(as_text=True)
     assert link_count(app, theirs.id) == 1 and link_count(app, mine.id) == 0

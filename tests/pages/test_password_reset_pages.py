@@ -1,4 +1,5 @@
 """Forgot password and reset password pages: forms with CSRF, the mailed link, redirects."""
+
 import re
 from datetime import timedelta
 
@@ -25,15 +26,21 @@ def mailed_path(outbox) -> str:
 
 def set_password(client, csrf, path, password=NEW_PASSWORD, repeat=None):
     token = csrf(client.get(path))
-    return client.post(path, data={"new_password": password,
-                                   "confirm_password": password if repeat is None else repeat,
-                                   "csrf_token": token})
+    return client.post(
+        path,
+        data={
+            "new_password": password,
+            "confirm_password": password if repeat is None else repeat,
+            "csrf_token": token,
+        },
+    )
 
 
 def sign_in(client, csrf, password=DEFAULT_PASSWORD):
     token = csrf(client.get("/login"))
-    return client.post("/login", data={"email": "user@example.com", "password": password,
-                                       "csrf_token": token})
+    return client.post(
+        "/login", data={"email": "user@example.com", "password": password, "csrf_token": token}
+    )
 
 
 def test_sign_in_page_links_to_forgot_password(client):
@@ -90,25 +97,29 @@ def test_bad_email_is_shown_next_to_the_field_and_kept(client, csrf, outbox):
 
 def test_forms_require_csrf(client, csrf, app, outbox):
     make_user(app, email="user@example.com")
-    assert client.post("/forgot-password",
-                       data={"email": "user@example.com"}).status_code == 400
+    assert client.post("/forgot-password", data={"email": "user@example.com"}).status_code == 400
     assert outbox.rows() == [] and outbox.messages() == []
     with app.app_context():
         token = password_reset.issue_reset_token(accounts.find_user_by_email("user@example.com"))
-    response = client.post(f"/reset-password/{token}", data={
-        "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    response = client.post(
+        f"/reset-password/{token}",
+        data={"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
+    )
     assert response.status_code == 400
     assert sign_in(client, csrf).status_code == 302
 
 
-def test_weak_or_mismatched_password_errors_show_next_to_the_field(client, csrf, app, outbox, worker):
+def test_weak_or_mismatched_password_errors_show_next_to_the_field(
+    client, csrf, app, outbox, worker
+):
     make_user(app, email="user@example.com")
     ask_for_link(client, csrf)
     path = mailed_path(outbox)
     weak = set_password(client, csrf, path, "weak")
     assert weak.status_code == 400
-    assert re.search(r'id="new_password-error" class="field-error">[^<]*uppercase',
-                     weak.get_data(as_text=True))
+    assert re.search(
+        r'id="new_password-error" class="field-error">[^<]*uppercase', weak.get_data(as_text=True)
+    )
     differ = set_password(client, csrf, path, NEW_PASSWORD, repeat="SomethingElse1!")
     assert differ.status_code == 400
     assert 'id="confirm_password-error"' in differ.get_data(as_text=True)
@@ -122,7 +133,8 @@ def test_used_expired_and_bogus_links_say_so_and_offer_a_new_one(client, csrf, a
     assert set_password(client, csrf, used).status_code == 302
     with app.app_context():
         expired = password_reset.issue_reset_token(
-            accounts.get_user(user.id), issued_at=utcnow() - timedelta(hours=2))
+            accounts.get_user(user.id), issued_at=utcnow() - timedelta(hours=2)
+        )
     for path in (used, f"/reset-password/{expired}", "/reset-password/bogus"):
         response = client.get(path)
         page = response.get_data(as_text=True)
@@ -131,9 +143,14 @@ def test_used_expired_and_bogus_links_say_so_and_offer_a_new_one(client, csrf, a
         assert 'name="new_password"' not in page
     # Posting to a used link changes nothing either.
     token = csrf(client.get("/login"))
-    again = client.post(used, data={"new_password": "AnotherPassword789#",
-                                    "confirm_password": "AnotherPassword789#",
-                                    "csrf_token": token})
+    again = client.post(
+        used,
+        data={
+            "new_password": "AnotherPassword789#",
+            "confirm_password": "AnotherPassword789#",
+            "csrf_token": token,
+        },
+    )
     assert again.status_code == 400 and "does not work" in again.get_data(as_text=True)
     assert sign_in(client, csrf, NEW_PASSWORD).status_code == 302
 
@@ -153,10 +170,11 @@ def test_a_forged_host_never_reaches_the_mailed_link(client, csrf, app, outbox, 
     make_user(app, email="user@example.com")
     forged = {"Host": "evil.example"}
     token = csrf(client.get("/forgot-password", headers=forged))
-    response = client.post("/forgot-password", headers=forged,
-                           data={"email": "user@example.com", "csrf_token": token})
+    response = client.post(
+        "/forgot-password", headers=forged, data={"email": "user@example.com", "csrf_token": token}
+    )
     assert response.status_code == 302
-    message, = outbox.settle()
+    (message,) = outbox.settle()
     assert "http://127.0.0.1:8000/reset-password/" in message.get_content()
     assert "evil.example" not in message.as_string()
 
@@ -164,8 +182,11 @@ def test_a_forged_host_never_reaches_the_mailed_link(client, csrf, app, outbox, 
 def test_the_page_and_the_api_share_one_budget_per_mailbox(client, csrf, app, outbox, worker):
     make_user(app, email="user@example.com")
     for n in range(5):
-        response = client.post("/api/v1/auth/password-reset", json={"email": "user@example.com"},
-                               environ_base={"REMOTE_ADDR": f"203.0.113.{n}"})
+        response = client.post(
+            "/api/v1/auth/password-reset",
+            json={"email": "user@example.com"},
+            environ_base={"REMOTE_ADDR": f"203.0.113.{n}"},
+        )
         assert response.status_code == 202
     assert ask_for_link(client, csrf, email="User@example.com").status_code == 429
     assert len(outbox.settle()) == 5

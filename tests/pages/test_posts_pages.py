@@ -1,9 +1,9 @@
 """Post and job pages through the Flask test client, with the real worker and the offline
 writer: the generation form, the job page, the post page, the project's posts list."""
+
 from __future__ import annotations
 
 import re
-
 
 from webapp.extensions import db
 from webapp.models import Post
@@ -14,12 +14,16 @@ from ..factories import make_project
 HTMX = {"HX-Request": "true"}
 
 
-
-
 def submit(client, csrf, project_id, headers=None, **fields):
     token = csrf(client.get(f"/projects/{project_id}/posts/new"))
-    data = {"topic": "Email marketing for small shops", "voice": "casual",
-            "target_length": "short", "channel": "blog", "csrf_token": token, **fields}
+    data = {
+        "topic": "Email marketing for small shops",
+        "voice": "casual",
+        "target_length": "short",
+        "channel": "blog",
+        "csrf_token": token,
+        **fields,
+    }
     return client.post(f"/projects/{project_id}/posts/new", data=data, headers=headers or {})
 
 
@@ -28,6 +32,7 @@ def finished_job_page(client, job_url) -> str:
         fragment = client.get(job_url, headers={**HTMX, "HX-Target": "job-progress"})
         text = fragment.get_data(as_text=True)
         return (fragment, text) if 'hx-trigger="every 1s"' not in text else None
+
     return wait_for(done, timeout=60, interval=0.2)
 
 
@@ -42,8 +47,7 @@ def test_form_shows_voices_of_the_plan_and_only_parsed_sources(client, auth, app
     assert 'name="topic"' in page and 'for="topic"' in page
 
 
-def test_generate_goes_to_the_job_page_which_moves_to_the_post(client, auth, app, csrf,
-                                                               worker):
+def test_generate_goes_to_the_job_page_which_moves_to_the_post(client, auth, app, csrf, worker):
     user = auth.signed_in()
     project = make_project(app, user, name="Shop")
     response = submit(client, csrf, project.id)
@@ -61,8 +65,7 @@ def test_generate_goes_to_the_job_page_which_moves_to_the_post(client, auth, app
     post_page = client.get(post_url).get_data(as_text=True)
     assert 'class="badge badge-offline"' in post_page
     assert re.search(r"<h1>[^<]+</h1>", post_page) and "<h2>" in post_page
-    words = int(re.search(r"<dt>Words</dt><dd>([\d,]+)</dd>", post_page).group(1)
-                .replace(",", ""))
+    words = int(re.search(r"<dt>Words</dt><dd>([\d,]+)</dd>", post_page).group(1).replace(",", ""))
     assert 800 <= words <= 1200
     download = client.get(post_url + ".md")
     assert download.mimetype == "text/markdown"
@@ -77,8 +80,12 @@ def test_htmx_submit_navigates_with_hx_location(client, auth, app, csrf, worker)
     user = auth.signed_in()
     project = make_project(app, user)
     token = csrf(client.get(f"/projects/{project.id}/posts/new"))
-    response = submit(client, csrf, project.id,
-                      headers={**HTMX, "HX-Target": "generate-form", "X-CSRFToken": token})
+    response = submit(
+        client,
+        csrf,
+        project.id,
+        headers={**HTMX, "HX-Target": "generate-form", "X-CSRFToken": token},
+    )
     assert response.status_code == 204
     job_url = response.headers["HX-Location"]
     finished_job_page(client, job_url)
@@ -96,8 +103,7 @@ def test_validation_errors_show_next_to_the_field_and_keep_the_input(client, aut
     response = submit(client, csrf, project.id, voice="gen_z", topic="Keep this topic")
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert re.search(r'id="voice-error" class="field-error">The gen_z voice is not available',
-                     page)
+    assert re.search(r'id="voice-error" class="field-error">The gen_z voice is not available', page)
     assert 'value="Keep this topic"' in page
     with app.app_context():
         assert db.session.query(Post).count() == 0
@@ -125,8 +131,14 @@ def test_another_users_post_and_job_pages_are_404(client, auth, app, csrf, worke
     post_url = finished_job_page(client, job_url)[0].headers["HX-Redirect"]
     client.post("/logout", data={"csrf_token": csrf(client.get("/projects"))})
     auth.signed_in(email="intruder@example.com")
-    for url in (job_url, post_url, post_url + ".md", post_url + "/delete",
-                f"/projects/{project.id}/posts/new", f"/projects/{project.id}/posts"):
+    for url in (
+        job_url,
+        post_url,
+        post_url + ".md",
+        post_url + "/delete",
+        f"/projects/{project.id}/posts/new",
+        f"/projects/{project.id}/posts",
+    ):
         assert client.get(url).status_code == 404, url
 
 
@@ -135,9 +147,8 @@ def test_posts_list_filters_and_polls_only_while_generating(client, auth, app, c
     project = make_project(app, user)
     finished_job_page(client, submit(client, csrf, project.id).headers["Location"])
     url = f"/projects/{project.id}/posts"
-    fragment = client.get(url, headers={**HTMX, "HX-Target": "posts-list"}).get_data(
-        as_text=True)
-    assert fragment.lstrip().startswith("<div id=\"posts-list\"") or "posts-list" in fragment
+    fragment = client.get(url, headers={**HTMX, "HX-Target": "posts-list"}).get_data(as_text=True)
+    assert fragment.lstrip().startswith('<div id="posts-list"') or "posts-list" in fragment
     assert "hx-trigger" not in fragment.split(">", 1)[0]
     failed = client.get(url + "?status=failed", headers={**HTMX, "HX-Target": "posts-list"})
     assert "No failed posts." in failed.get_data(as_text=True)
@@ -155,9 +166,17 @@ def test_project_page_query_count_does_not_grow_with_posts(client, auth, app, sq
     def add_posts(count):
         with app.app_context():
             for n in range(count):
-                db.session.add(Post(project_id=project.id, user_id=user.id, topic=f"T{n}",
-                                    voice="casual", status="completed", word_count=900,
-                                    content={"markdown": "# T"}))
+                db.session.add(
+                    Post(
+                        project_id=project.id,
+                        user_id=user.id,
+                        topic=f"T{n}",
+                        voice="casual",
+                        status="completed",
+                        word_count=900,
+                        content={"markdown": "# T"},
+                    )
+                )
             db.session.commit()
 
     add_posts(1)

@@ -1,6 +1,6 @@
 """Dashboard and project pages: list, create, edit, delete, isolation, htmx fragments."""
-import re
 
+import re
 
 from webapp.extensions import db
 from webapp.models import Post, Source
@@ -11,9 +11,11 @@ from ..factories import make_project, make_user
 def test_create_project_from_dashboard(client, auth, app, csrf):
     auth.signed_in()
     token = csrf(client.get("/projects"))
-    response = client.post("/projects", data={"name": "Spring launch",
-                                              "description": "Emails and posts",
-                                              "csrf_token": token}, follow_redirects=True)
+    response = client.post(
+        "/projects",
+        data={"name": "Spring launch", "description": "Emails and posts", "csrf_token": token},
+        follow_redirects=True,
+    )
     page = response.get_data(as_text=True)
     assert "Spring launch" in page and "Emails and posts" in page
     assert "Spring launch" in client.get("/projects").get_data(as_text=True)
@@ -22,8 +24,9 @@ def test_create_project_from_dashboard(client, auth, app, csrf):
 def test_create_with_htmx_navigates_with_hx_location(client, auth, app, csrf):
     auth.signed_in()
     token = csrf(client.get("/projects"))
-    response = client.post("/projects", data={"name": "Via htmx"},
-                           headers={"HX-Request": "true", "X-CSRFToken": token})
+    response = client.post(
+        "/projects", data={"name": "Via htmx"}, headers={"HX-Request": "true", "X-CSRFToken": token}
+    )
     assert response.status_code == 204
     assert response.headers["HX-Location"].startswith("/projects/")
 
@@ -39,9 +42,11 @@ def test_htmx_navigation_without_target_gets_the_whole_page(client, auth, app):
 def test_invalid_project_keeps_input_and_returns_fragment_to_htmx(client, auth, app, csrf):
     auth.signed_in()
     token = csrf(client.get("/projects"))
-    response = client.post("/projects", data={"name": "", "description": "kept text"},
-                           headers={"HX-Request": "true", "HX-Target": "create-project",
-                                    "X-CSRFToken": token})
+    response = client.post(
+        "/projects",
+        data={"name": "", "description": "kept text"},
+        headers={"HX-Request": "true", "HX-Target": "create-project", "X-CSRFToken": token},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<html" not in page and 'id="create-project"' in page
@@ -79,15 +84,18 @@ def test_edit_and_delete_with_confirmation(client, auth, app, csrf):
     user = auth.signed_in()
     project = make_project(app, user, name="Old name")
     token = csrf(client.get(f"/projects/{project.id}"))
-    response = client.post(f"/projects/{project.id}/edit",
-                           data={"name": "New name", "description": "", "csrf_token": token},
-                           follow_redirects=True)
+    response = client.post(
+        f"/projects/{project.id}/edit",
+        data={"name": "New name", "description": "", "csrf_token": token},
+        follow_redirects=True,
+    )
     assert "New name" in response.get_data(as_text=True)
     confirm = client.get(f"/projects/{project.id}/delete").get_data(as_text=True)
     assert "cannot be undone" in confirm
     assert client.get(f"/projects/{project.id}").status_code == 200  # asking deleted nothing
-    response = client.post(f"/projects/{project.id}/delete", data={"csrf_token": token},
-                           follow_redirects=True)
+    response = client.post(
+        f"/projects/{project.id}/delete", data={"csrf_token": token}, follow_redirects=True
+    )
     assert "was deleted" in response.get_data(as_text=True)
     assert client.get(f"/projects/{project.id}").status_code == 404
 
@@ -96,12 +104,16 @@ def test_edit_with_htmx_returns_details_fragment(client, auth, app, csrf):
     user = auth.signed_in()
     project = make_project(app, user, name="Inline")
     token = csrf(client.get(f"/projects/{project.id}"))
-    form = client.get(f"/projects/{project.id}/edit",
-                      headers={"HX-Request": "true", "HX-Target": "project-details"})
+    form = client.get(
+        f"/projects/{project.id}/edit",
+        headers={"HX-Request": "true", "HX-Target": "project-details"},
+    )
     assert "<html" not in form.get_data(as_text=True) and "Save" in form.get_data(as_text=True)
-    saved = client.post(f"/projects/{project.id}/edit", data={"name": "Inline 2"},
-                        headers={"HX-Request": "true", "HX-Target": "project-details",
-                                 "X-CSRFToken": token})
+    saved = client.post(
+        f"/projects/{project.id}/edit",
+        data={"name": "Inline 2"},
+        headers={"HX-Request": "true", "HX-Target": "project-details", "X-CSRFToken": token},
+    )
     assert 'id="project-details"' in saved.get_data(as_text=True)
     assert "Inline 2" in saved.get_data(as_text=True)
 
@@ -111,9 +123,11 @@ def test_another_users_project_pages_are_404(client, auth, app, csrf):
     project = make_project(app, owner, name="Owner only")
     auth.signed_in(email="intruder@example.com")
     token = csrf(client.get("/projects"))
-    for response in (client.get(f"/projects/{project.id}"),
-                     client.get(f"/projects/{project.id}/edit"),
-                     client.post(f"/projects/{project.id}/delete", data={"csrf_token": token})):
+    for response in (
+        client.get(f"/projects/{project.id}"),
+        client.get(f"/projects/{project.id}/edit"),
+        client.post(f"/projects/{project.id}/delete", data={"csrf_token": token}),
+    ):
         assert response.status_code == 404
         assert "Owner only" not in response.get_data(as_text=True)
     assert "Owner only" not in client.get("/projects").get_data(as_text=True)
@@ -124,13 +138,25 @@ def test_dashboard_cards_count_each_projects_sources_and_posts(client, auth, app
     busy, empty = make_project(app, user, name="Busy"), make_project(app, user, name="Empty")
     with app.app_context():
         for name in ("a.md", "b.md"):
-            db.session.add(Source(project_id=busy.id, user_id=user.id, filename=name,
-                                  file_type="md", status="parsed", storage_key=name))
-        db.session.add(Post(project_id=busy.id, user_id=user.id, topic="T", voice="casual",
-                            status="completed"))
+            db.session.add(
+                Source(
+                    project_id=busy.id,
+                    user_id=user.id,
+                    filename=name,
+                    file_type="md",
+                    status="parsed",
+                    storage_key=name,
+                )
+            )
+        db.session.add(
+            Post(project_id=busy.id, user_id=user.id, topic="T", voice="casual", status="completed")
+        )
         db.session.commit()
-    cards = re.findall(r'<li class="card project-card">.*?</li>',
-                       client.get("/projects").get_data(as_text=True), re.S)
+    cards = re.findall(
+        r'<li class="card project-card">.*?</li>',
+        client.get("/projects").get_data(as_text=True),
+        re.S,
+    )
     text = {re.search(r">([^<]+)</a></h3>", card).group(1): card for card in cards}
     assert "2 sources</span> · <span>1 post<" in text["Busy"]
     assert "0 sources</span> · <span>0 posts<" in text["Empty"]

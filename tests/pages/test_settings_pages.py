@@ -1,4 +1,5 @@
 """Settings: profile, password and API keys pages."""
+
 import re
 
 from ..factories import DEFAULT_PASSWORD, make_user
@@ -7,8 +8,11 @@ from ..factories import DEFAULT_PASSWORD, make_user
 def sign_in(app, csrf, remember=False):
     """A browser of its own, signed in as user@example.com through the form."""
     browser = app.test_client()
-    data = {"email": "user@example.com", "password": DEFAULT_PASSWORD,
-            "csrf_token": csrf(browser.get("/login"))}
+    data = {
+        "email": "user@example.com",
+        "password": DEFAULT_PASSWORD,
+        "csrf_token": csrf(browser.get("/login")),
+    }
     if remember:
         data["remember"] = "y"
     assert browser.post("/login", data=data).status_code == 302
@@ -23,25 +27,32 @@ def remembered_only(app, browser):
 
 
 def api_tokens(client) -> dict:
-    response = client.post("/api/v1/auth/login", json={"email": "user@example.com",
-                                                       "password": DEFAULT_PASSWORD})
+    response = client.post(
+        "/api/v1/auth/login", json={"email": "user@example.com", "password": DEFAULT_PASSWORD}
+    )
     assert response.status_code == 200
     return response.get_json()
 
 
 def assert_api_signed_out(client, tokens):
-    me = client.get("/api/v1/users/me",
-                    headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    me = client.get(
+        "/api/v1/users/me", headers={"Authorization": f"Bearer {tokens['access_token']}"}
+    )
     assert me.status_code == 401
-    assert client.post("/api/v1/auth/refresh",
-                       json={"refresh_token": tokens["refresh_token"]}).status_code == 401
+    assert (
+        client.post(
+            "/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}
+        ).status_code
+        == 401
+    )
 
 
 def test_profile_name_change(client, auth, app, csrf):
     auth.signed_in(name="Before")
     token = csrf(client.get("/settings/profile"))
-    response = client.post("/settings/profile", data={"name": "After", "csrf_token": token},
-                           follow_redirects=True)
+    response = client.post(
+        "/settings/profile", data={"name": "After", "csrf_token": token}, follow_redirects=True
+    )
     assert "Profile saved" in response.get_data(as_text=True)
     assert 'value="After"' in response.get_data(as_text=True)
 
@@ -50,19 +61,33 @@ def test_password_change_signs_out_other_sessions(client, auth, app, csrf):
     auth.signed_in(name="Before")
     other = app.test_client()
     token = csrf(other.get("/login"))
-    other.post("/login", data={"email": "user@example.com", "password": DEFAULT_PASSWORD,
-                               "csrf_token": token})
+    other.post(
+        "/login",
+        data={"email": "user@example.com", "password": DEFAULT_PASSWORD, "csrf_token": token},
+    )
     assert other.get("/projects").status_code == 200
     token = csrf(client.get("/settings/password"))
-    wrong = client.post("/settings/password", data={
-        "current_password": "Wrong123!", "new_password": "NewPassword456!", "csrf_token": token})
+    wrong = client.post(
+        "/settings/password",
+        data={
+            "current_password": "Wrong123!",
+            "new_password": "NewPassword456!",
+            "csrf_token": token,
+        },
+    )
     assert wrong.status_code == 400 and "incorrect" in wrong.get_data(as_text=True)
-    ok = client.post("/settings/password", data={
-        "current_password": DEFAULT_PASSWORD, "new_password": "NewPassword456!",
-        "csrf_token": token}, follow_redirects=True)
+    ok = client.post(
+        "/settings/password",
+        data={
+            "current_password": DEFAULT_PASSWORD,
+            "new_password": "NewPassword456!",
+            "csrf_token": token,
+        },
+        follow_redirects=True,
+    )
     assert "Password changed" in ok.get_data(as_text=True)
     assert client.get("/projects").status_code == 200  # this session stays signed in
-    assert other.get("/projects").status_code == 302   # the other one does not
+    assert other.get("/projects").status_code == 302  # the other one does not
 
 
 def test_ten_wrong_current_passwords_refuse_the_eleventh_even_if_right(client, auth, csrf):
@@ -70,8 +95,14 @@ def test_ten_wrong_current_passwords_refuse_the_eleventh_even_if_right(client, a
     token = csrf(client.get("/settings/password"))
 
     def change(current):
-        return client.post("/settings/password", data={
-            "current_password": current, "new_password": "NewPassword456!", "csrf_token": token})
+        return client.post(
+            "/settings/password",
+            data={
+                "current_password": current,
+                "new_password": "NewPassword456!",
+                "csrf_token": token,
+            },
+        )
 
     for _ in range(10):
         assert change("Wrong123!").status_code == 400
@@ -89,9 +120,14 @@ def test_password_change_keeps_this_browser_remembered_and_signs_out_the_rest(db
     elsewhere = sign_in(app, csrf, remember=True)
     tokens = api_tokens(here)
     token = csrf(here.get("/settings/password"))
-    changed = here.post("/settings/password", data={
-        "current_password": DEFAULT_PASSWORD, "new_password": "NewPassword456!",
-        "csrf_token": token})
+    changed = here.post(
+        "/settings/password",
+        data={
+            "current_password": DEFAULT_PASSWORD,
+            "new_password": "NewPassword456!",
+            "csrf_token": token,
+        },
+    )
     assert changed.status_code == 302
     assert here.get("/projects").status_code == 200
     # This browser's remember-me cookie still signs in after a restart; the others do not.
@@ -116,13 +152,17 @@ def test_sign_out_everywhere_ends_every_session_and_token(client, auth, app, csr
     auth.signed_in()
     remembered = sign_in(app, csrf, remember=True)
     tokens = api_tokens(client)
-    created = client.post("/api/v1/api-keys", json={"name": "CI"}, headers={
-        "Authorization": f"Bearer {tokens['access_token']}"}).get_json()
+    created = client.post(
+        "/api/v1/api-keys",
+        json={"name": "CI"},
+        headers={"Authorization": f"Bearer {tokens['access_token']}"},
+    ).get_json()
     assert client.post("/settings/sign-out-everywhere", data={}).status_code == 400  # no CSRF
     assert client.get("/projects").status_code == 200
     token = csrf(client.get("/settings/sign-out-everywhere"))
-    response = client.post("/settings/sign-out-everywhere", data={"csrf_token": token},
-                           follow_redirects=True)
+    response = client.post(
+        "/settings/sign-out-everywhere", data={"csrf_token": token}, follow_redirects=True
+    )
     assert response.request.path == "/login"
     assert "signed out everywhere" in response.get_data(as_text=True)
     assert client.get("/projects").status_code == 302
@@ -136,8 +176,9 @@ def test_sign_out_everywhere_ends_every_session_and_token(client, auth, app, csr
 def test_sign_out_everywhere_with_htmx(client, auth, csrf):
     auth.signed_in()
     token = csrf(client.get("/settings/sessions"))
-    response = client.post("/settings/sign-out-everywhere",
-                           headers={"HX-Request": "true", "X-CSRFToken": token})
+    response = client.post(
+        "/settings/sign-out-everywhere", headers={"HX-Request": "true", "X-CSRFToken": token}
+    )
     assert response.status_code == 204 and response.headers["HX-Location"] == "/login"
     assert "signed out everywhere" in client.get("/login").get_data(as_text=True)
     assert client.get("/projects").status_code == 302
@@ -146,15 +187,17 @@ def test_sign_out_everywhere_with_htmx(client, auth, csrf):
 def test_api_key_created_shown_once_listed_and_revoked(client, auth, app, csrf):
     auth.signed_in(name="Before")
     token = csrf(client.get("/settings/api-keys"))
-    page = client.post("/settings/api-keys", data={"name": "CMS sync", "mode": "live",
-                                                   "csrf_token": token}).get_data(as_text=True)
+    page = client.post(
+        "/settings/api-keys", data={"name": "CMS sync", "mode": "live", "csrf_token": token}
+    ).get_data(as_text=True)
     secret = re.search(r'value="(sk_live_[A-Za-z0-9]+)"', page).group(1)
     assert client.get("/api/v1/projects", headers={"X-API-Key": secret}).status_code == 200
     listing = client.get("/settings/api-keys").get_data(as_text=True)
     assert "CMS sync" in listing and secret not in listing and secret[:14] in listing
     key_id = re.search(r"/settings/api-keys/([0-9a-f]{24})/revoke", listing).group(1)
     assert "cannot be undone" in client.get(f"/settings/api-keys/{key_id}/revoke").get_data(
-        as_text=True)
+        as_text=True
+    )
     client.post(f"/settings/api-keys/{key_id}/revoke", data={"csrf_token": token})
     assert client.get("/api/v1/projects", headers={"X-API-Key": secret}).status_code == 401
 
@@ -162,9 +205,11 @@ def test_api_key_created_shown_once_listed_and_revoked(client, auth, app, csrf):
 def test_api_keys_fragment_for_htmx(client, auth, app, csrf):
     auth.signed_in(name="Before")
     token = csrf(client.get("/settings/api-keys"))
-    response = client.post("/settings/api-keys", data={"name": "", "mode": "live"},
-                           headers={"HX-Request": "true", "HX-Target": "api-keys",
-                                    "X-CSRFToken": token})
+    response = client.post(
+        "/settings/api-keys",
+        data={"name": "", "mode": "live"},
+        headers={"HX-Request": "true", "HX-Target": "api-keys", "X-CSRFToken": token},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in page
     assert 'id="api-keys"' in page and "This field is required" in page

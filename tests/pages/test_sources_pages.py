@@ -1,6 +1,7 @@
 """Source pages (HTML + htmx) through the Flask test client: multi-file upload, per-file
 notices, the self-polling list fragment, the source page, rename, delete, URL import,
 isolation and CSRF. Parsing is done by the real `python worker.py` (the `worker` fixture)."""
+
 from __future__ import annotations
 
 import csv
@@ -21,8 +22,6 @@ from ..files import EXE_BYTES, make_corrupt_pdf, make_csv, make_docx, make_pdf
 HTMX_LIST = {"HX-Request": "true", "HX-Target": "sources-list"}
 
 
-
-
 def sources_url(project_id: str) -> str:
     return f"/projects/{project_id}/sources"
 
@@ -33,14 +32,19 @@ def upload(client, csrf, project_id, files, headers=None, token=None):
     data = {"file": [(io.BytesIO(content), name) for content, name in files]}
     if token:
         data["csrf_token"] = token
-    return client.post(sources_url(project_id), data=data, headers=headers or {},
-                       content_type="multipart/form-data")
+    return client.post(
+        sources_url(project_id),
+        data=data,
+        headers=headers or {},
+        content_type="multipart/form-data",
+    )
 
 
 def source_by_name(app, project_id, filename):
     with app.app_context():
-        source = db.session.execute(db.select(Source).where(
-            Source.project_id == project_id, Source.filename == filename)).scalar_one()
+        source = db.session.execute(
+            db.select(Source).where(Source.project_id == project_id, Source.filename == filename)
+        ).scalar_one()
         db.session.expunge(source)
         return source
 
@@ -61,14 +65,17 @@ def list_fragment(client, project_id) -> str:
 
 def wait_until_done(client, project_id, worker, timeout=30) -> str:
     """Poll the fragment, as htmx does, until it stops polling (all sources done)."""
+
     def done():
         fragment = list_fragment(client, project_id)
         return fragment if "hx-trigger" not in fragment else None
+
     try:
         return wait_for(done, timeout=timeout, interval=0.2)
     except AssertionError:
-        raise AssertionError("sources never finished; worker log:\n"
-                             + open(worker.log_path).read()[-4000:])
+        raise AssertionError(
+            "sources never finished; worker log:\n" + open(worker.log_path).read()[-4000:]
+        )
 
 
 def assert_is_list_fragment(fragment: str) -> None:
@@ -94,10 +101,15 @@ def worker_paused(worker):
 def test_form_upload_of_two_files_redirects_to_project_page(client, auth, app, csrf, worker):
     user = auth.signed_in()
     project = make_project(app, user, name="Research")
-    response = upload(client, csrf, project.id, [
-        (make_pdf(["Quantum computing basics.", "Qubits and gates."]), "paper.pdf"),
-        (make_docx(), "report.docx"),
-    ])
+    response = upload(
+        client,
+        csrf,
+        project.id,
+        [
+            (make_pdf(["Quantum computing basics.", "Qubits and gates."]), "paper.pdf"),
+            (make_docx(), "report.docx"),
+        ],
+    )
     assert response.status_code in (302, 303)
     assert response.headers["Location"].endswith(f"/projects/{project.id}")
 
@@ -113,22 +125,28 @@ def test_form_upload_of_two_files_redirects_to_project_page(client, auth, app, c
     assert fragment.count("status-parsed") == 2, fragment
 
 
-def test_htmx_upload_returns_only_the_list_fragment_with_notices(client, auth, app, csrf,
-                                                                 worker):
+def test_htmx_upload_returns_only_the_list_fragment_with_notices(client, auth, app, csrf, worker):
     user = auth.signed_in()
     project = make_project(app, user, name="Research")
     token = csrf(client.get(f"/projects/{project.id}"))
-    response = upload(client, csrf, project.id, [
-        (b"First notes about the launch.\n", "notes.txt"),
-        (b"# Plan\n\nShip it in March.\n", "plan.md"),
-    ], headers={**HTMX_LIST, "X-CSRFToken": token}, token="")
+    response = upload(
+        client,
+        csrf,
+        project.id,
+        [
+            (b"First notes about the launch.\n", "notes.txt"),
+            (b"# Plan\n\nShip it in March.\n", "plan.md"),
+        ],
+        headers={**HTMX_LIST, "X-CSRFToken": token},
+        token="",
+    )
     assert response.status_code == 200
     fragment = response.get_data(as_text=True)
     assert_is_list_fragment(fragment)
     assert fragment.count('class="flash flash-success" role="status"') == 2
     # The notices go out of band into the page's flash area, so the list's next poll
     # (which carries no notices) cannot wipe them.
-    flashes = fragment[fragment.index('<div id="flashes"'):]
+    flashes = fragment[fragment.index('<div id="flashes"') :]
     assert 'hx-swap-oob="true"' in flashes.split(">", 1)[0]
     assert "notes.txt: uploaded, parsing now." in flashes
     assert "notes.txt: uploaded, parsing now." in fragment
@@ -138,13 +156,20 @@ def test_htmx_upload_returns_only_the_list_fragment_with_notices(client, auth, a
 
 
 def test_exe_renamed_pdf_gets_its_own_error_while_the_good_file_is_accepted(
-        client, auth, app, csrf, worker):
+    client, auth, app, csrf, worker
+):
     user = auth.signed_in()
     project = make_project(app, user, name="Research")
-    response = upload(client, csrf, project.id, [
-        (EXE_BYTES, "invoice.pdf"),
-        (make_pdf(["A perfectly good document."]), "good.pdf"),
-    ], headers=HTMX_LIST)
+    response = upload(
+        client,
+        csrf,
+        project.id,
+        [
+            (EXE_BYTES, "invoice.pdf"),
+            (make_pdf(["A perfectly good document."]), "good.pdf"),
+        ],
+        headers=HTMX_LIST,
+    )
     assert response.status_code == 200
     fragment = response.get_data(as_text=True)
     assert_is_list_fragment(fragment)
@@ -158,8 +183,9 @@ def test_exe_renamed_pdf_gets_its_own_error_while_the_good_file_is_accepted(
     wait_until_done(client, project.id, worker)
 
     # Without htmx the same batch ends on the project page with both notices flashed.
-    response = upload(client, csrf, project.id, [(EXE_BYTES, "setup.pdf"),
-                                                 (b"Plain text.", "ok.txt")])
+    response = upload(
+        client, csrf, project.id, [(EXE_BYTES, "setup.pdf"), (b"Plain text.", "ok.txt")]
+    )
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "setup.pdf: Unsupported file type" in page and "ok.txt: uploaded" in page
     assert source_count(app, project.id) == 2
@@ -169,20 +195,28 @@ def test_upload_without_files_says_so(client, auth, app, csrf):
     user = auth.signed_in()
     project = make_project(app, user)
     token = csrf(client.get(f"/projects/{project.id}"))
-    response = client.post(sources_url(project.id), data={"csrf_token": token},
-                           headers=HTMX_LIST, content_type="multipart/form-data")
+    response = client.post(
+        sources_url(project.id),
+        data={"csrf_token": token},
+        headers=HTMX_LIST,
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200
     assert "Choose one or more files to upload." in response.get_data(as_text=True)
     assert source_count(app) == 0
 
 
-def test_list_fragment_polls_while_pending_and_stops_when_parsed(client, auth, app, csrf,
-                                                                 worker):
+def test_list_fragment_polls_while_pending_and_stops_when_parsed(client, auth, app, csrf, worker):
     user = auth.signed_in()
     project = make_project(app, user, name="Research")
     with worker_paused(worker):
-        response = upload(client, csrf, project.id, [
-            (make_pdf(["Pending for a moment."]), "pending.pdf")], headers=HTMX_LIST)
+        response = upload(
+            client,
+            csrf,
+            project.id,
+            [(make_pdf(["Pending for a moment."]), "pending.pdf")],
+            headers=HTMX_LIST,
+        )
         fragment = response.get_data(as_text=True)
         assert 'hx-trigger="every 2s"' in fragment, fragment
         assert f'hx-get="{sources_url(project.id)}"' in fragment
@@ -207,8 +241,12 @@ def test_list_fragment_polls_while_pending_and_stops_when_parsed(client, auth, a
 def test_source_page_shows_preview_and_word_count(client, auth, app, csrf, worker):
     user = auth.signed_in()
     project = make_project(app, user, name="Research")
-    upload(client, csrf, project.id, [
-        (make_pdf(["Quantum computing basics.", "Qubits and gates."]), "paper.pdf")])
+    upload(
+        client,
+        csrf,
+        project.id,
+        [(make_pdf(["Quantum computing basics.", "Qubits and gates."]), "paper.pdf")],
+    )
     wait_until_done(client, project.id, worker)
     source = source_by_name(app, project.id, "paper.pdf")
     assert source.status == "parsed" and source.word_count >= 6
@@ -230,11 +268,15 @@ def test_source_page_shows_preview_and_word_count(client, auth, app, csrf, worke
 def test_topics_csv_download_keeps_formula_cells_as_text(client, auth, app, csrf, worker):
     user = auth.signed_in()
     project = make_project(app, user, name="Bulk")
-    rows = [("=HYPERLINK(\"http://evil.example\",\"click\")", "social"),
-            ("+1 reasons to ship", ""), ("-sum(A1:A2)", "blog"), ("@cmd", ""),
-            ("Plain topic", "email"), ("", "blog")]
-    upload(client, csrf, project.id, [(make_csv(rows, header=("topic", "channel")),
-                                       "ideas.csv")])
+    rows = [
+        ('=HYPERLINK("http://evil.example","click")', "social"),
+        ("+1 reasons to ship", ""),
+        ("-sum(A1:A2)", "blog"),
+        ("@cmd", ""),
+        ("Plain topic", "email"),
+        ("", "blog"),
+    ]
+    upload(client, csrf, project.id, [(make_csv(rows, header=("topic", "channel")), "ideas.csv")])
     wait_until_done(client, project.id, worker)
     source = source_by_name(app, project.id, "ideas.csv")
     assert source.status == "parsed"
@@ -250,23 +292,32 @@ def test_topics_csv_download_keeps_formula_cells_as_text(client, auth, app, csrf
     assert response.mimetype == "text/csv"
     assert 'filename="ideas-topics.csv"' in response.headers["Content-Disposition"]
     table = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert table == [["topic", "channel"],
-                     ["'=HYPERLINK(\"http://evil.example\",\"click\")", "social"],
-                     ["'+1 reasons to ship", ""], ["'-sum(A1:A2)", "blog"], ["'@cmd", ""],
-                     ["Plain topic", "email"]]
+    assert table == [
+        ["topic", "channel"],
+        ['\'=HYPERLINK("http://evil.example","click")', "social"],
+        ["'+1 reasons to ship", ""],
+        ["'-sum(A1:A2)", "blog"],
+        ["'@cmd", ""],
+        ["Plain topic", "email"],
+    ]
     # The stored source itself keeps every cell exactly as written.
     assert "=HYPERLINK" in source.parsed_text and "'=HYPERLINK" not in source.parsed_text
 
 
-def test_topics_csv_download_neutralises_formulas_in_the_header_row(client, auth, app, csrf,
-                                                                   worker):
+def test_topics_csv_download_neutralises_formulas_in_the_header_row(
+    client, auth, app, csrf, worker
+):
     """Extra columns may carry any name, and a spreadsheet evaluates a header cell like any
     other: the download's header row is made safe too."""
     user = auth.signed_in()
     project = make_project(app, user, name="Bulk")
     header = ("topic", '=HYPERLINK("http://evil.example","notes")', "@SUM(1+1)", "-2+3", "+cmd")
-    upload(client, csrf, project.id, [(make_csv([("Plain topic", "a", "b", "c", "d")],
-                                                header=header), "ideas.csv")])
+    upload(
+        client,
+        csrf,
+        project.id,
+        [(make_csv([("Plain topic", "a", "b", "c", "d")], header=header), "ideas.csv")],
+    )
     wait_until_done(client, project.id, worker)
     source = source_by_name(app, project.id, "ideas.csv")
     assert source.status == "parsed", source.error_message
@@ -274,8 +325,13 @@ def test_topics_csv_download_neutralises_formulas_in_the_header_row(client, auth
     response = client.get(f"{sources_url(project.id)}/{source.id}/topics.csv")
     assert response.status_code == 200
     table = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert table[0] == ["topic", "'=hyperlink(\"http://evil.example\",\"notes\")",
-                        "'@sum(1+1)", "'-2+3", "'+cmd"]
+    assert table[0] == [
+        "topic",
+        '\'=hyperlink("http://evil.example","notes")',
+        "'@sum(1+1)",
+        "'-2+3",
+        "'+cmd",
+    ]
     assert table[1] == ["Plain topic", "a", "b", "c", "d"]
 
 
@@ -315,8 +371,9 @@ def test_rename_source(client, auth, app, csrf, worker):
     url = f"{sources_url(project.id)}/{source.id}"
     token = csrf(client.get(url))
 
-    response = client.post(f"{url}/rename", data={"filename": "Interview notes.txt",
-                                                  "csrf_token": token})
+    response = client.post(
+        f"{url}/rename", data={"filename": "Interview notes.txt", "csrf_token": token}
+    )
     assert response.status_code in (302, 303) and response.headers["Location"].endswith(url)
     page = client.get(url).get_data(as_text=True)
     assert "<h1>Interview notes.txt</h1>" in page and "Source renamed." in page
@@ -361,8 +418,7 @@ def test_delete_with_htmx_navigates_with_hx_location(client, auth, app, csrf, wo
     source = source_by_name(app, project.id, "tmp.txt")
     url = f"{sources_url(project.id)}/{source.id}"
     token = csrf(client.get(url))
-    response = client.post(f"{url}/delete", headers={"HX-Request": "true",
-                                                     "X-CSRFToken": token})
+    response = client.post(f"{url}/delete", headers={"HX-Request": "true", "X-CSRFToken": token})
     assert response.status_code == 204
     assert response.headers["HX-Location"] == f"/projects/{project.id}"
     assert client.get(url).status_code == 404
@@ -377,15 +433,19 @@ def test_url_import_of_a_private_address_is_refused(client, auth, app, csrf):
     token = csrf(client.get(f"/projects/{project.id}"))
     refusal = "That address is on a private or local network and cannot be imported."
 
-    response = client.post(f"{sources_url(project.id)}/url",
-                           data={"url": "http://192.168.1.1/admin", "csrf_token": token})
+    response = client.post(
+        f"{sources_url(project.id)}/url",
+        data={"url": "http://192.168.1.1/admin", "csrf_token": token},
+    )
     assert response.status_code in (302, 303)
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert refusal in page
 
-    fragment = client.post(f"{sources_url(project.id)}/url",
-                           data={"url": "http://169.254.169.254/latest/meta-data/",
-                                 "csrf_token": token}, headers=HTMX_LIST)
+    fragment = client.post(
+        f"{sources_url(project.id)}/url",
+        data={"url": "http://169.254.169.254/latest/meta-data/", "csrf_token": token},
+        headers=HTMX_LIST,
+    )
     text = fragment.get_data(as_text=True)
     assert_is_list_fragment(text)
     assert f'<p class="flash flash-error" role="alert">{refusal}</p>' in text
@@ -396,8 +456,9 @@ def test_url_import_form_validation(client, auth, app, csrf):
     user = auth.signed_in()
     project = make_project(app, user)
     token = csrf(client.get(f"/projects/{project.id}"))
-    response = client.post(f"{sources_url(project.id)}/url",
-                           data={"url": "", "csrf_token": token}, headers=HTMX_LIST)
+    response = client.post(
+        f"{sources_url(project.id)}/url", data={"url": "", "csrf_token": token}, headers=HTMX_LIST
+    )
     assert "URL: Enter the address of a web page." in response.get_data(as_text=True)
     assert source_count(app) == 0
 
@@ -415,26 +476,33 @@ def test_another_users_project_and_source_pages_are_404(client, auth, app, csrf,
     other_client = app.test_client()
     other = make_user(app, email="other@example.com")
     token = csrf(other_client.get("/login"))
-    other_client.post("/login", data={"email": other.email, "password": other.password,
-                                      "csrf_token": token})
+    other_client.post(
+        "/login", data={"email": other.email, "password": other.password, "csrf_token": token}
+    )
     own_project = make_project(app, other, name="Mine")
     token = csrf(other_client.get(f"/projects/{own_project.id}"))
 
     theirs = f"{sources_url(project.id)}/{source.id}"
-    for url in (f"/projects/{project.id}", sources_url(project.id), theirs,
-                f"{theirs}/delete",
-                # their source through my own project
-                f"{sources_url(own_project.id)}/{source.id}"):
+    for url in (
+        f"/projects/{project.id}",
+        sources_url(project.id),
+        theirs,
+        f"{theirs}/delete",
+        # their source through my own project
+        f"{sources_url(own_project.id)}/{source.id}",
+    ):
         response = other_client.get(url)
         assert response.status_code == 404, url
         assert "Secret plans." not in response.get_data(as_text=True)
         assert "secret.txt" not in response.get_data(as_text=True)
-    for url in (f"{theirs}/rename", f"{theirs}/delete",
-                f"{sources_url(own_project.id)}/{source.id}/delete"):
+    for url in (
+        f"{theirs}/rename",
+        f"{theirs}/delete",
+        f"{sources_url(own_project.id)}/{source.id}/delete",
+    ):
         response = other_client.post(url, data={"filename": "pwned", "csrf_token": token})
         assert response.status_code == 404, url
-    upload_there = upload(other_client, csrf, project.id, [(b"Intruder.", "x.txt")],
-                          token=token)
+    upload_there = upload(other_client, csrf, project.id, [(b"Intruder.", "x.txt")], token=token)
     assert upload_there.status_code == 404
 
     assert source_count(app, project.id) == 1
@@ -446,8 +514,9 @@ def test_upload_without_csrf_token_is_refused(client, auth, app, csrf):
     project = make_project(app, user)
     response = upload(client, csrf, project.id, [(b"No token.", "notes.txt")], token="")
     assert response.status_code == 400
-    htmx = upload(client, csrf, project.id, [(b"No token.", "notes.txt")], token="",
-                  headers=HTMX_LIST)
+    htmx = upload(
+        client, csrf, project.id, [(b"No token.", "notes.txt")], token="", headers=HTMX_LIST
+    )
     assert htmx.status_code == 400
     wrong = upload(client, csrf, project.id, [(b"Bad token.", "notes.txt")], token="nope")
     assert wrong.status_code == 400

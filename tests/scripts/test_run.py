@@ -1,4 +1,5 @@
 """scripts/run.py (`make run`): the BASE_URL it sets for mailed links when none is given."""
+
 import importlib
 
 import pytest
@@ -14,14 +15,17 @@ def run(monkeypatch):
     return importlib.import_module("run")
 
 
-@pytest.mark.parametrize("host, port, expected", [
-    ("127.0.0.1", 8000, "http://127.0.0.1:8000"),
-    ("0.0.0.0", 8080, "http://127.0.0.1:8080"),
-    ("::", 9000, "http://127.0.0.1:9000"),
-    ("[::]", 9000, "http://127.0.0.1:9000"),
-    ("::1", 8000, "http://[::1]:8000"),
-    ("copydesk.lan", 80, "http://copydesk.lan:80"),
-])
+@pytest.mark.parametrize(
+    "host, port, expected",
+    [
+        ("127.0.0.1", 8000, "http://127.0.0.1:8000"),
+        ("0.0.0.0", 8080, "http://127.0.0.1:8080"),
+        ("::", 9000, "http://127.0.0.1:9000"),
+        ("[::]", 9000, "http://127.0.0.1:9000"),
+        ("::1", 8000, "http://[::1]:8000"),
+        ("copydesk.lan", 80, "http://copydesk.lan:80"),
+    ],
+)
 def test_base_url_for_the_listening_address(run, host, port, expected):
     assert run.base_url_for(host, port) == expected
 

@@ -5,6 +5,7 @@ checked; proxies and .netrc from the environment are ignored; connection failure
 the same. Servers are real loopback sockets. A test resolver stands in for DNS, and an
 audit hook stands in for the internet: it records every connect and refuses, as
 unreachable, those that would leave the machine."""
+
 from __future__ import annotations
 
 import datetime
@@ -34,8 +35,9 @@ NOT_FETCHED = "The page could not be fetched."
 
 def fetch(url, allowed_hosts=(), resolve=None, timeout=5):
     options = {"resolve": resolve} if resolve else {}
-    return fetch_page(url, allowed_hosts=list(allowed_hosts), timeout=timeout,
-                      max_bytes=1024 * 1024, **options)
+    return fetch_page(
+        url, allowed_hosts=list(allowed_hosts), timeout=timeout, max_bytes=1024 * 1024, **options
+    )
 
 
 class Resolver:
@@ -51,9 +53,14 @@ class Resolver:
 
 
 class RecordingHandler(PageHandler):
-    def do_GET(self):  # noqa: N802 (http.server's naming)
-        self.server.requests.append({"path": self.path, "host": self.headers["Host"],
-                                     "authorization": self.headers["Authorization"]})
+    def do_GET(self):
+        self.server.requests.append(
+            {
+                "path": self.path,
+                "host": self.headers["Host"],
+                "authorization": self.headers["Authorization"],
+            }
+        )
         super().do_GET()
 
 
@@ -136,19 +143,28 @@ def certificate_for(directory, name: str) -> ssl.SSLContext:
     is written to directory/`name`.pem for clients to trust."""
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
     cert_path, key_path = directory / f"{name}.pem", directory / f"{name}.key"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                           serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert_path, key_path)
     return context
@@ -183,8 +199,9 @@ def test_the_vetted_address_is_connected_with_the_host_name_kept(serve, outgoing
     page = fetch(url, allowed_hosts=["pages.test"], resolve=resolver)
     assert page.body == PAGE and page.url == url
     assert len(resolver.calls) == 1 and outgoing == [("127.0.0.1", server.port)]
-    assert server.requests == [{"path": "/page", "host": f"pages.test:{server.port}",
-                                "authorization": None}]
+    assert server.requests == [
+        {"path": "/page", "host": f"pages.test:{server.port}", "authorization": None}
+    ]
 
 
 def ipv6_loopback() -> bool:
@@ -231,24 +248,31 @@ def test_tls_refuses_a_certificate_for_another_name(serve, tmp_path, monkeypatch
     assert server.server_names == ["other.test"] and server.requests == []
 
 
-@pytest.mark.parametrize("location", [
-    "http://127.0.0.1:{other}/",
-    "http://127.0.0.1:{other}\\@127.0.0.1:{port}/",
-    "http://127.0.0.1:{other}\\\\@127.0.0.1:{port}/",
-    "http://127.0.0.1:{port}@127.0.0.1:{other}/",
-    "http://[::ffff:127.0.0.1]:{other}/",
-    "http://2130706433:{other}/",
-    "http://localhost:{other}/",
-    "//127.0.0.1:{other}/",
-])
+@pytest.mark.parametrize(
+    "location",
+    [
+        "http://127.0.0.1:{other}/",
+        "http://127.0.0.1:{other}\\@127.0.0.1:{port}/",
+        "http://127.0.0.1:{other}\\\\@127.0.0.1:{port}/",
+        "http://127.0.0.1:{port}@127.0.0.1:{other}/",
+        "http://[::ffff:127.0.0.1]:{other}/",
+        "http://2130706433:{other}/",
+        "http://localhost:{other}/",
+        "//127.0.0.1:{other}/",
+    ],
+)
 def test_every_redirect_hop_is_checked(serve, location):
     allowed, other = serve(), serve()
     other.page("/secret")
-    path = allowed.page("/jump", status=302,
-                        Location=location.format(port=allowed.port, other=other.port))
+    path = allowed.page(
+        "/jump", status=302, Location=location.format(port=allowed.port, other=other.port)
+    )
     with pytest.raises(FetchError):
-        fetch(f"http://127.0.0.1:{allowed.port}{path}",
-              allowed_hosts=[f"127.0.0.1:{allowed.port}"], resolve=Resolver(["127.0.0.1"]))
+        fetch(
+            f"http://127.0.0.1:{allowed.port}{path}",
+            allowed_hosts=[f"127.0.0.1:{allowed.port}"],
+            resolve=Resolver(["127.0.0.1"]),
+        )
     assert len(allowed.requests) == 1 and other.connections == []
 
 
@@ -282,8 +306,12 @@ def test_connection_failures_all_read_the_same(serve, outgoing):
     silent.bind(("127.0.0.1", 0))
     silent.listen(1)  # the handshake completes, nothing ever answers
     closed, silent_port = free_port(), silent.getsockname()[1]
-    urls = [f"http://127.0.0.1:{closed}/", f"http://127.0.0.1:{silent_port}/",
-            f"http://public.test:{closed}/", f"https://127.0.0.1:{plain.port}/"]
+    urls = [
+        f"http://127.0.0.1:{closed}/",
+        f"http://127.0.0.1:{silent_port}/",
+        f"http://public.test:{closed}/",
+        f"https://127.0.0.1:{plain.port}/",
+    ]
     allowed = [f"127.0.0.1:{port}" for port in (closed, silent_port, plain.port)]
     messages = set()
     for url in urls:

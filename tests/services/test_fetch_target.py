@@ -1,5 +1,6 @@
 """check_url (webapp/services/fetch/target.py): what is refused before any lookup, and how
 every resolved address is judged, IPv6 that embeds IPv4 by the address it carries."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -104,10 +105,24 @@ def test_refused_with_a_reason_before_any_lookup(url, reason):
     assert resolver.calls == []
 
 
-EMBEDDING_PRIVATE = ["::ffff:127.0.0.1", "::7f00:1", "2002:7f00:1::", "64:ff9b::7f00:1",
-                     "64:ff9b:1::7f00:1", "2001:0:4136:e378:8000:63bf:80ff:fffe",
-                     "::ffff:10.1.2.3", "64:ff9b::c0a8:101", "::", "0.0.0.0", "127.0.0.1",
-                     "10.0.0.1", "100.100.0.1", "169.254.169.254", "fe80::1%eth0", "ff05::1"]
+EMBEDDING_PRIVATE = [
+    "::ffff:127.0.0.1",
+    "::7f00:1",
+    "2002:7f00:1::",
+    "64:ff9b::7f00:1",
+    "64:ff9b:1::7f00:1",
+    "2001:0:4136:e378:8000:63bf:80ff:fffe",
+    "::ffff:10.1.2.3",
+    "64:ff9b::c0a8:101",
+    "::",
+    "0.0.0.0",
+    "127.0.0.1",
+    "10.0.0.1",
+    "100.100.0.1",
+    "169.254.169.254",
+    "fe80::1%eth0",
+    "ff05::1",
+]
 
 
 @pytest.mark.parametrize("address", EMBEDDING_PRIVATE)
@@ -116,9 +131,16 @@ def test_a_name_with_any_non_public_address_is_refused(address):
         check_url("http://innocent.test/", [], Resolver([PUBLIC, address]))
 
 
-@pytest.mark.parametrize("address", [
-    PUBLIC, "::ffff:93.184.215.14", "64:ff9b::5db8:d70e", "2002:5db8:d70e::1",
-    "2606:2800:21f:cb07:6820:80da:af6b:8b2c"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        PUBLIC,
+        "::ffff:93.184.215.14",
+        "64:ff9b::5db8:d70e",
+        "2002:5db8:d70e::1",
+        "2606:2800:21f:cb07:6820:80da:af6b:8b2c",
+    ],
+)
 def test_public_addresses_pass_in_every_form(address):
     target = check_url("https://Example.COM/a?b=1#c", [], Resolver([address]))
     assert (target.host, target.port, target.request_uri) == ("example.com", 443, "/a?b=1")

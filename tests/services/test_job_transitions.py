@@ -3,6 +3,7 @@ the job's status are saved together or not at all. A database that refuses to ma
 completed (a trigger, installed for the test) leaves no charged post and no moved usage;
 commits are counted and read back from another connection. Jobs go to a queue no worker
 listens to and run in this process."""
+
 from __future__ import annotations
 
 import io
@@ -21,9 +22,11 @@ from webapp.tasks.generation import generate_post_task
 from ..conftest import TEST_KEY_PREFIX
 from ..factories import make_project, make_user
 
-SQLITE_TRIGGER = ["""CREATE TRIGGER refuse_completion BEFORE UPDATE OF status ON jobs
+SQLITE_TRIGGER = [
+    """CREATE TRIGGER refuse_completion BEFORE UPDATE OF status ON jobs
                      WHEN NEW.status = 'completed'
-                     BEGIN SELECT RAISE(ABORT, 'completion refused'); END"""]
+                     BEGIN SELECT RAISE(ABORT, 'completion refused'); END"""
+]
 POSTGRES_TRIGGER = [
     """CREATE FUNCTION refuse_completion() RETURNS trigger AS $$
        BEGIN
@@ -31,10 +34,15 @@ POSTGRES_TRIGGER = [
          RETURN NEW;
        END $$ LANGUAGE plpgsql""",
     """CREATE TRIGGER refuse_completion BEFORE UPDATE ON jobs FOR EACH ROW
-       EXECUTE FUNCTION refuse_completion()"""]
-DROP = {"sqlite": ["DROP TRIGGER IF EXISTS refuse_completion"],
-        "postgresql": ["DROP TRIGGER IF EXISTS refuse_completion ON jobs",
-                       "DROP FUNCTION IF EXISTS refuse_completion()"]}
+       EXECUTE FUNCTION refuse_completion()""",
+]
+DROP = {
+    "sqlite": ["DROP TRIGGER IF EXISTS refuse_completion"],
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS refuse_completion ON jobs",
+        "DROP FUNCTION IF EXISTS refuse_completion()",
+    ],
+}
 
 
 @pytest.fixture
@@ -77,26 +85,31 @@ def commits_seen(read):
 
 def submit(app, holder, topic="Pricing pages") -> str:
     with app.app_context():
-        return posts.request_generation(accounts.get_user(holder.id),
-                                        project_id=holder.project.id, topic=topic,
-                                        voice="casual").id
+        return posts.request_generation(
+            accounts.get_user(holder.id), project_id=holder.project.id, topic=topic, voice="casual"
+        ).id
 
 
 def generation_state(job_id):
     def read(connection):
-        post = connection.execute(db.select(Post.status, Post.charged).where(
-            Post.job_id == job_id)).one()
+        post = connection.execute(
+            db.select(Post.status, Post.charged).where(Post.job_id == job_id)
+        ).one()
         job = connection.execute(db.select(Job.status).where(Job.id == job_id)).scalar_one()
-        used = connection.execute(db.select(
-            db.func.coalesce(db.func.sum(Usage.posts_used), 0))).scalar_one()
-        reserved = connection.execute(db.select(db.func.count()).select_from(
-            QuotaReservation).where(QuotaReservation.job_id == job_id)).scalar_one()
+        used = connection.execute(
+            db.select(db.func.coalesce(db.func.sum(Usage.posts_used), 0))
+        ).scalar_one()
+        reserved = connection.execute(
+            db.select(db.func.count())
+            .select_from(QuotaReservation)
+            .where(QuotaReservation.job_id == job_id)
+        ).scalar_one()
         return post.status, post.charged, job, used, reserved
+
     return read
 
 
-def test_a_refused_completion_charges_nothing_and_fails_the_job(app, holder,
-                                                                completion_refused):
+def test_a_refused_completion_charges_nothing_and_fails_the_job(app, holder, completion_refused):
     job_id = submit(app, holder)
     with app.app_context():
         with pytest.raises(exc.DatabaseError):
@@ -131,18 +144,22 @@ def test_a_failure_and_a_cancel_are_one_commit_each(app, holder):
 
 def upload(app, holder) -> str:
     with app.app_context():
-        return sources.add_upload(accounts.get_user(holder.id),
-                                  db.session.get(Project, holder.project.id), "notes.txt",
-                                  io.BytesIO(b"Notes worth parsing.")).id
+        return sources.add_upload(
+            accounts.get_user(holder.id),
+            db.session.get(Project, holder.project.id),
+            "notes.txt",
+            io.BytesIO(b"Notes worth parsing."),
+        ).id
 
 
 def source_state(source_id):
     def read(connection):
-        source = connection.execute(db.select(Source.status, Source.job_id).where(
-            Source.id == source_id)).one()
-        job = connection.execute(db.select(Job.status).where(
-            Job.id == source.job_id)).scalar_one()
+        source = connection.execute(
+            db.select(Source.status, Source.job_id).where(Source.id == source_id)
+        ).one()
+        job = connection.execute(db.select(Job.status).where(Job.id == source.job_id)).scalar_one()
         return source.status, job
+
     return read
 
 

@@ -2,6 +2,7 @@
 OpenAI-compatible server of tests/llm_server.py: plain and streamed completions, usage,
 retries with backoff on 429/5xx/timeouts, no retry on refused credentials, fallback
 models, and the backoff schedule."""
+
 from __future__ import annotations
 
 import json
@@ -12,15 +13,23 @@ import pytest
 
 from webapp.services import llm
 
-MESSAGES = [{"role": "system", "content": "You write marketing copy."},
-            {"role": "user", "content": "Write about 40 words on weekly newsletters."}]
+MESSAGES = [
+    {"role": "system", "content": "You write marketing copy."},
+    {"role": "user", "content": "Write about 40 words on weekly newsletters."},
+]
 
 
 @pytest.fixture
 def config(llm_server):
-    return {"LLM_MODEL": "openai/fake-model", "LLM_API_BASE": llm_server.url,
-            "LLM_API_KEY": "sk-fake", "LLM_TIMEOUT_SECONDS": 5, "LLM_MAX_RETRIES": 2,
-            "LLM_RETRY_BASE_SECONDS": 0.01, "LLM_FALLBACK_MODELS": []}
+    return {
+        "LLM_MODEL": "openai/fake-model",
+        "LLM_API_BASE": llm_server.url,
+        "LLM_API_KEY": "sk-fake",
+        "LLM_TIMEOUT_SECONDS": 5,
+        "LLM_MAX_RETRIES": 2,
+        "LLM_RETRY_BASE_SECONDS": 0.01,
+        "LLM_FALLBACK_MODELS": [],
+    }
 
 
 def expected_usage(text: str) -> tuple[int, int]:
@@ -59,8 +68,11 @@ def test_rate_limit_is_retried_once_after_its_retry_after(config, llm_server):
     llm_server.fail_next(429, retry_after=0.3)
     events = []
     started = time.monotonic()
-    result = complete(config, on_delta=lambda piece: events.append("delta"),
-                      on_restart=lambda: events.append("restart"))
+    result = complete(
+        config,
+        on_delta=lambda piece: events.append("delta"),
+        on_restart=lambda: events.append("restart"),
+    )
     assert time.monotonic() - started >= 0.3
     assert result.text and len(llm_server.requests) == 2
     assert events[0] == "restart" and events.count("restart") == 1 and "delta" in events
@@ -128,7 +140,7 @@ def test_backoff_grows_exponentially_with_a_little_jitter():
     config = {"LLM_RETRY_BASE_SECONDS": 0.5}
     for attempt in range(5):
         delay = llm.backoff(attempt, config)
-        assert 0.5 * 2 ** attempt <= delay <= 0.5 * 2 ** attempt * 1.25
+        assert 0.5 * 2**attempt <= delay <= 0.5 * 2**attempt * 1.25
 
 
 def test_backoff_honours_retry_after_within_a_cap():

@@ -1,4 +1,5 @@
 """The per-account limit on password guesses, through the services that check passwords."""
+
 import threading
 
 import pytest
@@ -71,8 +72,10 @@ def test_failures_leave_the_window_after_15_minutes(app, redis_client, age, outc
                 accounts.authenticate("user@example.com", DEFAULT_PASSWORD)
             wait = refused.value.retry_after
             assert 30 <= wait <= 60  # the oldest failure leaves a minute from now, or sooner
-            assert refused.value.message == \
-                f"Too many failed sign-in attempts. Try again in {wait} seconds."
+            assert (
+                refused.value.message
+                == f"Too many failed sign-in attempts. Try again in {wait} seconds."
+            )
         else:
             assert accounts.authenticate("user@example.com", DEFAULT_PASSWORD).email
 

@@ -2,6 +2,7 @@
 on loopback (aiosmtpd) with plain, STARTTLS and implicit TLS connections), the database
 outbox that send_later fills and the worker empties, and mailed links built from BASE_URL
 only."""
+
 from __future__ import annotations
 
 import datetime
@@ -40,15 +41,18 @@ class Recorder:
     def __init__(self):
         self.envelopes = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):
         self.envelopes.append(envelope)
         return "250 Message accepted"
 
     def messages(self):
         # SMTP carries CRLF line ends; compare with the LF text that was sent.
-        return [email.message_from_bytes(envelope.content.replace(b"\r\n", b"\n"),
-                                         policy=email.policy.default)
-                for envelope in self.envelopes]
+        return [
+            email.message_from_bytes(
+                envelope.content.replace(b"\r\n", b"\n"), policy=email.policy.default
+            )
+            for envelope in self.envelopes
+        ]
 
 
 def only_mailer(server, session, envelope, mechanism, auth_data):
@@ -78,20 +82,31 @@ def certificate(tmp_path):
     """A self-signed certificate for 127.0.0.1: (cert path, key path)."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName(
-                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
     cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                           serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     return cert_path, key_path
 
 
@@ -104,14 +119,17 @@ def server_tls_context(certificate) -> ssl.SSLContext:
 @pytest.fixture
 def mail_config(app, monkeypatch):
     """Set mail settings on the test app for this test only."""
+
     def configure(**settings):
         for name, value in settings.items():
             monkeypatch.setitem(app.config, name, value)
+
     return configure
 
 
 def test_without_server_the_message_is_saved_and_only_named_in_the_log(
-        app, mail_config, tmp_path, caplog):
+    app, mail_config, tmp_path, caplog
+):
     outbox = tmp_path / "not" / "yet" / "there"
     mail_config(MAIL_OUTBOX_DIR=str(outbox), MAIL_FROM="Copydesk <no-reply@copydesk.test>")
     with app.app_context(), caplog.at_level(logging.INFO, logger="webapp.services.mail"):
@@ -135,8 +153,9 @@ def test_outbox_keeps_messages_in_sending_order_and_non_ascii_text(app, mail_con
         for n in range(3):
             send_mail("zoë@example.com", f"Message {n}", f"Grüße, {n} €\n")
     files = sorted(tmp_path.glob("*.eml"))
-    parsed = [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-              for path in files]
+    parsed = [
+        email.message_from_bytes(path.read_bytes(), policy=email.policy.default) for path in files
+    ]
     assert [message["Subject"] for message in parsed] == ["Message 0", "Message 1", "Message 2"]
     assert parsed[2].get_content() == "Grüße, 2 €\n"
     assert not list(tmp_path.glob(".*"))  # no partial files left behind
@@ -156,9 +175,15 @@ def test_a_long_link_stays_on_one_readable_line(app, mail_config, tmp_path):
 
 def test_smtp_delivers_with_login(app, mail_config, smtp_server, tmp_path):
     recorder, port = smtp_server(authenticator=only_mailer, auth_require_tls=False)
-    mail_config(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False,
-                MAIL_USERNAME="mailer", MAIL_PASSWORD="s3cret",
-                MAIL_FROM="Copydesk <no-reply@copydesk.test>", MAIL_OUTBOX_DIR=str(tmp_path))
+    mail_config(
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=port,
+        MAIL_USE_TLS=False,
+        MAIL_USERNAME="mailer",
+        MAIL_PASSWORD="s3cret",
+        MAIL_FROM="Copydesk <no-reply@copydesk.test>",
+        MAIL_OUTBOX_DIR=str(tmp_path),
+    )
     with app.app_context():
         send_mail("ada@example.com", "Reset your password", BODY)
     assert recorder.envelopes[0].mail_from == "no-reply@copydesk.test"
@@ -181,17 +206,22 @@ def test_smtp_declares_8bit_text(app, mail_config, smtp_server):
 
 def test_smtp_wrong_login_is_a_mail_error(app, mail_config, smtp_server):
     recorder, port = smtp_server(authenticator=only_mailer, auth_require_tls=False)
-    mail_config(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False,
-                MAIL_USERNAME="mailer", MAIL_PASSWORD="wrong")
-    with app.app_context(), pytest.raises(MailError, match="ada@example.com"):
+    mail_config(
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=port,
+        MAIL_USE_TLS=False,
+        MAIL_USERNAME="mailer",
+        MAIL_PASSWORD="wrong",
+    )
+    with app.app_context(), pytest.raises(MailError, match=r"ada@example\.com"):
         send_mail("ada@example.com", "Hello", BODY)
     assert recorder.envelopes == []
 
 
-def test_starttls_with_a_trusted_certificate(app, mail_config, smtp_server, certificate,
-                                             monkeypatch):
-    recorder, port = smtp_server(tls_context=server_tls_context(certificate),
-                                 require_starttls=True)
+def test_starttls_with_a_trusted_certificate(
+    app, mail_config, smtp_server, certificate, monkeypatch
+):
+    recorder, port = smtp_server(tls_context=server_tls_context(certificate), require_starttls=True)
     monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))  # trust our test CA only
     mail_config(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=True)
     with app.app_context():
@@ -200,8 +230,7 @@ def test_starttls_with_a_trusted_certificate(app, mail_config, smtp_server, cert
 
 
 def test_starttls_refuses_an_untrusted_certificate(app, mail_config, smtp_server, certificate):
-    recorder, port = smtp_server(tls_context=server_tls_context(certificate),
-                                 require_starttls=True)
+    recorder, port = smtp_server(tls_context=server_tls_context(certificate), require_starttls=True)
     mail_config(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=True)
     with app.app_context(), pytest.raises(MailError, match="certificate"):
         send_mail("ada@example.com", "Over TLS", BODY)
@@ -233,10 +262,17 @@ def test_unreachable_server_is_a_mail_error(app, mail_config):
 
 # --------------------------------------------------------------------------- the outbox
 
+
 def add_row(app, **fields) -> str:
     """An outbox row as the web leaves it (pending, due now), with `fields` changed."""
-    values = {"kind": "message", "recipient": "ada@example.com", "subject": "Hello",
-              "body": BODY, "next_attempt_at": utcnow(), **fields}
+    values = {
+        "kind": "message",
+        "recipient": "ada@example.com",
+        "subject": "Hello",
+        "body": BODY,
+        "next_attempt_at": utcnow(),
+        **fields,
+    }
     with app.app_context():
         row = OutboxMessage(**values)
         db.session.add(row)
@@ -258,15 +294,16 @@ def queued_tasks(app, redis_client) -> int:
 def test_send_later_is_sent_by_the_worker_and_the_text_not_kept(app, outbox, worker):
     with app.app_context():
         message_id = mail.send_later(" zoe@example.com ", "Willkommen", "Grüße, Zoë\n")
-    message, = outbox.settle()
+    (message,) = outbox.settle()
     assert message["To"] == "zoe@example.com" and message["Subject"] == "Willkommen"
     assert message.get_content() == "Grüße, Zoë\n"
     row = get_row(app, message_id)
     assert (row.status, row.attempts, row.body) == ("sent", 1, None) and row.sent_at
 
 
-def test_send_later_with_the_queue_down_keeps_the_message(app, outbox, held_mail, monkeypatch,
-                                                           caplog):
+def test_send_later_with_the_queue_down_keeps_the_message(
+    app, outbox, held_mail, monkeypatch, caplog
+):
     monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:9/0")  # nothing there
     monkeypatch.delitem(app.extensions, "copydesk_redis", raising=False)
     with app.app_context():
@@ -296,7 +333,7 @@ def test_a_message_queued_twice_is_sent_once(app, outbox, held_mail):
             with app.app_context():
                 mail.deliver(message_id)
                 db.session.remove()
-        except Exception as exc:  # noqa: BLE001 (reported below)
+        except Exception as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=deliver) for _ in range(4)]
@@ -312,8 +349,9 @@ def test_a_message_queued_twice_is_sent_once(app, outbox, held_mail):
     assert len(outbox.messages()) == 1
 
 
-def test_a_failing_send_is_retried_with_backoff_then_failed(app, outbox, held_mail, mail_config,
-                                                             caplog):
+def test_a_failing_send_is_retried_with_backoff_then_failed(
+    app, outbox, held_mail, mail_config, caplog
+):
     mail_config(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_USE_TLS=False)
     message_id = add_row(app)
     delays = []
@@ -328,20 +366,21 @@ def test_a_failing_send_is_retried_with_backoff_then_failed(app, outbox, held_ma
             delays.append(row.next_attempt_at - utcnow())
             with app.app_context():
                 mail.deliver(message_id)  # not due yet: nothing happens
-                db.session.execute(db.update(OutboxMessage).values(
-                    next_attempt_at=utcnow() - timedelta(seconds=1)))
+                db.session.execute(
+                    db.update(OutboxMessage).values(next_attempt_at=utcnow() - timedelta(seconds=1))
+                )
                 db.session.commit()
     assert (row.status, row.attempts, row.body) == ("failed", 5, None)
     assert [round(delay.total_seconds() / 10) * 10 for delay in delays] == [
-        delay.total_seconds() for delay in RETRY_DELAYS]
+        delay.total_seconds() for delay in RETRY_DELAYS
+    ]
     assert "failed after 5 attempts" in caplog.text and "ada@example.com" in caplog.text
     assert "SECRET-TOKEN" not in caplog.text  # the reason is logged, never the body
     assert outbox.messages() == []
 
 
 def test_a_send_interrupted_midway_is_failed_never_sent_again(app, outbox, held_mail):
-    stuck = add_row(app, status="sending", attempts=1,
-                    claimed_at=utcnow() - timedelta(minutes=11))
+    stuck = add_row(app, status="sending", attempts=1, claimed_at=utcnow() - timedelta(minutes=11))
     busy = add_row(app, status="sending", attempts=1, claimed_at=utcnow())
     with app.app_context():
         mail.sweep_outbox()
@@ -366,9 +405,11 @@ def test_links_come_from_base_url_never_from_the_request(app, monkeypatch):
     monkeypatch.setitem(app.config, "BASE_URL", "https://copydesk.example.com/")
     with app.test_request_context("/", headers={"Host": "evil.example"}):
         assert password_reset.reset_link("abc") == (
-            "https://copydesk.example.com/reset-password/abc")
+            "https://copydesk.example.com/reset-password/abc"
+        )
         assert email_verification.verification_link("abc") == (
-            "https://copydesk.example.com/verify-email/abc")
+            "https://copydesk.example.com/verify-email/abc"
+        )
 
 
 def test_mailed_links_open_the_pages_they_promise(app):
@@ -376,8 +417,8 @@ def test_mailed_links_open_the_pages_they_promise(app):
     token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl-_"
     pages = app.url_map.bind("localhost")
     with app.app_context():
-        for link, endpoint in ((password_reset.reset_link(token), "auth.reset_password"),
-                               (email_verification.verification_link(token),
-                                "auth.verify_email")):
-            assert pages.match(urlsplit(link).path, method="GET") == (endpoint,
-                                                                       {"token": token})
+        for link, endpoint in (
+            (password_reset.reset_link(token), "auth.reset_password"),
+            (email_verification.verification_link(token), "auth.verify_email"),
+        ):
+            assert pages.match(urlsplit(link).path, method="GET") == (endpoint, {"token": token})

@@ -2,6 +2,7 @@
 included, other users' rows not), pages come newest first with the id breaking ties so
 they never overlap, limit and offset land where asked, two queries per page whatever its
 size, and eager-loading options on the query still load what they name."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -25,9 +26,14 @@ START = utcnow().replace(microsecond=0) - timedelta(days=1)
 def add_projects(app, user, count: int, same_time: bool = False) -> list[str]:
     """`count` projects of `user`, a minute apart (or all at one instant), oldest first."""
     with app.app_context():
-        rows = [Project(user_id=user.id, name=f"P{n:02d}",
-                        created_at=START if same_time else START + timedelta(minutes=n))
-                for n in range(count)]
+        rows = [
+            Project(
+                user_id=user.id,
+                name=f"P{n:02d}",
+                created_at=START if same_time else START + timedelta(minutes=n),
+            )
+            for n in range(count)
+        ]
         db.session.add_all(rows)
         db.session.commit()
         return [row.id for row in rows]
@@ -82,8 +88,9 @@ def test_the_total_counts_only_what_the_query_selects(app, user):
 def test_a_page_unpacks_as_items_and_total(app, user):
     add_projects(app, user, 3)
     with app.app_context():
-        items, total = paginate(owned(Project, accounts.get_user(user.id)),
-                                order_by=newest_first(Project), limit=2)
+        items, total = paginate(
+            owned(Project, accounts.get_user(user.id)), order_by=newest_first(Project), limit=2
+        )
         assert [type(item) for item in items] == [Project, Project] and total == 3
 
 
@@ -99,9 +106,19 @@ def test_a_page_costs_two_queries_whatever_its_size(app, user, sql_statements, s
 
 def add_sources(app, user, project_id: str, count: int) -> None:
     with app.app_context():
-        db.session.add_all([Source(project_id=project_id, user_id=user.id,
-                                   filename=f"s{n}.txt", file_type=FileType.TXT, file_size=1,
-                                   status=SourceStatus.PARSED) for n in range(count)])
+        db.session.add_all(
+            [
+                Source(
+                    project_id=project_id,
+                    user_id=user.id,
+                    filename=f"s{n}.txt",
+                    file_type=FileType.TXT,
+                    file_size=1,
+                    status=SourceStatus.PARSED,
+                )
+                for n in range(count)
+            ]
+        )
         db.session.commit()
 
 

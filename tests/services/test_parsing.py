@@ -2,6 +2,7 @@
 
 No app, no worker: bytes in, `ParsedDocument` / `ParseError` / `UnsupportedFileType` out.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -13,18 +14,36 @@ import zipfile
 
 import pytest
 
-from tests.files import (EXE_BYTES, RICH_DOCX_LINK, make_corrupt_pdf, make_csv, make_docx,
-                         make_encrypted_pdf, make_image_only_pdf, make_pdf, make_png,
-                         make_rich_docx, make_truncated_docx, make_big_xml_docx, make_zip,
-                         make_zip_bomb_docx)
-from webapp.services.parsing import (ParsedDocument, ParseError, UnsupportedFileType,
-                                     detect_file_type, parse_document)
+from tests.files import (
+    EXE_BYTES,
+    RICH_DOCX_LINK,
+    make_big_xml_docx,
+    make_corrupt_pdf,
+    make_csv,
+    make_docx,
+    make_encrypted_pdf,
+    make_image_only_pdf,
+    make_pdf,
+    make_png,
+    make_rich_docx,
+    make_truncated_docx,
+    make_zip,
+    make_zip_bomb_docx,
+)
+from webapp.services.parsing import (
+    ParsedDocument,
+    ParseError,
+    UnsupportedFileType,
+    detect_file_type,
+    parse_document,
+)
 from webapp.services.parsing.docx import html_to_markdown
 from webapp.services.parsing.html import parse_html
 from webapp.services.render import markdown_to_safe_html
 
 LONG_PARAGRAPH = " ".join(
-    f"Sentence {n} explains why clear writing saves the reader time." for n in range(1, 40))
+    f"Sentence {n} explains why clear writing saves the reader time." for n in range(1, 40)
+)
 
 
 def detect(data: bytes, filename: str) -> str:
@@ -55,18 +74,19 @@ def test_pdf_multi_page_text_and_page_count():
 
 
 def test_pdf_with_user_password_is_refused_with_a_password_message():
-    with pytest.raises(ParseError, match="(?i)password"):
+    with pytest.raises(ParseError, match=r"(?i)password"):
         parse_document(make_encrypted_pdf("Top secret plans."), "pdf")
 
 
 def test_pdf_with_aes_user_password_is_refused_with_a_password_message():
-    with pytest.raises(ParseError, match="(?i)password"):
+    with pytest.raises(ParseError, match=r"(?i)password"):
         parse_document(make_encrypted_pdf("Top secret plans.", algorithm="AES-256"), "pdf")
 
 
 def test_pdf_with_only_an_owner_password_opens():
-    data = make_encrypted_pdf("Printing restricted, reading allowed.", password="",
-                              owner_password="owner")
+    data = make_encrypted_pdf(
+        "Printing restricted, reading allowed.", password="", owner_password="owner"
+    )
 
     result = parse_document(data, "pdf")
 
@@ -107,8 +127,12 @@ def test_docx_headings_and_bullets_become_markdown():
     # mammoth writes "- " list items
     assert "- First point" in lines
     assert "- Second point" in lines
-    assert lines.index("# Quarterly Report") < lines.index("## Highlights") \
-        < lines.index("- First point") < lines.index("- Second point")
+    assert (
+        lines.index("# Quarterly Report")
+        < lines.index("## Highlights")
+        < lines.index("- First point")
+        < lines.index("- Second point")
+    )
     assert "\\" not in result.text
 
 
@@ -120,8 +144,10 @@ def test_docx_numbered_list_becomes_a_markdown_ordered_list():
 
 
 def test_docx_prose_keeps_markdown_characters_without_backslashes():
-    prose = ("Costs: 3.5% (approx.) for C:\\data\\file_name.txt - *not* final! #1 [draft] "
-             "{x} a+b `code` under_score")
+    prose = (
+        "Costs: 3.5% (approx.) for C:\\data\\file_name.txt - *not* final! #1 [draft] "
+        "{x} a+b `code` under_score"
+    )
 
     result = parse_document(make_docx(paragraphs=[prose]), "docx")
 
@@ -172,8 +198,10 @@ def test_docx_markdown_renders_as_the_document_reads():
     html = markdown_to_safe_html(parse_document(make_rich_docx(), "docx").text)
 
     squashed = re.sub(r"\s*\n\s*", "", html)
-    assert ("<ul><li>Goals<ul><li>Grow revenue<ul><li>Enter two regions</li></ul></li>"
-            "<li>Keep costs flat</li></ul></li></ul>") in squashed
+    assert (
+        "<ul><li>Goals<ul><li>Grow revenue<ul><li>Enter two regions</li></ul></li>"
+        "<li>Keep costs flat</li></ul></li></ul>"
+    ) in squashed
     assert "<ol><li>Plan<ul><li>Draft an outline</li></ul></li><li>Write</li></ol>" in squashed
     assert "<strong>12%</strong>" in html and "<em>costs fell</em>" in html
     assert '<a href="https://example.com/report?year=2026&amp;part=2"' in html
@@ -183,9 +211,11 @@ def test_docx_markdown_renders_as_the_document_reads():
 
 def test_docx_html_links_inside_the_document_and_images_leave_only_text():
     """mammoth writes footnote references and bookmarks as in-page anchors."""
-    html = ('<p><a id="_Toc1"></a>Claim<sup><a href="#footnote-1" id="footnote-ref-1">[1]</a>'
-            '</sup> <img src="data:image/png;base64,AAAA" alt="chart"/>end</p>'
-            '<ol><li id="footnote-1"><p>Source. <a href="#footnote-ref-1">↑</a></p></li></ol>')
+    html = (
+        '<p><a id="_Toc1"></a>Claim<sup><a href="#footnote-1" id="footnote-ref-1">[1]</a>'
+        '</sup> <img src="data:image/png;base64,AAAA" alt="chart"/>end</p>'
+        '<ol><li id="footnote-1"><p>Source. <a href="#footnote-ref-1">↑</a></p></li></ol>'
+    )
 
     assert html_to_markdown(html) == "Claim[1] end\n\n1. Source. ↑"
 
@@ -196,7 +226,7 @@ def test_docx_without_text_is_refused():
 
 
 def test_truncated_docx_is_refused():
-    with pytest.raises(ParseError, match="damaged|truncated"):
+    with pytest.raises(ParseError, match=r"damaged|truncated"):
         parse_document(make_truncated_docx(), "docx")
 
 
@@ -270,8 +300,9 @@ def test_utf8_with_bom_loses_the_bom():
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
 def test_utf16_with_bom(encoding):
-    bom = {"utf-16": b"", "utf-16-le": codecs.BOM_UTF16_LE,
-           "utf-16-be": codecs.BOM_UTF16_BE}[encoding]
+    bom = {"utf-16": b"", "utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}[
+        encoding
+    ]
     data = bom + (FRENCH + "\r\nSecond line.\r\n").encode(encoding)
 
     assert detect(data, "notes.txt") == "txt"
@@ -280,17 +311,25 @@ def test_utf16_with_bom(encoding):
     assert result.text == FRENCH + "\nSecond line."
 
 
-@pytest.mark.parametrize("sample, words", [
-    # The classic dessert: Central-European code pages decode the same bytes just as
-    # "plausibly" (crčme, brűlée); Western text must come out Western.
-    ("café crème brûlée. " * 20, "café crème brûlée"),
-    ("café crème brûlée. " * 10, "café crème brûlée"),
-    ("Le café crème brûlée est délicieux, à côté du gâteau, voilà « l'oeuvre ».\n" * 5,
-     "crème brûlée est délicieux, à côté du gâteau"),
-    ("Notre équipe a préparé un rapport détaillé sur les résultats de l'année. Les ventes "
-     "ont augmenté grâce à une stratégie très efficace.\n" * 3, "équipe a préparé"),
-    ("El niño pidió una canción en la montaña; ¿qué año será?\n" * 5, "¿qué año será?"),
-])
+@pytest.mark.parametrize(
+    "sample, words",
+    [
+        # The classic dessert: Central-European code pages decode the same bytes just as
+        # "plausibly" (crčme, brűlée); Western text must come out Western.
+        ("café crème brûlée. " * 20, "café crème brûlée"),
+        ("café crème brûlée. " * 10, "café crème brûlée"),
+        (
+            "Le café crème brûlée est délicieux, à côté du gâteau, voilà « l'oeuvre ».\n" * 5,
+            "crème brûlée est délicieux, à côté du gâteau",
+        ),
+        (
+            "Notre équipe a préparé un rapport détaillé sur les résultats de l'année. Les ventes "
+            "ont augmenté grâce à une stratégie très efficace.\n" * 3,
+            "équipe a préparé",
+        ),
+        ("El niño pidió una canción en la montaña; ¿qué año será?\n" * 5, "¿qué año será?"),
+    ],
+)
 @pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
 def test_western_european_single_byte_text_is_decoded(sample, words, encoding):
     result = parse_document(sample.encode(encoding), "txt")
@@ -316,8 +355,9 @@ def test_binary_junk_is_not_accepted_as_text():
         parse_document(junk, "txt")
 
 
-@pytest.mark.parametrize("data", [b"", b"   \n\t\r\n  \n", codecs.BOM_UTF8,
-                                  "\n\n".encode("utf-16")])
+@pytest.mark.parametrize(
+    "data", [b"", b"   \n\t\r\n  \n", codecs.BOM_UTF8, "\n\n".encode("utf-16")]
+)
 @pytest.mark.parametrize("file_type", ["txt", "md"])
 def test_empty_or_blank_text_is_refused(data, file_type):
     with pytest.raises(ParseError, match="no text"):
@@ -330,11 +370,14 @@ HEADER = ["topic", "voice", "custom_instructions", "target_length", "channel"]
 
 
 def test_csv_rows_and_columns():
-    data = make_csv([
-        ["Remote work tips", "friendly", "Keep it short", "short", "blog"],
-        ["Coffee, tea, or water?", "", "", "long", "email"],
-        ["Onboarding checklists", "", "", "", ""],
-    ], header=HEADER)
+    data = make_csv(
+        [
+            ["Remote work tips", "friendly", "Keep it short", "short", "blog"],
+            ["Coffee, tea, or water?", "", "", "long", "email"],
+            ["Onboarding checklists", "", "", "", ""],
+        ],
+        header=HEADER,
+    )
 
     result = parse_document(data, "csv")
 
@@ -357,16 +400,19 @@ def test_csv_header_is_case_insensitive_and_topic_only_is_enough():
 
 
 def test_csv_bad_rows_are_listed_with_their_line_number():
-    data = make_csv([
-        ["Good topic", "", "", "", ""],           # line 2
-        ["", "", "", "short", "blog"],            # line 3: empty topic
-        ["x" * 201, "", "", "", ""],              # line 4: too long
-        ["y" * 200, "", "", "", ""],              # line 5: exactly the limit, fine
-        ["Topic b", "", "", "huge", ""],          # line 6: bad target_length
-        ["Topic c", "", "", "", "fax"],           # line 7: bad channel
-        [],                                       # line 8: blank, skipped
-        ["Topic d", "", "", "medium", "linkedin"],  # line 9
-    ], header=HEADER)
+    data = make_csv(
+        [
+            ["Good topic", "", "", "", ""],  # line 2
+            ["", "", "", "short", "blog"],  # line 3: empty topic
+            ["x" * 201, "", "", "", ""],  # line 4: too long
+            ["y" * 200, "", "", "", ""],  # line 5: exactly the limit, fine
+            ["Topic b", "", "", "huge", ""],  # line 6: bad target_length
+            ["Topic c", "", "", "", "fax"],  # line 7: bad channel
+            [],  # line 8: blank, skipped
+            ["Topic d", "", "", "medium", "linkedin"],  # line 9
+        ],
+        header=HEADER,
+    )
 
     result = parse_document(data, "csv")
 
@@ -386,16 +432,23 @@ def test_csv_without_topic_column_is_refused():
         parse_document(make_csv([["A title", "friendly"]], header=["title", "voice"]), "csv")
 
 
-@pytest.mark.parametrize("data, message", [(b"", "empty"), (b"topic\r\n", "no rows"),
-                                           (b"topic\r\n\r\n  \r\n", "no rows")])
+@pytest.mark.parametrize(
+    "data, message",
+    [(b"", "empty"), (b"topic\r\n", "no rows"), (b"topic\r\n\r\n  \r\n", "no rows")],
+)
 def test_csv_without_rows_is_refused(data, message):
     with pytest.raises(ParseError, match=message):
         parse_document(data, "csv")
 
 
 def test_csv_formula_like_cells_are_kept_verbatim():
-    topics = ['=HYPERLINK("http://x")', "+1 idea for growth", "-5 tips for writers",
-              "@mention etiquette", "=1+2"]
+    topics = [
+        '=HYPERLINK("http://x")',
+        "+1 idea for growth",
+        "-5 tips for writers",
+        "@mention etiquette",
+        "=1+2",
+    ]
     data = make_csv([[topic, "blog"] for topic in topics], header=["topic", "channel"])
 
     result = parse_document(data, "csv")
@@ -406,8 +459,15 @@ def test_csv_formula_like_cells_are_kept_verbatim():
 
 
 def test_csv_semicolon_delimited():
-    data = make_csv([["Remote work, explained", "blog"], ["Coffee, tea or water", "email"],
-                     ["Third topic", "social"]], header=["topic", "channel"], delimiter=";")
+    data = make_csv(
+        [
+            ["Remote work, explained", "blog"],
+            ["Coffee, tea or water", "email"],
+            ["Third topic", "social"],
+        ],
+        header=["topic", "channel"],
+        delimiter=";",
+    )
 
     result = parse_document(data, "csv")
 
@@ -417,8 +477,9 @@ def test_csv_semicolon_delimited():
 
 
 def test_csv_tab_delimited():
-    data = make_csv([["Remote work, explained", "blog"]], header=["topic", "channel"],
-                    delimiter="\t")
+    data = make_csv(
+        [["Remote work, explained", "blog"]], header=["topic", "channel"], delimiter="\t"
+    )
 
     result = parse_document(data, "csv")
 
@@ -438,7 +499,7 @@ def test_csv_apostrophes_are_not_taken_for_quotes():
 
 
 def test_csv_excel_utf8_with_bom():
-    data = codecs.BOM_UTF8 + "topic;channel\r\nCafé culture;blog\r\n".encode("utf-8")
+    data = codecs.BOM_UTF8 + "topic;channel\r\nCafé culture;blog\r\n".encode()
 
     result = parse_document(data, "csv")
 
@@ -449,8 +510,12 @@ def test_csv_excel_utf8_with_bom():
 @pytest.mark.parametrize("delimiter", [",", ";"])
 def test_csv_in_cp1252_is_decoded(delimiter):
     topics = ["Café crème brûlée recipes", "Déjà vu in marketing", "Über-productive mornings"]
-    data = make_csv([[topic, "blog"] for topic in topics], header=["topic", "channel"],
-                    delimiter=delimiter, encoding="cp1252")
+    data = make_csv(
+        [[topic, "blog"] for topic in topics],
+        header=["topic", "channel"],
+        delimiter=delimiter,
+        encoding="cp1252",
+    )
 
     result = parse_document(data, "csv")
 
@@ -485,12 +550,21 @@ def test_detect_plain_text_named_as_a_binary_format_is_refused(filename):
         detect(b"Just some notes, typed in a text editor.\n", filename)
 
 
-@pytest.mark.parametrize("filename, expected", [
-    ("notes.md", "md"), ("notes.markdown", "md"), ("NOTES.MD", "md"), ("topics.csv", "csv"),
-    ("notes.txt", "txt"), ("README", "txt"), ("notes.text", "txt"), ("archive.tar.txt", "txt"),
-])
+@pytest.mark.parametrize(
+    "filename, expected",
+    [
+        ("notes.md", "md"),
+        ("notes.markdown", "md"),
+        ("NOTES.MD", "md"),
+        ("topics.csv", "csv"),
+        ("notes.txt", "txt"),
+        ("README", "txt"),
+        ("notes.text", "txt"),
+        ("archive.tar.txt", "txt"),
+    ],
+)
 def test_detect_text_formats_by_name(filename, expected):
-    assert detect("# Title\n\nSome text, with a comma.\n".encode("utf-8"), filename) == expected
+    assert detect(b"# Title\n\nSome text, with a comma.\n", filename) == expected
 
 
 def test_detect_utf8_text_with_a_stray_control_character_is_still_text():
@@ -539,12 +613,15 @@ def test_detect_leaves_the_stream_at_the_start():
     assert stream.tell() == 0
 
 
-@pytest.mark.parametrize("make, filename, expected", [
-    (lambda: make_pdf(["Detected, then parsed."]), "upload.bin", "Detected, then parsed."),
-    (make_docx, "upload.pdf", "# Quarterly Report"),
-    (lambda: b"topic\r\nDetected topic\r\n", "upload.csv", "Detected topic"),
-    (lambda: "Caf\u00e9 notes\n".encode("utf-8"), "upload.md", "Café notes"),
-])
+@pytest.mark.parametrize(
+    "make, filename, expected",
+    [
+        (lambda: make_pdf(["Detected, then parsed."]), "upload.bin", "Detected, then parsed."),
+        (make_docx, "upload.pdf", "# Quarterly Report"),
+        (lambda: b"topic\r\nDetected topic\r\n", "upload.csv", "Detected topic"),
+        (lambda: "Caf\u00e9 notes\n".encode("utf-8"), "upload.md", "Café notes"),
+    ],
+)
 def test_detect_then_parse(make, filename, expected):
     data = make()
 
@@ -589,12 +666,15 @@ def test_html_article_main_text_and_title(html):
     assert result.details["title"] == "Why Small Teams Ship Faster"
 
 
-@pytest.mark.parametrize("html", [
-    "",
-    "<html><head><title>Nothing</title></head><body></body></html>",
-    "<html><head><title>Script only</title><script>var x = 'not text';</script>"
-    "<style>body { color: red }</style></head><body><script>render()</script></body></html>",
-])
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "<html><head><title>Nothing</title></head><body></body></html>",
+        "<html><head><title>Script only</title><script>var x = 'not text';</script>"
+        "<style>body { color: red }</style></head><body><script>render()</script></body></html>",
+    ],
+)
 def test_html_without_text_is_refused(html):
     with pytest.raises(ParseError, match="No readable text"):
         parse_html(html, "https://example.com/empty")

@@ -2,10 +2,10 @@
 completion charges it once, in the same commit that completes the post and the job; a
 failure, a cancel, a dead worker or a failed enqueue releases it. Jobs go to a queue no
 worker listens to (they stay queued) and are run in this process when a test needs it."""
+
 from __future__ import annotations
 
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import event
@@ -17,34 +17,25 @@ from webapp.models import Job, Post, Usage
 from webapp.services import accounts, generation_jobs, plans, posts, quota, reaper
 from webapp.timeutil import utcnow
 
-from ..conftest import TEST_KEY_PREFIX, build_test_config
-from ..factories import make_project, make_user
-
-
-@pytest.fixture
-def idle_queue(app, monkeypatch):
-    """Jobs go to a queue of this test run that no worker listens to."""
-    monkeypatch.setitem(app.config, "REDIS_KEY_PREFIX", f"{TEST_KEY_PREFIX}-idle")
-
-
-@pytest.fixture
-def holder(db, app, idle_queue):
-    user = make_user(app, email="holder@example.com")
-    return SimpleNamespace(id=user.id, project=make_project(app, user))
+from ..conftest import build_test_config
 
 
 def submit(app, holder, topic="Pricing pages", **fields) -> str:
     """Request a generation as the holder; the job's id."""
     with app.app_context():
         user = accounts.get_user(holder.id)
-        return posts.request_generation(user, project_id=holder.project.id, topic=topic,
-                                        voice="casual", **fields).id
+        return posts.request_generation(
+            user, project_id=holder.project.id, topic=topic, voice="casual", **fields
+        ).id
 
 
 def counts(app, holder_id) -> dict:
     with app.app_context():
-        return {"used": plans.posts_used_by(holder_id), "reserved": quota.posts_reserved(holder_id),
-                "running": quota.running_post_jobs(holder_id)}
+        return {
+            "used": plans.posts_used_by(holder_id),
+            "reserved": quota.posts_reserved(holder_id),
+            "running": quota.running_post_jobs(holder_id),
+        }
 
 
 def rows(app, job_id) -> tuple[Job, Post]:
@@ -88,8 +79,11 @@ def test_cancel_releases_the_reservation(app, holder):
 def test_the_reaper_releases_a_dead_workers_reservation(app, holder):
     job_id = submit(app, holder)
     with app.app_context():
-        db.session.execute(db.update(Job).where(Job.id == job_id).values(
-            status="processing", updated_at=utcnow() - timedelta(seconds=120)))
+        db.session.execute(
+            db.update(Job)
+            .where(Job.id == job_id)
+            .values(status="processing", updated_at=utcnow() - timedelta(seconds=120))
+        )
         db.session.commit()
         assert reaper.reap_stale_jobs() == 1
     job, post = rows(app, job_id)
@@ -142,8 +136,7 @@ def test_the_final_transition_is_one_commit(app, holder):
         with db.engine.connect() as connection:
             post = connection.execute(db.select(Post.status).where(Post.job_id == job_id))
             job = connection.execute(db.select(Job.status).where(Job.id == job_id))
-            used = connection.execute(db.select(db.func.coalesce(
-                db.func.sum(Usage.posts_used), 0)))
+            used = connection.execute(db.select(db.func.coalesce(db.func.sum(Usage.posts_used), 0)))
             seen.append((post.scalar_one(), job.scalar_one(), used.scalar_one()))
 
     with app.app_context():

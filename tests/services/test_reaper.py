@@ -1,6 +1,7 @@
 """Stuck jobs: a queued job whose entry in Redis was lost (Redis restarted without its
 data) is failed with a reason by the reaper, its quota released, so it never blocks the
 plan. Real Redis: the job's RQ keys are deleted, as a wiped Redis would have them."""
+
 from __future__ import annotations
 
 import io
@@ -14,7 +15,7 @@ from webapp.services import accounts, reaper, sources
 from webapp.services.queue import queue_name
 from webapp.timeutil import utcnow
 
-from .test_quota import NOTHING, counts, holder, idle_queue, rows, submit  # noqa: F401
+from .test_quota import NOTHING, counts, rows, submit
 
 
 def lose_from_redis(app, redis_client, job_id: str) -> None:
@@ -27,13 +28,17 @@ def lose_from_redis(app, redis_client, job_id: str) -> None:
 
 def age(app, job_id: str, seconds: int = 120) -> None:
     with app.app_context():
-        db.session.execute(db.update(Job).where(Job.id == job_id).values(
-            updated_at=utcnow() - timedelta(seconds=seconds)))
+        db.session.execute(
+            db.update(Job)
+            .where(Job.id == job_id)
+            .values(updated_at=utcnow() - timedelta(seconds=seconds))
+        )
         db.session.commit()
 
 
 def test_a_queued_generation_lost_from_redis_is_failed_and_the_user_can_submit_again(
-        app, holder, redis_client):
+    app, holder, redis_client
+):
     job_id = submit(app, holder)
     lose_from_redis(app, redis_client, job_id)
     age(app, job_id)
@@ -48,7 +53,8 @@ def test_a_queued_generation_lost_from_redis_is_failed_and_the_user_can_submit_a
 
 
 def test_a_queued_job_still_in_the_queue_or_lost_only_just_now_is_left_alone(
-        app, holder, redis_client):
+    app, holder, redis_client
+):
     waiting = submit(app, holder)
     age(app, waiting)  # old, but its RQ job is still there: a worker will take it
     with app.app_context():

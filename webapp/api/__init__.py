@@ -1,4 +1,5 @@
 """The JSON API under /api/v1."""
+
 from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -7,10 +8,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 docs_bp = Blueprint("api_docs", __name__)
 
 # Route modules attach their views to `bp` on import.
-from .routes import (api_keys, auth, docs, jobs, links, posts, projects,  # noqa: E402,F401
-                     sources, users)
-
-from .rate_limit import add_rate_limit_headers, check_rate_limit  # noqa: E402
+from .rate_limit import add_rate_limit_headers, check_rate_limit
+from .routes import api_keys, auth, docs, jobs, links, posts, projects, sources, users
 
 # Reference limits: 100/min and 1000/h per user (per address when anonymous), counted over
 # all API routes together; the auth routes add stricter limits of their own (Flask-Limiter).

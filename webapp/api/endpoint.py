@@ -1,13 +1,14 @@
 """`@endpoint`: one decorator that authenticates, parses and validates the request,
 applies Idempotency-Key, serialises the response, and describes all of it to OpenAPI.
 """
+
 from __future__ import annotations
 
 import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import partial, wraps
 
 from flask import Response, current_app, jsonify, request
 from pydantic import BaseModel, ValidationError
@@ -50,19 +51,34 @@ def common_error_codes(spec: EndpointSpec, method: str) -> frozenset[ErrorCode]:
     """The codes `@endpoint` itself may answer, from what the operation declares it takes."""
     codes = {ErrorCode.RATE_LIMIT_EXCEEDED, ErrorCode.INTERNAL_ERROR}
     if spec.auth:
-        codes |= {ErrorCode.UNAUTHORIZED, ErrorCode.TOKEN_EXPIRED, ErrorCode.TOKEN_INVALID,
-                  ErrorCode.INVALID_API_KEY}
+        codes |= {
+            ErrorCode.UNAUTHORIZED,
+            ErrorCode.TOKEN_EXPIRED,
+            ErrorCode.TOKEN_INVALID,
+            ErrorCode.INVALID_API_KEY,
+        }
     if spec.query is not None:
         codes.add(ErrorCode.VALIDATION_ERROR)
     if spec.body is not None:
-        codes |= {ErrorCode.VALIDATION_ERROR, ErrorCode.INVALID_JSON,
-                  ErrorCode.UNSUPPORTED_MEDIA_TYPE, ErrorCode.PAYLOAD_TOO_LARGE}
+        codes |= {
+            ErrorCode.VALIDATION_ERROR,
+            ErrorCode.INVALID_JSON,
+            ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode.PAYLOAD_TOO_LARGE,
+        }
     if spec.upload:
-        codes |= {ErrorCode.VALIDATION_ERROR, ErrorCode.BAD_REQUEST,
-                  ErrorCode.UNSUPPORTED_MEDIA_TYPE, ErrorCode.FILE_TOO_LARGE}
+        codes |= {
+            ErrorCode.VALIDATION_ERROR,
+            ErrorCode.BAD_REQUEST,
+            ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode.FILE_TOO_LARGE,
+        }
     if method == "POST" and spec.idempotent:  # a malformed, reused or busy Idempotency-Key
-        codes |= {ErrorCode.VALIDATION_ERROR, ErrorCode.IDEMPOTENCY_KEY_REUSED,
-                  ErrorCode.IDEMPOTENCY_IN_PROGRESS}
+        codes |= {
+            ErrorCode.VALIDATION_ERROR,
+            ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            ErrorCode.IDEMPOTENCY_IN_PROGRESS,
+        }
         if not spec.replay:
             codes.add(ErrorCode.IDEMPOTENCY_REPLAY_UNAVAILABLE)
     return frozenset(codes)
@@ -86,8 +102,9 @@ def endpoint(summary: str, *, tag: str, **options):
 
 
 # Response fields that hold a secret: such a response must never be stored for replay.
-CREDENTIAL_FIELDS = frozenset({"key", "secret", "password", "token", "access_token",
-                               "refresh_token"})
+CREDENTIAL_FIELDS = frozenset(
+    {"key", "secret", "password", "token", "access_token", "refresh_token"}
+)
 
 
 def _refuse_keeping_credentials(spec: EndpointSpec) -> None:
@@ -95,15 +112,19 @@ def _refuse_keeping_credentials(spec: EndpointSpec) -> None:
         return
     carried = CREDENTIAL_FIELDS & set(spec.response.model_fields)
     if carried:
-        raise TypeError(f"{spec.summary!r} answers with {sorted(carried)}, which would be kept "
-                        "for Idempotency-Key replays: declare replay=False.")
+        raise TypeError(
+            f"{spec.summary!r} answers with {sorted(carried)}, which would be kept "
+            "for Idempotency-Key replays: declare replay=False."
+        )
 
 
 def _refuse_undeclared_codes(spec: EndpointSpec) -> None:
     strays = [code for code in spec.errors if not isinstance(code, ErrorCode)]
     if strays:
-        raise TypeError(f"{spec.summary!r} declares errors={strays!r}: declare the ErrorCode "
-                        "members the operation answers (their statuses follow).")
+        raise TypeError(
+            f"{spec.summary!r} declares errors={strays!r}: declare the ErrorCode "
+            "members the operation answers (their statuses follow)."
+        )
 
 
 def _handle(spec: EndpointSpec, view, path_args: dict):
@@ -153,12 +174,13 @@ def _release_after_failure(claim_id: str) -> None:
 def upload_fingerprint() -> bytes:
     """What identifies a multipart upload for Idempotency-Key: names and file contents."""
     if request.mimetype != "multipart/form-data":
-        raise AppError("Send the file as multipart/form-data.",
-                       code=ErrorCode.UNSUPPORTED_MEDIA_TYPE)
+        raise AppError(
+            "Send the file as multipart/form-data.", code=ErrorCode.UNSUPPORTED_MEDIA_TYPE
+        )
     digest = hashlib.sha256()
     for name, upload in sorted(request.files.items(multi=True), key=lambda item: item[0]):
         digest.update(f"{name}={upload.filename}\n".encode())
-        for chunk in iter(lambda: upload.stream.read(1024 * 1024), b""):
+        for chunk in iter(partial(upload.stream.read, 1024 * 1024), b""):
             digest.update(chunk)
         upload.stream.seek(0)
     return digest.hexdigest().encode()
@@ -173,8 +195,9 @@ def _idempotency_key(spec: EndpointSpec) -> str | None:
 
 
 def _replayed(record) -> Response:
-    response = Response(record.response_body, status=record.status_code,
-                        mimetype="application/json")
+    response = Response(
+        record.response_body, status=record.status_code, mimetype="application/json"
+    )
     response.headers["Idempotent-Replayed"] = "true"
     return response
 
@@ -198,8 +221,10 @@ def render(result, spec: EndpointSpec) -> Response:
 def read_json_body() -> tuple[bytes, dict]:
     """The raw body and its JSON object; 415 / 413 / 400 when it is not one."""
     if request.mimetype != "application/json":
-        raise AppError("Send the body as JSON with Content-Type: application/json.",
-                       code=ErrorCode.UNSUPPORTED_MEDIA_TYPE)
+        raise AppError(
+            "Send the body as JSON with Content-Type: application/json.",
+            code=ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+        )
     request.max_content_length = current_app.config["API_MAX_JSON_BYTES"]
     raw = request.get_data(cache=True)
     try:
@@ -209,12 +234,21 @@ def read_json_body() -> tuple[bytes, dict]:
     except ValueError as exc:
         raise AppError(f"The request body is not valid JSON: {exc}.", code=ErrorCode.INVALID_JSON)
     if not isinstance(data, dict):
-        raise ValidationFailed("The request body must be a JSON object.", errors=[
-            {"loc": ["body"], "msg": "Input should be an object", "type": "model_type"}])
+        raise ValidationFailed(
+            "The request body must be a JSON object.",
+            errors=[{"loc": ["body"], "msg": "Input should be an object", "type": "model_type"}],
+        )
     if _contains_unstorable(data):  # recursion is safe: loads_bounded limits the depth
-        raise ValidationFailed("Text must be valid Unicode without NUL characters.", errors=[
-            {"loc": ["body"], "msg": "NUL characters and lone surrogates are not allowed",
-             "type": "value_error"}])
+        raise ValidationFailed(
+            "Text must be valid Unicode without NUL characters.",
+            errors=[
+                {
+                    "loc": ["body"],
+                    "msg": "NUL characters and lone surrogates are not allowed",
+                    "type": "value_error",
+                }
+            ],
+        )
     return raw, data
 
 

@@ -1,4 +1,5 @@
 """The OpenAPI 3.1 document, built from the `@endpoint` specs and their pydantic models."""
+
 from __future__ import annotations
 
 import re
@@ -52,15 +53,18 @@ def build_openapi(app: Flask) -> dict:
             "title": "Copydesk API",
             "version": "1.0.0",
             "description": "Projects, sources, posts and jobs of a self-hosted content studio. "
-                           "Errors use `{\"detail\": {\"code\", \"message\"}}`.",
+            'Errors use `{"detail": {"code", "message"}}`.',
         },
         "servers": [{"url": "/"}],
         "paths": paths,
         "components": {
             "schemas": definitions.get("$defs", {}),
             "securitySchemes": {
-                "bearer": {"type": "http", "scheme": "bearer",
-                           "description": "JWT access token or API key"},
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "JWT access token or API key",
+                },
                 "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
             },
         },
@@ -80,12 +84,23 @@ def _operation(rule, method: str, spec, refs) -> dict:
     if spec.auth:
         operation["security"] = [{"bearer": []}, {"apiKey": []}]
     if spec.body is not None:
-        operation["requestBody"] = {"required": True, "content": {
-            "application/json": {"schema": refs[(spec.body, "validation")]}}}
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": refs[(spec.body, "validation")]}},
+        }
     if spec.upload:
-        operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {
-            "schema": {"type": "object", "required": ["file"], "properties": {
-                "file": {"type": "string", "format": "binary"}}}}}}
+        operation["requestBody"] = {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                    }
+                }
+            },
+        }
     return operation
 
 
@@ -97,8 +112,14 @@ def _parameters(rule, spec) -> list[dict]:
     if spec.query is not None:
         schema = spec.query.model_json_schema()
         for name, prop in schema.get("properties", {}).items():
-            params.append({"name": name, "in": "query",
-                           "required": name in schema.get("required", []), "schema": prop})
+            params.append(
+                {
+                    "name": name,
+                    "in": "query",
+                    "required": name in schema.get("required", []),
+                    "schema": prop,
+                }
+            )
     return params
 
 
@@ -106,7 +127,8 @@ def _responses(method: str, spec, refs) -> dict:
     success: dict = {"description": "Success"}
     if spec.response is not None:
         success["content"] = {
-            "application/json": {"schema": refs[(spec.response, "serialization")]}}
+            "application/json": {"schema": refs[(spec.response, "serialization")]}
+        }
     responses = {str(spec.status): success}
     by_status: dict[int, list[ErrorCode]] = {}
     for code in sorted(spec.error_codes(method)):
@@ -122,8 +144,15 @@ def _error_response(status: int, codes: list[ErrorCode], envelope: dict) -> dict
     """One error status of an operation: the envelope, its `detail.code` limited to the
     codes the operation answers with this status, and what each means."""
     code_schema = {"type": "string", "enum": [code.value for code in codes]}
-    schema = {"allOf": [envelope, {"type": "object", "properties": {"detail": {
-        "type": "object", "properties": {"code": code_schema}}}}]}
+    schema = {
+        "allOf": [
+            envelope,
+            {
+                "type": "object",
+                "properties": {"detail": {"type": "object", "properties": {"code": code_schema}}},
+            },
+        ]
+    }
     return {
         "description": f"{ERROR_DESCRIPTIONS.get(status, 'Error')}: {', '.join(codes)}",
         "content": {"application/json": {"schema": schema}},

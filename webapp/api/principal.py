@@ -1,4 +1,5 @@
 """Who is calling the API: a JWT access token or an API key, resolved once per request."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

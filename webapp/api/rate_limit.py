@@ -7,6 +7,7 @@ request. Flask-Limiter, which keeps the stricter per-route limits of the auth en
 spends three on two limits (a hit each, then the header figures), and status polls are
 the API's hottest path.
 """
+
 from __future__ import annotations
 
 import logging
@@ -88,8 +89,9 @@ def check_rate_limit() -> None:
     if not allowed:
         full = [window for window in windows if window.remaining == 0]
         retry_after = max(1, math.ceil(max(w.resets_at for w in full) - time.time()))
-        raise RateLimitExceeded(f"Too many requests. Try again in {retry_after} seconds.",
-                                retry_after=retry_after)
+        raise RateLimitExceeded(
+            f"Too many requests. Try again in {retry_after} seconds.", retry_after=retry_after
+        )
 
 
 def add_rate_limit_headers(response):
@@ -111,7 +113,8 @@ def _count_request(key: str) -> tuple[bool, list[Window]]:
         args += [limit, seconds * 1000]
     script = registered_script("copydesk_api_rate_limit", _SCRIPT)
     reply = script(keys=[f"{prefix}:{seconds}" for _, seconds in LIMITS], args=args)
-    windows = [Window(limit=limit, used=int(reply[1 + 2 * i]),
-                      resets_at=int(reply[2 + 2 * i]) / 1000)
-               for i, (limit, _) in enumerate(LIMITS)]
+    windows = [
+        Window(limit=limit, used=int(reply[1 + 2 * i]), resets_at=int(reply[2 + 2 * i]) / 1000)
+        for i, (limit, _) in enumerate(LIMITS)
+    ]
     return bool(reply[0]), windows

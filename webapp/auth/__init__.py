@@ -1,6 +1,7 @@
 """Sign up, sign in, sign out."""
+
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import routes

@@ -1,4 +1,5 @@
 """Account forms; password rules come from services.passwords."""
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
@@ -10,9 +11,12 @@ from ..services.passwords import MAX_LENGTH
 class SignupForm(FlaskForm):
     name = StringField("Your name", validators=[DataRequired(), Length(max=100)])
     email = EmailField("Work email", validators=[DataRequired(), Email(), Length(max=255)])
-    password = PasswordField("Password", validators=[DataRequired(), strong_password],
-                             description="At least 8 characters with upper and lower case, "
-                                         "a number and a special character.")
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(), strong_password],
+        description="At least 8 characters with upper and lower case, "
+        "a number and a special character.",
+    )
 
 
 class LoginForm(FlaskForm):
@@ -22,14 +26,21 @@ class LoginForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=255)],
-                       description="The address you sign in with.")
+    email = EmailField(
+        "Email",
+        validators=[DataRequired(), Email(), Length(max=255)],
+        description="The address you sign in with.",
+    )
 
 
 class ResetPasswordForm(FlaskForm):
-    new_password = PasswordField("New password", validators=[DataRequired(), strong_password],
-                                 description="At least 8 characters with upper and lower "
-                                             "case, a number and a special character.")
+    new_password = PasswordField(
+        "New password",
+        validators=[DataRequired(), strong_password],
+        description="At least 8 characters with upper and lower "
+        "case, a number and a special character.",
+    )
     confirm_password = PasswordField(
         "Repeat the new password",
-        validators=[DataRequired(), EqualTo("new_password", message="The passwords differ.")])
+        validators=[DataRequired(), EqualTo("new_password", message="The passwords differ.")],
+    )

@@ -1,4 +1,5 @@
 """Account pages."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -39,13 +40,18 @@ def safe_next_url() -> str:
 @bp.app_context_processor
 def account_template_values() -> dict:
     """What every page's header and banner need to know about sign-up and verification."""
-    return {"signup_open": accounts.signup_open(),
-            "email_verification_pending": _verification_pending()}
+    return {
+        "signup_open": accounts.signup_open(),
+        "email_verification_pending": _verification_pending(),
+    }
 
 
 def _verification_pending() -> bool:
-    return (current_user.is_authenticated and accounts.verification_required()
-            and not current_user.email_verified)
+    return (
+        current_user.is_authenticated
+        and accounts.verification_required()
+        and not current_user.email_verified
+    )
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -67,8 +73,11 @@ def signup():
             sign_in(user)
             flash(f"Welcome to Copydesk, {user.name}! Create your first project below.", "success")
             if not user.email_verified:
-                flash(f"We have emailed a link to {user.email}: open it to verify your "
-                      "address before generating posts.", "info")
+                flash(
+                    f"We have emailed a link to {user.email}: open it to verify your "
+                    "address before generating posts.",
+                    "info",
+                )
             return redirect(url_for("projects.index"))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("auth/signup.html", form=form), status
@@ -85,8 +94,11 @@ def login_page():
             user = accounts.authenticate(form.email.data, form.password.data)
         except login_throttle.TooManyAttempts as error:
             attach_error(form, error)
-            return (render_template("auth/login.html", form=form), error.status,
-                    {"Retry-After": str(error.retry_after)})
+            return (
+                render_template("auth/login.html", form=form),
+                error.status,
+                {"Retry-After": str(error.retry_after)},
+            )
         except AppError as error:
             attach_error(form, error)
         else:
@@ -113,8 +125,9 @@ def reset_email_rate_key() -> str:
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @limiter.limit("10/minute", methods=["POST"])
-@limiter.shared_limit("5/hour", scope="password-reset-email", methods=["POST"],
-                      key_func=reset_email_rate_key)
+@limiter.shared_limit(
+    "5/hour", scope="password-reset-email", methods=["POST"], key_func=reset_email_rate_key
+)
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -127,8 +140,9 @@ def forgot_password():
 
 @bp.get("/forgot-password/sent")
 def forgot_password_sent():
-    return render_template("auth/forgot_password_sent.html",
-                           email=session.pop("password_reset_email", None))
+    return render_template(
+        "auth/forgot_password_sent.html", email=session.pop("password_reset_email", None)
+    )
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
@@ -157,8 +171,10 @@ def verify_email(token: str):
     try:
         user = email_verification.verify_email(token)
     except email_verification.InvalidVerificationToken as invalid:
-        return _private(render_template("auth/verify_email_invalid.html",
-                                        message=invalid.message), invalid.status)
+        return _private(
+            render_template("auth/verify_email_invalid.html", message=invalid.message),
+            invalid.status,
+        )
     return _private(render_template("auth/verify_email_done.html", email=user.email), 200)
 
 

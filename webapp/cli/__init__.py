@@ -1,4 +1,5 @@
 """Operator commands (`flask <group> <command>`), one module per group."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,5 +1,6 @@
 """Operator commands: `flask jobs failed` lists failed jobs, `flask jobs retry JOB_ID` runs
 a failed job's work again through the job registry."""
+
 from __future__ import annotations
 
 import click
@@ -15,10 +16,20 @@ REASON_WIDTH = 100
 
 
 @jobs_cli.command("failed")
-@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True,
-              help="How many jobs to list.")
-@click.option("--type", "job_type", type=click.Choice([t.value for t in JobType]),
-              default=None, help="Only jobs of this type.")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=20,
+    show_default=True,
+    help="How many jobs to list.",
+)
+@click.option(
+    "--type",
+    "job_type",
+    type=click.Choice([t.value for t in JobType]),
+    default=None,
+    help="Only jobs of this type.",
+)
 def list_failed(limit: int, job_type: str | None) -> None:
     """List failed jobs, the latest to fail first: id, type, user, when, why."""
     rows = job_service.failed_jobs(limit=limit, job_type=job_type)
@@ -26,10 +37,11 @@ def list_failed(limit: int, job_type: str | None) -> None:
         click.echo("No failed jobs.")
         return
     for job, email in rows:
-        finished = job.finished_at.strftime("%Y-%m-%d %H:%M:%S UTC") if job.finished_at \
-            else "-"
-        click.echo(f"{job.id}  {job.job_type:<18}  {email}  {finished}  "
-                   f"{one_line(job.error_message or '')}")
+        finished = job.finished_at.strftime("%Y-%m-%d %H:%M:%S UTC") if job.finished_at else "-"
+        click.echo(
+            f"{job.id}  {job.job_type:<18}  {email}  {finished}  "
+            f"{one_line(job.error_message or '')}"
+        )
 
 
 @jobs_cli.command("retry")
@@ -46,4 +58,4 @@ def retry(job_id: str) -> None:
 
 def one_line(text: str) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= REASON_WIDTH else text[:REASON_WIDTH - 1] + "…"
+    return text if len(text) <= REASON_WIDTH else text[: REASON_WIDTH - 1] + "…"

@@ -1,4 +1,5 @@
 """Operator commands that keep the database tidy (`flask maintenance ...`)."""
+
 from __future__ import annotations
 
 import click

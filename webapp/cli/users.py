@@ -1,5 +1,6 @@
 """Operator commands on accounts: `flask users create` adds an account whatever SIGNUP_MODE
 says; `set-plan`, `disable` and `enable` change one."""
+
 from __future__ import annotations
 
 import secrets
@@ -22,14 +23,23 @@ GENERATED_PASSWORD_LENGTH = 20
 @users_cli.command("create")
 @click.option("--email", required=True, help="The address the person signs in with.")
 @click.option("--name", required=True, help="Their display name.")
-@click.option("--password", default=None,
-              help="Their password; left out, a strong one is generated and printed once.")
-@click.option("--plan", type=click.Choice([plan.value for plan in PlanName]), default=None,
-              help="Their plan (default: DEFAULT_PLAN).")
-@click.option("--verified", is_flag=True,
-              help="Mark the address as verified (no verification mail is sent).")
-def create_user(email: str, name: str, password: str | None, plan: str | None,
-                verified: bool) -> None:
+@click.option(
+    "--password",
+    default=None,
+    help="Their password; left out, a strong one is generated and printed once.",
+)
+@click.option(
+    "--plan",
+    type=click.Choice([plan.value for plan in PlanName]),
+    default=None,
+    help="Their plan (default: DEFAULT_PLAN).",
+)
+@click.option(
+    "--verified", is_flag=True, help="Mark the address as verified (no verification mail is sent)."
+)
+def create_user(
+    email: str, name: str, password: str | None, plan: str | None, verified: bool
+) -> None:
     """Create an account, even when sign-up is closed.
 
     Without --verified the address is verified only when REQUIRE_EMAIL_VERIFICATION is
@@ -39,8 +49,7 @@ def create_user(email: str, name: str, password: str | None, plan: str | None,
     password = generate_password() if generated else password
     must_verify = accounts.verification_required() and not verified
     try:
-        user = accounts.create_account(email, password, name, plan=plan,
-                                       verified=not must_verify)
+        user = accounts.create_account(email, password, name, plan=plan, verified=not must_verify)
     except AppError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"Created user {user.email} (id {user.id}, plan {user.subscription_tier}).")
@@ -66,8 +75,9 @@ def checked_name(name: str) -> str:
 def generate_password() -> str:
     """A random password that meets the password rules."""
     while True:
-        password = "".join(secrets.choice(PASSWORD_ALPHABET)
-                           for _ in range(GENERATED_PASSWORD_LENGTH))
+        password = "".join(
+            secrets.choice(PASSWORD_ALPHABET) for _ in range(GENERATED_PASSWORD_LENGTH)
+        )
         if not password_problems(password):
             return password
 
@@ -77,8 +87,7 @@ def verification_note(user, must_verify: bool) -> str:
     if not must_verify:
         return "Email address: verified."
     email_verification.send_verification_mail(user)
-    return (f"Email address: not verified; a worker will mail a verification link to "
-            f"{user.email}.")
+    return f"Email address: not verified; a worker will mail a verification link to {user.email}."
 
 
 def user_by_email(email: str):
@@ -107,8 +116,7 @@ def disable_user(email: str) -> None:
     sign-in and API keys refused until `flask users enable`."""
     user = user_by_email(email)
     accounts.disable_user(user)
-    click.echo(f"{user.email}: disabled; every session and token is ended, API keys are "
-               "refused.")
+    click.echo(f"{user.email}: disabled; every session and token is ended, API keys are refused.")
 
 
 @users_cli.command("enable")

@@ -1,4 +1,5 @@
 """The job page: progress and the draft as it is written; moves to the post when done."""
+
 from __future__ import annotations
 
 from flask import url_for
@@ -27,9 +28,17 @@ def show(job_id: str):
     post = kind.post_of(job.id)
     progress, step = job_service.live_progress(job)
     step = step or ("Waiting for a worker" if job.status == JobStatus.QUEUED else "")
-    response = page_or_fragment("jobs/show.html", "jobs/_progress.html", job=job, kind=kind,
-                                post=post, progress=progress, step=step,
-                                draft=live.read_draft(job.id), form=ConfirmForm())
+    response = page_or_fragment(
+        "jobs/show.html",
+        "jobs/_progress.html",
+        job=job,
+        kind=kind,
+        post=post,
+        progress=progress,
+        step=step,
+        draft=live.read_draft(job.id),
+        form=ConfirmForm(),
+    )
     if htmx and job.status == JobStatus.COMPLETED and post is not None:
         # The poll that sees the job finish moves the browser to the post.
         body, status = response
@@ -41,7 +50,6 @@ def show(job_id: str):
 def cancel(job_id: str):
     job = job_service.get_job_or_404(job_id, current_user)
     form = ConfirmForm()
-    if form.validate_on_submit() and not job.is_finished \
-            and job_registry.kind_of(job).cancellable:
+    if form.validate_on_submit() and not job.is_finished and job_registry.kind_of(job).cancellable:
         job_registry.cancel(job)
     return htmx_redirect("jobs.show", job_id=job.id)

@@ -1,6 +1,7 @@
 """Link opportunities of a project: the URLs generated posts link to."""
+
 from flask import Blueprint
 
 bp = Blueprint("links", __name__, url_prefix="/projects/<project_id>/links")
 
-from . import routes  # noqa: E402,F401
+from . import routes

@@ -1,5 +1,6 @@
 """The link panel of a project's page (templates/links/_panel.html), shared by the link
 pages and the project page."""
+
 from __future__ import annotations
 
 from ..services import links as link_service

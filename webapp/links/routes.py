@@ -1,4 +1,5 @@
 """Link opportunity pages: the project page's panel, add and delete."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
@@ -23,8 +24,9 @@ def require_login():
 @bp.get("")
 def index(project_id: str):
     project = get_project_or_404(project_id, current_user)
-    return page_or_fragment("links/index.html", "links/_panel.html", project=project,
-                            **panel_context(project))
+    return page_or_fragment(
+        "links/index.html", "links/_panel.html", project=project, **panel_context(project)
+    )
 
 
 @bp.post("")
@@ -33,18 +35,28 @@ def create(project_id: str):
     form = LinkForm()
     if form.validate_on_submit():
         try:
-            link_service.create_link(current_user, project, form.target_url.data,
-                                     form.keywords.data.split(","), form.anchor_text.data)
+            link_service.create_link(
+                current_user,
+                project,
+                form.target_url.data,
+                form.keywords.data.split(","),
+                form.anchor_text.data,
+            )
             if not request.headers.get("HX-Request"):
                 flash("Link opportunity added.", "success")
                 return redirect(url_for("projects.show", project_id=project.id))
-            return page_or_fragment("links/index.html", "links/_panel.html",
-                                    project=project, **panel_context(project))
+            return page_or_fragment(
+                "links/index.html", "links/_panel.html", project=project, **panel_context(project)
+            )
         except AppError as error:
             attach_error(form, error, "target_url")
-    return page_or_fragment("links/index.html", "links/_panel.html",
-                            status=400,
-                            project=project, **panel_context(project, form))
+    return page_or_fragment(
+        "links/index.html",
+        "links/_panel.html",
+        status=400,
+        project=project,
+        **panel_context(project, form),
+    )
 
 
 @bp.route("/<link_id>/delete", methods=["GET", "POST"])
@@ -56,5 +68,6 @@ def delete(project_id: str, link_id: str):
         link_service.delete_link(link)
         flash("Link opportunity removed.", "success")
         return htmx_redirect("projects.show", project_id=project.id)
-    return page_or_fragment("links/delete.html", "links/delete.html", project=project,
-                            link=link, form=form)
+    return page_or_fragment(
+        "links/delete.html", "links/delete.html", project=project, link=link, form=form
+    )

@@ -1,4 +1,5 @@
 """Site-wide pages: the home page and the health check."""
+
 from __future__ import annotations
 
 from flask import jsonify, redirect, render_template, url_for
@@ -19,4 +20,3 @@ def index():
 def healthz():
     report, healthy = health_report()
     return jsonify(report), 200 if healthy else 503
-

@@ -1,4 +1,5 @@
 """All models, imported so that Alembic and `db` see every table."""
+
 from .api_key import ApiKey
 from .idempotency import IdempotencyRecord
 from .job import Job
@@ -11,5 +12,17 @@ from .source import Source
 from .usage import Usage
 from .user import RefreshToken, User
 
-__all__ = ["ApiKey", "IdempotencyRecord", "Job", "LinkOpportunity", "OutboxMessage", "Post",
-           "Project", "RefreshToken", "Source", "Usage", "User", "UserSession"]
+__all__ = [
+    "ApiKey",
+    "IdempotencyRecord",
+    "Job",
+    "LinkOpportunity",
+    "OutboxMessage",
+    "Post",
+    "Project",
+    "RefreshToken",
+    "Source",
+    "Usage",
+    "User",
+    "UserSession",
+]

@@ -1,4 +1,5 @@
 """API keys: stored as a SHA-256 hash with a visible prefix."""
+
 from __future__ import annotations
 
 from ..extensions import db

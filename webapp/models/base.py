@@ -1,4 +1,5 @@
 """Column helpers shared by every model."""
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,10 @@ def id_column():
 
 def user_fk(nullable: bool = False):
     return db.Column(
-        db.String(24), db.ForeignKey("users.id", ondelete="CASCADE"),
-        nullable=nullable, index=True,
+        db.String(24),
+        db.ForeignKey("users.id", ondelete="CASCADE"),
+        nullable=nullable,
+        index=True,
     )
 
 

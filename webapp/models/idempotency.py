@@ -1,4 +1,5 @@
 """Claims and kept first responses of POST requests sent with an Idempotency-Key."""
+
 from __future__ import annotations
 
 from ..extensions import db

@@ -1,4 +1,5 @@
 """Background jobs: what the API's /jobs endpoints report, one row per RQ job."""
+
 from __future__ import annotations
 
 from ..extensions import db
@@ -17,8 +18,9 @@ class Job(TimestampMixin, db.Model):
 
     id = id_column()  # also the RQ job id, so log lines and rows match
     user_id = user_fk()
-    project_id = db.Column(db.String(24), db.ForeignKey("projects.id", ondelete="CASCADE"),
-                           nullable=True, index=True)
+    project_id = db.Column(
+        db.String(24), db.ForeignKey("projects.id", ondelete="CASCADE"), nullable=True, index=True
+    )
     job_type = db.Column(db.String(32), nullable=False)
     status = db.Column(db.String(16), nullable=False, default=JobStatus.QUEUED)
     progress = db.Column(db.Integer, nullable=False, default=0)

@@ -1,4 +1,5 @@
 """Link opportunities: project URLs that generated posts link to where a keyword appears."""
+
 from __future__ import annotations
 
 from ..extensions import db
@@ -10,8 +11,9 @@ class LinkOpportunity(TimestampMixin, db.Model):
     __table_args__ = (db.Index("ix_links_project_created", "project_id", "created_at"),)
 
     id = id_column()
-    project_id = db.Column(db.String(24), db.ForeignKey("projects.id", ondelete="CASCADE"),
-                           nullable=False, index=True)
+    project_id = db.Column(
+        db.String(24), db.ForeignKey("projects.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     user_id = user_fk()
     target_url = db.Column(db.String(2048), nullable=False)
     keywords = db.Column(db.JSON, nullable=False, default=list)

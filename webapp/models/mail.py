@@ -1,4 +1,5 @@
 """The mail outbox: every message is stored here first and sent by the worker."""
+
 from __future__ import annotations
 
 from ..extensions import db
@@ -14,8 +15,7 @@ class OutboxMessage(db.Model):
     The body is cleared once the row is sent or has failed."""
 
     __tablename__ = "mail_outbox"
-    __table_args__ = (db.Index("ix_mail_outbox_status_next_attempt", "status",
-                               "next_attempt_at"),)
+    __table_args__ = (db.Index("ix_mail_outbox_status_next_attempt", "status", "next_attempt_at"),)
 
     id = id_column()
     kind = db.Column(db.String(32), nullable=False)

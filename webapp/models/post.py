@@ -1,4 +1,5 @@
 """Posts: what a content_generation job writes, and the team reviews."""
+
 from __future__ import annotations
 
 from ..extensions import db
@@ -16,8 +17,9 @@ class Post(TimestampMixin, db.Model):
     __table_args__ = (db.Index("ix_posts_project_created", "project_id", "created_at"),)
 
     id = id_column()
-    project_id = db.Column(db.String(24), db.ForeignKey("projects.id", ondelete="CASCADE"),
-                           nullable=False, index=True)
+    project_id = db.Column(
+        db.String(24), db.ForeignKey("projects.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     user_id = user_fk()
     job_id = db.Column(db.String(24), nullable=True, index=True)
     topic = db.Column(db.String(200), nullable=False)

@@ -1,4 +1,5 @@
 """Projects: the container of a user's sources, posts and jobs."""
+
 from __future__ import annotations
 
 from ..extensions import db
@@ -16,13 +17,27 @@ class Project(TimestampMixin, db.Model):
     metadata_ = db.Column("metadata", db.JSON, nullable=False, default=dict)
 
     user = db.relationship("User", back_populates="projects")
-    sources = db.relationship("Source", back_populates="project", cascade="all, delete-orphan",
-                              passive_deletes=True, order_by="Source.created_at.desc()")
-    posts = db.relationship("Post", back_populates="project", cascade="all, delete-orphan",
-                            passive_deletes=True, lazy="dynamic")
-    link_opportunities = db.relationship("LinkOpportunity", back_populates="project",
-                                         cascade="all, delete-orphan", passive_deletes=True,
-                                         order_by="LinkOpportunity.created_at.desc()")
+    sources = db.relationship(
+        "Source",
+        back_populates="project",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Source.created_at.desc()",
+    )
+    posts = db.relationship(
+        "Post",
+        back_populates="project",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        lazy="dynamic",
+    )
+    link_opportunities = db.relationship(
+        "LinkOpportunity",
+        back_populates="project",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="LinkOpportunity.created_at.desc()",
+    )
 
     def __repr__(self) -> str:
         return f"<Project {self.id} {self.name!r}>"

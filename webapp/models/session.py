@@ -1,4 +1,5 @@
 """Server-side sign-in sessions: the browser's cookie names a row, sign-out revokes it."""
+
 from __future__ import annotations
 
 from ..extensions import db

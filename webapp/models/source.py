@@ -1,4 +1,5 @@
 """Sources: reference material uploaded as a file or imported from a URL."""
+
 from __future__ import annotations
 
 from ..extensions import db
@@ -14,8 +15,9 @@ class Source(TimestampMixin, db.Model):
     __table_args__ = (db.Index("ix_sources_project_created", "project_id", "created_at"),)
 
     id = id_column()
-    project_id = db.Column(db.String(24), db.ForeignKey("projects.id", ondelete="CASCADE"),
-                           nullable=False, index=True)
+    project_id = db.Column(
+        db.String(24), db.ForeignKey("projects.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     user_id = user_fk()
     filename = db.Column(db.String(255), nullable=False)
     file_type = db.Column(db.String(8), nullable=False)

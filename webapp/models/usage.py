@@ -1,4 +1,5 @@
 """A plan holder's posts: charged per month (usage) and reserved by running jobs."""
+
 from __future__ import annotations
 
 from ..extensions import db
@@ -25,8 +26,9 @@ class QuotaReservation(db.Model):
 
     __tablename__ = "quota_reservations"
 
-    job_id = db.Column(db.String(24), db.ForeignKey("jobs.id", ondelete="CASCADE"),
-                       primary_key=True)
+    job_id = db.Column(
+        db.String(24), db.ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True
+    )
     holder_id = user_fk()
     posts = db.Column(db.Integer, nullable=False)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)

@@ -1,4 +1,5 @@
 """Users and the refresh tokens issued to them."""
+
 from __future__ import annotations
 
 from flask_login import UserMixin

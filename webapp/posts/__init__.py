@@ -1,6 +1,7 @@
 """Posts: the generation form and the post pages."""
+
 from flask import Blueprint
 
 bp = Blueprint("posts", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import routes

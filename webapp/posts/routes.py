@@ -1,4 +1,5 @@
 """Post pages: the generation form, a project's posts, a post, its download and delete."""
+
 from __future__ import annotations
 
 from flask import Response, flash, request
@@ -18,10 +19,14 @@ from .forms import GenerateForm
 from .panels import list_context
 
 # Service error codes and the form field they belong next to.
-ERROR_FIELDS = {ErrorCode.TOPIC_TOO_LONG: "topic",
-                ErrorCode.INSTRUCTIONS_TOO_LONG: "custom_instructions",
-                ErrorCode.VOICE_NOT_AVAILABLE: "voice", ErrorCode.INVALID_SOURCE: "source_ids",
-                ErrorCode.SOURCE_NOT_FOUND: "source_ids", ErrorCode.ALREADY_GENERATING: "topic"}
+ERROR_FIELDS = {
+    ErrorCode.TOPIC_TOO_LONG: "topic",
+    ErrorCode.INSTRUCTIONS_TOO_LONG: "custom_instructions",
+    ErrorCode.VOICE_NOT_AVAILABLE: "voice",
+    ErrorCode.INVALID_SOURCE: "source_ids",
+    ErrorCode.SOURCE_NOT_FOUND: "source_ids",
+    ErrorCode.ALREADY_GENERATING: "topic",
+}
 
 
 @bp.before_request
@@ -34,8 +39,11 @@ def require_login():
 def index(project_id: str):
     project = get_project_or_404(project_id, current_user)
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    return page_or_fragment("posts/index.html", "posts/_list.html",
-                            **list_context(project, request.args.get("status"), page))
+    return page_or_fragment(
+        "posts/index.html",
+        "posts/_list.html",
+        **list_context(project, request.args.get("status"), page),
+    )
 
 
 @bp.route("/projects/<project_id>/posts/new", methods=["GET", "POST"])
@@ -43,29 +51,47 @@ def new(project_id: str):
     project = get_project_or_404(project_id, current_user)
     form = GenerateForm()
     sources = source_service.list_sources(project, limit=100)[0]
-    form.source_ids.choices = [(s.id, s.filename) for s in sources if s.status == SourceStatus.PARSED]
+    form.source_ids.choices = [
+        (s.id, s.filename) for s in sources if s.status == SourceStatus.PARSED
+    ]
     if form.validate_on_submit():
         try:
             job = post_service.request_generation(
-                current_user, project_id=project.id, topic=form.topic.data,
-                voice=form.voice.data, target_length=form.target_length.data,
-                channel=form.channel.data, custom_instructions=form.custom_instructions.data,
-                source_ids=form.source_ids.data or [])
+                current_user,
+                project_id=project.id,
+                topic=form.topic.data,
+                voice=form.voice.data,
+                target_length=form.target_length.data,
+                channel=form.channel.data,
+                custom_instructions=form.custom_instructions.data,
+                source_ids=form.source_ids.data or [],
+            )
             return htmx_redirect("jobs.show", job_id=job.id)
         except AppError as error:
             attach_error(form, error, ERROR_FIELDS.get(error.code))
     plan = plans.plan_for(current_user)
-    return page_or_fragment("posts/new.html", "posts/_form.html",
-                            status=400 if form.is_submitted() else 200,
-                            project=project, form=form, sources=sources, plan=plan,
-                            quota=plans.quota_for(current_user))
+    return page_or_fragment(
+        "posts/new.html",
+        "posts/_form.html",
+        status=400 if form.is_submitted() else 200,
+        project=project,
+        form=form,
+        sources=sources,
+        plan=plan,
+        quota=plans.quota_for(current_user),
+    )
 
 
 @bp.get("/posts/<post_id>")
 def show(post_id: str):
     post = post_service.get_post_or_404(post_id, current_user)
-    return page_or_fragment("posts/show.html", "posts/show.html", post=post,
-                            project=post.project, sources=post_sources(post))
+    return page_or_fragment(
+        "posts/show.html",
+        "posts/show.html",
+        post=post,
+        project=post.project,
+        sources=post_sources(post),
+    )
 
 
 @bp.get("/posts/<post_id>.md")
@@ -73,8 +99,11 @@ def download(post_id: str):
     post = post_service.get_post_or_404(post_id, current_user)
     markdown = (post.content or {}).get("markdown", "")
     name = secure_filename(post.topic)[:80] or "post"
-    return Response(markdown, mimetype="text/markdown",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.md"'})
+    return Response(
+        markdown,
+        mimetype="text/markdown",
+        headers={"Content-Disposition": f'attachment; filename="{name}.md"'},
+    )
 
 
 @bp.route("/posts/<post_id>/delete", methods=["GET", "POST"])
@@ -86,8 +115,9 @@ def delete(post_id: str):
         post_service.delete_post(post)
         flash(f"“{post.topic}” was deleted.", "success")
         return htmx_redirect("projects.show", project_id=project.id)
-    return page_or_fragment("posts/delete.html", "posts/delete.html", post=post,
-                            project=project, form=form)
+    return page_or_fragment(
+        "posts/delete.html", "posts/delete.html", post=post, project=project, form=form
+    )
 
 
 def post_sources(post) -> list:

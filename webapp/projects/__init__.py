@@ -1,6 +1,7 @@
 """Dashboard and project pages."""
+
 from flask import Blueprint
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
-from . import routes  # noqa: E402,F401
+from . import routes

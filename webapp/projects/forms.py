@@ -1,13 +1,18 @@
 """Project forms."""
+
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 
 class ProjectForm(FlaskForm):
-    name = StringField("Project name",
-                       validators=[DataRequired("Give the project a name."), Length(max=200)],
-                       description="A client, a campaign or a topic, e.g. “Tech Blog Q4”.")
-    description = TextAreaField("Description", validators=[Optional(), Length(max=1000)],
-                                description="Optional: who it is for and what it should sound like.")
-
+    name = StringField(
+        "Project name",
+        validators=[DataRequired("Give the project a name."), Length(max=200)],
+        description="A client, a campaign or a topic, e.g. “Tech Blog Q4”.",
+    )
+    description = TextAreaField(
+        "Description",
+        validators=[Optional(), Length(max=1000)],
+        description="Optional: who it is for and what it should sound like.",
+    )

@@ -1,4 +1,5 @@
 """The dashboard (list + create) and a project's page (view, edit, delete)."""
+
 from __future__ import annotations
 
 from math import ceil
@@ -23,9 +24,14 @@ def dashboard_context(form: ProjectForm | None = None) -> dict:
     projects, total = project_service.list_projects(
         current_user, limit=PER_PAGE, offset=(page - 1) * PER_PAGE
     )
-    return {"projects": projects, "total": total, "page": page,
-            "counts": project_service.content_counts(projects),
-            "pages": max(ceil(total / PER_PAGE), 1), "form": form or ProjectForm()}
+    return {
+        "projects": projects,
+        "total": total,
+        "page": page,
+        "counts": project_service.content_counts(projects),
+        "pages": max(ceil(total / PER_PAGE), 1),
+        "form": form or ProjectForm(),
+    }
 
 
 @bp.before_request
@@ -43,9 +49,12 @@ def index():
 def create():
     form = ProjectForm()
     if not form.validate_on_submit():
-        return page_or_fragment("projects/index.html", "projects/_create_form.html",
-                                status=400,
-                                **dashboard_context(form))
+        return page_or_fragment(
+            "projects/index.html",
+            "projects/_create_form.html",
+            status=400,
+            **dashboard_context(form),
+        )
     project = project_service.create_project(current_user, form.name.data, form.description.data)
     flash(f"Project “{project.name}” created.", "success")
     return htmx_redirect("projects.show", project_id=project.id)
@@ -54,9 +63,13 @@ def create():
 @bp.get("/<project_id>")
 def show(project_id: str):
     project = project_service.get_project_or_404(project_id, current_user)
-    return page_or_fragment("projects/show.html", "projects/_details.html",
-                            **sources_list_context(project), **posts_panel_context(project),
-                            **links_panel_context(project))
+    return page_or_fragment(
+        "projects/show.html",
+        "projects/_details.html",
+        **sources_list_context(project),
+        **posts_panel_context(project),
+        **links_panel_context(project),
+    )
 
 
 @bp.route("/<project_id>/edit", methods=["GET", "POST"])
@@ -64,16 +77,20 @@ def edit(project_id: str):
     project = project_service.get_project_or_404(project_id, current_user)
     form = ProjectForm(obj=project)
     if form.validate_on_submit():
-        project_service.update_project(project, name=form.name.data,
-                                       description=form.description.data)
+        project_service.update_project(
+            project, name=form.name.data, description=form.description.data
+        )
         if request.headers.get("HX-Request"):
-            return page_or_fragment("projects/show.html", "projects/_details.html",
-                                    project=project)
+            return page_or_fragment("projects/show.html", "projects/_details.html", project=project)
         flash("Project saved.", "success")
         return htmx_redirect("projects.show", project_id=project.id)
-    return page_or_fragment("projects/edit.html", "projects/_edit_form.html",
-                            status=400 if form.errors else 200,
-                            project=project, form=form)
+    return page_or_fragment(
+        "projects/edit.html",
+        "projects/_edit_form.html",
+        status=400 if form.errors else 200,
+        project=project,
+        form=form,
+    )
 
 
 @bp.route("/<project_id>/delete", methods=["GET", "POST"])
@@ -85,6 +102,10 @@ def delete(project_id: str):
         project_service.delete_project(project)
         flash(f"Project “{name}” and everything in it was deleted.", "success")
         return htmx_redirect("projects.index")
-    return page_or_fragment("projects/delete.html", "projects/delete.html",
-                            project=project, form=form, cancel_url=url_for(
-                                "projects.show", project_id=project.id))
+    return page_or_fragment(
+        "projects/delete.html",
+        "projects/delete.html",
+        project=project,
+        form=form,
+        cancel_url=url_for("projects.show", project_id=project.id),
+    )

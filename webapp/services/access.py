@@ -4,6 +4,7 @@ Every service loads "the user's X" through these helpers, so the rule lives here
 Today a row is its user's (`user_id`); the teams issue changes `owned_by` to workspace
 membership for projects and what they hold, and every caller follows.
 """
+
 from __future__ import annotations
 
 from typing import TypeVar
@@ -30,8 +31,14 @@ def owned(model, user: User):
     return db.select(model).where(owned_by(model, user))
 
 
-def get_owned_or_404(model: type[M], object_id: str, user: User, *criteria,
-                     code: str = NotFound.code, message: str = NotFound.message) -> M:
+def get_owned_or_404(
+    model: type[M],
+    object_id: str,
+    user: User,
+    *criteria,
+    code: str = NotFound.code,
+    message: str = NotFound.message,
+) -> M:
     """The `model` row with this id if `user` may see it and it meets `criteria`.
 
     A malformed id, a missing row, somebody else's row and one failing `criteria` all
@@ -41,16 +48,30 @@ def get_owned_or_404(model: type[M], object_id: str, user: User, *criteria,
     found = None
     if is_valid_id(object_id):
         found = db.session.execute(
-            owned(model, user).where(model.id == object_id, *criteria)).scalar_one_or_none()
+            owned(model, user).where(model.id == object_id, *criteria)
+        ).scalar_one_or_none()
     if found is None:
         raise NotFound(message, code=code)
     return found
 
 
-def get_in_project_or_404(model: type[M], object_id: str, project: Project, user: User,
-                          *criteria, code: str = NotFound.code,
-                          message: str = NotFound.message) -> M:
+def get_in_project_or_404(
+    model: type[M],
+    object_id: str,
+    project: Project,
+    user: User,
+    *criteria,
+    code: str = NotFound.code,
+    message: str = NotFound.message,
+) -> M:
     """A row of `model` held by `project` (one the caller has already fetched for `user`),
     as `get_owned_or_404` answers: one of another project is not found either."""
-    return get_owned_or_404(model, object_id, user, model.project_id == project.id,
-                            *criteria, code=code, message=message)
+    return get_owned_or_404(
+        model,
+        object_id,
+        user,
+        model.project_id == project.id,
+        *criteria,
+        code=code,
+        message=message,
+    )

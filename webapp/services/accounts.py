@@ -1,11 +1,17 @@
 """Accounts: registration, sign-in, profile and password changes."""
+
 from __future__ import annotations
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import (
-    Conflict, ErrorCode, Forbidden, Unauthorized, ValidationFailed, field_error,
+    Conflict,
+    ErrorCode,
+    Forbidden,
+    Unauthorized,
+    ValidationFailed,
+    field_error,
 )
 from ..extensions import db
 from ..models import User
@@ -13,9 +19,11 @@ from ..timeutil import utcnow
 from ..vocabulary import PlanName
 from . import email_verification, login_throttle, sessions
 from .passwords import (
-    describe_password_problems, hash_password, password_problems, verify_password,
+    describe_password_problems,
+    hash_password,
+    password_problems,
+    verify_password,
 )
-
 
 # Verifying against a real hash when the email is unknown keeps timing uniform.
 _DUMMY_HASH = hash_password("timing-equaliser-Aa1!")
@@ -47,14 +55,12 @@ def ensure_strong_password(password: str, field: str = "password") -> None:
 
 class SignupClosed(Forbidden):
     code = ErrorCode.SIGNUP_CLOSED
-    message = ("Sign-up is closed on this installation; ask your administrator "
-               "for an account.")
+    message = "Sign-up is closed on this installation; ask your administrator for an account."
 
 
 class EmailNotVerified(Forbidden):
     code = ErrorCode.EMAIL_NOT_VERIFIED
-    message = ("Verify your email address first: open the link we emailed you, or ask "
-               "for a new one.")
+    message = "Verify your email address first: open the link we emailed you, or ask for a new one."
 
 
 def signup_open() -> bool:
@@ -93,8 +99,9 @@ def register_user(email: str, password: str, name: str) -> User:
     return user
 
 
-def create_account(email: str, password: str, name: str, *, plan: str | None = None,
-                   verified: bool = False) -> User:
+def create_account(
+    email: str, password: str, name: str, *, plan: str | None = None, verified: bool = False
+) -> User:
     """Create an account whatever SIGNUP_MODE says (the operator's path; sign-up goes
     through register_user). EMAIL_EXISTS when taken, VALIDATION_ERROR for a weak password."""
     email = normalise_email(email)
@@ -102,7 +109,9 @@ def create_account(email: str, password: str, name: str, *, plan: str | None = N
     if find_user_by_email(email):
         raise Conflict("An account with this email already exists.", code=ErrorCode.EMAIL_EXISTS)
     user = User(
-        email=email, name=name.strip(), password_hash=hash_password(password),
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password),
         subscription_tier=plan or current_app.config["DEFAULT_PLAN"],
         email_verified_at=utcnow() if verified else None,
     )
@@ -147,13 +156,16 @@ def ensure_current_password(user: User, password: str) -> None:
     with login_throttle.password_check(user.id):
         if not verify_password(user.password_hash, password):
             raise ValidationFailed(
-                "Current password is incorrect.", code=ErrorCode.INVALID_CREDENTIALS, status=400,
+                "Current password is incorrect.",
+                code=ErrorCode.INVALID_CREDENTIALS,
+                status=400,
                 errors=[field_error("current_password", "Current password is incorrect.")],
             )
 
 
-def change_password(user: User, current_password: str, new_password: str,
-                    keep_session_key: str | None = None) -> User:
+def change_password(
+    user: User, current_password: str, new_password: str, keep_session_key: str | None = None
+) -> User:
     """Replace the password after checking the current one.
 
     Every other session, every refresh token and every access token issued so far stop
@@ -164,7 +176,6 @@ def change_password(user: User, current_password: str, new_password: str,
     user.password_hash = hash_password(new_password)
     sessions.sign_out_everywhere(user, keep_session_key=keep_session_key)
     return user
-
 
 
 def set_plan(user: User, plan: str) -> User:

@@ -1,4 +1,5 @@
 """API keys: creation (secret shown once), lookup by hash, usage tracking, revocation."""
+
 from __future__ import annotations
 
 import hashlib
@@ -17,7 +18,7 @@ PREFIXES = {"live": "sk_live_", "test": "sk_test_"}
 _ALPHABET = string.ascii_letters + string.digits
 _SECRET_LENGTH = 40
 _VISIBLE_SECRET_CHARS = 6
-KEY_PATTERN = re.compile(r"^sk_(live|test)_[A-Za-z0-9]{%d}$" % _SECRET_LENGTH)
+KEY_PATTERN = re.compile(rf"^sk_(live|test)_[A-Za-z0-9]{{{_SECRET_LENGTH}}}$")
 
 
 def looks_like_api_key(token: str) -> bool:
@@ -30,22 +31,28 @@ def hash_key(raw_key: str) -> str:
 
 def active_keys(user: User) -> list[ApiKey]:
     """The user's keys that still work, newest first."""
-    return list(db.session.execute(
-        owned(ApiKey, user).where(ApiKey.revoked_at.is_(None))
-        .order_by(ApiKey.created_at.desc(), ApiKey.id.desc())
-    ).scalars())
+    return list(
+        db.session.execute(
+            owned(ApiKey, user)
+            .where(ApiKey.revoked_at.is_(None))
+            .order_by(ApiKey.created_at.desc(), ApiKey.id.desc())
+        ).scalars()
+    )
 
 
-def create_api_key(user: User, name: str, mode: str = "live",
-                   created_with_test_key: bool = False) -> tuple[ApiKey, str]:
+def create_api_key(
+    user: User, name: str, mode: str = "live", created_with_test_key: bool = False
+) -> tuple[ApiKey, str]:
     """Create a key; returns the record and the raw secret, which is never stored.
 
     A caller holding only a test key may create test keys, never a live one
     (LIVE_KEY_REQUIRED): a leaked test key must not turn into quota-spending access.
     """
     if created_with_test_key and mode != "test":
-        refuse_test_key("A test API key can only create test keys. Use a live key or an "
-                        "access token to create a live key.")
+        refuse_test_key(
+            "A test API key can only create test keys. Use a live key or an "
+            "access token to create a live key."
+        )
     if len(active_keys(user)) >= MAX_ACTIVE_KEYS:
         raise Conflict(
             f"You already have {MAX_ACTIVE_KEYS} active API keys; revoke one first.",
@@ -53,7 +60,9 @@ def create_api_key(user: User, name: str, mode: str = "live",
         )
     raw_key = PREFIXES[mode] + "".join(secrets.choice(_ALPHABET) for _ in range(_SECRET_LENGTH))
     key = ApiKey(
-        user_id=user.id, name=name.strip() or "API key", mode=mode,
+        user_id=user.id,
+        name=name.strip() or "API key",
+        mode=mode,
         prefix=raw_key[: len(PREFIXES[mode]) + _VISIBLE_SECRET_CHARS],
         key_hash=hash_key(raw_key),
     )
@@ -64,8 +73,9 @@ def create_api_key(user: User, name: str, mode: str = "live",
 
 def get_api_key_or_404(key_id: str, user: User) -> ApiKey:
     """The user's active key with this id; anybody else's is NOT_FOUND."""
-    return get_owned_or_404(ApiKey, key_id, user, ApiKey.revoked_at.is_(None),
-                            message="API key not found.")
+    return get_owned_or_404(
+        ApiKey, key_id, user, ApiKey.revoked_at.is_(None), message="API key not found."
+    )
 
 
 def refuse_test_key(message: str) -> None:
@@ -78,8 +88,10 @@ def revoke_api_key(key: ApiKey, revoked_with_test_key: bool = False) -> None:
     """Revoke at once: the next request with it is refused. A test key may revoke test
     keys only (LIVE_KEY_REQUIRED)."""
     if revoked_with_test_key and key.mode != "test":
-        refuse_test_key("A test API key can only revoke test keys. Use a live key or an "
-                        "access token to revoke a live key.")
+        refuse_test_key(
+            "A test API key can only revoke test keys. Use a live key or an "
+            "access token to revoke a live key."
+        )
     key.revoked_at = utcnow()
     db.session.commit()
 
@@ -93,11 +105,14 @@ def authenticate_api_key(raw_key: str):
     """
     row = None
     if KEY_PATTERN.match(raw_key):
-        row = db.session.execute(_COUNT_ACTIVE_KEY_USE, {
-            "presented_hash": hash_key(raw_key), "used_at_now": utcnow()}).first()
+        row = db.session.execute(
+            _COUNT_ACTIVE_KEY_USE, {"presented_hash": hash_key(raw_key), "used_at_now": utcnow()}
+        ).first()
         db.session.commit()
     if row is None:
-        raise Unauthorized("The API key is invalid or has been revoked.", code=ErrorCode.INVALID_API_KEY)
+        raise Unauthorized(
+            "The API key is invalid or has been revoked.", code=ErrorCode.INVALID_API_KEY
+        )
     return row
 
 
@@ -105,10 +120,11 @@ _api_keys = ApiKey.__table__
 _users = User.__table__
 _COUNT_ACTIVE_KEY_USE = (
     db.update(_api_keys)
-    .where(_api_keys.c.key_hash == db.bindparam("presented_hash"),
-           _api_keys.c.revoked_at.is_(None),
-           db.exists().where(_users.c.id == _api_keys.c.user_id, _users.c.disabled_at.is_(None)))
-    .values(request_count=_api_keys.c.request_count + 1,
-            last_used_at=db.bindparam("used_at_now"))
+    .where(
+        _api_keys.c.key_hash == db.bindparam("presented_hash"),
+        _api_keys.c.revoked_at.is_(None),
+        db.exists().where(_users.c.id == _api_keys.c.user_id, _users.c.disabled_at.is_(None)),
+    )
+    .values(request_count=_api_keys.c.request_count + 1, last_used_at=db.bindparam("used_at_now"))
     .returning(_api_keys.c.id, _api_keys.c.user_id, _api_keys.c.mode)
 )

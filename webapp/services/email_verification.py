@@ -1,5 +1,6 @@
 """Email verification: a signed link, mailed to the account's address, that proves the
 owner reads it. It works once, for 48 hours, and only for the address it was sent to."""
+
 from __future__ import annotations
 
 import logging
@@ -37,10 +38,17 @@ class InvalidVerificationToken(AppError):
 def issue_verification_token(user: User, issued_at: datetime | None = None) -> str:
     """A signed token that verifies `user`'s current address for 48 hours from `issued_at`."""
     issued_at = issued_at or utcnow()
-    return jwt.encode({
-        "sub": user.id, "type": TOKEN_TYPE, "email": user.email,
-        "iat": epoch(issued_at), "exp": epoch(issued_at + TOKEN_TTL),
-    }, current_app.config["SECRET_KEY"], algorithm=ALGORITHM)
+    return jwt.encode(
+        {
+            "sub": user.id,
+            "type": TOKEN_TYPE,
+            "email": user.email,
+            "iat": epoch(issued_at),
+            "exp": epoch(issued_at + TOKEN_TTL),
+        },
+        current_app.config["SECRET_KEY"],
+        algorithm=ALGORITHM,
+    )
 
 
 def verify_email(token: str) -> User:
@@ -49,8 +57,12 @@ def verify_email(token: str) -> User:
     INVALID_TOKEN for a forged or expired token, one for another address than the
     account's current one, and one already used (the account is verified by then)."""
     try:
-        claims = jwt.decode(token, current_app.config["SECRET_KEY"], algorithms=[ALGORITHM],
-                            options={"require": ["exp", "sub", "type", "email"]})
+        claims = jwt.decode(
+            token,
+            current_app.config["SECRET_KEY"],
+            algorithms=[ALGORITHM],
+            options={"require": ["exp", "sub", "type", "email"]},
+        )
     except jwt.PyJWTError:
         raise InvalidVerificationToken()
     if claims["type"] != TOKEN_TYPE:
@@ -59,8 +71,11 @@ def verify_email(token: str) -> User:
     # token, concurrent or not, only the first wins.
     claimed = db.session.execute(
         db.update(User)
-        .where(User.id == str(claims["sub"]), User.email == claims["email"],
-               User.email_verified_at.is_(None))
+        .where(
+            User.id == str(claims["sub"]),
+            User.email == claims["email"],
+            User.email_verified_at.is_(None),
+        )
         .values(email_verified_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -78,8 +93,9 @@ def send_verification_mail(user: User) -> None:
 
 @mail.composer(MAIL_KIND)
 def _compose_verification_mail(message: OutboxMessage) -> tuple[str, str, str] | None:
-    user = db.session.execute(db.select(User).where(
-        User.email == message.recipient)).scalar_one_or_none()
+    user = db.session.execute(
+        db.select(User).where(User.email == message.recipient)
+    ).scalar_one_or_none()
     if user is None or user.email_verified:
         return None
     link = verification_link(issue_verification_token(user))
@@ -95,8 +111,9 @@ def resend_verification(user: User) -> None:
     """Mail a new link to a user who is not verified yet; EMAIL_ALREADY_VERIFIED (409)
     when there is nothing to verify."""
     if user.email_verified:
-        raise Conflict("Your email address is already verified.",
-                       code=ErrorCode.EMAIL_ALREADY_VERIFIED)
+        raise Conflict(
+            "Your email address is already verified.", code=ErrorCode.EMAIL_ALREADY_VERIFIED
+        )
     send_verification_mail(user)
 
 

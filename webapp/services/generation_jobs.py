@@ -1,5 +1,6 @@
 """The worker's side of a generation job, stopping one (cancel, or a dead worker) and
 running a failed one again. Its entry in the job registry points here."""
+
 from __future__ import annotations
 
 import logging
@@ -20,11 +21,15 @@ from .redis_conn import get_redis
 log = logging.getLogger(__name__)
 CANCELLED_MESSAGE = "Cancelled by the user."
 POST_DELETED_MESSAGE = "The post was deleted before it was written. Nothing was charged."
-DEAD_WORKER_MESSAGE = ("The worker running this job stopped unexpectedly (it was killed or "
-                       "crashed), so the job was stopped. Nothing was charged; try again.")
-LOST_MESSAGE = ("The job was lost from the queue (its entry in Redis disappeared, for "
-                "example when Redis restarted without its data), so it was stopped; nothing "
-                "was charged. Try again.")
+DEAD_WORKER_MESSAGE = (
+    "The worker running this job stopped unexpectedly (it was killed or "
+    "crashed), so the job was stopped. Nothing was charged; try again."
+)
+LOST_MESSAGE = (
+    "The job was lost from the queue (its entry in Redis disappeared, for "
+    "example when Redis restarted without its data), so it was stopped; nothing "
+    "was charged. Try again."
+)
 
 
 class JobSink:
@@ -67,8 +72,13 @@ def run_generation(job_id: str) -> None:
     jobs.start_job(job, "Reading the sources")
     sink = JobSink(job)
     try:
-        result = generate(brief_of(post), sources_of(post), writer_for(
-            current_app.config, post.test_mode), sink, links_inserter(post.project_id))
+        result = generate(
+            brief_of(post),
+            sources_of(post),
+            writer_for(current_app.config, post.test_mode),
+            sink,
+            links_inserter(post.project_id),
+        )
     except JobCancelled:
         finish_cancelled(job, post)
         return
@@ -78,23 +88,42 @@ def run_generation(job_id: str) -> None:
 
 
 def brief_of(post: Post) -> Brief:
-    return Brief(topic=post.topic, voice=post.voice, target_length=post.target_length,
-                 channel=post.channel, custom_instructions=post.custom_instructions or "")
+    return Brief(
+        topic=post.topic,
+        voice=post.voice,
+        target_length=post.target_length,
+        channel=post.channel,
+        custom_instructions=post.custom_instructions or "",
+    )
 
 
 def sources_of(post: Post) -> list[SourceText]:
     """The post's sources that are still there and parsed, in the order requested."""
     if not post.source_ids:
         return []
-    found = {s.id: s for s in db.session.execute(db.select(Source).where(
-        Source.id.in_(post.source_ids), Source.status == SourceStatus.PARSED)).scalars()}
-    return [SourceText(s.id, s.filename, s.parsed_text or "")
-            for i in post.source_ids if (s := found.get(i))]
+    found = {
+        s.id: s
+        for s in db.session.execute(
+            db.select(Source).where(
+                Source.id.in_(post.source_ids), Source.status == SourceStatus.PARSED
+            )
+        ).scalars()
+    }
+    return [
+        SourceText(s.id, s.filename, s.parsed_text or "")
+        for i in post.source_ids
+        if (s := found.get(i))
+    ]
 
 
 def links_inserter(project_id: str):
-    opportunities = db.session.execute(db.select(LinkOpportunity).where(
-        LinkOpportunity.project_id == project_id)).scalars().all()
+    opportunities = (
+        db.session.execute(
+            db.select(LinkOpportunity).where(LinkOpportunity.project_id == project_id)
+        )
+        .scalars()
+        .all()
+    )
     if not opportunities:
         return None
     return lambda markdown: insert_links(markdown, opportunities)
@@ -166,8 +195,10 @@ def retry(failed: Job) -> Job:
     limits refuse (CONCURRENT_LIMIT_EXCEEDED, QUOTA_EXCEEDED, ALREADY_GENERATING)."""
     post = post_of(failed.id)
     if post is None:
-        raise AppError(f"The post written by job {failed.id} is gone (deleted, or retried "
-                       "under a newer job).", code=ErrorCode.INVALID_STATE)
+        raise AppError(
+            f"The post written by job {failed.id} is gone (deleted, or retried under a newer job).",
+            code=ErrorCode.INVALID_STATE,
+        )
     user = db.session.get(User, failed.user_id)
     plan, holder_id = plans.plan_for(user), plans.plan_holder_of(user)
     with plans.holder_locked(holder_id):
@@ -182,8 +213,11 @@ def retry(failed: Job) -> Job:
         job_registry.enqueue(job, job.id, description=f"generate post {post.id} (retry)")
     except ServiceUnavailable:
         quota.release(job.id)
-        post.job_id, post.status, post.error_message = (failed.id, PostStatus.FAILED,
-                                                        failed.error_message)
+        post.job_id, post.status, post.error_message = (
+            failed.id,
+            PostStatus.FAILED,
+            failed.error_message,
+        )
         db.session.delete(job)
         db.session.commit()
         raise

@@ -1,4 +1,5 @@
 """Reachability of the database and Redis, for /healthz."""
+
 from __future__ import annotations
 
 from ..extensions import db

@@ -10,6 +10,7 @@ Only an HMAC of the request is kept (a register body holds a password), and a re
 that carries a credential is never kept: its key still guards against a second run, but
 a retry is told the response cannot be shown again.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -51,8 +52,9 @@ def scope_for(user_id: str | None, fingerprint: str) -> str:
 
 def check_key(key: str) -> None:
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
-        raise AppError("Idempotency-Key must be 1-255 printable characters.",
-                       code=ErrorCode.VALIDATION_ERROR)
+        raise AppError(
+            "Idempotency-Key must be 1-255 printable characters.", code=ErrorCode.VALIDATION_ERROR
+        )
 
 
 def claim_key(scope: str, key: str, fingerprint: str) -> IdempotencyRecord:
@@ -67,7 +69,8 @@ def claim_key(scope: str, key: str, fingerprint: str) -> IdempotencyRecord:
     for _ in range(_CLAIM_ATTEMPTS):
         existing = db.session.execute(
             db.select(IdempotencyRecord).where(
-                IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
+                IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
+            )
         ).scalar_one_or_none()
         if existing is not None and not _lapsed(existing, utcnow()):
             return _first_request_outcome(existing, fingerprint)
@@ -86,33 +89,43 @@ def _lapsed(record: IdempotencyRecord, now: datetime) -> bool:
 
 def _first_request_outcome(record: IdempotencyRecord, fingerprint: str) -> IdempotencyRecord:
     if not hmac.compare_digest(record.request_hmac, fingerprint):
-        raise AppError("This Idempotency-Key was already used with a different request.",
-                       code=ErrorCode.IDEMPOTENCY_KEY_REUSED)
+        raise AppError(
+            "This Idempotency-Key was already used with a different request.",
+            code=ErrorCode.IDEMPOTENCY_KEY_REUSED,
+        )
     if record.is_pending:
         raise _in_progress()
     if record.response_body is None:
         raise AppError(
             "A request with this Idempotency-Key already succeeded and was not run again. "
             "Its response carried a secret, which is shown once and never stored, so it "
-            "cannot be replayed.", code=ErrorCode.IDEMPOTENCY_REPLAY_UNAVAILABLE)
+            "cannot be replayed.",
+            code=ErrorCode.IDEMPOTENCY_REPLAY_UNAVAILABLE,
+        )
     return record
 
 
 def _in_progress() -> AppError:
-    return AppError("A request with this Idempotency-Key is still running; retry in a "
-                    "moment to get its response.", code=ErrorCode.IDEMPOTENCY_IN_PROGRESS)
+    return AppError(
+        "A request with this Idempotency-Key is still running; retry in a "
+        "moment to get its response.",
+        code=ErrorCode.IDEMPOTENCY_IN_PROGRESS,
+    )
 
 
-def _insert_claim(scope: str, key: str, fingerprint: str,
-                  replacing: IdempotencyRecord | None) -> IdempotencyRecord | None:
+def _insert_claim(
+    scope: str, key: str, fingerprint: str, replacing: IdempotencyRecord | None
+) -> IdempotencyRecord | None:
     """A committed pending record, or None when another request claimed the key first."""
     if replacing is not None:
         # Only the lapsed row we read: a request taking it over meanwhile wrote a new one.
         db.session.execute(
             db.delete(IdempotencyRecord).where(
                 IdempotencyRecord.id == replacing.id,
-                IdempotencyRecord.created_at == replacing.created_at),
-            execution_options={"synchronize_session": False})
+                IdempotencyRecord.created_at == replacing.created_at,
+            ),
+            execution_options={"synchronize_session": False},
+        )
         db.session.expunge(replacing)
     claim = IdempotencyRecord(scope=scope, key=key, request_hmac=fingerprint)
     db.session.add(claim)
@@ -127,10 +140,11 @@ def _insert_claim(scope: str, key: str, fingerprint: str,
 def complete_claim(claim_id: str, status: int, response_body: str | None) -> None:
     """Keep the first request's answer; `response_body` None when it must not be kept."""
     db.session.execute(
-        db.update(IdempotencyRecord).where(
-            IdempotencyRecord.id == claim_id, IdempotencyRecord.status_code.is_(None)
-        ).values(status_code=status, response_body=response_body),
-        execution_options={"synchronize_session": False})
+        db.update(IdempotencyRecord)
+        .where(IdempotencyRecord.id == claim_id, IdempotencyRecord.status_code.is_(None))
+        .values(status_code=status, response_body=response_body),
+        execution_options={"synchronize_session": False},
+    )
     db.session.commit()
 
 
@@ -140,8 +154,10 @@ def release_claim(claim_id: str) -> None:
     db.session.rollback()
     db.session.execute(
         db.delete(IdempotencyRecord).where(
-            IdempotencyRecord.id == claim_id, IdempotencyRecord.status_code.is_(None)),
-        execution_options={"synchronize_session": False})
+            IdempotencyRecord.id == claim_id, IdempotencyRecord.status_code.is_(None)
+        ),
+        execution_options={"synchronize_session": False},
+    )
     db.session.commit()
 
 
@@ -150,6 +166,7 @@ def purge_expired(now: datetime | None = None) -> int:
     cutoff = (now or utcnow()) - TTL
     deleted = db.session.execute(
         db.delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff),
-        execution_options={"synchronize_session": False}).rowcount
+        execution_options={"synchronize_session": False},
+    ).rowcount
     db.session.commit()
     return deleted

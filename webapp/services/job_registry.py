@@ -28,6 +28,7 @@ for both kinds of task.
 The table is built on first use: the services it names enqueue through this module, so
 it cannot import them while they are still being imported.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -92,27 +93,40 @@ def _declared_kinds() -> list[JobKind]:
 
     return [
         JobKind(
-            JobType.CONTENT_GENERATION, label="Generation", in_process=True,
+            JobType.CONTENT_GENERATION,
+            label="Generation",
+            in_process=True,
             record_failure=generation_jobs.record_failure_for_job,
             dead_worker_message=generation_jobs.DEAD_WORKER_MESSAGE,
             lost_message=generation_jobs.LOST_MESSAGE,
-            timeout_setting="GENERATION_TIMEOUT_SECONDS", limits=frozenset({Limit.POST_QUOTA}),
-            cancel=generation_jobs.cancel, retry=generation_jobs.retry,
-            post_of=generation_jobs.post_of),
+            timeout_setting="GENERATION_TIMEOUT_SECONDS",
+            limits=frozenset({Limit.POST_QUOTA}),
+            cancel=generation_jobs.cancel,
+            retry=generation_jobs.retry,
+            post_of=generation_jobs.post_of,
+        ),
         JobKind(
-            JobType.DOCUMENT_PARSING, label="Parsing", in_process=False,
+            JobType.DOCUMENT_PARSING,
+            label="Parsing",
+            in_process=False,
             record_failure=sources.record_failure_for_job,
             dead_worker_message=sources.DEAD_PARSER_MESSAGE,
             lost_message=sources.LOST_PARSE_MESSAGE,
-            timeout_setting="PARSE_TIMEOUT_SECONDS", limits=frozenset({Limit.PARSE_QUEUE}),
-            retry=sources.retry),
+            timeout_setting="PARSE_TIMEOUT_SECONDS",
+            limits=frozenset({Limit.PARSE_QUEUE}),
+            retry=sources.retry,
+        ),
         JobKind(
-            JobType.URL_IMPORT, label="Import", in_process=False,
+            JobType.URL_IMPORT,
+            label="Import",
+            in_process=False,
             record_failure=sources.record_failure_for_job,
             dead_worker_message=sources.DEAD_IMPORTER_MESSAGE,
             lost_message=sources.LOST_PARSE_MESSAGE,
-            timeout_setting="PARSE_TIMEOUT_SECONDS", limits=frozenset({Limit.PARSE_QUEUE}),
-            retry=sources.retry),
+            timeout_setting="PARSE_TIMEOUT_SECONDS",
+            limits=frozenset({Limit.PARSE_QUEUE}),
+            retry=sources.retry,
+        ),
     ]
 
 
@@ -140,10 +154,15 @@ def register(kind: JobKind) -> JobKind:
 def generic_kind(job_type: str) -> JobKind:
     """What is known of a job type without an entry (a row left by an older version):
     failing its row is all that can be done."""
-    return JobKind(job_type, label="Job", in_process=False,
-                   record_failure=jobs.fail_job_by_id,
-                   dead_worker_message=DEAD_WORKER_MESSAGE, lost_message=LOST_MESSAGE,
-                   timeout_setting="PARSE_TIMEOUT_SECONDS")
+    return JobKind(
+        job_type,
+        label="Job",
+        in_process=False,
+        record_failure=jobs.fail_job_by_id,
+        dead_worker_message=DEAD_WORKER_MESSAGE,
+        lost_message=LOST_MESSAGE,
+        timeout_setting="PARSE_TIMEOUT_SECONDS",
+    )
 
 
 def kind(job_type: str) -> JobKind:
@@ -165,19 +184,23 @@ def job_types_counting_toward(limit: Limit) -> tuple[str, ...]:
 
 def task(job_type: str):
     """Decorator for the task function of `job_type` (in a module of webapp/tasks)."""
+
     def bind(function):
         _tasks[job_type] = function
         _job_type_of_task[function] = job_type
         return function
+
     return bind
 
 
 def internal_task(name: str, *, in_process: bool):
     """Decorator for a task that has no Job row (mail delivery)."""
+
     def bind(function):
         _internal[name] = InternalKind(name, in_process)
         _internal_tasks[name] = function
         return function
+
     return bind
 
 
@@ -185,16 +208,19 @@ def task_of(job_type: str) -> Callable:
     try:
         return _tasks[job_type]
     except KeyError:
-        raise LookupError(f"no task is bound to job type {job_type!r}: is its module "
-                          "imported by webapp/tasks/__init__.py?") from None
+        raise LookupError(
+            f"no task is bound to job type {job_type!r}: is its module "
+            "imported by webapp/tasks/__init__.py?"
+        ) from None
 
 
 def kind_of_task(function: Callable) -> JobKind | InternalKind | None:
     """The entry a task function was bound for, or None."""
     if function in _job_type_of_task:
         return kind(_job_type_of_task[function])
-    return next((_internal[name] for name, bound in _internal_tasks.items()
-                 if bound is function), None)
+    return next(
+        (_internal[name] for name, bound in _internal_tasks.items() if bound is function), None
+    )
 
 
 def runs_in_process(function: Callable) -> bool:
@@ -210,14 +236,20 @@ def enqueue(job: Job, *args, description: str) -> None:
     """Queue the task of `job`'s type with `args` as RQ job `job.id`, within its kind's
     time limit; SERVICE_UNAVAILABLE when Redis is down (the caller undoes its rows)."""
     job_kind = kind_of(job)
-    queue.enqueue(task_of(job.job_type), *args, job_id=job.id, description=description,
-                  timeout=current_app.config[job_kind.timeout_setting])
+    queue.enqueue(
+        task_of(job.job_type),
+        *args,
+        job_id=job.id,
+        description=description,
+        timeout=current_app.config[job_kind.timeout_setting],
+    )
 
 
 def enqueue_internal(name: str, *args, job_id: str, timeout: int, description: str) -> None:
     """Queue the internal task `name` (see `internal_task`)."""
-    queue.enqueue(_internal_tasks[name], *args, job_id=job_id, timeout=timeout,
-                  description=description)
+    queue.enqueue(
+        _internal_tasks[name], *args, job_id=job_id, timeout=timeout, description=description
+    )
 
 
 def cancel(job: Job) -> Job:
@@ -225,8 +257,11 @@ def cancel(job: Job) -> Job:
     already finished."""
     job_kind = kind_of(job)
     if not job_kind.cancellable:
-        raise AppError(f"{job_kind.label} jobs cannot be cancelled; they stop on their own "
-                       "within their time limit.", code=ErrorCode.INVALID_STATE)
+        raise AppError(
+            f"{job_kind.label} jobs cannot be cancelled; they stop on their own "
+            "within their time limit.",
+            code=ErrorCode.INVALID_STATE,
+        )
     if job.is_finished:
         raise AppError(f"The job is already {job.status}.", code=ErrorCode.INVALID_STATE)
     job_kind.cancel(job)
@@ -247,8 +282,10 @@ def retry(job_id: str) -> Job:
     if job is None:
         raise AppError(f"There is no job {job_id}.", code=ErrorCode.JOB_NOT_FOUND, status=404)
     if job.status != JobStatus.FAILED:
-        raise AppError(f"Job {job.id} is {job.status}; only failed jobs can be retried.",
-                       code=ErrorCode.INVALID_STATE)
+        raise AppError(
+            f"Job {job.id} is {job.status}; only failed jobs can be retried.",
+            code=ErrorCode.INVALID_STATE,
+        )
     job_kind = kind_of(job)
     if job_kind.retry is None:
         raise AppError(f"{job_kind.label} jobs cannot be retried.", code=ErrorCode.INVALID_STATE)

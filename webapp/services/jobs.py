@@ -1,4 +1,5 @@
 """Job rows: created with the work they track, advanced by the worker, read by the API."""
+
 from __future__ import annotations
 
 from ..errors import ErrorCode
@@ -12,11 +13,17 @@ from .access import get_owned_or_404, owned
 from .paging import Page, newest_first, paginate
 
 
-def create_job(user: User, job_type: str, project: Project | None = None,
-               total_items: int = 1) -> Job:
+def create_job(
+    user: User, job_type: str, project: Project | None = None, total_items: int = 1
+) -> Job:
     """A queued job (not committed: it is saved with the object it works on)."""
-    job = Job(user_id=user.id, project_id=project.id if project else None,
-              job_type=job_type, status=JobStatus.QUEUED, total_items=total_items)
+    job = Job(
+        user_id=user.id,
+        project_id=project.id if project else None,
+        job_type=job_type,
+        status=JobStatus.QUEUED,
+        total_items=total_items,
+    )
     db.session.add(job)
     return job
 
@@ -41,11 +48,20 @@ def set_progress(job: Job, percent: int, step: str) -> None:
 
 def public_state(job: Job) -> dict:
     """The job as `GET /jobs/{id}` shows it, JSON-ready."""
-    return {"id": job.id, "user_id": job.user_id, "project_id": job.project_id,
-            "job_type": job.job_type, "status": job.status, "progress": job.progress,
-            "total_items": job.total_items, "current_step": job.current_step,
-            "result": job.result, "error_message": job.error_message,
-            "created_at": iso_utc(job.created_at), "updated_at": iso_utc(job.updated_at)}
+    return {
+        "id": job.id,
+        "user_id": job.user_id,
+        "project_id": job.project_id,
+        "job_type": job.job_type,
+        "status": job.status,
+        "progress": job.progress,
+        "total_items": job.total_items,
+        "current_step": job.current_step,
+        "result": job.result,
+        "error_message": job.error_message,
+        "created_at": iso_utc(job.created_at),
+        "updated_at": iso_utc(job.updated_at),
+    }
 
 
 def running_job_state(job_id: str, user_id: str) -> dict | None:
@@ -60,7 +76,8 @@ def running_job_state(job_id: str, user_id: str) -> dict | None:
         return None
     state, streamed = found
     state["progress"], state["current_step"] = finer_progress(
-        state["progress"], state["current_step"], streamed)
+        state["progress"], state["current_step"], streamed
+    )
     return state
 
 
@@ -110,8 +127,9 @@ def live_progress(job: Job) -> tuple[int, str | None]:
     return job.progress, job.current_step
 
 
-def finer_progress(progress: int, step: str | None,
-                   streamed: tuple[int, str] | None) -> tuple[int, str | None]:
+def finer_progress(
+    progress: int, step: str | None, streamed: tuple[int, str] | None
+) -> tuple[int, str | None]:
     """The streamed (percent, step) when it is further along than the stored one."""
     if streamed and streamed[0] > progress:
         return streamed
@@ -120,12 +138,19 @@ def finer_progress(progress: int, step: str | None,
 
 def get_job_or_404(job_id: str, user: User) -> Job:
     """The user's job; anybody else's, or a missing one, is JOB_NOT_FOUND (404)."""
-    return get_owned_or_404(Job, job_id, user, code=ErrorCode.JOB_NOT_FOUND, message="Job not found.")
+    return get_owned_or_404(
+        Job, job_id, user, code=ErrorCode.JOB_NOT_FOUND, message="Job not found."
+    )
 
 
-def list_jobs(user: User, status: str | None = None, job_type: str | None = None,
-              project_id: str | None = None, limit: int = 50,
-              offset: int = 0) -> Page[Job]:
+def list_jobs(
+    user: User,
+    status: str | None = None,
+    job_type: str | None = None,
+    project_id: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page[Job]:
     """The user's jobs, newest first, with optional filters."""
     query = owned(Job, user)
     if status:
@@ -140,10 +165,14 @@ def list_jobs(user: User, status: str | None = None, job_type: str | None = None
 def failed_jobs(limit: int = 20, job_type: str | None = None) -> list[tuple[Job, str]]:
     """Everybody's failed jobs, the latest to fail first, with the email of their user
     (for operators: `flask jobs failed`)."""
-    query = (db.select(Job, User.email).join(User, User.id == Job.user_id)
-             .where(Job.status == JobStatus.FAILED))
+    query = (
+        db.select(Job, User.email)
+        .join(User, User.id == Job.user_id)
+        .where(Job.status == JobStatus.FAILED)
+    )
     if job_type:
         query = query.where(Job.job_type == job_type)
-    rows = db.session.execute(query.order_by(
-        Job.finished_at.desc(), Job.id.desc()).limit(limit)).all()
+    rows = db.session.execute(
+        query.order_by(Job.finished_at.desc(), Job.id.desc()).limit(limit)
+    ).all()
     return [(job, email) for job, email in rows]

@@ -4,6 +4,7 @@ headings, code, links, images and raw HTML anchors, as offsets into the Markdown
 markdown-it keeps only line ranges on block tokens, so the inline parser here records where
 each text token starts in its block's inline text, and that inline text is mapped back onto
 the source lines (container markers and indentation stripped by the block parser)."""
+
 from __future__ import annotations
 
 import re
@@ -76,7 +77,8 @@ def _positioned_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark").enable("strikethrough").disable("text_join")
     md.inline.ruler2.at("fragments_join", _join_text_keeping_start)
     md.inline.parse = lambda src, md_, env, tokens: _parse_positioned(
-        md.inline, src, md_, env, tokens)
+        md.inline, src, md_, env, tokens
+    )
     return md
 
 
@@ -101,7 +103,7 @@ def _source_lines(markdown: str) -> list[tuple[int, str]]:
     """(offset, text) of each source line, whatever its line ending."""
     lines, start = [], 0
     for match in _LINE_BREAK.finditer(markdown):
-        lines.append((start, markdown[start:match.start()]))
+        lines.append((start, markdown[start : match.start()]))
         start = match.end()
     lines.append((start, markdown[start:]))
     return lines
@@ -146,14 +148,14 @@ def _offset_mapper(lines, token: Token):
         content_start += len(content_line) + 1
 
     def to_source(offset: int | None, text: str) -> int | None:
-        if offset is None or token.content[offset:offset + len(text)] != text:
+        if offset is None or token.content[offset : offset + len(text)] != text:
             return None
         index = bisect_right(line_starts, offset) - 1
         if shifts[index] is None:
             return None
         line_offset, source = lines[first + index]
         column = offset - line_starts[index] + shifts[index]
-        if column < 0 or source[column:column + len(text)] != text:
+        if column < 0 or source[column : column + len(text)] != text:
             return None
         return line_offset + column
 
@@ -166,6 +168,6 @@ def _line_shift(source: str, content_line: str) -> int | None:
     starts; None if it is not the end of the source line."""
     text = content_line.lstrip()
     at = len(source.rstrip()) - len(text.rstrip())
-    if at < 0 or source[at:at + len(text)] != text:
+    if at < 0 or source[at : at + len(text)] != text:
         return None
     return at - (len(content_line) - len(text))

@@ -1,4 +1,5 @@
 """Link opportunities: project URLs that generated posts link to where a keyword appears."""
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,9 @@ _BARE_URL = re.compile(r"https?://\S+")
 
 
 def field_error(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(message, errors=[{"loc": ["body", field], "msg": message,
-                                              "type": "value_error"}])
+    return ValidationFailed(
+        message, errors=[{"loc": ["body", field], "msg": message, "type": "value_error"}]
+    )
 
 
 def clean_keywords(keywords) -> list[str]:
@@ -45,21 +47,30 @@ def clean_keywords(keywords) -> list[str]:
 def check_url(url: str) -> str:
     url = (url or "").strip()
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 2048 \
-            or re.search(r"[\x00-\x20\x7f]", url):
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or len(url) > 2048
+        or re.search(r"[\x00-\x20\x7f]", url)
+    ):
         raise field_error("target_url", "Enter a full http:// or https:// address.")
     return url
 
 
-def create_link(user: User, project: Project, target_url: str, keywords,
-                anchor_text: str | None = None) -> LinkOpportunity:
+def create_link(
+    user: User, project: Project, target_url: str, keywords, anchor_text: str | None = None
+) -> LinkOpportunity:
     """Add a link opportunity to the project (validated as the reference documents)."""
     anchor = " ".join((anchor_text or "").split()) or None
     if anchor and len(anchor) > 200:
         raise field_error("anchor_text", "Anchor text is at most 200 characters.")
-    link = LinkOpportunity(project_id=project.id, user_id=user.id,
-                           target_url=check_url(target_url), keywords=clean_keywords(keywords),
-                           anchor_text=anchor)
+    link = LinkOpportunity(
+        project_id=project.id,
+        user_id=user.id,
+        target_url=check_url(target_url),
+        keywords=clean_keywords(keywords),
+        anchor_text=anchor,
+    )
     db.session.add(link)
     db.session.commit()
     return link
@@ -74,8 +85,7 @@ def list_links(project: Project, limit: int = 50, offset: int = 0) -> Page[LinkO
 NOT_FOUND = {"code": ErrorCode.LINK_NOT_FOUND, "message": "Link opportunity not found."}
 
 
-def get_link_or_404(link_id: str, user: User,
-                    project: Project | None = None) -> LinkOpportunity:
+def get_link_or_404(link_id: str, user: User, project: Project | None = None) -> LinkOpportunity:
     """The user's link opportunity (in `project` when given); anybody else's, one of
     another project or a missing one is LINK_NOT_FOUND (404)."""
     if project is not None:
@@ -103,9 +113,14 @@ def insert_links(markdown: str, opportunities) -> tuple[str, list[dict]]:
         if result:
             draft, text = result
             used_urls.add(opportunity.target_url)
-            inserted.append({"opportunity_id": opportunity.id,
-                             "target_url": opportunity.target_url,
-                             "keyword": phrase, "anchor_text": text})
+            inserted.append(
+                {
+                    "opportunity_id": opportunity.id,
+                    "target_url": opportunity.target_url,
+                    "keyword": phrase,
+                    "anchor_text": text,
+                }
+            )
     return draft.markdown, inserted
 
 
@@ -142,8 +157,11 @@ class _Draft:
 
     def allows(self, start: int, end: int) -> bool:
         index = bisect_right(self.starts, start) - 1
-        return index >= 0 and end <= self.spans[index][1] \
+        return (
+            index >= 0
+            and end <= self.spans[index][1]
             and not any(a < end and start < b for a, b in self.urls)
+        )
 
     def with_link(self, start: int, end: int, target: str) -> _Draft | None:
         """The draft with [text](target) around markdown[start:end], or None if that would
@@ -181,9 +199,10 @@ def _link_first(draft: _Draft, phrase: str, url: str):
 def _adds_only_the_link(old: str, new: str, text: str, target: str) -> bool:
     """The new signature is the old one with the link's two markers around `text`."""
     link = (f"\0link_open|a|{_RENDER_PARSER.normalizeLink(target)}\0", "\0link_close|a|\0")
-    at = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), len(old))
-    return old[at:at + len(text)] == text and new == (
-        old[:at] + link[0] + text + link[1] + old[at + len(text):])
+    at = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), len(old))
+    return old[at : at + len(text)] == text and new == (
+        old[:at] + link[0] + text + link[1] + old[at + len(text) :]
+    )
 
 
 def _signature(markdown: str) -> str:
@@ -198,8 +217,7 @@ def _signature(markdown: str) -> str:
 def _marker(token) -> str:
     if token.type in ("link_open", "link_close"):
         return f"\0{token.type}|{token.tag}|{token.attrs.get('href', '')}\0"
-    return f"\0{token.type}|{token.tag}|{token.markup}|{token.info}|{token.attrs}|" \
-        f"{token.content}\0"
+    return f"\0{token.type}|{token.tag}|{token.markup}|{token.info}|{token.attrs}|{token.content}\0"
 
 
 _RENDER_PARSER = markdown_parser()

@@ -2,6 +2,7 @@
 progress, the cancel flag and the worker's heartbeat. The database keeps the job's lasting
 state (and coarse progress); this is the fast, short-lived part (keys expire a day after
 the job's last write)."""
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,7 @@ def read_draft(job_id: str) -> list[str]:
         parts = get_redis().hgetall(_key(job_id, "draft"))
     except redis.RedisError:
         return []
-    return [parts[k].decode("utf-8", "replace")
-            for k in sorted(parts, key=lambda k: int(k))]
+    return [parts[k].decode("utf-8", "replace") for k in sorted(parts, key=lambda k: int(k))]
 
 
 def read_progress(job_id: str) -> tuple[int, str] | None:
@@ -85,8 +85,9 @@ def request_cancel(job_id: str) -> None:
     try:
         get_redis().set(_key(job_id, "cancel"), 1, ex=LIVE_TTL_SECONDS)
     except redis.RedisError as exc:
-        raise ServiceUnavailable("The job queue is unavailable right now; try again "
-                                 "shortly.") from exc
+        raise ServiceUnavailable(
+            "The job queue is unavailable right now; try again shortly."
+        ) from exc
 
 
 def cancel_requested(job_id: str) -> bool:
@@ -188,7 +189,7 @@ class Heartbeat:
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._beat, name="heartbeat", daemon=True)
 
-    def __enter__(self) -> "Heartbeat":
+    def __enter__(self) -> Heartbeat:
         self._set()
         self.thread.start()
         return self

@@ -5,6 +5,7 @@ tokens and cost of every call.
 litellm is imported lazily and only by the worker (`preload()` before jobs fork): importing
 it costs seconds and ~150 MB, which the web process never pays.
 """
+
 from __future__ import annotations
 
 import logging
@@ -13,8 +14,8 @@ import os
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 log = logging.getLogger(__name__)
 _litellm = None
@@ -64,11 +65,16 @@ def _warm_up(litellm, model: str) -> None:
     messages = [{"role": "user", "content": "warm-up"}]
     try:
         litellm.completion(model=model, messages=messages, mock_response="ok", api_key="-")
-        for _ in litellm.completion(model=model, messages=messages, mock_response="ok",
-                                    api_key="-", stream=True):
+        for _ in litellm.completion(
+            model=model, messages=messages, mock_response="ok", api_key="-", stream=True
+        ):
             pass
-        _cost(litellm, model, _count(litellm, model, messages=messages),
-              _count(litellm, model, text="ok"))
+        _cost(
+            litellm,
+            model,
+            _count(litellm, model, messages=messages),
+            _count(litellm, model, text="ok"),
+        )
     except Exception:  # a failed warm-up only costs the first job its time
         log.warning("litellm warm-up for %s failed", model, exc_info=True)
 
@@ -80,6 +86,7 @@ def _load():
             os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
             os.environ.setdefault("LITELLM_TELEMETRY", "False")
             import litellm
+
             litellm.telemetry = False
             litellm.suppress_debug_info = True
             # litellm logs every call at INFO; our own lines say what matters.
@@ -92,10 +99,16 @@ def _load():
     return _litellm
 
 
-def complete(messages: list[dict], *, max_tokens: int, config, temperature: float = 0.7,
-             on_delta: Callable[[str], None] | None = None,
-             on_restart: Callable[[], None] | None = None,
-             response_format: dict | None = None) -> Completion:
+def complete(
+    messages: list[dict],
+    *,
+    max_tokens: int,
+    config,
+    temperature: float = 0.7,
+    on_delta: Callable[[str], None] | None = None,
+    on_restart: Callable[[], None] | None = None,
+    response_format: dict | None = None,
+) -> Completion:
     """One completion, streamed to `on_delta` when given. Retries retryable failures with
     exponential backoff, then tries LLM_FALLBACK_MODELS; raises LLMError at the end."""
     models = [config["LLM_MODEL"], *config.get("LLM_FALLBACK_MODELS", [])]
@@ -106,8 +119,9 @@ def complete(messages: list[dict], *, max_tokens: int, config, temperature: floa
                 on_restart()
             attempts += 1
             try:
-                return _call(model, messages, max_tokens, config, temperature, on_delta,
-                             response_format)
+                return _call(
+                    model, messages, max_tokens, config, temperature, on_delta, response_format
+                )
             except Exception as exc:
                 interrupt = interruption_in(exc)
                 if interrupt is not None:
@@ -121,15 +135,22 @@ def complete(messages: list[dict], *, max_tokens: int, config, temperature: floa
                 if attempt < int(config.get("LLM_MAX_RETRIES", 3)):
                     time.sleep(backoff(attempt, config, exc))
     tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
-    raise LLMError(f"{last.message} The model kept failing after {tries}; nothing was charged.",
-                   retryable=True)
+    raise LLMError(
+        f"{last.message} The model kept failing after {tries}; nothing was charged.", retryable=True
+    )
 
 
 def _call(model, messages, max_tokens, config, temperature, on_delta, response_format):
     litellm = _load()
-    options = {"model": model, "messages": messages, "max_tokens": max_tokens,
-               "temperature": temperature, "timeout": float(config["LLM_TIMEOUT_SECONDS"]),
-               "num_retries": 0, "max_retries": 0}
+    options = {
+        "model": model,
+        "messages": messages,
+        "max_tokens": max_tokens,
+        "temperature": temperature,
+        "timeout": float(config["LLM_TIMEOUT_SECONDS"]),
+        "num_retries": 0,
+        "max_retries": 0,
+    }
     if config.get("LLM_API_BASE"):
         options["api_base"] = config["LLM_API_BASE"]
     if config.get("LLM_API_KEY"):
@@ -180,9 +201,13 @@ def _completion(litellm, model, messages, text, usage, response) -> Completion:
         prompt_tokens = _count(litellm, model, messages=messages)
     if not completion_tokens:
         completion_tokens = _count(litellm, model, text=text)
-    return Completion(text=text, model=model, prompt_tokens=prompt_tokens,
-                      completion_tokens=completion_tokens,
-                      cost_usd=_cost(litellm, model, prompt_tokens, completion_tokens))
+    return Completion(
+        text=text,
+        model=model,
+        prompt_tokens=prompt_tokens,
+        completion_tokens=completion_tokens,
+        cost_usd=_cost(litellm, model, prompt_tokens, completion_tokens),
+    )
 
 
 def _count(litellm, model, **what) -> int:
@@ -195,8 +220,9 @@ def _count(litellm, model, **what) -> int:
 def _cost(litellm, model, prompt_tokens, completion_tokens) -> float:
     """Priced from litellm's local cost map; 0.0 for models it does not know."""
     try:
-        prompt, completion = litellm.cost_per_token(model=model, prompt_tokens=prompt_tokens,
-                                                    completion_tokens=completion_tokens)
+        prompt, completion = litellm.cost_per_token(
+            model=model, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens
+        )
         return float(prompt + completion)
     except Exception:
         return 0.0
@@ -221,8 +247,8 @@ def is_provider_error(exc: Exception) -> bool:
     errors onto the openai client's classes; transport errors are httpx's or the OS's)."""
     import httpx
     import openai
-    return isinstance(exc, (openai.OpenAIError, httpx.HTTPError, TimeoutError,
-                            ConnectionError))
+
+    return isinstance(exc, (openai.OpenAIError, httpx.HTTPError, TimeoutError, ConnectionError))
 
 
 def describe(exc: Exception, config) -> LLMError:
@@ -230,8 +256,9 @@ def describe(exc: Exception, config) -> LLMError:
     status = getattr(exc, "status_code", None)
     name = type(exc).__name__
     if "Timeout" in name or "timed out" in str(exc).lower():
-        return LLMError(f"The model timed out after {config['LLM_TIMEOUT_SECONDS']} s.",
-                        retryable=True)
+        return LLMError(
+            f"The model timed out after {config['LLM_TIMEOUT_SECONDS']} s.", retryable=True
+        )
     if "ContextWindow" in name:
         return LLMError("The prompt is too long for the model's context window.")
     if status == 429 or "RateLimit" in name:
@@ -256,7 +283,7 @@ def backoff(attempt: int, config, exc: Exception | None = None) -> float:
     if retry_after is not None:
         return min(retry_after, RETRY_AFTER_CAP_SECONDS)
     base = float(config.get("LLM_RETRY_BASE_SECONDS", 1.0))
-    return min(base * (2 ** attempt), RETRY_AFTER_CAP_SECONDS) * (1 + random.random() * 0.25)
+    return min(base * (2**attempt), RETRY_AFTER_CAP_SECONDS) * (1 + random.random() * 0.25)
 
 
 def _retry_after(exc) -> float | None:

@@ -15,6 +15,7 @@ Unknown emails are counted exactly like known ones, before the account is looked
 refusal says nothing about which accounts exist. When Redis is unreachable the attempt
 goes through uncounted (as every other limit of the app fails open).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -94,15 +95,17 @@ def _reserve(key: str, refusal: str) -> str | None:
     now_ms, member = int(time.time() * 1000), secrets.token_hex(8)
     try:
         script = registered_script("copydesk_login_throttle", _SCRIPT)
-        free_at_ms = int(script(keys=[key],
-                                args=[now_ms, member, MAX_FAILURES, WINDOW_SECONDS * 1000]))
+        free_at_ms = int(
+            script(keys=[key], args=[now_ms, member, MAX_FAILURES, WINDOW_SECONDS * 1000])
+        )
     except redis.RedisError:
         log.warning("password attempt not counted: Redis unreachable")
         return None
     if free_at_ms:
         retry_after = max(1, math.ceil((free_at_ms - now_ms) / 1000))
-        raise TooManyAttempts(f"{refusal} Try again in {describe_wait(retry_after)}.",
-                              retry_after=retry_after)
+        raise TooManyAttempts(
+            f"{refusal} Try again in {describe_wait(retry_after)}.", retry_after=retry_after
+        )
     return member
 
 
@@ -130,6 +133,7 @@ def describe_wait(seconds: int) -> str:
 
 def _key(scope: str, subject: str) -> str:
     # Keyed digest: the counters name no email address to whoever can read Redis.
-    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), subject.encode(),
-                      hashlib.sha256).hexdigest()[:32]
+    digest = hmac.new(
+        current_app.config["SECRET_KEY"].encode(), subject.encode(), hashlib.sha256
+    ).hexdigest()[:32]
     return f"{current_app.config['REDIS_KEY_PREFIX']}-auth-attempts:{scope}:{digest}"

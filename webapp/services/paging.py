@@ -1,4 +1,5 @@
 """Paging a list query: the total it matches and one page of it, in a stable order."""
+
 from __future__ import annotations
 
 from typing import Generic, NamedTuple, TypeVar
@@ -26,7 +27,12 @@ def paginate(query, *, order_by, limit: int, offset: int = 0) -> Page:
     `order_by` order: two queries whatever the page size. Loader options on `query`
     (selectinload, joinedload) apply to the rows fetched and stay out of the count."""
     total = db.session.execute(
-        db.select(db.func.count()).select_from(query.order_by(None).subquery())).scalar_one()
-    rows = db.session.execute(
-        query.order_by(*order_by).limit(limit).offset(offset)).scalars().unique().all()
+        db.select(db.func.count()).select_from(query.order_by(None).subquery())
+    ).scalar_one()
+    rows = (
+        db.session.execute(query.order_by(*order_by).limit(limit).offset(offset))
+        .scalars()
+        .unique()
+        .all()
+    )
     return Page(list(rows), total)

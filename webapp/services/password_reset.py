@@ -5,6 +5,7 @@ A request only stores "reset requested for <address>" in the mail outbox, the sa
 whether or not an account has that address, so the answer's timing tells nothing. The
 worker looks the account up, issues the token and writes the mail (`_compose_reset_mail`);
 tokens and links are never stored."""
+
 from __future__ import annotations
 
 import hashlib
@@ -29,8 +30,10 @@ SUBJECT = "Reset your Copydesk password"
 MAIL_KIND = "password_reset"
 # The page a reset link opens (auth.reset_password); tests check that it routes there.
 RESET_PAGE_PATH = "/reset-password/{token}"
-REQUESTED_MESSAGE = ("If an account exists for that address, we have emailed it a link to "
-                     "reset the password. The link works once, within the hour.")
+REQUESTED_MESSAGE = (
+    "If an account exists for that address, we have emailed it a link to "
+    "reset the password. The link works once, within the hour."
+)
 
 
 class InvalidResetToken(AppError):
@@ -62,10 +65,17 @@ def _compose_reset_mail(message: OutboxMessage) -> tuple[str, str, str] | None:
 def issue_reset_token(user: User, issued_at: datetime | None = None) -> str:
     """A signed token that resets `user`'s password for an hour from `issued_at` (now)."""
     issued_at = issued_at or utcnow()
-    return jwt.encode({
-        "sub": user.id, "type": TOKEN_TYPE, "pwd": password_fingerprint(user),
-        "iat": epoch(issued_at), "exp": epoch(issued_at + TOKEN_TTL),
-    }, current_app.config["SECRET_KEY"], algorithm=ALGORITHM)
+    return jwt.encode(
+        {
+            "sub": user.id,
+            "type": TOKEN_TYPE,
+            "pwd": password_fingerprint(user),
+            "iat": epoch(issued_at),
+            "exp": epoch(issued_at + TOKEN_TTL),
+        },
+        current_app.config["SECRET_KEY"],
+        algorithm=ALGORITHM,
+    )
 
 
 def password_fingerprint(user: User) -> str:
@@ -77,8 +87,12 @@ def password_fingerprint(user: User) -> str:
 def user_for_reset_token(token: str) -> User:
     """The user a still-valid reset token belongs to, or INVALID_TOKEN."""
     try:
-        claims = jwt.decode(token, current_app.config["SECRET_KEY"], algorithms=[ALGORITHM],
-                            options={"require": ["exp", "sub", "type", "pwd"]})
+        claims = jwt.decode(
+            token,
+            current_app.config["SECRET_KEY"],
+            algorithms=[ALGORITHM],
+            options={"require": ["exp", "sub", "type", "pwd"]},
+        )
     except jwt.PyJWTError:
         raise InvalidResetToken()
     user = db.session.get(User, str(claims["sub"])) if claims["type"] == TOKEN_TYPE else None

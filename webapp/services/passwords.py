@@ -1,4 +1,5 @@
 """Password hashing (Argon2id) and the password rules of the API reference."""
+
 from __future__ import annotations
 
 import re

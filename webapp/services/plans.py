@@ -1,5 +1,6 @@
 """The plan table of the reference API, who holds a plan, and the lock every plan-limit
 check holds."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -11,8 +12,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..extensions import db
-from ..models.base import new_id
 from ..models import Usage, User
+from ..models.base import new_id
 from ..timeutil import utcnow
 from ..vocabulary import PlanName, Voice
 
@@ -34,13 +35,16 @@ class Plan:
     parse_queue: int  # parse and URL import jobs queued or running at once
 
 
-PLANS = {plan.name: plan for plan in (
-    Plan(PlanName.FREE, 10, 1, 0, BASIC_VOICES, 50, 100 * MB, 5),
-    Plan(PlanName.STARTER, 50, 3, 50, ALL_VOICES, 200, 1 * GB, 10),
-    Plan(PlanName.PRO, 200, 10, 500, ALL_VOICES, 500, 5 * GB, 20),
-    Plan(PlanName.BUSINESS, 500, 20, 1000, ALL_VOICES, 1000, 20 * GB, 40),
-    Plan(PlanName.ENTERPRISE, None, 50, 5000, ALL_VOICES, 5000, 100 * GB, 100),
-)}
+PLANS = {
+    plan.name: plan
+    for plan in (
+        Plan(PlanName.FREE, 10, 1, 0, BASIC_VOICES, 50, 100 * MB, 5),
+        Plan(PlanName.STARTER, 50, 3, 50, ALL_VOICES, 200, 1 * GB, 10),
+        Plan(PlanName.PRO, 200, 10, 500, ALL_VOICES, 500, 5 * GB, 20),
+        Plan(PlanName.BUSINESS, 500, 20, 1000, ALL_VOICES, 1000, 20 * GB, 40),
+        Plan(PlanName.ENTERPRISE, None, 50, 5000, ALL_VOICES, 5000, 100 * GB, 100),
+    )
+}
 
 
 def plan_for(user: User) -> Plan:
@@ -98,9 +102,12 @@ def add_posts_used(holder_id: str, posts: int) -> None:
     """Count `posts` against the holder's current month (an upsert: two workers finishing
     at once both count). Committed by the caller."""
     table = Usage.__table__
-    db.session.execute(_upsert_usage(holder_id, posts).on_conflict_do_update(
-        index_elements=[table.c.user_id, table.c.period_start],
-        set_={"posts_used": table.c.posts_used + posts}))
+    db.session.execute(
+        _upsert_usage(holder_id, posts).on_conflict_do_update(
+            index_elements=[table.c.user_id, table.c.period_start],
+            set_={"posts_used": table.c.posts_used + posts},
+        )
+    )
 
 
 def charge_post(user_id: str) -> None:
@@ -124,9 +131,11 @@ def holder_locked(holder_id: str):
         if db.engine.dialect.name == "sqlite":
             db.session.execute(text("BEGIN IMMEDIATE"))
         db.session.execute(_upsert_usage(holder_id, 0).on_conflict_do_nothing())
-        db.session.execute(db.select(Usage.id).where(
-            Usage.user_id == holder_id, Usage.period_start == current_period_start()
-        ).with_for_update()).one()
+        db.session.execute(
+            db.select(Usage.id)
+            .where(Usage.user_id == holder_id, Usage.period_start == current_period_start())
+            .with_for_update()
+        ).one()
         yield
     except BaseException:
         db.session.rollback()
@@ -135,7 +144,7 @@ def holder_locked(holder_id: str):
 
 
 def _upsert_usage(holder_id: str, posts: int):
-    insert = (pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert)
-    return insert(Usage.__table__).values(id=new_id(), user_id=holder_id,
-                                          period_start=current_period_start(),
-                                          posts_used=posts)
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    return insert(Usage.__table__).values(
+        id=new_id(), user_id=holder_id, period_start=current_period_start(), posts_used=posts
+    )

@@ -1,10 +1,16 @@
 """Posts: requesting a generation, the worker's side of it, and reading/deleting posts."""
+
 from __future__ import annotations
 
 from flask import current_app
 
 from ..errors import (
-    AppError, ErrorCode, Forbidden, NotFound, ServiceUnavailable, ValidationFailed,
+    AppError,
+    ErrorCode,
+    Forbidden,
+    NotFound,
+    ServiceUnavailable,
+    ValidationFailed,
 )
 from ..extensions import db
 from ..models import Job, Post, Project, Source, User
@@ -22,12 +28,14 @@ INSTRUCTIONS_MAX = 2000
 
 def get_post_or_404(post_id: str, user: User) -> Post:
     """The user's post; anybody else's, or a missing one, is POST_NOT_FOUND (404)."""
-    return get_owned_or_404(Post, post_id, user, code=ErrorCode.POST_NOT_FOUND,
-                            message="Post not found.")
+    return get_owned_or_404(
+        Post, post_id, user, code=ErrorCode.POST_NOT_FOUND, message="Post not found."
+    )
 
 
-def list_posts(project: Project, status: str | None = None, limit: int = 50,
-               offset: int = 0) -> Page[Post]:
+def list_posts(
+    project: Project, status: str | None = None, limit: int = 50, offset: int = 0
+) -> Page[Post]:
     """The project's posts, newest first, optionally only those with `status`."""
     query = db.select(Post).where(Post.project_id == project.id)
     if status:
@@ -44,12 +52,19 @@ def delete_post(post: Post) -> None:
 # --------------------------------------------------------------------- requesting
 
 
-def request_generation(user: User, *, project_id: str, topic: str, voice: str,
-                       target_length: Length = Length.MEDIUM,
-                       channel: Channel = Channel.BLOG,
-                       custom_instructions: str | None = None,
-                       source_ids: list[str] | None = None, metadata: dict | None = None,
-                       test_mode: bool = False) -> Job:
+def request_generation(
+    user: User,
+    *,
+    project_id: str,
+    topic: str,
+    voice: str,
+    target_length: Length = Length.MEDIUM,
+    channel: Channel = Channel.BLOG,
+    custom_instructions: str | None = None,
+    source_ids: list[str] | None = None,
+    metadata: dict | None = None,
+    test_mode: bool = False,
+) -> Job:
     """Check the request against the plan and the project, then queue the generation.
 
     Raises EMAIL_NOT_VERIFIED while the user must still verify their address, and the
@@ -69,12 +84,21 @@ def request_generation(user: User, *, project_id: str, topic: str, voice: str,
         check_not_duplicate(project, topic)
         job = jobs.create_job(user, JobType.CONTENT_GENERATION, project)
         db.session.flush()
-        post = Post(project_id=project.id, user_id=user.id, job_id=job.id, topic=topic,
-                    voice=voice, target_length=target_length, channel=channel,
-                    custom_instructions=(custom_instructions or "").strip() or None,
-                    source_ids=[s.id for s in sources], metadata_=metadata or {},
-                    status=PostStatus.GENERATING, test_mode=test_mode,
-                    model=writer_for(current_app.config, test_mode).name)
+        post = Post(
+            project_id=project.id,
+            user_id=user.id,
+            job_id=job.id,
+            topic=topic,
+            voice=voice,
+            target_length=target_length,
+            channel=channel,
+            custom_instructions=(custom_instructions or "").strip() or None,
+            source_ids=[s.id for s in sources],
+            metadata_=metadata or {},
+            status=PostStatus.GENERATING,
+            test_mode=test_mode,
+            model=writer_for(current_app.config, test_mode).name,
+        )
         db.session.add(post)
         if not test_mode:
             quota.reserve(job, holder_id, 1)
@@ -91,57 +115,91 @@ def request_generation(user: User, *, project_id: str, topic: str, voice: str,
 
 def check_lengths(topic: str, instructions: str | None) -> None:
     if not topic:
-        raise ValidationFailed("Topic is required.", errors=[
-            {"loc": ["body", "topic"], "msg": "Topic is required.", "type": "missing"}])
+        raise ValidationFailed(
+            "Topic is required.",
+            errors=[{"loc": ["body", "topic"], "msg": "Topic is required.", "type": "missing"}],
+        )
     if len(topic) > TOPIC_MAX:
-        raise ValidationFailed(f"Topic exceeds {TOPIC_MAX} characters.",
-                               code=ErrorCode.TOPIC_TOO_LONG)
+        raise ValidationFailed(
+            f"Topic exceeds {TOPIC_MAX} characters.", code=ErrorCode.TOPIC_TOO_LONG
+        )
     if instructions and len(instructions) > INSTRUCTIONS_MAX:
-        raise ValidationFailed(f"Custom instructions exceed {INSTRUCTIONS_MAX} characters.",
-                               code=ErrorCode.INSTRUCTIONS_TOO_LONG)
+        raise ValidationFailed(
+            f"Custom instructions exceed {INSTRUCTIONS_MAX} characters.",
+            code=ErrorCode.INSTRUCTIONS_TOO_LONG,
+        )
 
 
 def usable_sources(project: Project, source_ids: list[str]) -> list[Source]:
     """The requested sources, all of this project and parsed, in the order given."""
     wanted = list(dict.fromkeys(source_ids))
-    found = {s.id: s for s in db.session.execute(db.select(Source).where(
-        Source.id.in_([i for i in wanted if is_valid_id(i)]),
-        Source.project_id == project.id)).scalars()} if wanted else {}
+    found = (
+        {
+            s.id: s
+            for s in db.session.execute(
+                db.select(Source).where(
+                    Source.id.in_([i for i in wanted if is_valid_id(i)]),
+                    Source.project_id == project.id,
+                )
+            ).scalars()
+        }
+        if wanted
+        else {}
+    )
     for source_id in wanted:
         source = found.get(source_id)
         if source is None:
-            raise NotFound(f"Source {source_id} not found in this project.",
-                           code=ErrorCode.SOURCE_NOT_FOUND)
+            raise NotFound(
+                f"Source {source_id} not found in this project.", code=ErrorCode.SOURCE_NOT_FOUND
+            )
         if source.status != SourceStatus.PARSED:
             raise ValidationFailed(
                 f"Source “{source.filename}” is not ready ({source.status}); only parsed "
-                "sources can be used.", code=ErrorCode.INVALID_SOURCE)
+                "sources can be used.",
+                code=ErrorCode.INVALID_SOURCE,
+            )
     return [found[i] for i in wanted]
 
 
 def check_voice(plan: plans.Plan, voice: str) -> None:
     if voice not in plan.voices:
-        raise Forbidden(f"The {voice} voice is not available on the {plan.name} plan.",
-                        code=ErrorCode.VOICE_NOT_AVAILABLE)
+        raise Forbidden(
+            f"The {voice} voice is not available on the {plan.name} plan.",
+            code=ErrorCode.VOICE_NOT_AVAILABLE,
+        )
 
 
 def check_plan(plan: plans.Plan, holder_id: str, test_mode: bool) -> None:
     """Concurrency, then quota (charged plus reserved posts), counted for the plan holder.
     Runs under `plans.holder_locked`, so parallel requests cannot both pass."""
     if quota.running_post_jobs(holder_id) >= plan.concurrent_limit:
-        raise AppError(f"Your plan runs {plan.concurrent_limit} generation(s) at a time; "
-                       "wait for one to finish.", code=ErrorCode.CONCURRENT_LIMIT_EXCEEDED,
-                       retry_after=10)
-    if not test_mode and plan.posts_limit is not None and plans.posts_used_by(holder_id) \
-            + quota.posts_reserved(holder_id) >= plan.posts_limit:
-        raise Forbidden(f"You have used all {plan.posts_limit} posts of this month.",
-                        code=ErrorCode.QUOTA_EXCEEDED)
+        raise AppError(
+            f"Your plan runs {plan.concurrent_limit} generation(s) at a time; "
+            "wait for one to finish.",
+            code=ErrorCode.CONCURRENT_LIMIT_EXCEEDED,
+            retry_after=10,
+        )
+    if (
+        not test_mode
+        and plan.posts_limit is not None
+        and plans.posts_used_by(holder_id) + quota.posts_reserved(holder_id) >= plan.posts_limit
+    ):
+        raise Forbidden(
+            f"You have used all {plan.posts_limit} posts of this month.",
+            code=ErrorCode.QUOTA_EXCEEDED,
+        )
 
 
 def check_not_duplicate(project: Project, topic: str) -> None:
-    duplicate = db.session.execute(db.select(Post.id).where(
-        Post.project_id == project.id, Post.status == PostStatus.GENERATING,
-        db.func.lower(Post.topic) == topic.lower())).first()
+    duplicate = db.session.execute(
+        db.select(Post.id).where(
+            Post.project_id == project.id,
+            Post.status == PostStatus.GENERATING,
+            db.func.lower(Post.topic) == topic.lower(),
+        )
+    ).first()
     if duplicate:
-        raise AppError("A post on this topic is already being generated in this project.",
-                       code=ErrorCode.ALREADY_GENERATING)
+        raise AppError(
+            "A post on this topic is already being generated in this project.",
+            code=ErrorCode.ALREADY_GENERATING,
+        )

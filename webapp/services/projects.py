@@ -1,4 +1,5 @@
 """Projects: create, list, fetch-and-authorize, update, delete."""
+
 from __future__ import annotations
 
 from ..errors import ErrorCode
@@ -16,15 +17,19 @@ _UNSET = object()
 
 def get_project_or_404(project_id: str, user: User) -> Project:
     """The user's project; anybody else's, or a missing one, is PROJECT_NOT_FOUND (404)."""
-    return get_owned_or_404(Project, project_id, user, code=ErrorCode.PROJECT_NOT_FOUND,
-                            message="Project not found.")
+    return get_owned_or_404(
+        Project, project_id, user, code=ErrorCode.PROJECT_NOT_FOUND, message="Project not found."
+    )
 
 
-def create_project(user: User, name: str, description: str | None = None,
-                   metadata: dict | None = None) -> Project:
+def create_project(
+    user: User, name: str, description: str | None = None, metadata: dict | None = None
+) -> Project:
     """Create a project owned by `user`."""
     project = Project(
-        user_id=user.id, name=name.strip(), description=_clean(description),
+        user_id=user.id,
+        name=name.strip(),
+        description=_clean(description),
         metadata_=dict(metadata or {}),
     )
     db.session.add(project)
@@ -34,8 +39,9 @@ def create_project(user: User, name: str, description: str | None = None,
 
 def list_projects(user: User, limit: int = 100, offset: int = 0) -> Page[Project]:
     """A page of the user's projects, newest first, and the total count."""
-    return paginate(owned(Project, user), order_by=newest_first(Project), limit=limit,
-                    offset=offset)
+    return paginate(
+        owned(Project, user), order_by=newest_first(Project), limit=limit, offset=offset
+    )
 
 
 def content_counts(projects: list[Project]) -> dict[str, tuple[int, int]]:
@@ -44,8 +50,15 @@ def content_counts(projects: list[Project]) -> dict[str, tuple[int, int]]:
     ids = [p.id for p in projects]
     counts = {i: [0, 0] for i in ids}
     for column, model in enumerate((Source, Post)):
-        rows = db.session.execute(db.select(model.project_id, db.func.count()).where(
-            model.project_id.in_(ids)).group_by(model.project_id)) if ids else []
+        rows = (
+            db.session.execute(
+                db.select(model.project_id, db.func.count())
+                .where(model.project_id.in_(ids))
+                .group_by(model.project_id)
+            )
+            if ids
+            else []
+        )
         for project_id, count in rows:
             counts[project_id][column] = count
     return {i: tuple(pair) for i, pair in counts.items()}
@@ -65,10 +78,20 @@ def update_project(project: Project, name=_UNSET, description=_UNSET, metadata=_
 
 def delete_project(project: Project) -> None:
     """Delete the project and everything in it: sources (and their files), posts, jobs."""
-    keys = db.session.execute(
-        db.select(Source.storage_key).where(Source.project_id == project.id)).scalars().all()
-    running = db.session.execute(db.select(Job.id).where(
-        Job.project_id == project.id, Job.status == JobStatus.PROCESSING)).scalars().all()
+    keys = (
+        db.session.execute(db.select(Source.storage_key).where(Source.project_id == project.id))
+        .scalars()
+        .all()
+    )
+    running = (
+        db.session.execute(
+            db.select(Job.id).where(
+                Job.project_id == project.id, Job.status == JobStatus.PROCESSING
+            )
+        )
+        .scalars()
+        .all()
+    )
     db.session.delete(project)
     db.session.commit()
     for job_id in running:
@@ -88,15 +111,17 @@ def list_project_rows(user_id: str, limit: int = 100, offset: int = 0) -> tuple[
     projects as rows (the columns of `projects`, the timestamps as the API's ISO text),
     newest first, and the total count, in one query (a window over the user's projects)."""
     # The session's connection (its transaction): Core statements need no ORM execution.
-    rows = db.session.connection().execute(_PROJECT_PAGE, {
-        "user_id": user_id, "limit": limit, "offset": offset}).all()
+    rows = (
+        db.session.connection()
+        .execute(_PROJECT_PAGE, {"user_id": user_id, "limit": limit, "offset": offset})
+        .all()
+    )
     if rows:
         return rows, rows[0].total
     if offset == 0:
         return [], 0
     # Past the last page: no row carries the count.
-    return [], db.session.connection().execute(
-        _PROJECT_COUNT, {"user_id": user_id}).scalar_one()
+    return [], db.session.connection().execute(_PROJECT_COUNT, {"user_id": user_id}).scalar_one()
 
 
 # Built once: the statements of the hot path.
@@ -110,7 +135,7 @@ _PROJECT_PAGE = (
     )
     .where(_projects.c.user_id == db.bindparam("user_id"))
     .order_by(_projects.c.created_at.desc(), _projects.c.id.desc())
-    .limit(db.bindparam("limit")).offset(db.bindparam("offset"))
+    .limit(db.bindparam("limit"))
+    .offset(db.bindparam("offset"))
 )
-_PROJECT_COUNT = db.select(db.func.count()).where(
-    _projects.c.user_id == db.bindparam("user_id"))
+_PROJECT_COUNT = db.select(db.func.count()).where(_projects.c.user_id == db.bindparam("user_id"))

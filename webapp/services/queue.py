@@ -1,5 +1,6 @@
 """Putting work on the RQ queue; the only place the web side talks to RQ. Services go
 through `job_registry.enqueue`, which knows each job type's task and time limit."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -20,13 +21,19 @@ def queue_name(kind: str = "default", config=None) -> str:
     return f"{config['REDIS_KEY_PREFIX']}-{kind}"
 
 
-def enqueue(func: Callable, *args, job_id: str, timeout: int, description: str,
-            kind: str = "default") -> None:
+def enqueue(
+    func: Callable, *args, job_id: str, timeout: int, description: str, kind: str = "default"
+) -> None:
     """Enqueue `func(*args)` as RQ job `job_id`; SERVICE_UNAVAILABLE when Redis is down."""
     try:
         Queue(queue_name(kind), connection=get_redis()).enqueue(
-            func, *args, job_id=job_id, job_timeout=timeout, description=description,
-            result_ttl=24 * 3600, failure_ttl=7 * 24 * 3600,
+            func,
+            *args,
+            job_id=job_id,
+            job_timeout=timeout,
+            description=description,
+            result_ttl=24 * 3600,
+            failure_ttl=7 * 24 * 3600,
         )
     except redis.RedisError as exc:
         raise ServiceUnavailable(

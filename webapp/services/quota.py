@@ -1,6 +1,7 @@
 """Posts reserved by jobs that are queued or running: reserved at submit (under the plan
 holder's lock), then charged once when the job completes or released when it fails, is
 cancelled, is lost or could not be queued."""
+
 from __future__ import annotations
 
 from ..extensions import db
@@ -18,9 +19,15 @@ def running_post_jobs(holder_id: str) -> int:
     against the plan's concurrency, however many posts it writes (the job registry says
     which types count); a paused job (slot_needed) does not."""
     post_writing = job_registry.job_types_counting_toward(job_registry.Limit.POST_QUOTA)
-    return db.session.execute(db.select(db.func.count()).select_from(Job).where(
-        plans.held_by(Job.user_id, holder_id), Job.job_type.in_(post_writing),
-        Job.status.in_(RUNNING_STATUSES))).scalar_one()
+    return db.session.execute(
+        db.select(db.func.count())
+        .select_from(Job)
+        .where(
+            plans.held_by(Job.user_id, holder_id),
+            Job.job_type.in_(post_writing),
+            Job.status.in_(RUNNING_STATUSES),
+        )
+    ).scalar_one()
 
 
 def posts_reserved(holder_id: str) -> int:
@@ -28,8 +35,8 @@ def posts_reserved(holder_id: str) -> int:
     return db.session.execute(
         db.select(db.func.coalesce(db.func.sum(QuotaReservation.posts), 0))
         .join(Job, Job.id == QuotaReservation.job_id)
-        .where(QuotaReservation.holder_id == holder_id,
-               Job.status.not_in(FINISHED_STATUSES))).scalar_one()
+        .where(QuotaReservation.holder_id == holder_id, Job.status.not_in(FINISHED_STATUSES))
+    ).scalar_one()
 
 
 def reserve(job: Job, holder_id: str, posts: int) -> None:
@@ -41,9 +48,11 @@ def charge(job_id: str) -> bool:
     """Move the job's reservation to the holder's usage; False (and nothing charged) when
     it holds none: a test-mode job, or one already charged or released. Committed by the
     caller, with the job's completion."""
-    reservation = db.session.execute(db.select(
-        QuotaReservation.holder_id, QuotaReservation.posts).where(
-        QuotaReservation.job_id == job_id)).one_or_none()
+    reservation = db.session.execute(
+        db.select(QuotaReservation.holder_id, QuotaReservation.posts).where(
+            QuotaReservation.job_id == job_id
+        )
+    ).one_or_none()
     if reservation is None or not _delete(job_id):
         return False
     plans.add_posts_used(reservation.holder_id, reservation.posts)
@@ -59,5 +68,6 @@ def _delete(job_id: str) -> bool:
     """Delete the reservation; True only for the one caller that removed it."""
     result = db.session.execute(
         db.delete(QuotaReservation).where(QuotaReservation.job_id == job_id),
-        execution_options={"synchronize_session": False})
+        execution_options={"synchronize_session": False},
+    )
     return result.rowcount == 1

@@ -4,6 +4,7 @@ failed with a reason and its reserved quota released, so it never blocks a plan.
 
 Workers run `reap_stale_jobs` every few seconds between jobs, and reading a job
 (`repair_if_stale`) checks it too, so a job is settled even when no worker is left."""
+
 from __future__ import annotations
 
 import logging
@@ -48,8 +49,12 @@ def lost_from_queue(job_id: str) -> bool | None:
 def fail_dead_job(job: Job) -> None:
     """Fail `job` as its kind records failures, with its dead-worker or lost message."""
     lost = job.status == JobStatus.QUEUED
-    log.warning("job %s (%s): %s, failing it", job.id, job.job_type,
-                "lost from the queue" if lost else "worker gone")
+    log.warning(
+        "job %s (%s): %s, failing it",
+        job.id,
+        job.job_type,
+        "lost from the queue" if lost else "worker gone",
+    )
     job_registry.fail_dead(job, lost)
 
 
@@ -63,8 +68,13 @@ def repair_if_stale(job: Job) -> Job:
 def reap_stale_jobs() -> int:
     """Fail every stale job; returns how many."""
     cutoff = utcnow() - timedelta(seconds=current_app.config["JOB_STALE_SECONDS"])
-    candidates = db.session.execute(db.select(Job).where(
-        Job.status.in_(UNFINISHED), Job.updated_at < cutoff)).scalars().all()
+    candidates = (
+        db.session.execute(
+            db.select(Job).where(Job.status.in_(UNFINISHED), Job.updated_at < cutoff)
+        )
+        .scalars()
+        .all()
+    )
     reaped = 0
     for job in candidates:
         if is_stale(job):

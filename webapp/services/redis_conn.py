@@ -1,4 +1,5 @@
 """The application's Redis connection (short timeouts: a dead Redis must not hang pages)."""
+
 from __future__ import annotations
 
 import redis
@@ -11,7 +12,9 @@ def get_redis() -> redis.Redis:
     client = current_app.extensions.get("copydesk_redis")
     if client is None:
         client = redis.Redis.from_url(
-            current_app.config["REDIS_URL"], socket_connect_timeout=0.5, socket_timeout=2,
+            current_app.config["REDIS_URL"],
+            socket_connect_timeout=0.5,
+            socket_timeout=2,
         )
         current_app.extensions["copydesk_redis"] = client
     return client

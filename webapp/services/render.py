@@ -2,6 +2,7 @@
 
 Parsed as CommonMark (markdown-it-py) with tables and strikethrough, so the two-space nested
 lists models write render as nested lists; then sanitised with nh3."""
+
 from __future__ import annotations
 
 import re
@@ -10,11 +11,44 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "em", "h1", "h2", "h3", "h4",
-                "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "strong", "table", "tbody",
-                "td", "th", "thead", "tr", "ul", "del", "s"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"},
-                      "th": {"align"}, "ol": {"start"}}
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+    "del",
+    "s",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "td": {"align"},
+    "th": {"align"},
+    "ol": {"start"},
+}
 _TEXT_ALIGN = re.compile(r"text-align:\s*(left|right|center)")
 
 
@@ -32,9 +66,13 @@ def markdown_to_safe_html(text: str | None) -> str:
     tokens = _PARSER.parse(text or "")
     _align_cells_with_attributes(tokens)
     html = _PARSER.renderer.render(tokens, _PARSER.options, {})
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"},
-                     link_rel="noopener noreferrer nofollow")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
 
 
 def _align_cells_with_attributes(tokens: list[Token]) -> None:

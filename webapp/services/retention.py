@@ -5,6 +5,7 @@ one is kept until then, so that presenting it again still revokes its family), s
 once revoked or idle past their limit, mail once sent or failed long enough ago for an
 operator to have looked at it.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -24,11 +25,17 @@ def purge_expired(now: datetime | None = None) -> dict[str, int]:
     counts = {
         "idempotency records": idempotency.purge_expired(now),
         "refresh tokens": _delete(RefreshToken, RefreshToken.expires_at < now),
-        "sessions": _delete(UserSession, db.or_(UserSession.revoked_at.is_not(None),
-                                                UserSession.last_seen_at < now - IDLE_LIMIT)),
-        "outbox mails": _delete(OutboxMessage,
-                                OutboxMessage.status.in_(("sent", "failed")),
-                                OutboxMessage.created_at < now - MAIL_RETENTION),
+        "sessions": _delete(
+            UserSession,
+            db.or_(
+                UserSession.revoked_at.is_not(None), UserSession.last_seen_at < now - IDLE_LIMIT
+            ),
+        ),
+        "outbox mails": _delete(
+            OutboxMessage,
+            OutboxMessage.status.in_(("sent", "failed")),
+            OutboxMessage.created_at < now - MAIL_RETENTION,
+        ),
     }
     db.session.commit()
     return counts
@@ -36,5 +43,5 @@ def purge_expired(now: datetime | None = None) -> dict[str, int]:
 
 def _delete(model, *conditions) -> int:
     return db.session.execute(
-        db.delete(model).where(*conditions),
-        execution_options={"synchronize_session": False}).rowcount
+        db.delete(model).where(*conditions), execution_options={"synchronize_session": False}
+    ).rowcount

@@ -4,6 +4,7 @@ The session and remember-me cookies carry `<user id>:<key>`; the key names a row
 `user_sessions` (stored as its SHA-256). Sign-out revokes the row, so a copy of either
 cookie stops working with it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,15 +25,21 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def start_session(user: User, user_agent: str | None = None,
-                  ip_address: str | None = None) -> UserSession:
+def start_session(
+    user: User, user_agent: str | None = None, ip_address: str | None = None
+) -> UserSession:
     """Open a session for a sign-in; `user.get_id()` then names it for the cookies."""
     now = utcnow()
     _forget_dead_sessions(user, now)
     key = secrets.token_urlsafe(32)
-    record = UserSession(id=_digest(key), user_id=user.id, created_at=now, last_seen_at=now,
-                         user_agent=(user_agent or "")[:255] or None,
-                         ip_address=(ip_address or "")[:45] or None)
+    record = UserSession(
+        id=_digest(key),
+        user_id=user.id,
+        created_at=now,
+        last_seen_at=now,
+        user_agent=(user_agent or "")[:255] or None,
+        ip_address=(ip_address or "")[:45] or None,
+    )
     db.session.add(record)
     db.session.commit()
     user.session_key = key
@@ -44,8 +51,10 @@ def _forget_dead_sessions(user: User, now) -> None:
     db.session.execute(
         db.delete(UserSession).where(
             UserSession.user_id == user.id,
-            db.or_(UserSession.revoked_at.is_not(None),
-                   UserSession.last_seen_at < now - IDLE_LIMIT))
+            db.or_(
+                UserSession.revoked_at.is_not(None), UserSession.last_seen_at < now - IDLE_LIMIT
+            ),
+        )
     )
 
 
@@ -57,8 +66,12 @@ def user_for_session(identifier: str) -> User | None:
     row = db.session.execute(
         db.select(User, UserSession)
         .join(UserSession, UserSession.user_id == User.id)
-        .where(User.id == user_id, UserSession.id == _digest(key),
-               UserSession.revoked_at.is_(None), User.disabled_at.is_(None))
+        .where(
+            User.id == user_id,
+            UserSession.id == _digest(key),
+            UserSession.revoked_at.is_(None),
+            User.disabled_at.is_(None),
+        )
     ).first()
     if row is None:
         return None
@@ -80,12 +93,17 @@ def current_session_id(user: User) -> str | None:
 
 def active_sessions(user: User) -> list[UserSession]:
     """The user's live sessions, most recently used first."""
-    return list(db.session.execute(
-        db.select(UserSession)
-        .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None),
-               UserSession.last_seen_at >= utcnow() - IDLE_LIMIT)
-        .order_by(UserSession.last_seen_at.desc(), UserSession.id)
-    ).scalars())
+    return list(
+        db.session.execute(
+            db.select(UserSession)
+            .where(
+                UserSession.user_id == user.id,
+                UserSession.revoked_at.is_(None),
+                UserSession.last_seen_at >= utcnow() - IDLE_LIMIT,
+            )
+            .order_by(UserSession.last_seen_at.desc(), UserSession.id)
+        ).scalars()
+    )
 
 
 def end_session(user: User) -> None:
@@ -101,16 +119,18 @@ def end_session(user: User) -> None:
     db.session.commit()
 
 
-def sign_out_everywhere(user: User, keep_session_key: str | None = None,
-                        revoke_api_keys: bool = False) -> None:
+def sign_out_everywhere(
+    user: User, keep_session_key: str | None = None, revoke_api_keys: bool = False
+) -> None:
     """Revoke every session (but the one `keep_session_key` names) and refresh token of
     `user`, and kill every access token issued so far; API keys too when asked.
 
     Commits, together with any change to `user` still pending (a new password hash).
     """
     now = utcnow()
-    sessions = db.update(UserSession).where(UserSession.user_id == user.id,
-                                            UserSession.revoked_at.is_(None))
+    sessions = db.update(UserSession).where(
+        UserSession.user_id == user.id, UserSession.revoked_at.is_(None)
+    )
     if keep_session_key:
         sessions = sessions.where(UserSession.id != _digest(keep_session_key))
     db.session.execute(sessions.values(revoked_at=now))
@@ -121,7 +141,8 @@ def sign_out_everywhere(user: User, keep_session_key: str | None = None,
     )
     # Access tokens carry the version they were issued under; bumping it refuses them all.
     db.session.execute(
-        db.update(User).where(User.id == user.id)
+        db.update(User)
+        .where(User.id == user.id)
         .values(token_version=User.token_version + 1)
         .execution_options(synchronize_session=False)
     )

@@ -7,6 +7,7 @@ constant time), and the claims we issue with `exp` still ahead and `iat` not in 
 future. For anything else it answers None and `tokens` asks PyJWT, whose verdict (and
 precise error: expired, bad signature, malformed) stands. Nothing is cached.
 """
+
 from __future__ import annotations
 
 import base64
@@ -53,6 +54,12 @@ def _current_own_claims(claims) -> bool:
         return False
     now = time.time()
     exp, iat = claims.get("exp"), claims.get("iat", 0)
-    return (type(exp) is int and exp > now and type(iat) is int and iat <= now
-            and isinstance(claims.get("sub"), str) and isinstance(claims.get("type"), str)
-            and isinstance(claims.get("jti", ""), str))
+    return (
+        type(exp) is int
+        and exp > now
+        and type(iat) is int
+        and iat <= now
+        and isinstance(claims.get("sub"), str)
+        and isinstance(claims.get("type"), str)
+        and isinstance(claims.get("jti", ""), str)
+    )

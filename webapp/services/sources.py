@@ -1,4 +1,5 @@
 """Sources: uploads and URL imports, parsed in the background by the worker."""
+
 from __future__ import annotations
 
 import logging
@@ -27,12 +28,16 @@ from .storage import StorageError, get_storage, new_key
 
 log = logging.getLogger(__name__)
 
-DEAD_PARSER_MESSAGE = ("The worker parsing this document stopped unexpectedly; it may need "
-                       "more memory than allowed. Upload it again, or a smaller file.")
+DEAD_PARSER_MESSAGE = (
+    "The worker parsing this document stopped unexpectedly; it may need "
+    "more memory than allowed. Upload it again, or a smaller file."
+)
 DEAD_IMPORTER_MESSAGE = "The worker importing this page stopped unexpectedly; import it again."
-LOST_PARSE_MESSAGE = ("The job was lost from the queue (its entry in Redis disappeared, for "
-                      "example when Redis restarted without its data); upload the file or "
-                      "import the page again.")
+LOST_PARSE_MESSAGE = (
+    "The job was lost from the queue (its entry in Redis disappeared, for "
+    "example when Redis restarted without its data); upload the file or "
+    "import the page again."
+)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -51,8 +56,9 @@ def stream_size(stream: BinaryIO) -> int:
 
 
 def file_too_large() -> AppError:
-    return AppError(f"The file is larger than the {max_upload_text()} limit.",
-                    code=ErrorCode.FILE_TOO_LARGE)
+    return AppError(
+        f"The file is larger than the {max_upload_text()} limit.", code=ErrorCode.FILE_TOO_LARGE
+    )
 
 
 NOT_FOUND = {"code": ErrorCode.SOURCE_NOT_FOUND, "message": "Source not found."}
@@ -66,8 +72,13 @@ def get_source_or_404(source_id: str, user: User, project: Project | None = None
     return get_owned_or_404(Source, source_id, user, **NOT_FOUND)
 
 
-def list_sources(project: Project, status: str | None = None, file_type: str | None = None,
-                 limit: int = 100, offset: int = 0) -> Page[Source]:
+def list_sources(
+    project: Project,
+    status: str | None = None,
+    file_type: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> Page[Source]:
     """A page of the project's sources, newest first, and the total matching count."""
     query = db.select(Source).where(Source.project_id == project.id)
     if status:
@@ -97,9 +108,15 @@ def add_upload(user: User, project: Project, filename: str | None, stream: Binar
     except StorageError as exc:
         log.exception("upload could not be stored")
         raise ServiceUnavailable("File storage is unavailable; nothing was uploaded.") from exc
-    source = Source(project_id=project.id, user_id=user.id, filename=name,
-                    file_type=file_type, file_size=size, storage_key=key,
-                    status=SourceStatus.UPLOADED)
+    source = Source(
+        project_id=project.id,
+        user_id=user.id,
+        filename=name,
+        file_type=file_type,
+        file_size=size,
+        storage_key=key,
+        status=SourceStatus.UPLOADED,
+    )
     return _queue(source, user, project, JobType.DOCUMENT_PARSING)
 
 
@@ -109,9 +126,15 @@ def add_url(user: User, project: Project, url: str) -> Source:
         check_url(url, current_app.config["ALLOWED_PRIVATE_HOSTS"])
     except FetchError as exc:
         raise AppError(str(exc), code=ErrorCode.INVALID_URL) from exc
-    source = Source(project_id=project.id, user_id=user.id, filename=url[:255],
-                    file_type=FileType.URL, file_size=0, source_url=url,
-                    status=SourceStatus.UPLOADED)
+    source = Source(
+        project_id=project.id,
+        user_id=user.id,
+        filename=url[:255],
+        file_type=FileType.URL,
+        file_size=0,
+        source_url=url,
+        status=SourceStatus.UPLOADED,
+    )
     return _queue(source, user, project, JobType.URL_IMPORT)
 
 
@@ -150,10 +173,13 @@ def retry(failed: Job) -> Job:
     plan's parse queue. Raises AppError when the source is gone or has been queued again
     since, or the queue is full (PARSE_QUEUE_FULL)."""
     source = db.session.execute(
-        db.select(Source).where(Source.job_id == failed.id)).scalar_one_or_none()
+        db.select(Source).where(Source.job_id == failed.id)
+    ).scalar_one_or_none()
     if source is None:
-        raise AppError(f"The source read by job {failed.id} is gone (deleted, or retried "
-                       "under a newer job).", code=ErrorCode.INVALID_STATE)
+        raise AppError(
+            f"The source read by job {failed.id} is gone (deleted, or retried under a newer job).",
+            code=ErrorCode.INVALID_STATE,
+        )
     user = db.session.get(User, failed.user_id)
     plan, holder_id = plans.plan_for(user), plans.plan_holder_of(user)
     with plans.holder_locked(holder_id):
@@ -161,13 +187,15 @@ def retry(failed: Job) -> Job:
         job = jobs.create_job(user, failed.job_type, source.project)
         db.session.flush()
         job.result = {"source_id": source.id}
-        source.job_id, source.status, source.error_message = (job.id, SourceStatus.UPLOADED,
-                                                              None)
+        source.job_id, source.status, source.error_message = (job.id, SourceStatus.UPLOADED, None)
     try:
         job_registry.enqueue(job, source.id, description=job_description(source) + " (retry)")
     except AppError:
         source.job_id, source.status, source.error_message = (
-            failed.id, SourceStatus.FAILED, failed.error_message)
+            failed.id,
+            SourceStatus.FAILED,
+            failed.error_message,
+        )
         db.session.delete(job)
         db.session.commit()
         raise
@@ -202,8 +230,9 @@ def topics_csv(source: Source) -> str:
     """The usable rows of a parsed topics CSV, re-read from storage, as a CSV download in
     which no cell can run as a spreadsheet formula."""
     if source.file_type != FileType.CSV or source.status != SourceStatus.PARSED:
-        raise ValidationFailed("Only a parsed CSV source has topic rows to download.",
-                               code=ErrorCode.INVALID_SOURCE)
+        raise ValidationFailed(
+            "Only a parsed CSV source has topic rows to download.", code=ErrorCode.INVALID_SOURCE
+        )
     try:
         data = get_storage().read(source.storage_key)
     except StorageError as exc:
@@ -265,9 +294,12 @@ def _parse_stored_file(source: Source, job: Job | None):
 
 def _import_page(source: Source, job: Job | None):
     config = current_app.config
-    page = fetch_page(source.source_url, allowed_hosts=config["ALLOWED_PRIVATE_HOSTS"],
-                      timeout=config["URL_FETCH_TIMEOUT_SECONDS"],
-                      max_bytes=config["URL_FETCH_MAX_BYTES"])
+    page = fetch_page(
+        source.source_url,
+        allowed_hosts=config["ALLOWED_PRIVATE_HOSTS"],
+        timeout=config["URL_FETCH_TIMEOUT_SECONDS"],
+        max_bytes=config["URL_FETCH_MAX_BYTES"],
+    )
     if job:
         jobs.set_progress(job, 50, "Extracting the main text")
     source.file_size = len(page.body)
@@ -297,7 +329,8 @@ def record_failure_for_job(job_id: str, message: str) -> None:
     lost from the queue. The job is failed even when its source is gone or settled."""
     db.session.rollback()
     source = db.session.execute(
-        db.select(Source).where(Source.job_id == job_id)).scalar_one_or_none()
+        db.select(Source).where(Source.job_id == job_id)
+    ).scalar_one_or_none()
     if source is not None and source.status in (SourceStatus.UPLOADED, SourceStatus.PARSING):
         record_failure(source.id, message)
     else:

@@ -4,6 +4,7 @@ A hot read path (the projects list) selects its timestamps as text ready to send
 of parsing each into a datetime and formatting it again in Python. Both yield
 `YYYY-MM-DDTHH:MM:SSZ` from a naive UTC column, fractions of a second cut off.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import String
@@ -11,7 +12,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 
-class iso_utc_text(FunctionElement):  # noqa: N801  (used like a SQL function)
+class iso_utc_text(FunctionElement):
     """`iso_utc_text(column)`: the column's naive UTC timestamp as ISO-8601 with a `Z`."""
 
     type = String()
@@ -29,4 +30,4 @@ def _sqlite(element, compiler, **kw):
 @compiles(iso_utc_text, "postgresql")
 def _postgresql(element, compiler, **kw):
     column = compiler.process(element.clauses, **kw)
-    return f"to_char({column}, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+    return f'to_char({column}, \'YYYY-MM-DD"T"HH24:MI:SS"Z"\')'

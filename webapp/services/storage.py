@@ -3,6 +3,7 @@
 Web and worker reach files only through `get_storage()`, so they can run on different
 machines once the files live in a bucket. Keys are random; user file names are metadata.
 """
+
 from __future__ import annotations
 
 import os
@@ -72,15 +73,22 @@ class LocalStorage:
 class S3Storage:
     """Objects in an S3-compatible bucket (AWS, MinIO, ...), through boto3."""
 
-    def __init__(self, bucket: str, endpoint_url: str | None = None, region: str | None = None,
-                 prefix: str = ""):
+    def __init__(
+        self,
+        bucket: str,
+        endpoint_url: str | None = None,
+        region: str | None = None,
+        prefix: str = "",
+    ):
         import boto3  # only deployments with a bucket pay for the import
         from botocore.config import Config as BotoConfig
 
         self.bucket = bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
         self.client = boto3.client(
-            "s3", endpoint_url=endpoint_url, region_name=region,
+            "s3",
+            endpoint_url=endpoint_url,
+            region_name=region,
             config=BotoConfig(connect_timeout=5, read_timeout=30, retries={"max_attempts": 3}),
         )
 
@@ -92,8 +100,7 @@ class S3Storage:
 
         try:
             self.client.upload_fileobj(stream, self.bucket, self._name(key))
-            return self.client.head_object(Bucket=self.bucket, Key=self._name(key))[
-                "ContentLength"]
+            return self.client.head_object(Bucket=self.bucket, Key=self._name(key))["ContentLength"]
         except (BotoCoreError, ClientError) as exc:
             raise StorageError(f"could not store {key}: {exc}") from exc
 
@@ -127,8 +134,12 @@ class S3Storage:
 
 def storage_from_config(config) -> Storage:
     if config.get("S3_BUCKET"):
-        return S3Storage(config["S3_BUCKET"], config.get("S3_ENDPOINT_URL"),
-                         config.get("S3_REGION"), config.get("S3_PREFIX", ""))
+        return S3Storage(
+            config["S3_BUCKET"],
+            config.get("S3_ENDPOINT_URL"),
+            config.get("S3_REGION"),
+            config.get("S3_PREFIX", ""),
+        )
     return LocalStorage(config["UPLOAD_DIR"])
 
 

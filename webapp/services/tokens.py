@@ -1,4 +1,5 @@
 """JWT access and refresh tokens; refresh tokens rotate on every use."""
+
 from __future__ import annotations
 
 import secrets
@@ -30,8 +31,9 @@ def _decode(token: str, expected_type: str) -> dict:
 
 def _decode_with_pyjwt(token: str, secret: str) -> dict:
     try:
-        return jwt.decode(token, secret, algorithms=[ALGORITHM],
-                          options={"require": ["exp", "sub", "type"]})
+        return jwt.decode(
+            token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "type"]}
+        )
     except jwt.ExpiredSignatureError:
         raise Unauthorized("The token has expired.", code=ErrorCode.TOKEN_EXPIRED)
     except jwt.PyJWTError:
@@ -42,8 +44,9 @@ def _user_for_claims(claims: dict, *conditions) -> User:
     """The token's user while its version is current and `conditions` hold; TOKEN_INVALID
     otherwise."""
     user = db.session.execute(
-        db.select(User).where(User.id == str(claims["sub"]), User.disabled_at.is_(None),
-                              *conditions)
+        db.select(User).where(
+            User.id == str(claims["sub"]), User.disabled_at.is_(None), *conditions
+        )
     ).scalar_one_or_none()
     if user is None or claims.get("ver") != user.token_version:
         raise Unauthorized("The token is no longer valid.", code=ErrorCode.TOKEN_INVALID)
@@ -63,21 +66,38 @@ def issue_token_pair(user: User, family_id: str | None = None) -> dict:
     family_id = family_id or secrets.token_hex(16)
     access_ttl = current_app.config["ACCESS_TOKEN_TTL_SECONDS"]
     refresh_ttl = current_app.config["REFRESH_TOKEN_TTL_SECONDS"]
-    access = _encode({
-        "sub": user.id, "type": "access", "ver": user.token_version, "fam": family_id,
-        "iat": epoch(now), "exp": epoch(now + timedelta(seconds=access_ttl)),
-    })
+    access = _encode(
+        {
+            "sub": user.id,
+            "type": "access",
+            "ver": user.token_version,
+            "fam": family_id,
+            "iat": epoch(now),
+            "exp": epoch(now + timedelta(seconds=access_ttl)),
+        }
+    )
     jti = secrets.token_hex(16)
     expires_at = now + timedelta(seconds=refresh_ttl)
-    db.session.add(RefreshToken(id=jti, user_id=user.id, family_id=family_id,
-                                expires_at=expires_at))
+    db.session.add(
+        RefreshToken(id=jti, user_id=user.id, family_id=family_id, expires_at=expires_at)
+    )
     db.session.commit()
-    refresh = _encode({
-        "sub": user.id, "type": "refresh", "ver": user.token_version, "jti": jti,
-        "iat": epoch(now), "exp": epoch(expires_at),
-    })
-    return {"access_token": access, "refresh_token": refresh, "token_type": "bearer",
-            "expires_in": access_ttl}
+    refresh = _encode(
+        {
+            "sub": user.id,
+            "type": "refresh",
+            "ver": user.token_version,
+            "jti": jti,
+            "iat": epoch(now),
+            "exp": epoch(expires_at),
+        }
+    )
+    return {
+        "access_token": access,
+        "refresh_token": refresh,
+        "token_type": "bearer",
+        "expires_in": access_ttl,
+    }
 
 
 def user_id_for_access_token(token: str) -> str:
@@ -93,8 +113,10 @@ def user_id_for_access_token(token: str) -> str:
     statement = _LIVE_TOKEN_USER
     if claims.get("fam"):  # tokens issued before families existed have none
         statement, params["family"] = _LIVE_SIGN_IN_USER, str(claims["fam"])
-    if not isinstance(params["version"], int) \
-            or db.session.connection().execute(statement, params).first() is None:
+    if (
+        not isinstance(params["version"], int)
+        or db.session.connection().execute(statement, params).first() is None
+    ):
         raise Unauthorized("The token is no longer valid.", code=ErrorCode.TOKEN_INVALID)
     return params["user_id"]
 
@@ -102,12 +124,18 @@ def user_id_for_access_token(token: str) -> str:
 # Built once: the hot path of every token-authenticated API request.
 _users, _refresh_tokens = User.__table__, RefreshToken.__table__
 _LIVE_TOKEN_USER = db.select(_users.c.id).where(
-    _users.c.id == db.bindparam("user_id"), _users.c.token_version == db.bindparam("version"),
-    _users.c.disabled_at.is_(None))
-_LIVE_SIGN_IN_USER = _LIVE_TOKEN_USER.where(db.select(_refresh_tokens.c.id).where(
-    _refresh_tokens.c.family_id == db.bindparam("family"),
-    _refresh_tokens.c.revoked_at.is_(None),
-).exists())
+    _users.c.id == db.bindparam("user_id"),
+    _users.c.token_version == db.bindparam("version"),
+    _users.c.disabled_at.is_(None),
+)
+_LIVE_SIGN_IN_USER = _LIVE_TOKEN_USER.where(
+    db.select(_refresh_tokens.c.id)
+    .where(
+        _refresh_tokens.c.family_id == db.bindparam("family"),
+        _refresh_tokens.c.revoked_at.is_(None),
+    )
+    .exists()
+)
 
 
 def refresh_subject(token: str) -> str | None:
@@ -150,8 +178,11 @@ def rotate_refresh_token(token: str) -> dict:
     # other is a replay like any other.
     claimed = db.session.execute(
         db.update(RefreshToken)
-        .where(RefreshToken.id == record.id, RefreshToken.used_at.is_(None),
-               RefreshToken.revoked_at.is_(None))
+        .where(
+            RefreshToken.id == record.id,
+            RefreshToken.used_at.is_(None),
+            RefreshToken.revoked_at.is_(None),
+        )
         .values(used_at=utcnow())
     ).rowcount
     if claimed != 1:

@@ -1,6 +1,7 @@
 """Profile, password and API keys."""
+
 from flask import Blueprint
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
-from . import routes  # noqa: E402,F401
+from . import routes

@@ -1,4 +1,5 @@
 """Settings forms."""
+
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
@@ -12,16 +13,28 @@ class ProfileForm(FlaskForm):
 
 
 class PasswordForm(FlaskForm):
-    current_password = PasswordField("Current password",
-                                     validators=[DataRequired(), Length(max=MAX_LENGTH)])
-    new_password = PasswordField("New password", validators=[DataRequired(), strong_password],
-                                 description="At least 8 characters with upper and lower "
-                                             "case, a number and a special character.")
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired(), Length(max=MAX_LENGTH)]
+    )
+    new_password = PasswordField(
+        "New password",
+        validators=[DataRequired(), strong_password],
+        description="At least 8 characters with upper and lower "
+        "case, a number and a special character.",
+    )
 
 
 class ApiKeyForm(FlaskForm):
-    name = StringField("Key name", validators=[DataRequired(), Length(max=100)],
-                       description="Where it will be used, e.g. “CMS sync”.")
-    mode = SelectField("Mode", choices=[SelectChoice("live", "Live"),
-                                SelectChoice("test", "Test (no quota, offline writer)")],
-                       default="live")
+    name = StringField(
+        "Key name",
+        validators=[DataRequired(), Length(max=100)],
+        description="Where it will be used, e.g. “CMS sync”.",
+    )
+    mode = SelectField(
+        "Mode",
+        choices=[
+            SelectChoice("live", "Live"),
+            SelectChoice("test", "Test (no quota, offline writer)"),
+        ],
+        default="live",
+    )

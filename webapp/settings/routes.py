@@ -1,4 +1,5 @@
 """Settings pages: profile, password, sessions, API keys."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
@@ -39,18 +40,25 @@ def password():
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user, form.current_password.data,
-                                     form.new_password.data,
-                                     keep_session_key=current_user.session_key)
+            accounts.change_password(
+                current_user,
+                form.current_password.data,
+                form.new_password.data,
+                keep_session_key=current_user.session_key,
+            )
         except login_throttle.TooManyAttempts as error:
             attach_error(form, error, default_field="current_password")
-            return (render_template("settings/password.html", form=form), error.status,
-                    {"Retry-After": str(error.retry_after)})
+            return (
+                render_template("settings/password.html", form=form),
+                error.status,
+                {"Retry-After": str(error.retry_after)},
+            )
         except AppError as error:
             attach_error(form, error)
         else:
-            flash("Password changed. Your other sessions and API tokens were signed out.",
-                  "success")
+            flash(
+                "Password changed. Your other sessions and API tokens were signed out.", "success"
+            )
             return redirect(url_for("settings.password"))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("settings/password.html", form=form), status
@@ -58,9 +66,11 @@ def password():
 
 @bp.get("/sessions")
 def sessions_page():
-    return render_template("settings/sessions.html",
-                           sessions=sessions.active_sessions(current_user),
-                           current_id=sessions.current_session_id(current_user))
+    return render_template(
+        "settings/sessions.html",
+        sessions=sessions.active_sessions(current_user),
+        current_id=sessions.current_session_id(current_user),
+    )
 
 
 @bp.route("/sign-out-everywhere", methods=["GET", "POST"])
@@ -69,24 +79,31 @@ def sign_out_everywhere():
     if form.validate_on_submit():
         sessions.sign_out_everywhere(current_user)
         logout_user()
-        flash("You are signed out everywhere: every browser and app, this one included, "
-              "must sign in again. API keys keep working.", "success")
+        flash(
+            "You are signed out everywhere: every browser and app, this one included, "
+            "must sign in again. API keys keep working.",
+            "success",
+        )
         return htmx_redirect("auth.login_page")
     return render_template("settings/sign_out_everywhere.html", form=form)
 
 
 def api_keys_context(form=None, new_key=None, secret=None) -> dict:
     # formdata=None: after a successful POST the form starts empty again.
-    return {"keys": key_service.active_keys(current_user),
-            "form": form or ApiKeyForm(formdata=None),
-            "new_key": new_key, "secret": secret,
-            "limit": key_service.MAX_ACTIVE_KEYS}
+    return {
+        "keys": key_service.active_keys(current_user),
+        "form": form or ApiKeyForm(formdata=None),
+        "new_key": new_key,
+        "secret": secret,
+        "limit": key_service.MAX_ACTIVE_KEYS,
+    }
 
 
 @bp.get("/api-keys")
 def api_keys():
-    return page_or_fragment("settings/api_keys.html", "settings/_api_keys.html",
-                            **api_keys_context())
+    return page_or_fragment(
+        "settings/api_keys.html", "settings/_api_keys.html", **api_keys_context()
+    )
 
 
 @bp.post("/api-keys")
@@ -95,15 +112,19 @@ def create_api_key():
     new_key = secret = None
     if form.validate_on_submit():
         try:
-            new_key, secret = key_service.create_api_key(current_user, form.name.data,
-                                                         form.mode.data)
+            new_key, secret = key_service.create_api_key(
+                current_user, form.name.data, form.mode.data
+            )
             form = None
         except AppError as error:
             attach_error(form, error, default_field="name")
     failed = form is not None and (form.errors or form.form_errors)
-    return page_or_fragment("settings/api_keys.html", "settings/_api_keys.html",
-                            status=400 if failed else 200,
-                            **api_keys_context(form, new_key, secret))
+    return page_or_fragment(
+        "settings/api_keys.html",
+        "settings/_api_keys.html",
+        status=400 if failed else 200,
+        **api_keys_context(form, new_key, secret),
+    )
 
 
 @bp.route("/api-keys/<key_id>/revoke", methods=["GET", "POST"])
@@ -112,7 +133,8 @@ def revoke_api_key(key_id: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         key_service.revoke_api_key(key)
-        flash(f"API key “{key.name}” revoked. Requests using it are refused from now on.",
-              "success")
+        flash(
+            f"API key “{key.name}” revoked. Requests using it are refused from now on.", "success"
+        )
         return htmx_redirect("settings.api_keys")
     return render_template("settings/revoke_key.html", key=key, form=form)

@@ -1,5 +1,6 @@
 """A project's list of sources (templates/sources/_list.html), shared by the source pages
 and the project page."""
+
 from __future__ import annotations
 
 from ..services import sources as source_service
@@ -11,6 +12,11 @@ PENDING = (SourceStatus.UPLOADED, SourceStatus.PARSING)
 
 def list_context(project, notices=None, url_form=None) -> dict:
     sources, total = source_service.list_sources(project, limit=100)
-    return {"project": project, "sources": sources, "total": total,
-            "pending": any(s.status in PENDING for s in sources),
-            "notices": notices or [], "url_form": url_form or UrlImportForm(formdata=None)}
+    return {
+        "project": project,
+        "sources": sources,
+        "total": total,
+        "pending": any(s.status in PENDING for s in sources),
+        "notices": notices or [],
+        "url_form": url_form or UrlImportForm(formdata=None),
+    }

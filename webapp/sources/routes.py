@@ -1,4 +1,5 @@
 """Source pages; the domain work is in services.sources."""
+
 from __future__ import annotations
 
 from flask import Response, flash, redirect, request, url_for
@@ -26,8 +27,9 @@ def per_user() -> str:
 
 # Uploads and imports from the pages are limited like the API: 100 a minute and 1,000 an
 # hour per user, both routes together.
-source_writes_limit = limiter.shared_limit("100/minute;1000/hour", scope="source-writes",
-                                           key_func=per_user)
+source_writes_limit = limiter.shared_limit(
+    "100/minute;1000/hour", scope="source-writes", key_func=per_user
+)
 
 
 @bp.before_request
@@ -40,8 +42,12 @@ def respond_with_list(project, notices, url_form=None, status=200):
     """htmx gets the refreshed list with the notices; a plain form post goes back to the
     project page with them as flash messages."""
     if request.headers.get("HX-Request"):
-        return page_or_fragment("sources/index.html", "sources/_list.html", status=status,
-                                **list_context(project, notices, url_form))
+        return page_or_fragment(
+            "sources/index.html",
+            "sources/_list.html",
+            status=status,
+            **list_context(project, notices, url_form),
+        )
     for category, message in notices:
         flash(message, category)
     return redirect(url_for("projects.show", project_id=project.id))
@@ -59,17 +65,20 @@ def upload(project_id: str):
     project = get_project_or_404(project_id, current_user)
     files = [f for f in request.files.getlist("file") if f and f.filename]
     if not files:
-        return respond_with_list(project, [("error", "Choose one or more files to upload.")],
-                                 status=400)
+        return respond_with_list(
+            project, [("error", "Choose one or more files to upload.")], status=400
+        )
     notices = []
     for upload in files:
         try:
-            source = source_service.add_upload(current_user, project, upload.filename,
-                                               upload.stream)
+            source = source_service.add_upload(
+                current_user, project, upload.filename, upload.stream
+            )
             notices.append(("success", f"{source.filename}: uploaded, parsing now."))
         except AppError as error:
-            notices.append(("error", f"{source_service.clean_filename(upload.filename)}: "
-                                     f"{error.message}"))
+            notices.append(
+                ("error", f"{source_service.clean_filename(upload.filename)}: {error.message}")
+            )
     return respond_with_list(project, notices)
 
 
@@ -92,8 +101,13 @@ def import_url(project_id: str):
 def show(project_id: str, source_id: str):
     project = get_project_or_404(project_id, current_user)
     source = _source_in(project, source_id)
-    return page_or_fragment("sources/show.html", "sources/_detail.html", project=project,
-                            source=source, form=RenameForm(obj=source))
+    return page_or_fragment(
+        "sources/show.html",
+        "sources/_detail.html",
+        project=project,
+        source=source,
+        form=RenameForm(obj=source),
+    )
 
 
 @bp.get("/<source_id>/topics.csv")
@@ -101,9 +115,11 @@ def download_topics(project_id: str, source_id: str):
     project = get_project_or_404(project_id, current_user)
     source = _source_in(project, source_id)
     stem = secure_filename(source.filename.rsplit(".", 1)[0]) or "source"
-    return Response(source_service.topics_csv(source), mimetype="text/csv",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="{stem}-topics.csv"'})
+    return Response(
+        source_service.topics_csv(source),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{stem}-topics.csv"'},
+    )
 
 
 @bp.post("/<source_id>/rename")
@@ -115,8 +131,14 @@ def rename(project_id: str, source_id: str):
         source_service.rename_source(source, form.filename.data)
         flash("Source renamed.", "success")
         return redirect(url_for("sources.show", project_id=project.id, source_id=source.id))
-    return page_or_fragment("sources/show.html", "sources/_detail.html", status=400,
-                            project=project, source=source, form=form)
+    return page_or_fragment(
+        "sources/show.html",
+        "sources/_detail.html",
+        status=400,
+        project=project,
+        source=source,
+        form=form,
+    )
 
 
 @bp.route("/<source_id>/delete", methods=["GET", "POST"])
@@ -128,10 +150,10 @@ def delete(project_id: str, source_id: str):
         source_service.delete_source(source)
         flash(f"“{source.filename}” was deleted.", "success")
         return htmx_redirect("projects.show", project_id=project.id)
-    return page_or_fragment("sources/delete.html", "sources/delete.html", project=project,
-                            source=source, form=form)
+    return page_or_fragment(
+        "sources/delete.html", "sources/delete.html", project=project, source=source, form=form
+    )
 
 
 def _source_in(project, source_id: str):
     return source_service.get_source_or_404(source_id, current_user, project=project)
-

@@ -3,4 +3,5 @@
 Each task module binds its functions into the job registry (`@job_registry.task`), so
 importing this package is what lets services enqueue them: the web app (create_app) and
 the worker both import it at startup."""
-from . import generation, mail, sources  # noqa: F401
+
+from . import generation, mail, sources

@@ -1,4 +1,5 @@
 """Generation jobs (queue `<prefix>-default`)."""
+
 from __future__ import annotations
 
 from flask import current_app
@@ -10,8 +11,10 @@ from ..services import generation_jobs, job_registry, live
 from ..services.llm import LLMError
 from ..vocabulary import JobType
 
-UNEXPECTED_MESSAGE = ("Something went wrong on our side while writing this post; nothing was "
-                      "charged. Try again, and quote this reference if it keeps failing")
+UNEXPECTED_MESSAGE = (
+    "Something went wrong on our side while writing this post; nothing was "
+    "charged. Try again, and quote this reference if it keeps failing"
+)
 
 
 @job_registry.task(JobType.CONTENT_GENERATION)
@@ -28,7 +31,8 @@ def generate_post_task(job_id: str) -> None:
     except JobTimeoutException:
         seconds = current_app.config["GENERATION_TIMEOUT_SECONDS"]
         generation_jobs.record_failure_for_job(
-            job_id, f"Generation took longer than {seconds} s and was stopped.")
+            job_id, f"Generation took longer than {seconds} s and was stopped."
+        )
         raise
     except Exception as exc:  # database, storage, library: their text stays in the log
         error_id = log_unexpected(exc, f"generation job {job_id} failed")

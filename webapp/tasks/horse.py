@@ -1,4 +1,5 @@
 """What every job does first in its forked work horse."""
+
 from __future__ import annotations
 
 import logging

@@ -1,10 +1,11 @@
 """Mail delivery (queue `<prefix>-default`)."""
+
 from __future__ import annotations
 
 from ..extensions import db
-from ..services import job_registry, mail
+
 # Imported for their composers: they write their mails at send time.
-from ..services import email_verification, password_reset  # noqa: F401
+from ..services import email_verification, job_registry, mail, password_reset  # noqa: F401
 
 
 @job_registry.internal_task(job_registry.InternalTask.DELIVER_MAIL, in_process=True)

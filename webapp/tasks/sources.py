@@ -1,4 +1,5 @@
 """Parsing and URL import jobs (queue `<prefix>-default`)."""
+
 from __future__ import annotations
 
 from flask import current_app
@@ -12,10 +13,13 @@ from ..services.parsing import ParseError
 from ..vocabulary import JobType
 from .horse import hit_memory_cap, prepare_work_horse
 
-MEMORY_MESSAGE = ("The document needs more memory to parse than this server allows; split it "
-                  "into smaller files.")
-UNEXPECTED_MESSAGE = ("Something went wrong on our side while reading this source; try again, "
-                      "and quote this reference if it keeps failing")
+MEMORY_MESSAGE = (
+    "The document needs more memory to parse than this server allows; split it into smaller files."
+)
+UNEXPECTED_MESSAGE = (
+    "Something went wrong on our side while reading this source; try again, "
+    "and quote this reference if it keeps failing"
+)
 
 
 @job_registry.task(JobType.DOCUMENT_PARSING)
@@ -41,8 +45,11 @@ def _guarded(source_id: str, work) -> None:
         raise  # otherwise the service recorded the reason
     except JobTimeoutException:
         seconds = current_app.config["PARSE_TIMEOUT_SECONDS"]
-        sources.record_failure(source_id, f"Parsing took longer than {seconds} s and was "
-                                          "stopped; the document may be too large or complex.")
+        sources.record_failure(
+            source_id,
+            f"Parsing took longer than {seconds} s and was "
+            "stopped; the document may be too large or complex.",
+        )
         raise
     except Exception as exc:
         if isinstance(exc, MemoryError) or hit_memory_cap():

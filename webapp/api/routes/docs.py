@@ -1,5 +1,6 @@
 """The API's own description: GET /api/v1/openapi.json for machines and GET /api/docs, the
 HTML reference, for people."""
+
 from __future__ import annotations
 
 from flask import current_app, jsonify, render_template

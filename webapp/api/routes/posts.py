@@ -1,12 +1,13 @@
 """The Posts endpoints of the reference API."""
+
 from __future__ import annotations
 
 from werkzeug.routing import BaseConverter
 
+from ...errors import ErrorCode
 from ...services import posts as post_service
 from ...services.projects import get_project_or_404
 from .. import bp
-from ...errors import ErrorCode
 from ..endpoint import endpoint
 from ..principal import current_principal
 from ..schemas.posts import GenerateAccepted, GenerateRequest, PostList, PostListQuery, PostOut
@@ -15,38 +16,64 @@ from ..schemas.posts import GenerateAccepted, GenerateRequest, PostList, PostLis
 class PostIdConverter(BaseConverter):
     """Any path segment but `generate`, so that /posts/generate (POST only) does not also
     advertise the GET and DELETE of /posts/<post_id> in its Allow header."""
+
     regex = r"(?!generate$)[^/]+"
 
 
 @bp.post("/posts/generate")
-@endpoint("Generate a post in the background; poll the returned job", tag="Posts",
-          body=GenerateRequest, response=GenerateAccepted, status=202,
-          errors=(ErrorCode.TOPIC_TOO_LONG, ErrorCode.INSTRUCTIONS_TOO_LONG,
-                  ErrorCode.INVALID_SOURCE, ErrorCode.EMAIL_NOT_VERIFIED,
-                  ErrorCode.VOICE_NOT_AVAILABLE, ErrorCode.QUOTA_EXCEEDED,
-                  ErrorCode.PROJECT_NOT_FOUND, ErrorCode.SOURCE_NOT_FOUND,
-                  ErrorCode.ALREADY_GENERATING, ErrorCode.CONCURRENT_LIMIT_EXCEEDED,
-                  ErrorCode.SERVICE_UNAVAILABLE))
+@endpoint(
+    "Generate a post in the background; poll the returned job",
+    tag="Posts",
+    body=GenerateRequest,
+    response=GenerateAccepted,
+    status=202,
+    errors=(
+        ErrorCode.TOPIC_TOO_LONG,
+        ErrorCode.INSTRUCTIONS_TOO_LONG,
+        ErrorCode.INVALID_SOURCE,
+        ErrorCode.EMAIL_NOT_VERIFIED,
+        ErrorCode.VOICE_NOT_AVAILABLE,
+        ErrorCode.QUOTA_EXCEEDED,
+        ErrorCode.PROJECT_NOT_FOUND,
+        ErrorCode.SOURCE_NOT_FOUND,
+        ErrorCode.ALREADY_GENERATING,
+        ErrorCode.CONCURRENT_LIMIT_EXCEEDED,
+        ErrorCode.SERVICE_UNAVAILABLE,
+    ),
+)
 def generate_post(body: GenerateRequest):
     principal = current_principal()
     job = post_service.request_generation(
-        principal.user, project_id=body.project_id, topic=body.topic, voice=body.voice,
-        target_length=body.target_length, channel=body.channel,
-        custom_instructions=body.custom_instructions, source_ids=body.source_ids,
-        metadata=body.metadata, test_mode=principal.test_mode)
+        principal.user,
+        project_id=body.project_id,
+        topic=body.topic,
+        voice=body.voice,
+        target_length=body.target_length,
+        channel=body.channel,
+        custom_instructions=body.custom_instructions,
+        source_ids=body.source_ids,
+        metadata=body.metadata,
+        test_mode=principal.test_mode,
+    )
     return {"job_id": job.id, "status": job.status}
 
 
 @bp.get("/posts/<post_id:post_id>")
-@endpoint("Get a post with its content", tag="Posts", response=PostOut,
-          errors=(ErrorCode.POST_NOT_FOUND,))
+@endpoint(
+    "Get a post with its content", tag="Posts", response=PostOut, errors=(ErrorCode.POST_NOT_FOUND,)
+)
 def get_post(post_id: str):
     return post_service.get_post_or_404(post_id, current_principal().user)
 
 
 @bp.get("/posts/projects/<project_id>/posts")
-@endpoint("List a project's posts, newest first", tag="Posts", query=PostListQuery,
-          response=PostList, errors=(ErrorCode.PROJECT_NOT_FOUND,))
+@endpoint(
+    "List a project's posts, newest first",
+    tag="Posts",
+    query=PostListQuery,
+    response=PostList,
+    errors=(ErrorCode.PROJECT_NOT_FOUND,),
+)
 def list_posts(project_id: str, query: PostListQuery):
     project = get_project_or_404(project_id, current_principal().user)
     posts, total = post_service.list_posts(project, query.status, query.limit, query.offset)
@@ -54,7 +81,11 @@ def list_posts(project_id: str, query: PostListQuery):
 
 
 @bp.delete("/posts/<post_id:post_id>")
-@endpoint("Delete a post (its quota is not refunded)", tag="Posts", status=204,
-          errors=(ErrorCode.POST_NOT_FOUND,))
+@endpoint(
+    "Delete a post (its quota is not refunded)",
+    tag="Posts",
+    status=204,
+    errors=(ErrorCode.POST_NOT_FOUND,),
+)
 def delete_post(post_id: str):
     post_service.delete_post(post_service.get_post_or_404(post_id, current_principal().user))

@@ -1,11 +1,12 @@
 """The Projects endpoints of the reference API."""
+
 from __future__ import annotations
 
 from flask import jsonify
 
+from ...errors import ErrorCode
 from ...services import projects as project_service
 from .. import bp
-from ...errors import ErrorCode
 from ..endpoint import endpoint
 from ..principal import current_principal
 from ..schemas.common import PageQuery
@@ -13,8 +14,7 @@ from ..schemas.projects import ProjectCreate, ProjectList, ProjectOut, ProjectUp
 
 
 @bp.post("/projects")
-@endpoint("Create a project", tag="Projects", body=ProjectCreate, response=ProjectOut,
-          status=201)
+@endpoint("Create a project", tag="Projects", body=ProjectCreate, response=ProjectOut, status=201)
 def create_project(body: ProjectCreate):
     return project_service.create_project(
         current_principal().user, body.name, body.description, body.metadata
@@ -22,8 +22,7 @@ def create_project(body: ProjectCreate):
 
 
 @bp.get("/projects")
-@endpoint("List projects, newest first", tag="Projects", query=PageQuery,
-          response=ProjectList)
+@endpoint("List projects, newest first", tag="Projects", query=PageQuery, response=ProjectList)
 def list_projects(query: PageQuery):
     rows, total = project_service.list_project_rows(
         current_principal().user_id, query.limit, query.offset
@@ -35,21 +34,33 @@ def project_json(project) -> dict:
     """What `ProjectOut` answers, from a row of `list_project_rows` (timestamps already ISO
     text; the list's hot path: no ORM object, no pydantic model; tests/api/test_projects.py
     checks it against ProjectOut)."""
-    return {"id": project["id"], "user_id": project["user_id"], "name": project["name"],
-            "description": project["description"], "metadata": project["metadata"],
-            "created_at": project["created_at"], "updated_at": project["updated_at"]}
+    return {
+        "id": project["id"],
+        "user_id": project["user_id"],
+        "name": project["name"],
+        "description": project["description"],
+        "metadata": project["metadata"],
+        "created_at": project["created_at"],
+        "updated_at": project["updated_at"],
+    }
 
 
 @bp.get("/projects/<project_id>")
-@endpoint("Get a project", tag="Projects", response=ProjectOut,
-          errors=(ErrorCode.PROJECT_NOT_FOUND,))
+@endpoint(
+    "Get a project", tag="Projects", response=ProjectOut, errors=(ErrorCode.PROJECT_NOT_FOUND,)
+)
 def get_project(project_id: str):
     return project_service.get_project_or_404(project_id, current_principal().user)
 
 
 @bp.route("/projects/<project_id>", methods=["PUT", "PATCH"])
-@endpoint("Update name, description or metadata", tag="Projects", body=ProjectUpdate,
-          response=ProjectOut, errors=(ErrorCode.PROJECT_NOT_FOUND,))
+@endpoint(
+    "Update name, description or metadata",
+    tag="Projects",
+    body=ProjectUpdate,
+    response=ProjectOut,
+    errors=(ErrorCode.PROJECT_NOT_FOUND,),
+)
 def update_project(project_id: str, body: ProjectUpdate):
     project = project_service.get_project_or_404(project_id, current_principal().user)
     changes = body.model_dump(exclude_unset=True)
@@ -57,8 +68,12 @@ def update_project(project_id: str, body: ProjectUpdate):
 
 
 @bp.delete("/projects/<project_id>")
-@endpoint("Delete a project and everything in it", tag="Projects", status=204,
-          errors=(ErrorCode.PROJECT_NOT_FOUND,))
+@endpoint(
+    "Delete a project and everything in it",
+    tag="Projects",
+    status=204,
+    errors=(ErrorCode.PROJECT_NOT_FOUND,),
+)
 def delete_project(project_id: str):
     project_service.delete_project(
         project_service.get_project_or_404(project_id, current_principal().user)

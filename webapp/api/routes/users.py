@@ -1,9 +1,10 @@
 """GET/PATCH /users/me, POST /users/change-password."""
+
 from __future__ import annotations
 
+from ...errors import ErrorCode
 from ...services import accounts, api_keys, plans
 from .. import bp
-from ...errors import ErrorCode
 from ..endpoint import endpoint
 from ..principal import current_principal
 from ..schemas.auth import ChangePasswordRequest, CurrentUser, ProfileUpdate, UpdatedProfile
@@ -14,10 +15,13 @@ from ..schemas.common import Message
 @endpoint("The current user, with quota", tag="Users", response=CurrentUser)
 def get_me():
     user = current_principal().user
-    return CurrentUser.model_validate({
-        **UpdatedProfile.model_validate(user, from_attributes=True).model_dump(),
-        "quota": plans.quota_for(user), "created_at": user.created_at,
-    })
+    return CurrentUser.model_validate(
+        {
+            **UpdatedProfile.model_validate(user, from_attributes=True).model_dump(),
+            "quota": plans.quota_for(user),
+            "created_at": user.created_at,
+        }
+    )
 
 
 @bp.patch("/users/me")
@@ -27,14 +31,19 @@ def update_me(body: ProfileUpdate):
 
 
 @bp.post("/users/change-password")
-@endpoint("Change the password (other sessions and tokens are signed out)", tag="Users",
-          body=ChangePasswordRequest, response=Message,
-          errors=(ErrorCode.INVALID_CREDENTIALS, ErrorCode.LIVE_KEY_REQUIRED),
-          description="Not with a test key (sk_test_): 403 LIVE_KEY_REQUIRED.")
+@endpoint(
+    "Change the password (other sessions and tokens are signed out)",
+    tag="Users",
+    body=ChangePasswordRequest,
+    response=Message,
+    errors=(ErrorCode.INVALID_CREDENTIALS, ErrorCode.LIVE_KEY_REQUIRED),
+    description="Not with a test key (sk_test_): 403 LIVE_KEY_REQUIRED.",
+)
 def change_password(body: ChangePasswordRequest):
     principal = current_principal()
     if principal.test_mode:
-        api_keys.refuse_test_key("A test API key cannot change the password. Use a live key "
-                                 "or an access token.")
+        api_keys.refuse_test_key(
+            "A test API key cannot change the password. Use a live key or an access token."
+        )
     accounts.change_password(principal.user, body.current_password, body.new_password)
     return {"message": "Password updated successfully"}

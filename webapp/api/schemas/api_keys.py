@@ -1,4 +1,5 @@
 """API keys."""
+
 from __future__ import annotations
 
 from typing import Literal

@@ -1,4 +1,5 @@
 """Accounts: register, login, refresh, logout, the current user."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -20,10 +21,15 @@ Password = text(1, 128)
 # The rules of services.passwords, as documentation (pydantic's regex engine has no
 # look-ahead; the service enforces them).
 NEW_PASSWORD_PATTERN = r"^(?=.*[A-Z])(?=.*[a-z])(?=.*[0-9])(?=.*[^A-Za-z0-9])[^\x00]{8,128}$"
-NewPassword = Annotated[str, Field(
-    min_length=8, max_length=128,
-    description="8+ characters with upper and lower case, a number and a special character.",
-    json_schema_extra={"pattern": NEW_PASSWORD_PATTERN})]
+NewPassword = Annotated[
+    str,
+    Field(
+        min_length=8,
+        max_length=128,
+        description="8+ characters with upper and lower case, a number and a special character.",
+        json_schema_extra={"pattern": NEW_PASSWORD_PATTERN},
+    ),
+]
 
 
 class RegisterRequest(RequestModel):

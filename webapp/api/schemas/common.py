@@ -1,4 +1,5 @@
 """Field types and models shared by every part of the API."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,7 +7,12 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
-    AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints,
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
     WithJsonSchema,
 )
 
@@ -36,27 +42,37 @@ NO_NUL = r"^[^\x00]*$"
 
 def text(min_length: int, max_length: int):
     """A string with length bounds and no NUL character, kept as sent."""
-    return Annotated[str, StringConstraints(
-        min_length=min_length, max_length=max_length, pattern=NO_NUL)]
+    return Annotated[
+        str, StringConstraints(min_length=min_length, max_length=max_length, pattern=NO_NUL)
+    ]
 
 
 def trimmed(min_length: int, max_length: int):
     """A string stripped of surrounding white space, with length bounds after stripping."""
-    return Annotated[str, StringConstraints(
-        strip_whitespace=True, min_length=min_length, max_length=max_length, pattern=NO_NUL)]
+    return Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True, min_length=min_length, max_length=max_length, pattern=NO_NUL
+        ),
+    ]
 
 
-METADATA_DESCRIPTION = ("Up to 50 string keys (1-40 characters) with string values (up to "
-                        "500), returned unchanged.")
+METADATA_DESCRIPTION = (
+    "Up to 50 string keys (1-40 characters) with string values (up to 500), returned unchanged."
+)
 Metadata = Annotated[
     dict[text(1, 40), text(0, 500)],
     Field(max_length=50, description=METADATA_DESCRIPTION),
     # Stated outright: pydantic would describe the key pattern as patternProperties.
-    WithJsonSchema({
-        "type": "object", "maxProperties": 50, "description": METADATA_DESCRIPTION,
-        "propertyNames": {"minLength": 1, "maxLength": 40, "pattern": NO_NUL},
-        "additionalProperties": {"type": "string", "maxLength": 500, "pattern": NO_NUL},
-    }),
+    WithJsonSchema(
+        {
+            "type": "object",
+            "maxProperties": 50,
+            "description": METADATA_DESCRIPTION,
+            "propertyNames": {"minLength": 1, "maxLength": 40, "pattern": NO_NUL},
+            "additionalProperties": {"type": "string", "maxLength": 500, "pattern": NO_NUL},
+        }
+    ),
 ]
 
 
@@ -94,8 +110,11 @@ class ErrorDetail(BaseModel):
     message: str
     errors: list[FieldError] | None = None
     retry_after: int | None = None
-    error_id: str | None = Field(None, description="On 500: the id under which the error "
-                                 "was logged; quote it when reporting the problem.")
+    error_id: str | None = Field(
+        None,
+        description="On 500: the id under which the error "
+        "was logged; quote it when reporting the problem.",
+    )
 
 
 class ErrorEnvelope(BaseModel):

@@ -1,4 +1,5 @@
 """Jobs."""
+
 from __future__ import annotations
 
 from pydantic import Field

@@ -1,4 +1,5 @@
 """Link opportunities."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -11,13 +12,20 @@ Keyword = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern
 
 
 class LinkCreate(RequestModel):
-    target_url: Annotated[str, StringConstraints(min_length=10, max_length=2048,
-                                                 pattern=r"^https?://[^\x00-\x20\x7f/?#]+[^\x00-\x20\x7f]*$")] = Field(
-        description="Full http(s) URL the link points to.")
-    keywords: list[Keyword] = Field(min_length=1, max_length=20,
-                                    description="Words that trigger the link (any case).")
-    anchor_text: Annotated[str, StringConstraints(max_length=200, pattern=NO_NUL)] | None = \
-        Field(None, description="Preferred link text, used where it occurs in the post.")
+    target_url: Annotated[
+        str,
+        StringConstraints(
+            min_length=10,
+            max_length=2048,
+            pattern=r"^https?://[^\x00-\x20\x7f/?#]+[^\x00-\x20\x7f]*$",
+        ),
+    ] = Field(description="Full http(s) URL the link points to.")
+    keywords: list[Keyword] = Field(
+        min_length=1, max_length=20, description="Words that trigger the link (any case)."
+    )
+    anchor_text: Annotated[str, StringConstraints(max_length=200, pattern=NO_NUL)] | None = Field(
+        None, description="Preferred link text, used where it occurs in the post."
+    )
 
 
 class LinkOut(ResponseModel):

@@ -1,4 +1,5 @@
 """Posts and generation requests."""
+
 from __future__ import annotations
 
 from typing import Annotated, Literal
@@ -7,7 +8,14 @@ from pydantic import AliasChoices, Field, StringConstraints, field_serializer
 
 from ...vocabulary import Channel, JobStatus, Length, PostStatus, Voice
 from .common import (
-    NO_NUL, Metadata, PageQuery, RequestModel, ResponseModel, UtcDatetime, one_of, values_of,
+    NO_NUL,
+    Metadata,
+    PageQuery,
+    RequestModel,
+    ResponseModel,
+    UtcDatetime,
+    one_of,
+    values_of,
 )
 
 # A voice stays a string (custom voices `custom:<id>` will join the built-in ones).
@@ -18,22 +26,27 @@ ObjectId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern
 def _limited_text(maximum: int, description: str, min_length: int = 0):
     """Text whose documented maximum is checked by the service, so that going over it gets
     the reference's own code (TOPIC_TOO_LONG, INSTRUCTIONS_TOO_LONG), not VALIDATION_ERROR."""
-    return Annotated[str, StringConstraints(min_length=min_length, max_length=200_000,
-                                            pattern=NO_NUL),
-                     Field(description=description, json_schema_extra={"maxLength": maximum})]
+    return Annotated[
+        str,
+        StringConstraints(min_length=min_length, max_length=200_000, pattern=NO_NUL),
+        Field(description=description, json_schema_extra={"maxLength": maximum}),
+    ]
 
 
 class GenerateRequest(RequestModel):
     project_id: ObjectId
     topic: _limited_text(200, "What to write about (1-200 characters).", min_length=1)
-    voice: VoiceName = Field(description="free: professional, casual, witty, technical; "
-                                         "starter and above: every voice.")
+    voice: VoiceName = Field(
+        description="free: professional, casual, witty, technical; starter and above: every voice."
+    )
     target_length: one_of(Length) = Field(
         Length.MEDIUM,
-        description="short 800-1,200 words, medium 1,500-2,000, long 2,500-3,500 (blog and email).")
+        description="short 800-1,200 words, medium 1,500-2,000, long 2,500-3,500 (blog and email).",
+    )
     custom_instructions: _limited_text(2000, "At most 2,000 characters.") | None = None
-    source_ids: list[ObjectId] = Field(default_factory=list, max_length=20,
-                                       description="Parsed sources of the project to draw on.")
+    source_ids: list[ObjectId] = Field(
+        default_factory=list, max_length=20, description="Parsed sources of the project to draw on."
+    )
     channel: one_of(Channel) = Channel.BLOG
     metadata: Metadata | None = None
 
@@ -46,8 +59,7 @@ class GenerateAccepted(ResponseModel):
 
 class PostListQuery(PageQuery):
     limit: int = Field(50, ge=1, le=100, description="Number of results (max 100).")
-    status: one_of(PostStatus) | None = Field(
-        None, description="Filter by status.")
+    status: one_of(PostStatus) | None = Field(None, description="Filter by status.")
 
 
 class InsertedLink(ResponseModel):
@@ -76,10 +88,12 @@ class PostOut(PostSummary):
     custom_instructions: str | None
     source_ids: list[str]
     metadata: dict[str, str] = Field(validation_alias=AliasChoices("metadata_", "metadata"))
-    content: dict | None = Field(description="The channel's content object: title, markdown "
-                                 "and word_count always; blog/social: introduction, sections, "
-                                 "conclusion, meta_description, meta_keywords; twitter: "
-                                 "thread; linkedin: text; email: subject, preheader, body.")
+    content: dict | None = Field(
+        description="The channel's content object: title, markdown "
+        "and word_count always; blog/social: introduction, sections, "
+        "conclusion, meta_description, meta_keywords; twitter: "
+        "thread; linkedin: text; email: subject, preheader, body."
+    )
     links: list[InsertedLink]
     error_message: str | None
     item_version: int

@@ -1,4 +1,5 @@
 """Projects."""
+
 from __future__ import annotations
 
 from pydantic import AliasChoices, Field

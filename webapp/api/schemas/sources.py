@@ -1,4 +1,5 @@
 """Sources."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -18,8 +19,9 @@ class SourceRename(RequestModel):
     filename: trimmed(1, 255)
 
 
-HttpUrl = Annotated[str, StringConstraints(min_length=10, max_length=2048,
-                                           pattern=r"^https?://[^\s/?#]+[^\s]*$")]
+HttpUrl = Annotated[
+    str, StringConstraints(min_length=10, max_length=2048, pattern=r"^https?://[^\s/?#]+[^\s]*$")
+]
 
 
 class UrlImport(RequestModel):
@@ -33,14 +35,19 @@ class SourceOut(ResponseModel):
     filename: str
     file_type: str
     file_size: int
-    s3_key: str | None = Field(validation_alias=AliasChoices("storage_key", "s3_key"),
-                               description="Where the file is stored (local or S3 key).")
+    s3_key: str | None = Field(
+        validation_alias=AliasChoices("storage_key", "s3_key"),
+        description="Where the file is stored (local or S3 key).",
+    )
     source_url: str | None = None
     status: str
     parsed_text: str | None = None
     word_count: int | None = None
-    details: dict | None = Field(None, validation_alias=AliasChoices("parse_details", "details"),
-                                 description="pages, CSV rows and per-row problems, title, …")
+    details: dict | None = Field(
+        None,
+        validation_alias=AliasChoices("parse_details", "details"),
+        description="pages, CSV rows and per-row problems, title, …",
+    )
     error_message: str | None = None
     job_id: str | None = None
     created_at: UtcDatetime

@@ -5,8 +5,18 @@ host once, vetting every address; `client` connects to a vetted address itself (
 header and TLS name kept) and re-vets every redirect hop. Private addresses are reachable
 only for hosts listed in ALLOWED_PRIVATE_HOSTS as `host` or `host:port`.
 """
+
 from .client import ACCEPTED_TYPES, MAX_REDIRECTS, FetchedPage, fetch_page
 from .target import FetchError, Target, check_url, is_public_address, system_resolve
 
-__all__ = ["ACCEPTED_TYPES", "MAX_REDIRECTS", "FetchError", "FetchedPage", "Target",
-           "check_url", "fetch_page", "is_public_address", "system_resolve"]
+__all__ = [
+    "ACCEPTED_TYPES",
+    "MAX_REDIRECTS",
+    "FetchError",
+    "FetchedPage",
+    "Target",
+    "check_url",
+    "fetch_page",
+    "is_public_address",
+    "system_resolve",
+]

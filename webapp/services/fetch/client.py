@@ -5,6 +5,7 @@ urllib3 is used directly, so nothing from the environment (HTTP(S)_PROXY, NO_PRO
 .netrc) takes part. Connection failures have one message whatever the cause, so an
 answer never tells whether a port is open.
 """
+
 from __future__ import annotations
 
 import logging
@@ -44,8 +45,14 @@ class FetchedPage:
         return self.body
 
 
-def fetch_page(url: str, *, allowed_hosts: list[str], timeout: float, max_bytes: int,
-               resolve: Resolver = system_resolve) -> FetchedPage:
+def fetch_page(
+    url: str,
+    *,
+    allowed_hosts: list[str],
+    timeout: float,
+    max_bytes: int,
+    resolve: Resolver = system_resolve,
+) -> FetchedPage:
     """GET `url` following at most 5 redirects (each hop checked like the first), within
     `timeout` seconds overall and `max_bytes` of body; only HTML and plain text are
     accepted."""
@@ -70,8 +77,14 @@ def _get(target: Target, deadline: float) -> Iterator[HTTPResponse]:
         with _pool(target, address, deadline) as pool:
             try:
                 response = pool.urlopen(
-                    "GET", target.request_uri, headers=_headers(target), redirect=False,
-                    retries=False, preload_content=False, assert_same_host=False)
+                    "GET",
+                    target.request_uri,
+                    headers=_headers(target),
+                    redirect=False,
+                    retries=False,
+                    preload_content=False,
+                    assert_same_host=False,
+                )
             except ConnectTimeoutError as exc:  # refused, unreachable or too slow: next one
                 failure = exc
                 continue
@@ -89,18 +102,30 @@ def _get(target: Target, deadline: float) -> Iterator[HTTPResponse]:
 
 def _pool(target: Target, address: str, deadline: float) -> HTTPConnectionPool:
     remaining = max(deadline - time.monotonic(), 0.1)
-    options = {"port": target.port, "timeout": Timeout(connect=remaining, read=remaining),
-               "maxsize": 1, "retries": False}
+    options = {
+        "port": target.port,
+        "timeout": Timeout(connect=remaining, read=remaining),
+        "maxsize": 1,
+        "retries": False,
+    }
     if target.scheme == "https":
-        return HTTPSConnectionPool(address, cert_reqs="CERT_REQUIRED",
-                                   server_hostname=target.host, assert_hostname=target.host,
-                                   **options)
+        return HTTPSConnectionPool(
+            address,
+            cert_reqs="CERT_REQUIRED",
+            server_hostname=target.host,
+            assert_hostname=target.host,
+            **options,
+        )
     return HTTPConnectionPool(address, **options)
 
 
 def _headers(target: Target) -> dict[str, str]:
-    return {"Host": target.host_header, "User-Agent": USER_AGENT,
-            "Accept": "text/html,*/*;q=0.5", "Accept-Encoding": "gzip, deflate"}
+    return {
+        "Host": target.host_header,
+        "User-Agent": USER_AGENT,
+        "Accept": "text/html,*/*;q=0.5",
+        "Accept-Encoding": "gzip, deflate",
+    }
 
 
 def _log_failure(target: Target, exc: Exception | None) -> None:
@@ -108,15 +133,14 @@ def _log_failure(target: Target, exc: Exception | None) -> None:
     log.info("URL import of %s (%s) failed: %r", target.url, ", ".join(target.addresses), exc)
 
 
-def _read_page(url: str, response: HTTPResponse, deadline: float,
-               max_bytes: int) -> FetchedPage:
+def _read_page(url: str, response: HTTPResponse, deadline: float, max_bytes: int) -> FetchedPage:
     if response.status != 200:
         raise FetchError(f"The page answered HTTP {response.status}.")
     header = response.headers.get("Content-Type", "")
     content_type = header.split(";")[0].strip().lower()
     charset = None
     if "charset=" in header.lower():
-        charset = header.lower().split("charset=")[-1].split(";")[0].strip(' "\'') or None
+        charset = header.lower().split("charset=")[-1].split(";")[0].strip(" \"'") or None
     if content_type and content_type not in ACCEPTED_TYPES:
         raise FetchError(f"The URL is not a web page ({content_type}).")
     too_large = f"The page is larger than {max_bytes // (1024 * 1024)} MB."

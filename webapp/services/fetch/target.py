@@ -4,6 +4,7 @@ The URL is parsed only by urllib3's parse_url (what the connection is made from)
 second parser can read another host out of it; the host is resolved only here, and the
 connection goes to one of the addresses vetted here, so a second DNS answer never counts.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -63,14 +64,12 @@ def system_resolve(host: str, port: int) -> list[str]:
     return [info[4][0] for info in infos]
 
 
-def check_url(url: str, allowed_hosts: list[str],
-              resolve: Resolver = system_resolve) -> Target:
+def check_url(url: str, allowed_hosts: list[str], resolve: Resolver = system_resolve) -> Target:
     """Parse `url` and resolve its host once; raise FetchError unless it is http(s), written
     plainly, and every address is public (or the host is in `allowed_hosts`)."""
     scheme, host, port, request_uri = _parse(url)
     addresses = _addresses(host, port, resolve)
-    if not _is_allowed(host, port, allowed_hosts) and not all(map(is_public_address,
-                                                                  addresses)):
+    if not _is_allowed(host, port, allowed_hosts) and not all(map(is_public_address, addresses)):
         raise FetchError(PRIVATE)
     return Target(url, scheme, host, port, request_uri, tuple(map(str, addresses)))
 
@@ -88,12 +87,17 @@ def _parse(url: str) -> tuple[str, str, int, str]:
         raise FetchError("Only http:// and https:// URLs can be imported.")
     authority = _AUTHORITY.match(url)
     if parts.auth is not None or (authority and "@" in authority.group(1)):
-        raise FetchError("Web addresses with a user name or password (user@host) cannot be "
-                         "imported.")
+        raise FetchError(
+            "Web addresses with a user name or password (user@host) cannot be imported."
+        )
     if not parts.host or parts.port == 0:
         raise FetchError(INVALID)
-    return (parts.scheme, _check_host(parts.host), parts.port or DEFAULT_PORTS[parts.scheme],
-            parts.request_uri)
+    return (
+        parts.scheme,
+        _check_host(parts.host),
+        parts.port or DEFAULT_PORTS[parts.scheme],
+        parts.request_uri,
+    )
 
 
 def _check_host(host: str) -> str:
@@ -108,8 +112,10 @@ def _check_host(host: str) -> str:
         return literal
     if _NUMERIC_LABEL.fullmatch(host.rstrip(".").rsplit(".", 1)[-1]):
         if not _DOTTED_QUAD.fullmatch(host):
-            raise FetchError("IP addresses must be written as four decimal numbers "
-                             "(like 93.184.215.14); other notations cannot be imported.")
+            raise FetchError(
+                "IP addresses must be written as four decimal numbers "
+                "(like 93.184.215.14); other notations cannot be imported."
+            )
     elif not _HOST_NAME.fullmatch(host) or len(host) > 253:
         raise FetchError(INVALID)
     return host
@@ -121,8 +127,7 @@ def _addresses(host: str, port: int, resolve: Resolver) -> list[Address]:
     except ValueError:
         pass  # a name, resolved below
     try:
-        found = [ipaddress.ip_address(address.split("%")[0])
-                 for address in resolve(host, port)]
+        found = [ipaddress.ip_address(address.split("%")[0]) for address in resolve(host, port)]
     except (OSError, UnicodeError, ValueError) as exc:
         raise FetchError(f"The host {host} could not be found.") from exc
     if not found:
@@ -146,8 +151,9 @@ def is_public_address(address: Address) -> bool:
     embedded = _embedded_ipv4(address)
     if embedded is not None:
         return is_public_address(embedded)
-    return address.is_global and not (address.is_multicast or address.is_reserved
-                                      or address.is_site_local)
+    return address.is_global and not (
+        address.is_multicast or address.is_reserved or address.is_site_local
+    )
 
 
 def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:

@@ -4,6 +4,7 @@ channel and the project's internal links are inserted.
 `writer_for` picks the writer: the LLM writer when LLM_MODEL is set (and the request is not
 from a test-mode key), else the offline writer.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,8 +12,18 @@ from dataclasses import dataclass
 from .base import Brief, Draft, DraftSink, JobCancelled, NullSink, SourceText, Usage
 from .channels import shape_content
 
-__all__ = ["Brief", "Draft", "DraftSink", "GeneratedPost", "JobCancelled", "NullSink",
-           "SourceText", "Usage", "generate", "writer_for"]
+__all__ = [
+    "Brief",
+    "Draft",
+    "DraftSink",
+    "GeneratedPost",
+    "JobCancelled",
+    "NullSink",
+    "SourceText",
+    "Usage",
+    "generate",
+    "writer_for",
+]
 
 
 @dataclass
@@ -31,18 +42,22 @@ def writer_for(config, test_mode: bool = False):
     """The LLM writer for the configured model, or the offline writer."""
     if config.get("LLM_MODEL") and not test_mode:
         from .llm_writer import LLMWriter
+
         return LLMWriter(config)
     from .offline import OfflineWriter
+
     return OfflineWriter()
 
 
-def generate(brief: Brief, sources: list[SourceText], writer, sink: DraftSink,
-             insert_links=None) -> GeneratedPost:
+def generate(
+    brief: Brief, sources: list[SourceText], writer, sink: DraftSink, insert_links=None
+) -> GeneratedPost:
     """Write and shape one post. `insert_links(markdown) -> (markdown, links)` adds the
     project's link opportunities (none when omitted)."""
     draft, usage = writer.write(brief, sources, sink)
     sink.check_cancelled()
     sink.step(94, "Inserting internal links" if insert_links else "Formatting")
     content, links = shape_content(draft, brief, insert_links or (lambda md: (md, [])))
-    return GeneratedPost(content=content, links=links, usage=usage,
-                         cited_source_ids=list(draft.cited_source_ids))
+    return GeneratedPost(
+        content=content, links=links, usage=usage, cited_source_ids=list(draft.cited_source_ids)
+    )

@@ -5,6 +5,7 @@ into a `Draft`; the pipeline then fits it to the length target, shapes it for th
 and inserts internal links. Writers report the text as they write it through a
 `DraftSink`, so the job page can show it appearing.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -14,20 +15,20 @@ from ...vocabulary import Channel, Length, Voice
 from ..llm import Interrupt
 
 # Words of the whole post, per target length, for long-form channels (blog, email).
-WORD_RANGES = {Length.SHORT: (800, 1200), Length.MEDIUM: (1500, 2000),
-               Length.LONG: (2500, 3500)}
+WORD_RANGES = {Length.SHORT: (800, 1200), Length.MEDIUM: (1500, 2000), Length.LONG: (2500, 3500)}
 # Body sections (besides introduction and conclusion) an outline asks for.
 SECTION_COUNTS = {Length.SHORT: 4, Length.MEDIUM: 5, Length.LONG: 6}
 LONG_FORM_CHANNELS = (Channel.BLOG, Channel.EMAIL)
 SHORT_FORM_CHANNELS = (Channel.SOCIAL, Channel.TWITTER, Channel.LINKEDIN)
 # Words of short-form posts per target length.
 SHORT_FORM_WORDS = {
-    Channel.SOCIAL: {Length.SHORT: (40, 80), Length.MEDIUM: (80, 150),
-                     Length.LONG: (150, 250)},
-    Channel.TWITTER: {Length.SHORT: (60, 120), Length.MEDIUM: (120, 250),
-                      Length.LONG: (250, 450)},
-    Channel.LINKEDIN: {Length.SHORT: (100, 180), Length.MEDIUM: (180, 300),
-                       Length.LONG: (300, 450)},
+    Channel.SOCIAL: {Length.SHORT: (40, 80), Length.MEDIUM: (80, 150), Length.LONG: (150, 250)},
+    Channel.TWITTER: {Length.SHORT: (60, 120), Length.MEDIUM: (120, 250), Length.LONG: (250, 450)},
+    Channel.LINKEDIN: {
+        Length.SHORT: (100, 180),
+        Length.MEDIUM: (180, 300),
+        Length.LONG: (300, 450),
+    },
 }
 
 VOICE_GUIDES = {
@@ -48,6 +49,7 @@ VOICE_GUIDES = {
 @dataclass(frozen=True)
 class Brief:
     """What the user asked for."""
+
     topic: str
     voice: str = Voice.PROFESSIONAL  # a string: custom voices are not in the enum
     target_length: str = Length.MEDIUM
@@ -67,6 +69,7 @@ class Brief:
 @dataclass(frozen=True)
 class SourceText:
     """A parsed source as the writers see it (untrusted material)."""
+
     id: str
     title: str
     text: str
@@ -81,6 +84,7 @@ class Section:
 @dataclass
 class Draft:
     """A post before channel shaping. Short-form writers fill `body` only (no sections)."""
+
     title: str
     introduction: str = ""
     sections: list[Section] = field(default_factory=list)
@@ -94,6 +98,7 @@ class Draft:
 @dataclass
 class Usage:
     """Model usage of one post, summed over its calls."""
+
     model: str
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -141,7 +146,9 @@ class JobCancelled(Interrupt):
 class Writer(Protocol):
     name: str  # "offline" or the model string, shown in the UI and the API's `model`
 
-    def write(self, brief: Brief, sources: list[SourceText], sink: DraftSink) -> tuple[Draft, Usage]:
+    def write(
+        self, brief: Brief, sources: list[SourceText], sink: DraftSink
+    ) -> tuple[Draft, Usage]:
         """Write the draft for `brief` from `sources`, reporting through `sink`."""
 
 

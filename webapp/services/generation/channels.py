@@ -5,14 +5,14 @@ reference's `introduction`, `sections`, `conclusion`, `meta_description` and
 `meta_keywords`; twitter a `thread` (each item ≤ 280 characters); linkedin `text`
 (≤ 3,000 characters); email `subject`, `preheader` and `body`.
 """
+
 from __future__ import annotations
 
 import re
 
 from ...vocabulary import Channel
 from .base import Brief, Draft
-from .content import (count_words, long_form_markdown, meta_description,
-                      split_long_form_markdown)
+from .content import count_words, long_form_markdown, meta_description, split_long_form_markdown
 
 TWEET_MAX = 280
 LINKEDIN_MAX = 3000
@@ -39,8 +39,9 @@ def shape_content(draft: Draft, brief: Brief, insert_links) -> tuple[dict, list[
         return _linkedin(draft), []
     markdown, links = insert_links(f"# {draft.title}\n\n{draft.body.strip()}\n")
     body = markdown.split("\n", 1)[1].strip()
-    return _article(Draft(title=draft.title, introduction=body,
-                          meta_keywords=draft.meta_keywords), markdown), links
+    return _article(
+        Draft(title=draft.title, introduction=body, meta_keywords=draft.meta_keywords), markdown
+    ), links
 
 
 def _article(draft: Draft, markdown: str) -> dict:
@@ -58,22 +59,32 @@ def _article(draft: Draft, markdown: str) -> dict:
 
 def _email(draft: Draft, article: dict) -> dict:
     body = article["markdown"].split("\n", 1)[1].strip() if "\n" in article["markdown"] else ""
-    return {"subject": _clip(draft.title, SUBJECT_MAX),
-            "preheader": _clip(article["meta_description"], PREHEADER_MAX),
-            "body": body}
+    return {
+        "subject": _clip(draft.title, SUBJECT_MAX),
+        "preheader": _clip(article["meta_description"], PREHEADER_MAX),
+        "body": body,
+    }
 
 
 def _twitter(draft: Draft) -> dict:
     thread = split_into_thread(draft.body)
     markdown = f"# {draft.title}\n\n" + "\n\n".join(thread) + "\n"
-    return {"title": draft.title, "thread": thread, "markdown": markdown,
-            "word_count": sum(count_words(t) for t in thread)}
+    return {
+        "title": draft.title,
+        "thread": thread,
+        "markdown": markdown,
+        "word_count": sum(count_words(t) for t in thread),
+    }
 
 
 def _linkedin(draft: Draft) -> dict:
     text = _clip_paragraphs(draft.body.strip(), LINKEDIN_MAX)
-    return {"title": draft.title, "text": text, "markdown": f"# {draft.title}\n\n{text}\n",
-            "word_count": count_words(text)}
+    return {
+        "title": draft.title,
+        "text": text,
+        "markdown": f"# {draft.title}\n\n{text}\n",
+        "word_count": count_words(text),
+    }
 
 
 def split_into_thread(body: str) -> list[str]:
@@ -116,7 +127,7 @@ def _split_long(sentence: str, limit: int) -> list[str]:
 
 def _clip(text: str, limit: int) -> str:
     text = " ".join((text or "").split())
-    return text if len(text) <= limit else text[:limit - 1].rsplit(" ", 1)[0] + "…"
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _clip_paragraphs(text: str, limit: int) -> str:

@@ -2,6 +2,7 @@
 
 Channel shapes are in `channels.py`; this module holds what every channel shares.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,8 +30,10 @@ def draft_word_count(draft: Draft) -> int:
 def clean_section_text(text: str) -> str:
     """Model or source text as section content: no heading lines (the structure is ours),
     trimmed blank lines."""
-    lines = [_HEADING_LINE.sub("", line) if _HEADING_LINE.match(line) else line
-             for line in (text or "").strip().splitlines()]
+    lines = [
+        _HEADING_LINE.sub("", line) if _HEADING_LINE.match(line) else line
+        for line in (text or "").strip().splitlines()
+    ]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
@@ -56,9 +59,15 @@ def split_long_form_markdown(markdown: str, draft: Draft) -> Draft:
     conclusion = ""
     if draft.conclusion and sections and sections[-1].heading == CONCLUSION_HEADING:
         conclusion = sections.pop().content
-    return Draft(title=draft.title, introduction=introduction, sections=sections,
-                 conclusion=conclusion, body=draft.body, meta_keywords=draft.meta_keywords,
-                 cited_source_ids=draft.cited_source_ids)
+    return Draft(
+        title=draft.title,
+        introduction=introduction,
+        sections=sections,
+        conclusion=conclusion,
+        body=draft.body,
+        meta_keywords=draft.meta_keywords,
+        cited_source_ids=draft.cited_source_ids,
+    )
 
 
 def fit_to_maximum(draft: Draft, maximum: int) -> Draft:
@@ -89,4 +98,4 @@ def meta_description(draft: Draft) -> str:
         result = candidate
     if result:
         return result
-    return text[:META_DESCRIPTION_MAX - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return text[: META_DESCRIPTION_MAX - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"

@@ -1,5 +1,6 @@
 """The LLM writer: an outline first, then introduction, sections and conclusion written
 concurrently (each streamed to the job page as it arrives), fitted to the length target."""
+
 from __future__ import annotations
 
 import json
@@ -8,15 +9,29 @@ import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from .. import llm
-from .base import (SECTION_COUNTS, Brief, Draft, DraftSink, JobCancelled, Section,
-                   SourceText, Usage, outline_markdown)
+from .base import (
+    SECTION_COUNTS,
+    Brief,
+    Draft,
+    DraftSink,
+    JobCancelled,
+    Section,
+    SourceText,
+    Usage,
+    outline_markdown,
+)
 from .content import CONCLUSION_HEADING, clean_section_text, draft_word_count, fit_to_maximum
-from .prompts import (outline_task, part_task, reference_block, short_form_task,
-                      system_message)
+from .prompts import outline_task, part_task, reference_block, short_form_task, system_message
 
-FALLBACK_ANGLES = ("Why {topic} matters", "The essentials of {topic}", "Getting started",
-                   "Common mistakes to avoid", "Measuring results", "Tools and resources",
-                   "What comes next")
+FALLBACK_ANGLES = (
+    "Why {topic} matters",
+    "The essentials of {topic}",
+    "Getting started",
+    "Common mistakes to avoid",
+    "Measuring results",
+    "Tools and resources",
+    "What comes next",
+)
 TOKENS_PER_WORD = 2  # generous: max_tokens must never cut a part short
 
 
@@ -24,8 +39,7 @@ class StreamProgress:
     """Moves the job's progress from `start` to `end` percent as streamed words arrive
     (from any of the writing threads), against the words expected."""
 
-    def __init__(self, sink: DraftSink, start: int, end: int, expected_words: int,
-                 message: str):
+    def __init__(self, sink: DraftSink, start: int, end: int, expected_words: int, message: str):
         self.sink, self.start, self.end, self.message = sink, start, end, message
         self.expected = max(1, expected_words)
         self.words = 0
@@ -43,8 +57,9 @@ class LLMWriter:
         self.config = {key: config[key] for key in config if key.startswith("LLM_")}
         self.name = self.config["LLM_MODEL"]
 
-    def write(self, brief: Brief, sources: list[SourceText],
-              sink: DraftSink) -> tuple[Draft, Usage]:
+    def write(
+        self, brief: Brief, sources: list[SourceText], sink: DraftSink
+    ) -> tuple[Draft, Usage]:
         """Write the post; raises llm.LLMError when the provider fails for good."""
         usage = Usage(model=self.name)
         if not brief.long_form:
@@ -58,14 +73,23 @@ class LLMWriter:
 
     # ----------------------------------------------------------------------- calls
 
-    def _call(self, brief: Brief, task: str, words: int, usage: Usage | None = None,
-              sink: DraftSink | None = None, part: int | None = None,
-              progress: StreamProgress | None = None, stop: threading.Event | None = None,
-              heading: str | None = None):
+    def _call(
+        self,
+        brief: Brief,
+        task: str,
+        words: int,
+        usage: Usage | None = None,
+        sink: DraftSink | None = None,
+        part: int | None = None,
+        progress: StreamProgress | None = None,
+        stop: threading.Event | None = None,
+        heading: str | None = None,
+    ):
         """One model call; with `part`, its text streams into that part of the draft
         (after `heading`, when given, as the part's `## heading`)."""
         on_delta = on_restart = None
         if sink is not None and part is not None:
+
             def on_delta(text, part=part):
                 if stop is not None and stop.is_set():
                     raise JobCancelled()
@@ -79,14 +103,18 @@ class LLMWriter:
                 sink.clear(part)
                 if heading:
                     sink.write(part, f"## {heading}\n\n")
+
             if heading:
                 sink.write(part, f"## {heading}\n\n")
-        completion = llm.complete([system_message(brief), {"role": "user", "content": task}],
-                                  max_tokens=max(256, words * TOKENS_PER_WORD),
-                                  config=self.config, on_delta=on_delta, on_restart=on_restart)
+        completion = llm.complete(
+            [system_message(brief), {"role": "user", "content": task}],
+            max_tokens=max(256, words * TOKENS_PER_WORD),
+            config=self.config,
+            on_delta=on_delta,
+            on_restart=on_restart,
+        )
         if usage is not None:
-            usage.add(completion.prompt_tokens, completion.completion_tokens,
-                      completion.cost_usd)
+            usage.add(completion.prompt_tokens, completion.completion_tokens, completion.cost_usd)
         return completion
 
     def _reference(self, sources, focus: str, share: float = 1.0) -> str:
@@ -99,14 +127,17 @@ class LLMWriter:
         sink.step(8, "Outlining")
         count = SECTION_COUNTS[brief.target_length]
         low, high = brief.word_range()
-        task = outline_task(brief, count, (low + high) // 2,
-                            self._reference(sources, brief.topic))
+        task = outline_task(brief, count, (low + high) // 2, self._reference(sources, brief.topic))
         completion = self._call(brief, task, 400, usage)
         title, headings, keywords = parse_outline(completion.text, brief.topic, count)
         sink.write(0, outline_markdown(title, headings))
         sink.step(15, "Outline ready")
-        return Draft(title=title, sections=[Section(h, "") for h in headings],
-                     meta_keywords=keywords, cited_source_ids=[s.id for s in sources])
+        return Draft(
+            title=title,
+            sections=[Section(h, "") for h in headings],
+            meta_keywords=keywords,
+            cited_source_ids=[s.id for s in sources],
+        )
 
     # ---------------------------------------------------------------------- parts
 
@@ -119,8 +150,7 @@ class LLMWriter:
         jobs = {1: ("the introduction", intro_words, brief.topic, None)}
         for index, heading in enumerate(headings, 2):
             jobs[index] = (f'the section "{heading}"', section_words, heading, heading)
-        jobs[len(headings) + 2] = ("the conclusion", intro_words, brief.topic,
-                                   CONCLUSION_HEADING)
+        jobs[len(headings) + 2] = ("the conclusion", intro_words, brief.topic, CONCLUSION_HEADING)
         share = 1 / 3
         texts = self._run_concurrently(brief, sources, sink, usage, draft, jobs, share)
         draft.introduction = texts.pop(1)
@@ -130,23 +160,40 @@ class LLMWriter:
 
     def _run_concurrently(self, brief, sources, sink, usage, draft, jobs, share) -> dict:
         headings = [s.heading for s in draft.sections]
-        tasks = {part: part_task(brief, draft.title, headings, what, words,
-                                 self._reference(sources, focus, share))
-                 for part, (what, words, focus, _) in jobs.items()}
+        tasks = {
+            part: part_task(
+                brief, draft.title, headings, what, words, self._reference(sources, focus, share)
+            )
+            for part, (what, words, focus, _) in jobs.items()
+        }
         texts, done = {}, 0
-        progress = StreamProgress(sink, 15, 90, sum(job[1] for job in jobs.values()),
-                                  "Writing the sections")
+        progress = StreamProgress(
+            sink, 15, 90, sum(job[1] for job in jobs.values()), "Writing the sections"
+        )
         workers = min(len(tasks), int(self.config.get("LLM_MAX_PARALLEL_CALLS", 8)))
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="llm")
         stop = threading.Event()
         try:
-            futures = {pool.submit(self._call, brief, task, jobs[part][1], None, sink, part,
-                                   progress, stop, jobs[part][3]): part
-                       for part, task in tasks.items()}
+            futures = {
+                pool.submit(
+                    self._call,
+                    brief,
+                    task,
+                    jobs[part][1],
+                    None,
+                    sink,
+                    part,
+                    progress,
+                    stop,
+                    jobs[part][3],
+                ): part
+                for part, task in tasks.items()
+            }
             for future in as_completed(futures):
                 part, completion = futures[future], future.result()
-                usage.add(completion.prompt_tokens, completion.completion_tokens,
-                          completion.cost_usd)
+                usage.add(
+                    completion.prompt_tokens, completion.completion_tokens, completion.cost_usd
+                )
                 texts[part] = clean_section_text(completion.text)
                 done += 1
                 sink.step(15 + 75 * done // len(tasks), f"Wrote {jobs[part][0]}")
@@ -165,9 +212,14 @@ class LLMWriter:
         missing = low - draft_word_count(draft) + 50
         heading = "Key takeaways"
         part = len(draft.sections) + 3
-        task = part_task(brief, draft.title, [s.heading for s in draft.sections] + [heading],
-                         f'the section "{heading}"', missing,
-                         self._reference(sources, brief.topic, 1 / 3))
+        task = part_task(
+            brief,
+            draft.title,
+            [s.heading for s in draft.sections] + [heading],
+            f'the section "{heading}"',
+            missing,
+            self._reference(sources, brief.topic, 1 / 3),
+        )
         completion = self._call(brief, task, missing, usage, sink, part, heading=heading)
         draft.sections.append(Section(heading, clean_section_text(completion.text)))
 
@@ -177,12 +229,21 @@ class LLMWriter:
         sink.step(10, "Writing")
         low, high = brief.word_range()
         progress = StreamProgress(sink, 10, 90, (low + high) // 2, "Writing")
-        completion = self._call(brief, short_form_task(brief, (low + high) // 2,
-                                                       self._reference(sources, brief.topic)),
-                                high, usage, sink, 1, progress)
+        completion = self._call(
+            brief,
+            short_form_task(brief, (low + high) // 2, self._reference(sources, brief.topic)),
+            high,
+            usage,
+            sink,
+            1,
+            progress,
+        )
         sink.step(90, "Written")
-        return Draft(title=title_from_topic(brief.topic), body=clean_section_text(
-            completion.text), cited_source_ids=[s.id for s in sources])
+        return Draft(
+            title=title_from_topic(brief.topic),
+            body=clean_section_text(completion.text),
+            cited_source_ids=[s.id for s in sources],
+        )
 
 
 def title_from_topic(topic: str) -> str:

@@ -6,25 +6,43 @@ informative phrases, else from topic angles. When the sources run out, topic-tem
 sentences (chosen by a stable hash, never twice in a post) fill the length target. Same
 input, same output.
 """
+
 from __future__ import annotations
 
 import hashlib
 import re
 from collections import Counter
+from itertools import pairwise
 
 from ...vocabulary import Channel, Voice
-from .base import (SECTION_COUNTS, Brief, Draft, DraftSink, Section, SourceText, Usage,
-                   outline_markdown)
+from .base import (
+    SECTION_COUNTS,
+    Brief,
+    Draft,
+    DraftSink,
+    Section,
+    SourceText,
+    Usage,
+    outline_markdown,
+)
 from .content import count_words, draft_word_count
 from .prompts import STOP_WORDS, terms
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
-_STEERING = re.compile(r"ignore (all |any )?(previous|prior|above)|disregard (the|all|previous)"
-                       r"|you are now|system prompt|respond only|as an ai|new instructions",
-                       re.I)
-ANGLES = ("Why {t} matters", "The essentials of {t}", "Getting started with {t}",
-          "Common mistakes to avoid", "Measuring what works", "Tools and habits that help",
-          "What to do next")
+_STEERING = re.compile(
+    r"ignore (all |any )?(previous|prior|above)|disregard (the|all|previous)"
+    r"|you are now|system prompt|respond only|as an ai|new instructions",
+    re.I,
+)
+ANGLES = (
+    "Why {t} matters",
+    "The essentials of {t}",
+    "Getting started with {t}",
+    "Common mistakes to avoid",
+    "Measuring what works",
+    "Tools and habits that help",
+    "What to do next",
+)
 FILLERS = (
     "Teams that treat {t} as a habit rather than a project see steadier results.",
     "Start with one clear goal for {t}, and let every later choice serve it.",
@@ -44,11 +62,15 @@ FILLERS = (
     "Good {t} is specific: name the audience, the outcome and the deadline.",
 )
 OPENERS = {
-    Voice.CASUAL: "Here's the thing: ", Voice.WITTY: "Plot twist: ",
-    Voice.GEN_Z: "Real talk: ", Voice.STORYTELLING: "Picture this: ",
-    Voice.HUMOROUS: "Fun fact: ", Voice.INSPIRATIONAL: "Imagine what's possible: ",
+    Voice.CASUAL: "Here's the thing: ",
+    Voice.WITTY: "Plot twist: ",
+    Voice.GEN_Z: "Real talk: ",
+    Voice.STORYTELLING: "Picture this: ",
+    Voice.HUMOROUS: "Fun fact: ",
+    Voice.INSPIRATIONAL: "Imagine what's possible: ",
     Voice.CONVERSATIONAL: "You might wonder why. ",
-    Voice.ACADEMIC: "The evidence suggests that ", Voice.CORPORATE: "For the business, ",
+    Voice.ACADEMIC: "The evidence suggests that ",
+    Voice.CORPORATE: "For the business, ",
 }
 
 
@@ -64,8 +86,11 @@ def sentences_of(sources: list[SourceText]) -> list[tuple[str, str]]:
                 continue
             for sentence in _SENTENCE.split(line):
                 sentence = " ".join(sentence.split())
-                if 6 <= len(sentence.split()) <= 60 and not _STEERING.search(sentence) \
-                        and sentence.lower() not in seen:
+                if (
+                    6 <= len(sentence.split()) <= 60
+                    and not _STEERING.search(sentence)
+                    and sentence.lower() not in seen
+                ):
                     seen.add(sentence.lower())
                     found.append((source.id, sentence))
     return found
@@ -77,22 +102,31 @@ def key_phrases(sentences: list[tuple[str, str]], topic: str, limit: int) -> lis
     topic_terms = terms(topic)
     for _, sentence in sentences:
         words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'-]+", sentence)]
-        for first, second in zip(words, words[1:]):
-            if first not in STOP_WORDS and second not in STOP_WORDS and len(first) > 3 \
-                    and len(second) > 3 and not {first, second} <= topic_terms:
+        for first, second in pairwise(words):
+            if (
+                first not in STOP_WORDS
+                and second not in STOP_WORDS
+                and len(first) > 3
+                and len(second) > 3
+                and not {first, second} <= topic_terms
+            ):
                 counts[f"{first} {second}"] += 1
     return [phrase for phrase, n in counts.most_common(limit) if n >= 2]
 
 
 def stable_order(items: list[str], seed: str) -> list[str]:
-    return sorted(items, key=lambda item: hashlib.sha1((seed + item).encode()).hexdigest())
+    return sorted(
+        items,
+        key=lambda item: hashlib.sha1((seed + item).encode(), usedforsecurity=False).hexdigest(),
+    )
 
 
 class OfflineWriter:
     name = "offline"
 
-    def write(self, brief: Brief, sources: list[SourceText],
-              sink: DraftSink) -> tuple[Draft, Usage]:
+    def write(
+        self, brief: Brief, sources: list[SourceText], sink: DraftSink
+    ) -> tuple[Draft, Usage]:
         """Compose the draft; see the module's docstring."""
         sink.step(10, "Outlining")
         pool = _SentencePool(brief, sentences_of(sources))
@@ -104,7 +138,7 @@ class OfflineWriter:
         draft.cited_source_ids = [s.id for s in sources if s.id in pool.cited]
         return draft, Usage(model=self.name)
 
-    def _long_form(self, brief: Brief, pool: "_SentencePool", sink: DraftSink) -> Draft:
+    def _long_form(self, brief: Brief, pool: _SentencePool, sink: DraftSink) -> Draft:
         count = SECTION_COUNTS[brief.target_length]
         phrases = key_phrases(pool.sentences, brief.topic, count)
         headings = [p.title() for p in phrases[: max(0, count - 2)]]
@@ -129,20 +163,32 @@ class OfflineWriter:
             sink.write(index, f"## {heading}\n\n{content}")
             sink.step(15 + 75 * index // count, f"Writing section {index} of {count}: {heading}")
         conclusion = pool.paragraphs(brief.topic, intro_words, 1)
-        draft = Draft(title=title, introduction=introduction, sections=sections,
-                      conclusion=conclusion, meta_keywords=_keywords(brief, phrases))
+        draft = Draft(
+            title=title,
+            introduction=introduction,
+            sections=sections,
+            conclusion=conclusion,
+            meta_keywords=_keywords(brief, phrases),
+        )
         _top_up(draft, pool, brief, low)
         return draft
 
-    def _short_form(self, brief: Brief, pool: "_SentencePool") -> Draft:
+    def _short_form(self, brief: Brief, pool: _SentencePool) -> Draft:
         low, high = brief.word_range()
         target = (low + high) // 2
         hook = _opener(brief) + f"{_title(brief)}, in a few lines."
-        closing = "What would you add? Tell us in the comments." if brief.channel != Channel.TWITTER \
+        closing = (
+            "What would you add? Tell us in the comments."
+            if brief.channel != Channel.TWITTER
             else "Follow for more."
+        )
         body_words = max(10, target - count_words(hook) - count_words(closing))
-        paragraphs = pool.paragraphs(brief.topic, body_words, max(2, body_words // 45),
-                                     max_chars=250 if brief.channel == Channel.TWITTER else 900)
+        paragraphs = pool.paragraphs(
+            brief.topic,
+            body_words,
+            max(2, body_words // 45),
+            max_chars=250 if brief.channel == Channel.TWITTER else 900,
+        )
         body = "\n\n".join([hook, paragraphs, closing])
         return Draft(title=_title(brief), body=body)
 
@@ -177,8 +223,10 @@ class _SentencePool:
         if self.fillers:
             return self.fillers.pop(0).format(t=topic)
         self.extra += 1
-        return (f"Point {self.extra} for {topic}: review the last step, keep what worked, "
-                "and change one thing next time.")
+        return (
+            f"Point {self.extra} for {topic}: review the last step, keep what worked, "
+            "and change one thing next time."
+        )
 
     def paragraphs(self, focus: str, words: int, count: int, max_chars: int = 900) -> str:
         """About `words` words of `count` paragraphs (more when a paragraph would pass

@@ -10,12 +10,13 @@ retried with backoff and, after MAX_ATTEMPTS, marked failed with the reason, whi
 Kinds other than "message" are written at send time by a composer registered for the kind
 (see password_reset.py), so that secrets such as reset links are never stored.
 """
+
 from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Callable
 
 from ...errors import ServiceUnavailable
 from ...extensions import db
@@ -29,8 +30,12 @@ log = logging.getLogger(__name__)
 MESSAGE_KIND = "message"
 MAX_ATTEMPTS = 5
 # Wait after the 1st, 2nd, ... failed attempt (at least: the sweep adds up to SWEEP_GRACE).
-RETRY_DELAYS = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10),
-                timedelta(minutes=30))
+RETRY_DELAYS = (
+    timedelta(seconds=30),
+    timedelta(minutes=2),
+    timedelta(minutes=10),
+    timedelta(minutes=30),
+)
 # Rows due for this long have lost their task (queue down or wiped): the sweep queues them.
 SWEEP_GRACE = timedelta(seconds=30)
 SWEEP_BATCH = 100
@@ -48,9 +53,11 @@ def composer(kind: str):
     """Register the function that writes messages of `kind` at send time: it gets the row
     and returns (to, subject, text), or None when there is nothing to send (the row is
     then dropped quietly)."""
+
     def register(function):
         _composers[kind] = function
         return function
+
     return register
 
 
@@ -71,15 +78,15 @@ def send_later(to: str, subject: str, text: str) -> str:
 def queue_mail(kind: str, recipient: str, subject: str, body: str | None = None) -> str:
     """Store a message of `kind` (body None: its composer writes it at send time) and ask a
     worker to send it; returns its id. Commits the session."""
-    message = OutboxMessage(kind=kind, recipient=recipient, subject=subject, body=body,
-                            next_attempt_at=utcnow())
+    message = OutboxMessage(
+        kind=kind, recipient=recipient, subject=subject, body=body, next_attempt_at=utcnow()
+    )
     db.session.add(message)
     db.session.commit()
     try:
         _enqueue(message.id)
     except ServiceUnavailable:
-        log.warning("mail %s (%s) waits in the outbox: the queue is unavailable",
-                    message.id, kind)
+        log.warning("mail %s (%s) waits in the outbox: the queue is unavailable", message.id, kind)
     return message.id
 
 
@@ -87,9 +94,12 @@ def _enqueue(message_id: str) -> None:
     # A fresh job id each time: a row may be queued again by the sweep, and the claim
     # keeps a second task from sending it twice.
     job_registry.enqueue_internal(
-        job_registry.InternalTask.DELIVER_MAIL, message_id,
-        job_id=f"mail-{message_id}-{secrets.token_hex(4)}", timeout=DELIVER_TIMEOUT_SECONDS,
-        description=f"mail {message_id}")
+        job_registry.InternalTask.DELIVER_MAIL,
+        message_id,
+        job_id=f"mail-{message_id}-{secrets.token_hex(4)}",
+        timeout=DELIVER_TIMEOUT_SECONDS,
+        description=f"mail {message_id}",
+    )
 
 
 def deliver(message_id: str) -> None:
@@ -120,8 +130,11 @@ def _claim(message_id: str) -> OutboxMessage | None:
     now = utcnow()
     claimed = db.session.execute(
         db.update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending",
-               OutboxMessage.next_attempt_at <= now)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == "pending",
+            OutboxMessage.next_attempt_at <= now,
+        )
         .values(status="sending", claimed_at=now, attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -147,14 +160,27 @@ def _record_failure(message_id: str, reason: str) -> None:
     message.last_error, message.claimed_at = reason[:2000], None
     if message.attempts >= MAX_ATTEMPTS:
         message.status, message.body = "failed", None
-        log.error("mail %s (%s to %s) failed after %d attempts: %s", message.id,
-                  message.kind, message.recipient, message.attempts, reason)
+        log.error(
+            "mail %s (%s to %s) failed after %d attempts: %s",
+            message.id,
+            message.kind,
+            message.recipient,
+            message.attempts,
+            reason,
+        )
     else:
         delay = RETRY_DELAYS[min(message.attempts, len(RETRY_DELAYS)) - 1]
         message.status, message.next_attempt_at = "pending", utcnow() + delay
-        log.warning("mail %s (%s to %s) not sent (attempt %d of %d), retrying in %s: %s",
-                    message.id, message.kind, message.recipient, message.attempts,
-                    MAX_ATTEMPTS, delay, reason)
+        log.warning(
+            "mail %s (%s to %s) not sent (attempt %d of %d), retrying in %s: %s",
+            message.id,
+            message.kind,
+            message.recipient,
+            message.attempts,
+            MAX_ATTEMPTS,
+            delay,
+            reason,
+        )
     db.session.commit()
 
 
@@ -168,7 +194,8 @@ def sweep_outbox(grace: timedelta = SWEEP_GRACE) -> int:
     due = db.session.execute(
         db.select(OutboxMessage.id, OutboxMessage.next_attempt_at)
         .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now - grace)
-        .order_by(OutboxMessage.next_attempt_at).limit(SWEEP_BATCH)
+        .order_by(OutboxMessage.next_attempt_at)
+        .limit(SWEEP_BATCH)
     ).all()
     queued = 0
     for message_id, due_at in due:
@@ -183,9 +210,13 @@ def _take_for_queueing(message_id: str, due_at: datetime, now: datetime) -> bool
     queued by one sweep per grace period, not by every worker every round."""
     taken = db.session.execute(
         db.update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending",
-               OutboxMessage.next_attempt_at == due_at)
-        .values(next_attempt_at=now).execution_options(synchronize_session=False)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == "pending",
+            OutboxMessage.next_attempt_at == due_at,
+        )
+        .values(next_attempt_at=now)
+        .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
     return taken == 1
@@ -206,7 +237,10 @@ def _fail_interrupted(now: datetime) -> None:
 def _purge_finished(now: datetime) -> None:
     db.session.execute(
         db.delete(OutboxMessage)
-        .where(OutboxMessage.status.in_(("sent", "failed")),
-               OutboxMessage.created_at < now - KEEP_FINISHED)
-        .execution_options(synchronize_session=False))
+        .where(
+            OutboxMessage.status.in_(("sent", "failed")),
+            OutboxMessage.created_at < now - KEEP_FINISHED,
+        )
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()

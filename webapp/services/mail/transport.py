@@ -1,5 +1,6 @@
 """Handing one message over: SMTP when MAIL_SERVER is set, otherwise the log and an `.eml`
 file in MAIL_OUTBOX_DIR. Only the worker sends (see outbox.py); the web queues."""
+
 from __future__ import annotations
 
 import logging
@@ -39,8 +40,9 @@ def send_mail(to: str, subject: str, text: str) -> None:
             log.info("Mail sent to %s: %r", to, subject)
         else:
             path = _save_to_outbox(message, Path(config["MAIL_OUTBOX_DIR"]))
-            log.info("Mail to %s: %r not sent (MAIL_SERVER is unset); saved as %s",
-                     to, subject, path)
+            log.info(
+                "Mail to %s: %r not sent (MAIL_SERVER is unset); saved as %s", to, subject, path
+            )
     except (smtplib.SMTPException, OSError) as exc:
         raise MailError(f"Could not send mail to {to}: {exc}") from exc
 

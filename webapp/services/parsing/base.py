@@ -1,4 +1,5 @@
 """Shared types of the parsers."""
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@
 Cells are kept as text exactly as written (a leading `=`, `+`, `-` or `@` included): they
 are never evaluated here, and `topics_to_csv` (the download) neutralises them.
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,8 +26,12 @@ def parse_topics_csv(data: bytes) -> ParsedDocument:
     table = read_topics(data)
     if not table.rows and not table.problems:
         raise ParseError("The CSV has a header but no rows.")
-    details = {"rows": len(table.rows), "columns": table.columns, "problems": table.problems,
-               "encoding": table.encoding}
+    details = {
+        "rows": len(table.rows),
+        "columns": table.columns,
+        "problems": table.problems,
+        "encoding": table.encoding,
+    }
     return ParsedDocument(_as_text(table.rows), details)
 
 
@@ -50,8 +55,11 @@ def read_topics(data: bytes) -> TopicTable:
     except csv.Error as exc:
         raise ParseError(f"The CSV file cannot be read: {exc}.") from exc
     if "topic" not in header:
-        raise ParseError("The CSV needs a header row with a `topic` column (optional: "
-                         + ", ".join(OPTIONAL_COLUMNS) + ").")
+        raise ParseError(
+            "The CSV needs a header row with a `topic` column (optional: "
+            + ", ".join(OPTIONAL_COLUMNS)
+            + ")."
+        )
     rows, problems = _read_rows(reader, header)
     return TopicTable([c for c in header if c], rows, problems, encoding)
 
@@ -88,10 +96,11 @@ def _read_rows(reader, header: list[str]) -> tuple[list[dict], list[dict]]:
             if not any(cell.strip() for cell in cells):
                 continue
             if len(rows) + len(problems) >= MAX_ROWS:
-                problems.append({"row": line_number,
-                                 "message": f"only the first {MAX_ROWS} rows are read"})
+                problems.append(
+                    {"row": line_number, "message": f"only the first {MAX_ROWS} rows are read"}
+                )
                 break
-            row = {name: cell.strip() for name, cell in zip(header, cells) if name}
+            row = {name: cell.strip() for name, cell in zip(header, cells, strict=False) if name}
             for column in ("target_length", "channel", "voice"):
                 if row.get(column):
                     row[column] = row[column].lower()

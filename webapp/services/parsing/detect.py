@@ -1,5 +1,6 @@
 """File type by content: magic bytes and zip structure first, the name only to tell the
 text formats (Markdown, plain text, CSV) apart."""
+
 from __future__ import annotations
 
 import zipfile
@@ -58,7 +59,9 @@ def _detect(head: bytes, stream: BinaryIO, filename: str) -> str:
     if looks_like_text(head):
         if extension in BINARY_EXTENSIONS:
             raise UnsupportedFileType(
-                f"The file is named .{extension} but its content is plain text.")
+                f"The file is named .{extension} but its content is plain text."
+            )
         return TEXT_EXTENSIONS.get(extension, "txt")
     raise UnsupportedFileType(
-        "Unsupported file type: upload a PDF, DOCX, Markdown, text or CSV file.")
+        "Unsupported file type: upload a PDF, DOCX, Markdown, text or CSV file."
+    )

@@ -1,4 +1,5 @@
 """Pick the parser for a file type."""
+
 from __future__ import annotations
 
 from .base import ParsedDocument
@@ -7,8 +8,13 @@ from .docx import parse_docx
 from .pdf import parse_pdf
 from .text import parse_text
 
-PARSERS = {"pdf": parse_pdf, "docx": parse_docx, "md": parse_text, "txt": parse_text,
-           "csv": parse_topics_csv}
+PARSERS = {
+    "pdf": parse_pdf,
+    "docx": parse_docx,
+    "md": parse_text,
+    "txt": parse_text,
+    "csv": parse_topics_csv,
+}
 
 
 def parse_document(data: bytes, file_type: str) -> ParsedDocument:

@@ -1,6 +1,7 @@
 """DOCX to Markdown, after checking the zip: mammoth writes HTML, markdownify turns it into
 Markdown (headings, nested lists, tables, links, bold and italic kept; pictures become
 their alt text)."""
+
 from __future__ import annotations
 
 import io
@@ -28,9 +29,16 @@ class ReferenceMarkdownConverter(MarkdownConverter):
     (footnote references, bookmarks) reduced to their text."""
 
     def __init__(self, **options):
-        super().__init__(heading_style=ATX, bullets="-", escape_asterisks=False,
-                         escape_underscores=False, escape_misc=False,
-                         table_infer_header=True, strip=["img"], **options)
+        super().__init__(
+            heading_style=ATX,
+            bullets="-",
+            escape_asterisks=False,
+            escape_underscores=False,
+            escape_misc=False,
+            table_infer_header=True,
+            strip=["img"],
+            **options,
+        )
 
     def convert_a(self, el, text, parent_tags):
         if str(el.get("href") or "").startswith("#"):
@@ -57,23 +65,31 @@ def check_archive(data: bytes) -> None:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise ParseError("The DOCX file is damaged or truncated and cannot be opened.") from exc
     if len(entries) > MAX_ENTRIES:
-        raise ParseError(f"The DOCX file has {len(entries)} parts; at most {MAX_ENTRIES} are "
-                         "accepted.")
+        raise ParseError(
+            f"The DOCX file has {len(entries)} parts; at most {MAX_ENTRIES} are accepted."
+        )
     names = {entry.filename: entry for entry in entries}
     document = names.get("word/document.xml")
     if document is None:
-        raise ParseError("The file is a zip archive but not a Word document (no "
-                         "word/document.xml).")
+        raise ParseError(
+            "The file is a zip archive but not a Word document (no word/document.xml)."
+        )
     if sum(entry.file_size for entry in entries) > MAX_TOTAL_UNCOMPRESSED:
         raise ParseError("The DOCX file expands to more than 200 MB; it looks like a zip bomb.")
     for entry in entries:
-        if entry.compress_size and entry.file_size / entry.compress_size > MAX_RATIO \
-                and entry.file_size > 1024 * 1024:
-            raise ParseError("The DOCX file is compressed suspiciously well (a zip bomb?) and "
-                             "was not expanded.")
+        if (
+            entry.compress_size
+            and entry.file_size / entry.compress_size > MAX_RATIO
+            and entry.file_size > 1024 * 1024
+        ):
+            raise ParseError(
+                "The DOCX file is compressed suspiciously well (a zip bomb?) and was not expanded."
+            )
     if document.file_size > MAX_DOCUMENT_XML:
-        raise ParseError("The document's text part is larger than 10 MB; split the document "
-                         "and upload the parts.")
+        raise ParseError(
+            "The document's text part is larger than 10 MB; split the document "
+            "and upload the parts."
+        )
 
 
 def describe_image(image) -> list:
@@ -88,10 +104,21 @@ def parse_docx(data: bytes) -> ParsedDocument:
     check_archive(data)
     try:
         result = mammoth.convert_to_html(io.BytesIO(data), convert_image=describe_image)
-    except (zipfile.BadZipFile, ExpatError, ElementTreeParseError, KeyError, ValueError,
-            EOFError, OSError, AttributeError, IndexError, TypeError) as exc:
-        raise ParseError(f"The DOCX file is damaged and cannot be converted "
-                         f"({type(exc).__name__}).") from exc
+    except (
+        zipfile.BadZipFile,
+        ExpatError,
+        ElementTreeParseError,
+        KeyError,
+        ValueError,
+        EOFError,
+        OSError,
+        AttributeError,
+        IndexError,
+        TypeError,
+    ) as exc:
+        raise ParseError(
+            f"The DOCX file is damaged and cannot be converted ({type(exc).__name__})."
+        ) from exc
     text = clean_text(html_to_markdown(result.value or ""))
     if not text:
         raise ParseError("The document contains no text.")

@@ -1,4 +1,5 @@
 """PDF through pypdf: text-based PDFs only, with a page cap."""
+
 from __future__ import annotations
 
 import io
@@ -17,12 +18,14 @@ def _open(data: bytes) -> PdfReader:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise ParseError("The PDF is password-protected; remove the password and upload "
-                             "it again.")
+            raise ParseError(
+                "The PDF is password-protected; remove the password and upload it again."
+            )
         return reader
     except FileNotDecryptedError as exc:
-        raise ParseError("The PDF is password-protected; remove the password and upload it "
-                         "again.") from exc
+        raise ParseError(
+            "The PDF is password-protected; remove the password and upload it again."
+        ) from exc
     except DependencyError as exc:
         raise ParseError("The PDF uses an encryption this server cannot read.") from exc
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
@@ -46,16 +49,27 @@ def parse_pdf(data: bytes) -> ParsedDocument:
         try:
             pages.append(reader.pages[number].extract_text() or "")
         except FileNotDecryptedError as exc:
-            raise ParseError("The PDF is password-protected; remove the password and "
-                             "upload it again.") from exc
-        except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError,
-                IndexError, ZeroDivisionError) as exc:
+            raise ParseError(
+                "The PDF is password-protected; remove the password and upload it again."
+            ) from exc
+        except (
+            PdfReadError,
+            PyPdfError,
+            ValueError,
+            KeyError,
+            TypeError,
+            AttributeError,
+            IndexError,
+            ZeroDivisionError,
+        ) as exc:
             log.warning("page %d of a PDF could not be read: %s", number + 1, exc)
             pages.append("")
     text = clean_text("\n\n".join(pages))
     if not text:
-        raise ParseError("No extractable text — is it a scan? Upload a text-based PDF, or "
-                         "run it through OCR first.")
+        raise ParseError(
+            "No extractable text — is it a scan? Upload a text-based PDF, or "
+            "run it through OCR first."
+        )
     details = {"pages": total}
     if total > MAX_PAGES:
         details["truncated"] = f"only the first {MAX_PAGES} of {total} pages were read"

@@ -1,4 +1,5 @@
 """Markdown and plain text: encoding detection, then the text as it is."""
+
 from __future__ import annotations
 
 import codecs
@@ -7,11 +8,15 @@ from charset_normalizer import from_bytes
 
 from .base import ParsedDocument, ParseError, clean_text
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
-         (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
-         (codecs.BOM_UTF16_BE, "utf-16"))
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 # Bytes that never occur in text: most C0 controls (tab, newline, CR, FF are fine).
-_BINARY_BYTES = set(range(0, 9)) | {11} | set(range(14, 32)) - {27}
+_BINARY_BYTES = set(range(9)) | {11} | set(range(14, 32)) - {27}
 
 
 def looks_like_text(sample: bytes) -> bool:
@@ -45,8 +50,10 @@ def decode_text(data: bytes) -> tuple[str, str]:
         pass
     best = _best_guess(list(from_bytes(data)))
     if best is None or best.encoding is None:
-        raise ParseError("The file is not UTF-8 text and its encoding could not be detected; "
-                         "save it as UTF-8 and upload it again.")
+        raise ParseError(
+            "The file is not UTF-8 text and its encoding could not be detected; "
+            "save it as UTF-8 and upload it again."
+        )
     return str(best), best.encoding
 
 
@@ -61,8 +68,9 @@ def _best_guess(matches):
     if not matches:
         return None
     best = matches[0]
-    close = [m for m in matches if m.encoding in _PREFERRED
-             and m.chaos <= best.chaos + _CHAOS_MARGIN]
+    close = [
+        m for m in matches if m.encoding in _PREFERRED and m.chaos <= best.chaos + _CHAOS_MARGIN
+    ]
     return close[0] if close else best
 
 
