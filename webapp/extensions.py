@@ -30,13 +30,23 @@ limiter = Limiter(key_func=get_remote_address)
 htmx = HTMX()
 
 
+API_PATH_PREFIX = "/api/v1/"
+
+
 class CachedSerializerSessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, unchanged, except that the signing serializer is
-    built once per set of secret keys instead of on every request (API requests included,
-    which never use the session). It holds no request data."""
+    built once per set of secret keys instead of on every request, and that API requests
+    get no session at all. It holds no request data."""
 
     def __init__(self) -> None:
         self._serializers: dict = {}
+
+    def open_session(self, app, request):
+        # The JSON API authenticates with tokens and keys only: no cookie is read, and the
+        # null session means none is written.
+        if request.path.startswith(API_PATH_PREFIX):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
 
     def get_signing_serializer(self, app):
         keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
 from flask.json.provider import DefaultJSONProvider
 
 MAX_DEPTH = 64
@@ -49,9 +50,33 @@ def _deeper_than(value: Any, limit: int) -> bool:
     return False
 
 
+# What Flask's provider writes (sorted keys, compact, a final newline), through orjson: a
+# third of the cost of `json.dumps` on every API answer. Values orjson leaves to `default`
+# (dates, dataclasses, decimals) are written as Flask writes them.
+_ORJSON_OPTIONS = (
+    orjson.OPT_SORT_KEYS
+    | orjson.OPT_APPEND_NEWLINE
+    | orjson.OPT_NON_STR_KEYS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+
+
 class BoundedJSONProvider(DefaultJSONProvider):
     """The app's JSON provider: `request.get_json()` (silent or not) parses with the bound,
-    so a too-deep body is bad JSON (400, or None when silent), never a 500."""
+    so a too-deep body is bad JSON (400, or None when silent), never a 500; responses are
+    encoded by orjson (UTF-8 rather than `\\u` escapes), or by Flask's encoder for what
+    orjson refuses (integers past 64 bits) and when debugging (indented)."""
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         return loads_bounded(s, **kwargs)
+
+    def response(self, *args: Any, **kwargs: Any):
+        if self._app.debug:
+            return super().response(*args, **kwargs)
+        obj = self._prepare_response_obj(args, kwargs)
+        try:
+            body = orjson.dumps(obj, default=self.default, option=_ORJSON_OPTIONS)
+        except orjson.JSONEncodeError:
+            return super().response(*args, **kwargs)
+        return self._app.response_class(body, mimetype=self.mimetype)

@@ -249,3 +249,12 @@ def test_redis_down_limits_fail_open_and_pages_render(start_server):
 
 def test_healthz_reports_both(client):
     assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+def test_api_answers_neither_read_nor_write_the_session_cookie(client, auth):
+    """The API authenticates with tokens and keys only: a signed-in browser's cookie signs
+    nobody in there, and no answer sets a cookie."""
+    auth.login_page()  # this client now carries a signed-in session cookie
+    assert client.get("/api/v1/projects").status_code == 401
+    answer = client.get("/api/v1/projects", headers=auth.headers(email="other@example.com"))
+    assert answer.status_code == 200 and "Set-Cookie" not in answer.headers

@@ -182,3 +182,19 @@ def test_a_created_project_is_listed_by_the_next_request(client, auth):
     client.post("/api/v1/projects", headers=headers, json={"name": "New"})
     body = client.get("/api/v1/projects", headers=headers).get_json()
     assert body["total"] == 1 and body["projects"][0]["name"] == "New"
+
+
+def test_answers_carry_any_text(client, auth):
+    """Answers are encoded by orjson (UTF-8, not \\u escapes): the client reads back what
+    it sent."""
+    headers = auth.headers()
+    metadata = {"city": "Zürich 東京", "mood": "☕"}
+    created = client.post(
+        "/api/v1/projects", json={"name": "Café ☕", "metadata": metadata}, headers=headers
+    )
+    assert created.status_code == 201, created.get_json()
+    listed = client.get("/api/v1/projects", headers=headers)
+    assert listed.status_code == 200 and listed.mimetype == "application/json"
+    assert "Zürich 東京".encode() in listed.data
+    (project,) = listed.get_json()["projects"]
+    assert (project["name"], project["metadata"]) == ("Café ☕", metadata)
