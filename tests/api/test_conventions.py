@@ -254,7 +254,8 @@ def test_healthz_reports_both(client):
 def test_api_answers_neither_read_nor_write_the_session_cookie(client, auth):
     """The API authenticates with tokens and keys only: a signed-in browser's cookie signs
     nobody in there, and no answer sets a cookie."""
-    auth.login_page()  # this client now carries a signed-in session cookie
+    auth.signed_in()  # this client now carries a signed-in session cookie
+    assert client.get("/projects").status_code == 200
     assert client.get("/api/v1/projects").status_code == 401
     answer = client.get("/api/v1/projects", headers=auth.headers(email="other@example.com"))
     assert answer.status_code == 200 and "Set-Cookie" not in answer.headers
