@@ -128,32 +128,10 @@ def register_template_helpers(app: Flask) -> None:
 
     from .services.render import markdown_to_safe_html
     from .timeutil import iso_utc
-    from .vocabulary import (
-        Channel,
-        FileType,
-        JobStatus,
-        JobType,
-        Length,
-        PlanName,
-        PostStatus,
-        ReviewStatus,
-        SourceStatus,
-        Voice,
-    )
+    from .vocabulary import ENUMS
 
     # Templates compare with the enums (`post.status == PostStatus.COMPLETED`), not literals.
-    for enum in (
-        Channel,
-        FileType,
-        JobStatus,
-        JobType,
-        Length,
-        PlanName,
-        PostStatus,
-        ReviewStatus,
-        SourceStatus,
-        Voice,
-    ):
+    for enum in ENUMS:
         app.jinja_env.globals[enum.__name__] = enum
 
     @app.template_filter("datetime")

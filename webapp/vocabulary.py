@@ -101,3 +101,17 @@ class PlanName(StrEnum):
     PRO = "pro"
     BUSINESS = "business"
     ENTERPRISE = "enterprise"
+
+
+ENUMS = (
+    JobType,
+    JobStatus,
+    PostStatus,
+    ReviewStatus,
+    SourceStatus,
+    FileType,
+    Channel,
+    Length,
+    Voice,
+    PlanName,
+)
