@@ -103,6 +103,20 @@ class PlanName(StrEnum):
     ENTERPRISE = "enterprise"
 
 
+class KeyMode(StrEnum):
+    """Live keys act like the account; test keys write offline drafts and charge nothing."""
+
+    LIVE = "live"
+    TEST = "test"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
 ENUMS = (
     JobType,
     JobStatus,
@@ -114,4 +128,6 @@ ENUMS = (
     Length,
     Voice,
     PlanName,
+    KeyMode,
+    OutboxStatus,
 )

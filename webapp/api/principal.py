@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import ApiKey, User
 from ..services.api_keys import authenticate_api_key, looks_like_api_key
 from ..services.tokens import user_id_for_access_token
+from ..vocabulary import KeyMode
 
 
 @dataclass
@@ -38,7 +39,7 @@ class Principal:
 
     @property
     def test_mode(self) -> bool:
-        return self.api_key_mode == "test"
+        return self.api_key_mode == KeyMode.TEST
 
 
 def presented_credential() -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..extensions import db
 from ..timeutil import utcnow
+from ..vocabulary import KeyMode
 from .base import id_column, user_fk
 
 
@@ -13,7 +14,7 @@ class ApiKey(db.Model):
     id = id_column()
     user_id = user_fk()
     name = db.Column(db.String(100), nullable=False)
-    mode = db.Column(db.String(4), nullable=False, default="live")  # live | test
+    mode = db.Column(db.String(4), nullable=False, default=KeyMode.LIVE)
     prefix = db.Column(db.String(16), nullable=False)
     key_hash = db.Column(db.String(64), nullable=False, unique=True)
     request_count = db.Column(db.Integer, nullable=False, default=0)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from ..extensions import db
 from ..timeutil import utcnow
+from ..vocabulary import OutboxStatus
 from .base import id_column
 
-OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
+OUTBOX_STATUSES = tuple(OutboxStatus)
 
 
 class OutboxMessage(db.Model):
@@ -22,7 +23,7 @@ class OutboxMessage(db.Model):
     recipient = db.Column(db.String(255), nullable=False)
     subject = db.Column(db.String(255), nullable=False)
     body = db.Column(db.Text, nullable=True)
-    status = db.Column(db.String(16), nullable=False, default="pending")
+    status = db.Column(db.String(16), nullable=False, default=OutboxStatus.PENDING)
     attempts = db.Column(db.Integer, nullable=False, default=0)
     next_attempt_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     # When a worker claimed it ("sending"); a claim that outlives its lease was interrupted.

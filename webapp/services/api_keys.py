@@ -11,10 +11,11 @@ from ..errors import Conflict, ErrorCode, Forbidden, Unauthorized
 from ..extensions import db
 from ..models import ApiKey, User
 from ..timeutil import utcnow
+from ..vocabulary import KeyMode
 from .access import get_owned_or_404, owned
 
 MAX_ACTIVE_KEYS = 5
-PREFIXES = {"live": "sk_live_", "test": "sk_test_"}
+PREFIXES = {KeyMode.LIVE: "sk_live_", KeyMode.TEST: "sk_test_"}
 _ALPHABET = string.ascii_letters + string.digits
 _SECRET_LENGTH = 40
 _VISIBLE_SECRET_CHARS = 6
@@ -41,14 +42,14 @@ def active_keys(user: User) -> list[ApiKey]:
 
 
 def create_api_key(
-    user: User, name: str, mode: str = "live", created_with_test_key: bool = False
+    user: User, name: str, mode: str = KeyMode.LIVE, created_with_test_key: bool = False
 ) -> tuple[ApiKey, str]:
     """Create a key; returns the record and the raw secret, which is never stored.
 
     A caller holding only a test key may create test keys, never a live one
     (LIVE_KEY_REQUIRED): a leaked test key must not turn into quota-spending access.
     """
-    if created_with_test_key and mode != "test":
+    if created_with_test_key and mode != KeyMode.TEST:
         refuse_test_key(
             "A test API key can only create test keys. Use a live key or an "
             "access token to create a live key."
@@ -87,7 +88,7 @@ def refuse_test_key(message: str) -> None:
 def revoke_api_key(key: ApiKey, revoked_with_test_key: bool = False) -> None:
     """Revoke at once: the next request with it is refused. A test key may revoke test
     keys only (LIVE_KEY_REQUIRED)."""
-    if revoked_with_test_key and key.mode != "test":
+    if revoked_with_test_key and key.mode != KeyMode.TEST:
         refuse_test_key(
             "A test API key can only revoke test keys. Use a live key or an "
             "access token to revoke a live key."

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from ..extensions import db
 from ..models import OutboxMessage, RefreshToken, UserSession
 from ..timeutil import utcnow
+from ..vocabulary import OutboxStatus
 from . import idempotency
 from .sessions import IDLE_LIMIT
 
@@ -33,7 +34,7 @@ def purge_expired(now: datetime | None = None) -> dict[str, int]:
         ),
         "outbox mails": _delete(
             OutboxMessage,
-            OutboxMessage.status.in_(("sent", "failed")),
+            OutboxMessage.status.in_((OutboxStatus.SENT, OutboxStatus.FAILED)),
             OutboxMessage.created_at < now - MAIL_RETENTION,
         ),
     }

@@ -163,7 +163,7 @@ def _queue(source: Source, user: User, project: Project, job_type: str) -> Sourc
 
 def job_description(source: Source) -> str:
     """How RQ's log lines name the job."""
-    if source.file_type == "url":
+    if source.file_type == FileType.URL:
         return f"import {source.source_url}"
     return f"parse {source.file_type} {source.filename!r}"
 
@@ -279,7 +279,7 @@ def _run(source_id: str, step: str, work) -> None:
     source.word_count = document.word_count
     source.parse_details = document.details
     source.status = SourceStatus.PARSED
-    if document.details.get("title") and source.file_type == "url":
+    if document.details.get("title") and source.file_type == FileType.URL:
         source.filename = document.details["title"]
     if job:
         jobs.complete_job(job, {"source_id": source.id})  # one commit: source and job

@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..forms import strong_password
 from ..services.passwords import MAX_LENGTH
+from ..vocabulary import KeyMode
 
 
 class ProfileForm(FlaskForm):
@@ -33,8 +34,8 @@ class ApiKeyForm(FlaskForm):
     mode = SelectField(
         "Mode",
         choices=[
-            SelectChoice("live", "Live"),
-            SelectChoice("test", "Test (no quota, offline writer)"),
+            SelectChoice(KeyMode.LIVE, "Live"),
+            SelectChoice(KeyMode.TEST, "Test (no quota, offline writer)"),
         ],
-        default="live",
+        default=KeyMode.LIVE,
     )

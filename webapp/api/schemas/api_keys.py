@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field
 
-from .common import RequestModel, ResponseModel, UtcDatetime, trimmed
+from ...vocabulary import KeyMode
+from .common import RequestModel, ResponseModel, UtcDatetime, one_of, trimmed
 
 
 class ApiKeyCreate(RequestModel):
     name: trimmed(1, 100) = "API key"
-    mode: Literal["live", "test"] = Field("live", description="test keys never charge quota")
+    mode: one_of(KeyMode) = Field(KeyMode.LIVE, description="test keys never charge quota")
 
 
 class ApiKeyOut(ResponseModel):

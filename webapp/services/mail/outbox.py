@@ -22,6 +22,7 @@ from ...errors import ServiceUnavailable
 from ...extensions import db
 from ...models import OutboxMessage
 from ...timeutil import utcnow
+from ...vocabulary import OutboxStatus
 from .. import job_registry
 from . import transport
 
@@ -132,10 +133,10 @@ def _claim(message_id: str) -> OutboxMessage | None:
         db.update(OutboxMessage)
         .where(
             OutboxMessage.id == message_id,
-            OutboxMessage.status == "pending",
+            OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.next_attempt_at <= now,
         )
-        .values(status="sending", claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .values(status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
@@ -143,7 +144,7 @@ def _claim(message_id: str) -> OutboxMessage | None:
 
 
 def _mark_sent(message: OutboxMessage) -> None:
-    message.status, message.sent_at, message.body = "sent", utcnow(), None
+    message.status, message.sent_at, message.body = OutboxStatus.SENT, utcnow(), None
     db.session.commit()
     log.info("mail %s (%s) sent to %s", message.id, message.kind, message.recipient)
 
@@ -159,7 +160,7 @@ def _record_failure(message_id: str, reason: str) -> None:
     message = db.session.get(OutboxMessage, message_id)
     message.last_error, message.claimed_at = reason[:2000], None
     if message.attempts >= MAX_ATTEMPTS:
-        message.status, message.body = "failed", None
+        message.status, message.body = OutboxStatus.FAILED, None
         log.error(
             "mail %s (%s to %s) failed after %d attempts: %s",
             message.id,
@@ -170,7 +171,7 @@ def _record_failure(message_id: str, reason: str) -> None:
         )
     else:
         delay = RETRY_DELAYS[min(message.attempts, len(RETRY_DELAYS)) - 1]
-        message.status, message.next_attempt_at = "pending", utcnow() + delay
+        message.status, message.next_attempt_at = OutboxStatus.PENDING, utcnow() + delay
         log.warning(
             "mail %s (%s to %s) not sent (attempt %d of %d), retrying in %s: %s",
             message.id,
@@ -193,7 +194,10 @@ def sweep_outbox(grace: timedelta = SWEEP_GRACE) -> int:
     _purge_finished(now)
     due = db.session.execute(
         db.select(OutboxMessage.id, OutboxMessage.next_attempt_at)
-        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now - grace)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at <= now - grace,
+        )
         .order_by(OutboxMessage.next_attempt_at)
         .limit(SWEEP_BATCH)
     ).all()
@@ -212,7 +216,7 @@ def _take_for_queueing(message_id: str, due_at: datetime, now: datetime) -> bool
         db.update(OutboxMessage)
         .where(
             OutboxMessage.id == message_id,
-            OutboxMessage.status == "pending",
+            OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.next_attempt_at == due_at,
         )
         .values(next_attempt_at=now)
@@ -225,8 +229,11 @@ def _take_for_queueing(message_id: str, due_at: datetime, now: datetime) -> bool
 def _fail_interrupted(now: datetime) -> None:
     failed = db.session.execute(
         db.update(OutboxMessage)
-        .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - SEND_LEASE)
-        .values(status="failed", body=None, last_error=INTERRUPTED)
+        .where(
+            OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.claimed_at < now - SEND_LEASE,
+        )
+        .values(status=OutboxStatus.FAILED, body=None, last_error=INTERRUPTED)
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
@@ -238,7 +245,7 @@ def _purge_finished(now: datetime) -> None:
     db.session.execute(
         db.delete(OutboxMessage)
         .where(
-            OutboxMessage.status.in_(("sent", "failed")),
+            OutboxMessage.status.in_((OutboxStatus.SENT, OutboxStatus.FAILED)),
             OutboxMessage.created_at < now - KEEP_FINISHED,
         )
         .execution_options(synchronize_session=False)

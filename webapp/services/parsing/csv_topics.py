@@ -10,12 +10,13 @@ import csv
 import io
 from dataclasses import dataclass
 
+from ...vocabulary import Channel, Length
 from .base import ParsedDocument, ParseError
 from .text import decode_text
 
 OPTIONAL_COLUMNS = ("voice", "custom_instructions", "target_length", "channel")
-TARGET_LENGTHS = ("short", "medium", "long")
-CHANNELS = ("blog", "social", "email", "twitter", "linkedin")
+TARGET_LENGTHS = tuple(Length)
+CHANNELS = tuple(Channel)
 MAX_ROWS = 1000
 MAX_TOPIC = 200
 MAX_INSTRUCTIONS = 2000

@@ -6,10 +6,17 @@ from __future__ import annotations
 import zipfile
 from typing import BinaryIO
 
+from ...vocabulary import FileType
 from .base import UnsupportedFileType
 from .text import looks_like_text
 
-TEXT_EXTENSIONS = {"md": "md", "markdown": "md", "txt": "txt", "text": "txt", "csv": "csv"}
+TEXT_EXTENSIONS = {
+    "md": FileType.MD,
+    "markdown": FileType.MD,
+    "txt": FileType.TXT,
+    "text": FileType.TXT,
+    "csv": FileType.CSV,
+}
 BINARY_EXTENSIONS = {"pdf", "docx", "doc", "exe", "zip", "png", "jpg", "jpeg", "gif"}
 
 
@@ -46,13 +53,13 @@ def detect_file_type(stream: BinaryIO, filename: str) -> str:
         stream.seek(0)
 
 
-def _detect(head: bytes, stream: BinaryIO, filename: str) -> str:
+def _detect(head: bytes, stream: BinaryIO, filename: str) -> FileType:
     if not head:
         raise UnsupportedFileType("The file is empty.")
     if is_pdf(head):
-        return "pdf"
+        return FileType.PDF
     if is_docx(head, stream):
-        return "docx"
+        return FileType.DOCX
     if head.startswith(b"PK\x03\x04"):
         raise UnsupportedFileType("The file is a zip archive, not a Word document.")
     extension = extension_of(filename)
@@ -61,7 +68,7 @@ def _detect(head: bytes, stream: BinaryIO, filename: str) -> str:
             raise UnsupportedFileType(
                 f"The file is named .{extension} but its content is plain text."
             )
-        return TEXT_EXTENSIONS.get(extension, "txt")
+        return TEXT_EXTENSIONS.get(extension, FileType.TXT)
     raise UnsupportedFileType(
         "Unsupported file type: upload a PDF, DOCX, Markdown, text or CSV file."
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...vocabulary import FileType
 from .base import ParsedDocument
 from .csv_topics import parse_topics_csv
 from .docx import parse_docx
@@ -9,11 +10,11 @@ from .pdf import parse_pdf
 from .text import parse_text
 
 PARSERS = {
-    "pdf": parse_pdf,
-    "docx": parse_docx,
-    "md": parse_text,
-    "txt": parse_text,
-    "csv": parse_topics_csv,
+    FileType.PDF: parse_pdf,
+    FileType.DOCX: parse_docx,
+    FileType.MD: parse_text,
+    FileType.TXT: parse_text,
+    FileType.CSV: parse_topics_csv,
 }
 
 
