@@ -12,6 +12,8 @@ from webapp.services import accounts, generation_jobs, plans, posts, quota, sour
 from .conftest import TEST_KEY_PREFIX, wait_for
 from .factories import make_project, make_user
 
+pytestmark = pytest.mark.usefixtures("db")  # every test here reads or writes the database
+
 REFUSAL = "The model provider refused the request."
 
 

@@ -25,6 +25,8 @@ from . import throwaway_jobs
 from .conftest import process_environment, wait_for
 from .factories import make_user
 
+pytestmark = pytest.mark.usefixtures("db")  # every test here reads or writes the database
+
 
 def queue_echo(app, job_type: str, text: str) -> str:
     """A job row of `job_type`, queued through the registry; its id."""

@@ -86,7 +86,13 @@ SAMPLES = {
 }
 
 # Variables of the README's second table: read by `make run` or `make test`, not the app.
-TOOLING_READERS = ("scripts/run.py", "scripts/private_redis.py", "tests/conftest.py", "Makefile")
+TOOLING_READERS = (
+    "scripts/run.py",
+    "scripts/private_redis.py",
+    "tests/fixtures/settings.py",
+    "tests/fixtures/database.py",
+    "Makefile",
+)
 
 
 def settings_section() -> str:

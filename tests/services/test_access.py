@@ -18,6 +18,8 @@ from webapp.vocabulary import FileType, JobType, PostStatus, SourceStatus, Voice
 
 from ..factories import make_project, make_user
 
+pytestmark = pytest.mark.usefixtures("db")  # every test here reads or writes the database
+
 MISSING_ID = "507f1f77bcf86cd799439017"
 MALFORMED_IDS = [
     "nope",

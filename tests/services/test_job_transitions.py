@@ -22,6 +22,8 @@ from webapp.tasks.generation import generate_post_task
 from ..conftest import TEST_KEY_PREFIX
 from ..factories import make_project, make_user
 
+pytestmark = pytest.mark.usefixtures("db")  # every test here reads or writes the database
+
 SQLITE_TRIGGER = [
     """CREATE TRIGGER refuse_completion BEFORE UPDATE OF status ON jobs
                      WHEN NEW.status = 'completed'

@@ -20,6 +20,8 @@ from webapp.vocabulary import FileType, SourceStatus
 
 from ..factories import make_project, make_user
 
+pytestmark = pytest.mark.usefixtures("db")  # every test here reads or writes the database
+
 START = utcnow().replace(microsecond=0) - timedelta(days=1)
 
 
