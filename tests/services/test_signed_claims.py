@@ -45,7 +45,8 @@ def test_accepts_our_live_tokens_with_the_claims_pyjwt_reads():
         jwt.encode(our_token()[1], SECRET, algorithm="HS512"),  # another header
         jwt.encode(our_token()[1], SECRET, algorithm=ALGORITHM, headers={"kid": "1"}),
         our_token(exp=int(time.time()) - 1)[0],  # expired: PyJWT says TOKEN_EXPIRED
-        our_token(iat=int(time.time()) + 600)[0],  # issued in the future
+        # issued in the future (far enough that it still is when a long suite gets here)
+        our_token(iat=int(time.time()) + 10 * 365 * 86400)[0],
         our_token(aud="someone")[0],  # a claim we never issue
         our_token(sub=None)[0],
         our_token(exp=None)[0],
