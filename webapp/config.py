@@ -27,7 +27,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 
 APP_ENVS = ("production", "development", "testing")
-SIGNUP_MODES = ("open", "closed")
+SIGNUP_MODES = ("open", "invite", "closed")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MIN_SECRET_KEY_BYTES = 32
 # Where `make run` serves by default; links start with it when BASE_URL is unset, which
@@ -163,7 +163,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("BASE_URL", None, str, SITE_ADDRESS),
         # Reverse proxies in front of the app whose X-Forwarded-For entries are believed.
         Setting("TRUSTED_PROXIES", 0, integer, between(0, 10)),
-        # Who may create an account: open (anyone) or closed (operators add people).
+        # Who may create an account: open (anyone), invite (an address with a pending
+        # invitation) or closed (operators add people).
         Setting("SIGNUP_MODE", "open", str.lower, one_of(*SIGNUP_MODES)),
         # New accounts must confirm their address before spending model time or mailing others.
         Setting("REQUIRE_EMAIL_VERIFICATION", False, boolean),

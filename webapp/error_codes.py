@@ -87,6 +87,16 @@ class ErrorCode(StrEnum):
         "The project has the most sources the plan allows.",
     )
     LIVE_KEY_REQUIRED = "LIVE_KEY_REQUIRED", 403, "A test API key may not do this."
+    INSUFFICIENT_ROLE = (
+        "INSUFFICIENT_ROLE",
+        403,
+        "The caller's role in the workspace does not allow this.",
+    )
+    INVITATION_EMAIL_MISMATCH = (
+        "INVITATION_EMAIL_MISMATCH",
+        403,
+        "The invitation is for another email address than the signed-in account's.",
+    )
     # 404
     NOT_FOUND = "NOT_FOUND", 404, "No such endpoint or resource."
     PROJECT_NOT_FOUND = "PROJECT_NOT_FOUND", 404, "No such project of the caller's."
@@ -94,6 +104,13 @@ class ErrorCode(StrEnum):
     SOURCE_NOT_FOUND = "SOURCE_NOT_FOUND", 404, "No such source (in this project) of the caller's."
     LINK_NOT_FOUND = "LINK_NOT_FOUND", 404, "No such link opportunity of the caller's."
     JOB_NOT_FOUND = "JOB_NOT_FOUND", 404, "No such job of the caller's."
+    WORKSPACE_NOT_FOUND = "WORKSPACE_NOT_FOUND", 404, "No such workspace the caller belongs to."
+    MEMBER_NOT_FOUND = "MEMBER_NOT_FOUND", 404, "No such member of the workspace."
+    INVITATION_NOT_FOUND = (
+        "INVITATION_NOT_FOUND",
+        404,
+        "No such invitation of a workspace the caller manages.",
+    )
     # 405, 406
     METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED", 405, "The method is not allowed on this path."
     NOT_ACCEPTABLE = "NOT_ACCEPTABLE", 406, "No acceptable representation."
@@ -115,6 +132,27 @@ class ErrorCode(StrEnum):
         409,
         "A post on this topic is being generated in the project.",
     )
+    PERSONAL_WORKSPACE = (
+        "PERSONAL_WORKSPACE",
+        409,
+        "A personal workspace cannot be deleted.",
+    )
+    LAST_OWNER = (
+        "LAST_OWNER",
+        409,
+        "The owner cannot be demoted or removed; transfer ownership first.",
+    )
+    TRANSFER_OWNERSHIP_FIRST = (
+        "TRANSFER_OWNERSHIP_FIRST",
+        409,
+        "The account owns a workspace with other members; transfer it first.",
+    )
+    ALREADY_MEMBER = "ALREADY_MEMBER", 409, "The address is a member of the workspace already."
+    INVITATION_LIMIT_REACHED = (
+        "INVITATION_LIMIT_REACHED",
+        409,
+        "The workspace has the most pending invitations allowed (50).",
+    )
     IDEMPOTENCY_IN_PROGRESS = (
         "IDEMPOTENCY_IN_PROGRESS",
         409,
@@ -124,6 +162,12 @@ class ErrorCode(StrEnum):
         "IDEMPOTENCY_REPLAY_UNAVAILABLE",
         409,
         "The key's request succeeded; its secret is not replayed.",
+    )
+    # 410
+    INVITATION_EXPIRED = (
+        "INVITATION_EXPIRED",
+        410,
+        "The invitation was used, revoked, or has expired.",
     )
     # 413, 415, 422
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE", 413, "The request body is too large."

@@ -117,6 +117,42 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"
 
 
+class Role(StrEnum):
+    """A member's role in a workspace, most powerful first (services.access says what
+    each may do)."""
+
+    OWNER = "owner"
+    ADMIN = "admin"
+    EDITOR = "editor"
+    REVIEWER = "reviewer"
+    VIEWER = "viewer"
+
+
+INVITABLE_ROLES = (Role.ADMIN, Role.EDITOR, Role.REVIEWER, Role.VIEWER)
+
+
+class Activity(StrEnum):
+    """What a workspace's activity feed records."""
+
+    WORKSPACE_CREATED = "workspace.created"
+    PROJECT_CREATED = "project.created"
+    PROJECT_DELETED = "project.deleted"
+    SOURCE_ADDED = "source.added"
+    POST_GENERATED = "post.generated"
+    POST_DELETED = "post.deleted"
+    INVITATION_SENT = "invitation.sent"
+    MEMBER_JOINED = "member.joined"
+    MEMBER_ROLE_CHANGED = "member.role_changed"
+    MEMBER_REMOVED = "member.removed"
+    OWNERSHIP_TRANSFERRED = "ownership.transferred"
+
+
+class SignupMode(StrEnum):
+    OPEN = "open"
+    INVITE = "invite"  # only an address with a pending invitation
+    CLOSED = "closed"
+
+
 ENUMS = (
     JobType,
     JobStatus,
@@ -130,4 +166,7 @@ ENUMS = (
     PlanName,
     KeyMode,
     OutboxStatus,
+    Role,
+    Activity,
+    SignupMode,
 )

@@ -15,6 +15,7 @@ from webapp.models import Project, Source
 from webapp.services import accounts
 from webapp.services.access import owned
 from webapp.services.paging import Page, newest_first, paginate
+from webapp.services.workspaces import personal_workspace_of
 from webapp.timeutil import utcnow
 from webapp.vocabulary import FileType, SourceStatus
 
@@ -28,9 +29,11 @@ START = utcnow().replace(microsecond=0) - timedelta(days=1)
 def add_projects(app, user, count: int, same_time: bool = False) -> list[str]:
     """`count` projects of `user`, a minute apart (or all at one instant), oldest first."""
     with app.app_context():
+        workspace_id = personal_workspace_of(user).id
         rows = [
             Project(
                 user_id=user.id,
+                workspace_id=workspace_id,
                 name=f"P{n:02d}",
                 created_at=START if same_time else START + timedelta(minutes=n),
             )

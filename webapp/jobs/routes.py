@@ -10,6 +10,7 @@ from ..forms import ConfirmForm
 from ..rendering import htmx_redirect, page_or_fragment
 from ..services import job_registry, live
 from ..services import jobs as job_service
+from ..services.access import Permission
 from ..services.reaper import repair_if_stale
 from ..vocabulary import JobStatus
 from . import bp
@@ -48,7 +49,7 @@ def show(job_id: str):
 
 @bp.post("/<job_id>/cancel")
 def cancel(job_id: str):
-    job = job_service.get_job_or_404(job_id, current_user)
+    job = job_service.get_job_or_404(job_id, current_user, Permission.EDIT)
     form = ConfirmForm()
     if form.validate_on_submit() and not job.is_finished and job_registry.kind_of(job).cancellable:
         job_registry.cancel(job)

@@ -9,6 +9,7 @@ from ..errors import AppError
 from ..forms import ConfirmForm
 from ..rendering import attach_error, htmx_redirect, page_or_fragment
 from ..services import links as link_service
+from ..services.access import Permission
 from ..services.projects import get_project_or_404
 from . import bp
 from .forms import LinkForm
@@ -31,7 +32,7 @@ def index(project_id: str):
 
 @bp.post("")
 def create(project_id: str):
-    project = get_project_or_404(project_id, current_user)
+    project = get_project_or_404(project_id, current_user, Permission.EDIT)
     form = LinkForm()
     if form.validate_on_submit():
         try:
@@ -61,7 +62,7 @@ def create(project_id: str):
 
 @bp.route("/<link_id>/delete", methods=["GET", "POST"])
 def delete(project_id: str, link_id: str):
-    project = get_project_or_404(project_id, current_user)
+    project = get_project_or_404(project_id, current_user, Permission.EDIT)
     link = link_service.get_link_or_404(link_id, current_user, project=project)
     form = ConfirmForm()
     if form.validate_on_submit():

@@ -11,12 +11,16 @@ from .session import UserSession
 from .source import Source
 from .usage import Usage
 from .user import RefreshToken, User
+from .workspace import ActivityEvent, Invitation, Membership, Workspace
 
 __all__ = [
+    "ActivityEvent",
     "ApiKey",
     "IdempotencyRecord",
+    "Invitation",
     "Job",
     "LinkOpportunity",
+    "Membership",
     "OutboxMessage",
     "Post",
     "Project",
@@ -25,4 +29,5 @@ __all__ = [
     "Usage",
     "User",
     "UserSession",
+    "Workspace",
 ]

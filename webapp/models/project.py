@@ -4,19 +4,25 @@ from __future__ import annotations
 
 from ..extensions import db
 from .base import TimestampMixin, id_column, user_fk
+from .workspace import workspace_fk
 
 
 class Project(TimestampMixin, db.Model):
     __tablename__ = "projects"
-    __table_args__ = (db.Index("ix_projects_user_created", "user_id", "created_at"),)
+    __table_args__ = (
+        db.Index("ix_projects_user_created", "user_id", "created_at"),
+        db.Index("ix_projects_workspace_created", "workspace_id", "created_at"),
+    )
 
     id = id_column()
-    user_id = user_fk()
+    user_id = user_fk()  # the creator
+    workspace_id = workspace_fk()
     name = db.Column(db.String(200), nullable=False)
     description = db.Column(db.String(1000), nullable=True)
     metadata_ = db.Column("metadata", db.JSON, nullable=False, default=dict)
 
     user = db.relationship("User", back_populates="projects")
+    workspace = db.relationship("Workspace")
     sources = db.relationship(
         "Source",
         back_populates="project",

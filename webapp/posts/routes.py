@@ -12,6 +12,7 @@ from ..rendering import attach_error, htmx_redirect, page_or_fragment
 from ..services import plans
 from ..services import posts as post_service
 from ..services import sources as source_service
+from ..services.access import Permission
 from ..services.projects import get_project_or_404
 from ..vocabulary import SourceStatus
 from . import bp
@@ -48,7 +49,7 @@ def index(project_id: str):
 
 @bp.route("/projects/<project_id>/posts/new", methods=["GET", "POST"])
 def new(project_id: str):
-    project = get_project_or_404(project_id, current_user)
+    project = get_project_or_404(project_id, current_user, Permission.EDIT)
     form = GenerateForm()
     sources = source_service.list_sources(project, limit=100)[0]
     form.source_ids.choices = [
@@ -69,7 +70,7 @@ def new(project_id: str):
             return htmx_redirect("jobs.show", job_id=job.id)
         except AppError as error:
             attach_error(form, error, ERROR_FIELDS.get(error.code))
-    plan = plans.plan_for(current_user)
+    holder = plans.plan_holder_of(project)  # the workspace runs on its owner's plan
     return page_or_fragment(
         "posts/new.html",
         "posts/_form.html",
@@ -77,8 +78,8 @@ def new(project_id: str):
         project=project,
         form=form,
         sources=sources,
-        plan=plan,
-        quota=plans.quota_for(current_user),
+        plan=plans.plan_for(holder),
+        quota=plans.quota_for(holder),
     )
 
 
@@ -108,7 +109,7 @@ def download(post_id: str):
 
 @bp.route("/posts/<post_id>/delete", methods=["GET", "POST"])
 def delete(post_id: str):
-    post = post_service.get_post_or_404(post_id, current_user)
+    post = post_service.get_post_or_404(post_id, current_user, Permission.EDIT)
     project = post.project
     form = ConfirmForm()
     if form.validate_on_submit():

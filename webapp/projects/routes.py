@@ -12,6 +12,7 @@ from ..links.panels import panel_context as links_panel_context
 from ..posts.panels import panel_context as posts_panel_context
 from ..rendering import htmx_redirect, page_or_fragment
 from ..services import projects as project_service
+from ..services.access import Permission
 from ..sources.panels import list_context as sources_list_context
 from . import bp
 from .forms import ProjectForm
@@ -74,7 +75,7 @@ def show(project_id: str):
 
 @bp.route("/<project_id>/edit", methods=["GET", "POST"])
 def edit(project_id: str):
-    project = project_service.get_project_or_404(project_id, current_user)
+    project = project_service.get_project_or_404(project_id, current_user, Permission.EDIT)
     form = ProjectForm(obj=project)
     if form.validate_on_submit():
         project_service.update_project(
@@ -95,7 +96,7 @@ def edit(project_id: str):
 
 @bp.route("/<project_id>/delete", methods=["GET", "POST"])
 def delete(project_id: str):
-    project = project_service.get_project_or_404(project_id, current_user)
+    project = project_service.get_project_or_404(project_id, current_user, Permission.EDIT)
     form = ConfirmForm()
     if form.validate_on_submit():
         name = project.name

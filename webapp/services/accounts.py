@@ -17,7 +17,7 @@ from ..extensions import db
 from ..models import User
 from ..timeutil import utcnow
 from ..vocabulary import PlanName
-from . import email_verification, login_throttle, sessions
+from . import email_verification, login_throttle, sessions, workspaces
 from .passwords import (
     describe_password_problems,
     hash_password,
@@ -116,6 +116,7 @@ def create_account(
         email_verified_at=utcnow() if verified else None,
     )
     db.session.add(user)
+    workspaces.add_personal_workspace(user)
     try:
         db.session.commit()
     except IntegrityError:

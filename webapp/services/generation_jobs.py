@@ -200,7 +200,7 @@ def retry(failed: Job) -> Job:
             code=ErrorCode.INVALID_STATE,
         )
     user = db.session.get(User, failed.user_id)
-    plan, holder_id = plans.plan_for(user), plans.plan_holder_of(user)
+    plan, holder_id = plans.plan_and_holder_of(post.project)
     with plans.holder_locked(holder_id):
         posts.check_plan(plan, holder_id, post.test_mode)
         posts.check_not_duplicate(post.project, post.topic)

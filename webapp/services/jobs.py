@@ -9,7 +9,7 @@ from ..models.base import is_valid_id
 from ..timeutil import iso_utc, utcnow
 from ..vocabulary import JobStatus
 from . import live
-from .access import get_owned_or_404, owned
+from .access import Permission, get_owned_or_404
 from .paging import Page, newest_first, paginate
 
 
@@ -136,10 +136,11 @@ def finer_progress(
     return progress, step
 
 
-def get_job_or_404(job_id: str, user: User) -> Job:
-    """The user's job; anybody else's, or a missing one, is JOB_NOT_FOUND (404)."""
+def get_job_or_404(job_id: str, user: User, need: Permission = Permission.READ) -> Job:
+    """A job of a workspace `user` belongs to (or one they started outside any project),
+    if their role allows `need`; anybody else's, or a missing one, is JOB_NOT_FOUND."""
     return get_owned_or_404(
-        Job, job_id, user, code=ErrorCode.JOB_NOT_FOUND, message="Job not found."
+        Job, job_id, user, need=need, code=ErrorCode.JOB_NOT_FOUND, message="Job not found."
     )
 
 
@@ -151,8 +152,8 @@ def list_jobs(
     limit: int = 50,
     offset: int = 0,
 ) -> Page[Job]:
-    """The user's jobs, newest first, with optional filters."""
-    query = owned(Job, user)
+    """The jobs `user` started, newest first, with optional filters."""
+    query = db.select(Job).where(Job.user_id == user.id)
     if status:
         query = query.where(Job.status == status)
     if job_type:

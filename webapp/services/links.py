@@ -9,7 +9,7 @@ from urllib.parse import quote, urlsplit
 from ..errors import ErrorCode, ValidationFailed
 from ..extensions import db
 from ..models import LinkOpportunity, Project, User
-from .access import get_in_project_or_404, get_owned_or_404
+from .access import Permission, get_in_project_or_404, get_owned_or_404
 from .link_spans import linkable_spans
 from .paging import Page, newest_first, paginate
 from .render import markdown_parser
@@ -85,12 +85,16 @@ def list_links(project: Project, limit: int = 50, offset: int = 0) -> Page[LinkO
 NOT_FOUND = {"code": ErrorCode.LINK_NOT_FOUND, "message": "Link opportunity not found."}
 
 
-def get_link_or_404(link_id: str, user: User, project: Project | None = None) -> LinkOpportunity:
+def get_link_or_404(
+    link_id: str, user: User, project: Project | None = None, need: Permission = Permission.READ
+) -> LinkOpportunity:
     """The user's link opportunity (in `project` when given); anybody else's, one of
     another project or a missing one is LINK_NOT_FOUND (404)."""
     if project is not None:
-        return get_in_project_or_404(LinkOpportunity, link_id, project, user, **NOT_FOUND)
-    return get_owned_or_404(LinkOpportunity, link_id, user, **NOT_FOUND)
+        return get_in_project_or_404(
+            LinkOpportunity, link_id, project, user, need=need, **NOT_FOUND
+        )
+    return get_owned_or_404(LinkOpportunity, link_id, user, need=need, **NOT_FOUND)
 
 
 def delete_link(link: LinkOpportunity) -> None:

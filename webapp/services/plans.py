@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..extensions import db
-from ..models import Usage, User
+from ..models import Project, Usage, User, Workspace
 from ..models.base import new_id
 from ..timeutil import utcnow
 from ..vocabulary import PlanName, Voice
@@ -51,16 +51,27 @@ def plan_for(user: User) -> Plan:
     return PLANS.get(user.subscription_tier, PLANS[PlanName.FREE])
 
 
-def plan_holder_of(user: User) -> str:
-    """The id every limit of `user`'s plan is counted and locked on: the user today (the
-    owner of the user's workspace once there are teams)."""
-    return user.id
+def plan_holder_of(project: Project) -> User:
+    """Whose plan work in `project` runs on: its workspace's owner. Every limit is counted
+    and locked on the holder's id, pooled across all the workspaces they own, whoever
+    of their members does the work."""
+    return project.workspace.owner
 
 
-def held_by(user_id_column, holder_id: str):
-    """A filter on `user_id_column` for the rows that count against `holder_id`'s plan
-    (today the holder's own)."""
-    return user_id_column == holder_id
+def plan_and_holder_of(project: Project) -> tuple[Plan, str]:
+    """The plan work in `project` runs on, and the id of its holder."""
+    holder = plan_holder_of(project)
+    return plan_for(holder), holder.id
+
+
+def held_by(model, holder_id: str):
+    """A filter on `model` (a model with `project_id`) for the rows that count against
+    `holder_id`'s plan: those in the projects of every workspace the holder owns."""
+    return model.project_id.in_(
+        db.select(Project.id)
+        .join(Workspace, Workspace.id == Project.workspace_id)
+        .where(Workspace.owner_id == holder_id)
+    )
 
 
 def current_period_start(today: date | None = None) -> date:
@@ -74,8 +85,8 @@ def next_period_start(today: date | None = None) -> date:
 
 
 def posts_used(user: User) -> int:
-    """Posts charged to `user`'s plan holder in the current calendar month (UTC)."""
-    return posts_used_by(plan_holder_of(user))
+    """Posts charged to `user`'s own plan in the current calendar month (UTC)."""
+    return posts_used_by(user.id)
 
 
 def posts_used_by(holder_id: str) -> int:
@@ -88,8 +99,8 @@ def posts_used_by(holder_id: str) -> int:
 
 
 def quota_for(user: User) -> dict:
-    """The quota block of `GET /users/me`: used (charged only), limit (None = unlimited),
-    reset date."""
+    """The quota block of `user`'s own plan (`GET /users/me`; a workspace's is its
+    owner's): used (charged only), limit (None = unlimited), reset date."""
     reset = next_period_start()
     return {
         "posts_used": posts_used(user),

@@ -17,7 +17,7 @@ from ..models import Job, Post, Project, Source, User
 from ..models.base import is_valid_id
 from ..vocabulary import Channel, JobType, Length, PostStatus, SourceStatus
 from . import accounts, job_registry, jobs, plans, quota
-from .access import get_owned_or_404
+from .access import Permission, get_owned_or_404
 from .generation import writer_for
 from .paging import Page, newest_first, paginate
 from .projects import get_project_or_404
@@ -26,10 +26,11 @@ TOPIC_MAX = 200
 INSTRUCTIONS_MAX = 2000
 
 
-def get_post_or_404(post_id: str, user: User) -> Post:
-    """The user's post; anybody else's, or a missing one, is POST_NOT_FOUND (404)."""
+def get_post_or_404(post_id: str, user: User, need: Permission = Permission.READ) -> Post:
+    """A post of a workspace `user` belongs to, if their role allows `need`; anybody
+    else's, or a missing one, is POST_NOT_FOUND (404)."""
     return get_owned_or_404(
-        Post, post_id, user, code=ErrorCode.POST_NOT_FOUND, message="Post not found."
+        Post, post_id, user, need=need, code=ErrorCode.POST_NOT_FOUND, message="Post not found."
     )
 
 
@@ -75,9 +76,9 @@ def request_generation(
     accounts.require_verified_email(user)
     topic = " ".join((topic or "").split())
     check_lengths(topic, custom_instructions)
-    project = get_project_or_404(project_id, user)
+    project = get_project_or_404(project_id, user, Permission.EDIT)
     sources = usable_sources(project, source_ids or [])
-    plan, holder_id = plans.plan_for(user), plans.plan_holder_of(user)
+    plan, holder_id = plans.plan_and_holder_of(project)
     check_voice(plan, voice)
     with plans.holder_locked(holder_id):
         check_plan(plan, holder_id, test_mode)

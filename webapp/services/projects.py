@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from ..errors import ErrorCode
 from ..extensions import db
-from ..models import Job, Post, Project, Source, User
+from ..models import Job, Membership, Post, Project, Source, User
 from ..vocabulary import JobStatus
-from . import live
-from .access import get_owned_or_404, owned
+from . import live, workspaces
+from .access import Permission, get_owned_or_404, owned
 from .paging import Page, newest_first, paginate
 from .sources import delete_stored_files
 from .sql_time import iso_utc_text
@@ -15,19 +15,34 @@ from .sql_time import iso_utc_text
 _UNSET = object()
 
 
-def get_project_or_404(project_id: str, user: User) -> Project:
-    """The user's project; anybody else's, or a missing one, is PROJECT_NOT_FOUND (404)."""
+def get_project_or_404(project_id: str, user: User, need: Permission = Permission.READ) -> Project:
+    """A project of a workspace `user` belongs to, if their role there allows `need`;
+    anybody else's, or a missing one, is PROJECT_NOT_FOUND (404), too small a role
+    INSUFFICIENT_ROLE (403)."""
     return get_owned_or_404(
-        Project, project_id, user, code=ErrorCode.PROJECT_NOT_FOUND, message="Project not found."
+        Project,
+        project_id,
+        user,
+        need=need,
+        code=ErrorCode.PROJECT_NOT_FOUND,
+        message="Project not found.",
     )
 
 
 def create_project(
-    user: User, name: str, description: str | None = None, metadata: dict | None = None
+    user: User,
+    name: str,
+    description: str | None = None,
+    metadata: dict | None = None,
+    workspace_id: str | None = None,
 ) -> Project:
-    """Create a project owned by `user`."""
+    """Create a project by `user` in the workspace `workspace_id` (they must be an editor
+    or more there; WORKSPACE_NOT_FOUND when they are not a member) or, by default, in
+    their personal workspace."""
+    workspace = workspaces.workspace_for_new_project(user, workspace_id)
     project = Project(
         user_id=user.id,
+        workspace_id=workspace.id,
         name=name.strip(),
         description=_clean(description),
         metadata_=dict(metadata or {}),
@@ -37,11 +52,15 @@ def create_project(
     return project
 
 
-def list_projects(user: User, limit: int = 100, offset: int = 0) -> Page[Project]:
-    """A page of the user's projects, newest first, and the total count."""
-    return paginate(
-        owned(Project, user), order_by=newest_first(Project), limit=limit, offset=offset
-    )
+def list_projects(
+    user: User, limit: int = 100, offset: int = 0, workspace_id: str | None = None
+) -> Page[Project]:
+    """A page of the projects of every workspace `user` belongs to (or of the one
+    `workspace_id`), newest first, and the total count."""
+    query = owned(Project, user)
+    if workspace_id is not None:
+        query = query.where(Project.workspace_id == workspace_id)
+    return paginate(query, order_by=newest_first(Project), limit=limit, offset=offset)
 
 
 def content_counts(projects: list[Project]) -> dict[str, tuple[int, int]]:
@@ -106,36 +125,54 @@ def _clean(description: str | None) -> str | None:
     return description or None
 
 
-def list_project_rows(user_id: str, limit: int = 100, offset: int = 0) -> tuple[list, int]:
-    """`list_projects` without ORM objects, for the API's hot path: a page of the user's
-    projects as rows (the columns of `projects`, the timestamps as the API's ISO text),
-    newest first, and the total count, in one query (a window over the user's projects)."""
+def list_project_rows(
+    user_id: str, limit: int = 100, offset: int = 0, workspace_id: str | None = None
+) -> tuple[list, int]:
+    """`list_projects` without ORM objects, for the API's hot path: a page of the projects
+    of the user's workspaces (or of the one `workspace_id`) as rows (the columns of
+    `projects`, the timestamps as the API's ISO text), newest first, and the total count,
+    in one query (a window over those projects)."""
+    params = {"user_id": user_id, "workspace_id": workspace_id}
+    page, count = _ALL if workspace_id is None else _ONE_WORKSPACE
     # The session's connection (its transaction): Core statements need no ORM execution.
-    rows = (
-        db.session.connection()
-        .execute(_PROJECT_PAGE, {"user_id": user_id, "limit": limit, "offset": offset})
-        .all()
-    )
+    connection = db.session.connection()
+    rows = connection.execute(page, {**params, "limit": limit, "offset": offset}).all()
     if rows:
         return rows, rows[0].total
     if offset == 0:
         return [], 0
     # Past the last page: no row carries the count.
-    return [], db.session.connection().execute(_PROJECT_COUNT, {"user_id": user_id}).scalar_one()
+    return [], connection.execute(count, params).scalar_one()
 
 
-# Built once: the statements of the hot path.
+# Built once: the statements of the hot path, for all the user's workspaces or one.
 _projects = Project.__table__
-_PROJECT_PAGE = (
-    db.select(
-        *(column for column in _projects.c if column.name not in ("created_at", "updated_at")),
-        iso_utc_text(_projects.c.created_at).label("created_at"),
-        iso_utc_text(_projects.c.updated_at).label("updated_at"),
-        db.func.count().over().label("total"),
+_memberships = Membership.__table__
+
+
+def _page_and_count(*filters) -> tuple:
+    where = db.and_(
+        _projects.c.workspace_id.in_(
+            db.select(_memberships.c.workspace_id).where(
+                _memberships.c.user_id == db.bindparam("user_id")
+            )
+        ),
+        *filters,
     )
-    .where(_projects.c.user_id == db.bindparam("user_id"))
-    .order_by(_projects.c.created_at.desc(), _projects.c.id.desc())
-    .limit(db.bindparam("limit"))
-    .offset(db.bindparam("offset"))
-)
-_PROJECT_COUNT = db.select(db.func.count()).where(_projects.c.user_id == db.bindparam("user_id"))
+    page = (
+        db.select(
+            *(c for c in _projects.c if c.name not in ("created_at", "updated_at")),
+            iso_utc_text(_projects.c.created_at).label("created_at"),
+            iso_utc_text(_projects.c.updated_at).label("updated_at"),
+            db.func.count().over().label("total"),
+        )
+        .where(where)
+        .order_by(_projects.c.created_at.desc(), _projects.c.id.desc())
+        .limit(db.bindparam("limit"))
+        .offset(db.bindparam("offset"))
+    )
+    return page, db.select(db.func.count()).select_from(_projects).where(where)
+
+
+_ALL = _page_and_count()
+_ONE_WORKSPACE = _page_and_count(_projects.c.workspace_id == db.bindparam("workspace_id"))

@@ -23,7 +23,7 @@ def running_post_jobs(holder_id: str) -> int:
         db.select(db.func.count())
         .select_from(Job)
         .where(
-            plans.held_by(Job.user_id, holder_id),
+            plans.held_by(Job, holder_id),
             Job.job_type.in_(post_writing),
             Job.status.in_(RUNNING_STATUSES),
         )

@@ -54,7 +54,7 @@ def check_parse_queue(plan: plans.Plan, holder_id: str) -> None:
 def stored_bytes(holder_id: str) -> int:
     return db.session.execute(
         db.select(db.func.coalesce(db.func.sum(Source.file_size), 0)).where(
-            plans.held_by(Source.user_id, holder_id)
+            plans.held_by(Source, holder_id)
         )
     ).scalar_one()
 
@@ -67,7 +67,7 @@ def parse_jobs_running(holder_id: str) -> int:
         db.select(db.func.count())
         .select_from(Job)
         .where(
-            plans.held_by(Job.user_id, holder_id),
+            plans.held_by(Job, holder_id),
             Job.job_type.in_(parse_jobs),
             Job.status.in_((JobStatus.QUEUED, JobStatus.PROCESSING)),
         )

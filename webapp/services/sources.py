@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models import Job, Project, Source, User
 from ..vocabulary import FileType, JobStatus, JobType, SourceStatus
 from . import job_registry, jobs, plans
-from .access import get_in_project_or_404, get_owned_or_404
+from .access import Permission, get_in_project_or_404, get_owned_or_404
 from .fetch import FetchError, check_url, fetch_page
 from .paging import Page, newest_first, paginate
 from .parsing import ParseError, UnsupportedFileType, detect_file_type, parse_document
@@ -64,12 +64,14 @@ def file_too_large() -> AppError:
 NOT_FOUND = {"code": ErrorCode.SOURCE_NOT_FOUND, "message": "Source not found."}
 
 
-def get_source_or_404(source_id: str, user: User, project: Project | None = None) -> Source:
+def get_source_or_404(
+    source_id: str, user: User, project: Project | None = None, need: Permission = Permission.READ
+) -> Source:
     """The user's source (in `project` when given); anybody else's, one of another project
     or a missing one is SOURCE_NOT_FOUND (404)."""
     if project is not None:
-        return get_in_project_or_404(Source, source_id, project, user, **NOT_FOUND)
-    return get_owned_or_404(Source, source_id, user, **NOT_FOUND)
+        return get_in_project_or_404(Source, source_id, project, user, need=need, **NOT_FOUND)
+    return get_owned_or_404(Source, source_id, user, need=need, **NOT_FOUND)
 
 
 def list_sources(
@@ -101,7 +103,7 @@ def add_upload(user: User, project: Project, filename: str | None, stream: Binar
     except UnsupportedFileType as exc:
         raise AppError(str(exc), code=ErrorCode.UNSUPPORTED_FILE_TYPE) from exc
     # A first look before storing anything; `_queue` checks again under the lock.
-    check_source_caps(plans.plan_for(user), plans.plan_holder_of(user), project, size)
+    check_source_caps(*plans.plan_and_holder_of(project), project, size)
     key = new_key("sources", user.id)
     try:
         get_storage().save(key, stream)
@@ -141,7 +143,7 @@ def add_url(user: User, project: Project, url: str) -> Source:
 def _queue(source: Source, user: User, project: Project, job_type: str) -> Source:
     """Save the source with its job, within the plan's caps (checked under the plan
     holder's lock), then queue the job; nothing is kept when either step fails."""
-    plan, holder_id = plans.plan_for(user), plans.plan_holder_of(user)
+    plan, holder_id = plans.plan_and_holder_of(project)
     try:
         with plans.holder_locked(holder_id):
             check_source_caps(plan, holder_id, project, source.file_size)
@@ -181,7 +183,7 @@ def retry(failed: Job) -> Job:
             code=ErrorCode.INVALID_STATE,
         )
     user = db.session.get(User, failed.user_id)
-    plan, holder_id = plans.plan_for(user), plans.plan_holder_of(user)
+    plan, holder_id = plans.plan_and_holder_of(source.project)
     with plans.holder_locked(holder_id):
         check_parse_queue(plan, holder_id)
         job = jobs.create_job(user, failed.job_type, source.project)

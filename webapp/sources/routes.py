@@ -12,6 +12,7 @@ from ..extensions import limiter
 from ..forms import ConfirmForm
 from ..rendering import htmx_redirect, page_or_fragment
 from ..services import sources as source_service
+from ..services.access import Permission
 from ..services.projects import get_project_or_404
 from . import bp
 from .forms import RenameForm, UrlImportForm
@@ -62,7 +63,7 @@ def index(project_id: str):
 @bp.post("")
 @source_writes_limit
 def upload(project_id: str):
-    project = get_project_or_404(project_id, current_user)
+    project = get_project_or_404(project_id, current_user, Permission.EDIT)
     files = [f for f in request.files.getlist("file") if f and f.filename]
     if not files:
         return respond_with_list(
@@ -85,7 +86,7 @@ def upload(project_id: str):
 @bp.post("/url")
 @source_writes_limit
 def import_url(project_id: str):
-    project = get_project_or_404(project_id, current_user)
+    project = get_project_or_404(project_id, current_user, Permission.EDIT)
     form = UrlImportForm()
     if not form.validate_on_submit():
         message = next(iter(form.errors.values()))[0]
@@ -124,7 +125,7 @@ def download_topics(project_id: str, source_id: str):
 
 @bp.post("/<source_id>/rename")
 def rename(project_id: str, source_id: str):
-    project = get_project_or_404(project_id, current_user)
+    project = get_project_or_404(project_id, current_user, Permission.EDIT)
     source = _source_in(project, source_id)
     form = RenameForm()
     if form.validate_on_submit():
@@ -143,7 +144,7 @@ def rename(project_id: str, source_id: str):
 
 @bp.route("/<source_id>/delete", methods=["GET", "POST"])
 def delete(project_id: str, source_id: str):
-    project = get_project_or_404(project_id, current_user)
+    project = get_project_or_404(project_id, current_user, Permission.EDIT)
     source = _source_in(project, source_id)
     form = ConfirmForm()
     if form.validate_on_submit():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...errors import ErrorCode
 from ...services import job_registry
 from ...services import jobs as job_service
+from ...services.access import Permission
 from ...services.reaper import repair_if_stale
 from .. import bp
 from ..endpoint import endpoint
@@ -50,8 +51,13 @@ def list_jobs(query: JobListQuery):
     "Cancel a generation (queued: at once; running: at its next step)",
     tag="Jobs",
     response=JobOut,
-    errors=(ErrorCode.JOB_NOT_FOUND, ErrorCode.INVALID_STATE, ErrorCode.SERVICE_UNAVAILABLE),
+    errors=(
+        ErrorCode.INSUFFICIENT_ROLE,
+        ErrorCode.JOB_NOT_FOUND,
+        ErrorCode.INVALID_STATE,
+        ErrorCode.SERVICE_UNAVAILABLE,
+    ),
 )
 def cancel_job(job_id: str):
-    job = job_service.get_job_or_404(job_id, current_principal().user)
+    job = job_service.get_job_or_404(job_id, current_principal().user, Permission.EDIT)
     return job_registry.cancel(job)

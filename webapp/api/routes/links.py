@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...errors import ErrorCode
 from ...services import links as link_service
+from ...services.access import Permission
 from ...services.projects import get_project_or_404
 from .. import bp
 from ..endpoint import endpoint
@@ -21,12 +22,19 @@ PROJECT_LINKS = "/links/projects/<project_id>/opportunities"
     body=LinkCreate,
     response=LinkOut,
     status=201,
-    errors=(ErrorCode.PROJECT_NOT_FOUND,),
+    errors=(
+        ErrorCode.INSUFFICIENT_ROLE,
+        ErrorCode.PROJECT_NOT_FOUND,
+    ),
 )
 def create_link(project_id: str, body: LinkCreate):
     user = current_principal().user
     return link_service.create_link(
-        user, get_project_or_404(project_id, user), body.target_url, body.keywords, body.anchor_text
+        user,
+        get_project_or_404(project_id, user, Permission.EDIT),
+        body.target_url,
+        body.keywords,
+        body.anchor_text,
     )
 
 
@@ -49,7 +57,12 @@ def list_links(project_id: str, query: PageQuery):
     "Remove a link opportunity (posts already written keep their links)",
     tag="Internal Links",
     status=204,
-    errors=(ErrorCode.LINK_NOT_FOUND,),
+    errors=(
+        ErrorCode.INSUFFICIENT_ROLE,
+        ErrorCode.LINK_NOT_FOUND,
+    ),
 )
 def delete_link(opportunity_id: str):
-    link_service.delete_link(link_service.get_link_or_404(opportunity_id, current_principal().user))
+    link_service.delete_link(
+        link_service.get_link_or_404(opportunity_id, current_principal().user, need=Permission.EDIT)
+    )

@@ -6,6 +6,7 @@ from werkzeug.routing import BaseConverter
 
 from ...errors import ErrorCode
 from ...services import posts as post_service
+from ...services.access import Permission
 from ...services.projects import get_project_or_404
 from .. import bp
 from ..endpoint import endpoint
@@ -28,6 +29,7 @@ class PostIdConverter(BaseConverter):
     response=GenerateAccepted,
     status=202,
     errors=(
+        ErrorCode.INSUFFICIENT_ROLE,
         ErrorCode.TOPIC_TOO_LONG,
         ErrorCode.INSTRUCTIONS_TOO_LONG,
         ErrorCode.INVALID_SOURCE,
@@ -85,7 +87,12 @@ def list_posts(project_id: str, query: PostListQuery):
     "Delete a post (its quota is not refunded)",
     tag="Posts",
     status=204,
-    errors=(ErrorCode.POST_NOT_FOUND,),
+    errors=(
+        ErrorCode.INSUFFICIENT_ROLE,
+        ErrorCode.POST_NOT_FOUND,
+    ),
 )
 def delete_post(post_id: str):
-    post_service.delete_post(post_service.get_post_or_404(post_id, current_principal().user))
+    post_service.delete_post(
+        post_service.get_post_or_404(post_id, current_principal().user, Permission.EDIT)
+    )

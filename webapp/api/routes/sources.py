@@ -6,6 +6,7 @@ from flask import request
 
 from ...errors import ErrorCode, ValidationFailed
 from ...services import sources as source_service
+from ...services.access import Permission
 from ...services.projects import get_project_or_404
 from .. import bp
 from ..endpoint import endpoint
@@ -31,6 +32,7 @@ CAPPED = (
     response=SourceOut,
     status=201,
     errors=(
+        ErrorCode.INSUFFICIENT_ROLE,
         ErrorCode.PROJECT_NOT_FOUND,
         ErrorCode.EMPTY_FILE,
         ErrorCode.UNSUPPORTED_FILE_TYPE,
@@ -39,7 +41,7 @@ CAPPED = (
 )
 def upload_source(project_id: str):
     user = current_principal().user
-    project = get_project_or_404(project_id, user)
+    project = get_project_or_404(project_id, user, Permission.EDIT)
     upload = request.files.get("file")
     if upload is None:
         raise ValidationFailed(
@@ -56,11 +58,18 @@ def upload_source(project_id: str):
     body=UrlImport,
     response=SourceOut,
     status=201,
-    errors=(ErrorCode.PROJECT_NOT_FOUND, ErrorCode.INVALID_URL, *CAPPED),
+    errors=(
+        ErrorCode.INSUFFICIENT_ROLE,
+        ErrorCode.PROJECT_NOT_FOUND,
+        ErrorCode.INVALID_URL,
+        *CAPPED,
+    ),
 )
 def import_url(project_id: str, body: UrlImport):
     user = current_principal().user
-    return source_service.add_url(user, get_project_or_404(project_id, user), body.url)
+    return source_service.add_url(
+        user, get_project_or_404(project_id, user, Permission.EDIT), body.url
+    )
 
 
 @bp.get(PROJECT_SOURCES)
@@ -96,10 +105,15 @@ def get_source(source_id: str):
     tag="Sources",
     body=SourceRename,
     response=SourceOut,
-    errors=(ErrorCode.SOURCE_NOT_FOUND,),
+    errors=(
+        ErrorCode.INSUFFICIENT_ROLE,
+        ErrorCode.SOURCE_NOT_FOUND,
+    ),
 )
 def rename_source(source_id: str, body: SourceRename):
-    source = source_service.get_source_or_404(source_id, current_principal().user)
+    source = source_service.get_source_or_404(
+        source_id, current_principal().user, need=Permission.EDIT
+    )
     return source_service.rename_source(source, body.filename)
 
 
@@ -108,9 +122,12 @@ def rename_source(source_id: str, body: SourceRename):
     "Delete a source and its stored file",
     tag="Sources",
     status=204,
-    errors=(ErrorCode.SOURCE_NOT_FOUND,),
+    errors=(
+        ErrorCode.INSUFFICIENT_ROLE,
+        ErrorCode.SOURCE_NOT_FOUND,
+    ),
 )
 def delete_source(source_id: str):
     source_service.delete_source(
-        source_service.get_source_or_404(source_id, current_principal().user)
+        source_service.get_source_or_404(source_id, current_principal().user, need=Permission.EDIT)
     )

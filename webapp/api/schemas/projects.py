@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import AliasChoices, Field
 
-from .common import Metadata, RequestModel, ResponseModel, UtcDatetime, trimmed
+from .common import Metadata, PageQuery, RequestModel, ResponseModel, UtcDatetime, trimmed
 
 ProjectName = trimmed(1, 200)
 Description = trimmed(0, 1000)
@@ -12,6 +12,7 @@ Description = trimmed(0, 1000)
 
 class ProjectCreate(RequestModel):
     name: ProjectName
+    workspace_id: str | None = None
     description: Description | None = None
     metadata: Metadata | None = None
 
@@ -25,6 +26,7 @@ class ProjectUpdate(RequestModel):
 class ProjectOut(ResponseModel):
     id: str
     user_id: str
+    workspace_id: str
     name: str
     description: str | None
     metadata: dict[str, str] = Field(validation_alias=AliasChoices("metadata_", "metadata"))
@@ -35,3 +37,7 @@ class ProjectOut(ResponseModel):
 class ProjectList(ResponseModel):
     projects: list[ProjectOut]
     total: int
+
+
+class ProjectListQuery(PageQuery):
+    workspace_id: str | None = None
