@@ -136,6 +136,7 @@ def test_openapi_lists_the_codes_of_each_operation(client):
         "EMAIL_NOT_VERIFIED",
         "VOICE_NOT_AVAILABLE",
         "QUOTA_EXCEEDED",
+        "INSUFFICIENT_ROLE",
     }
     assert codes(generate, "post", "429") == {"RATE_LIMIT_EXCEEDED", "CONCURRENT_LIMIT_EXCEEDED"}
     upload = "/api/v1/sources/projects/{project_id}/sources"
