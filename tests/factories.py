@@ -53,3 +53,31 @@ def make_sources(app, user, project, count=1, file_size=1000):
             ]
         )
         db.session.commit()
+
+
+def make_workspace(app, owner, name="Team"):
+    """A (non-personal) workspace owned by `owner`."""
+    from webapp.services import workspaces
+
+    with app.app_context():
+        workspace = workspaces.add_workspace(accounts.get_user(owner.id), name)
+        db.session.commit()
+        return SimpleNamespace(id=workspace.id, name=workspace.name, owner_id=owner.id)
+
+
+def add_member(app, workspace, user, role):
+    """Make `user` a member of `workspace` with `role` (what accepting an invitation does)."""
+    from webapp.models import Membership
+
+    with app.app_context():
+        db.session.add(Membership(workspace_id=workspace.id, user_id=user.id, role=role))
+        db.session.commit()
+
+
+def make_team_project(app, workspace, creator, name="Team project"):
+    """A project in `workspace`, created by `creator` (an editor or more there)."""
+    with app.app_context():
+        project = projects.create_project(
+            accounts.get_user(creator.id), name, workspace_id=workspace.id
+        )
+        return SimpleNamespace(id=project.id, name=project.name, user_id=creator.id)
