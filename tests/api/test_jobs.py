@@ -9,10 +9,11 @@ from datetime import timedelta
 import requests
 
 from webapp.extensions import db
-from webapp.models import Job, Post
+from webapp.models import Job, Post, Project
 from webapp.services import jobs, live, reaper
 from webapp.timeutil import utcnow
 
+from ..factories import make_user, make_workspace
 from .test_posts import Api, worker_paused
 
 
@@ -188,7 +189,8 @@ def test_a_running_job_is_answered_from_redis_without_reading_its_row(
     assert job["current_step"] == "Writing the sections"
     assert job["user_id"] == api.project["user_id"] and job["result"] is None
     assert job["created_at"].endswith("Z") and job["updated_at"].endswith("Z")
-    assert len(executed) == 1, executed  # the caller's user; no job row
+    # The caller's user and their membership of the job's workspace; no job row.
+    assert len(executed) == 2, executed
 
 
 def test_the_redis_answer_matches_the_rows(client, auth, worker, app):
@@ -211,6 +213,22 @@ def test_another_users_running_job_is_not_found_from_redis_either(client, auth, 
         response = client.get(f"/api/v1/jobs/{job_id}", headers=other)
     assert response.status_code == 404
     assert response.get_json()["detail"]["code"] == "JOB_NOT_FOUND"
+
+
+def test_a_starter_no_longer_in_the_workspace_does_not_see_their_running_job(
+    client, auth, worker, app
+):
+    api = Api(client, auth.headers(), worker)
+    job_id, _ = make_running_job(app, api, seconds_ago=1)
+    publish_running_state(app, job_id, 45, "Writing the sections")
+    owner = make_user(app, email="owner@example.com")
+    team = make_workspace(app, owner)
+    with app.app_context():  # the project now belongs to a workspace the starter left
+        db.session.get(Project, api.project["id"]).workspace_id = team.id
+        db.session.commit()
+    with app.app_context(), live.Heartbeat(job_id):
+        response = client.get(f"/api/v1/jobs/{job_id}", headers=api.headers)
+    assert response.status_code == 404
 
 
 def test_a_dead_workers_state_in_redis_does_not_hide_its_failure(client, auth, worker, app):

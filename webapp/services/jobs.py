@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..errors import ErrorCode
 from ..extensions import db
-from ..models import Job, Project, User
+from ..models import Job, Membership, Project, User
 from ..models.base import is_valid_id
 from ..timeutil import iso_utc, utcnow
 from ..vocabulary import JobStatus
@@ -65,20 +65,35 @@ def public_state(job: Job) -> dict:
 
 
 def running_job_state(job_id: str, user_id: str) -> dict | None:
-    """The running job of user `user_id` straight from Redis (no database read), or None:
-    not running, not theirs, its worker gone, or Redis unreachable. Callers then read the
-    row with `get_job_or_404`. (The one ownership check outside `access`: keep the two
-    in step.)"""
+    """The running job started by user `user_id` straight from Redis (no database read),
+    or None: not running, started by somebody else, its worker gone, or Redis unreachable.
+    Callers then read the row with `get_job_or_404`, which applies the workspace rule: a
+    teammate's job takes that path. The starter must still be a member of the job's
+    workspace (one indexed query), so the fast path never shows more than `access`
+    would."""
     if not is_valid_id(job_id):
         return None
     found = live.read_running_state(job_id)
     if found is None or found[0].get("user_id") != user_id:
         return None
     state, streamed = found
+    if state.get("project_id") and not is_member_of_project(user_id, state["project_id"]):
+        return None
     state["progress"], state["current_step"] = finer_progress(
         state["progress"], state["current_step"], streamed
     )
     return state
+
+
+def is_member_of_project(user_id: str, project_id: str) -> bool:
+    return (
+        db.session.execute(
+            db.select(Membership.id)
+            .join(Project, Project.workspace_id == Membership.workspace_id)
+            .where(Project.id == project_id, Membership.user_id == user_id)
+        ).first()
+        is not None
+    )
 
 
 def complete_job(job: Job, result: dict) -> None:
