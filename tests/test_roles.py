@@ -433,6 +433,14 @@ class World:
             self._api[role] = {"Authorization": f"Bearer {token}"}
         return self._api[role]
 
+    def use_api_keys(self) -> None:
+        """From now on the API is called with each member's API key (X-API-Key)."""
+        with self.app.app_context():
+            for role, person in self.users.items():
+                user = db.session.get(User, person.id)
+                _, raw_key = api_keys.create_api_key(user, f"{role} key")
+                self._api[role] = {"X-API-Key": raw_key}
+
     def page_client(self, role: str):
         """A test client of its own, signed in through the form as `role`'s member."""
         if role not in self._pages:
@@ -589,11 +597,7 @@ def test_lists_show_the_team_project_to_members_only(world):
 )
 def test_api_keys_act_with_their_users_role(world, row):
     """An API key (X-API-Key) is answered as its user's access token is."""
-    with world.app.app_context():
-        for role in ROLES:
-            user = db.session.get(User, world.users[role].id)
-            _, raw_key = api_keys.create_api_key(user, f"{role} key")
-            world._api[role] = {"X-API-Key": raw_key}
+    world.use_api_keys()
     found = []
     for role in ROLES:
         response = call(row, world, role)
