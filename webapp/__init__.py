@@ -126,6 +126,7 @@ def register_commands(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from markupsafe import Markup
 
+    from .access_ui import register_access_helpers
     from .services.render import markdown_to_safe_html
     from .timeutil import iso_utc
     from .vocabulary import ENUMS
@@ -139,6 +140,7 @@ def register_template_helpers(app: Flask) -> None:
         return moment.strftime(fmt) + " UTC" if moment else "never"
 
     app.jinja_env.filters["iso"] = iso_utc
+    register_access_helpers(app)  # `can(project, "edit")`: offer only what the role allows
     # nh3 has sanitised the HTML: marking it safe is the point of the filter.
     app.jinja_env.filters["markdown"] = lambda text: Markup(markdown_to_safe_html(text))  # noqa: S704
 
