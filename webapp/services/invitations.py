@@ -383,8 +383,15 @@ def _compose_invitation_mail(message: OutboxMessage) -> tuple[str, str, str] | N
     """The invitation mail with a token issued now (its hash stored, the previous token
     dead); None when the invitation is no longer pending."""
     invitation = db.session.get(Invitation, message.body or "")
-    if invitation is None or not is_pending(invitation):
+    token = issue_token(invitation) if invitation is not None else None
+    if token is None:
         return None
+    return invitation.email, message.subject, _invitation_mail_text(invitation, token)
+
+
+def issue_token(invitation: Invitation) -> str | None:
+    """A new token for a pending invitation, its hash stored (committed): the previous
+    token stops working. None when the invitation is no longer pending."""
     token, token_hash = _new_token()
     issued = db.session.execute(
         db.update(Invitation)
@@ -396,7 +403,7 @@ def _compose_invitation_mail(message: OutboxMessage) -> tuple[str, str, str] | N
     if issued != 1:
         return None
     db.session.refresh(invitation)
-    return invitation.email, message.subject, _invitation_mail_text(invitation, token)
+    return token
 
 
 def _invitation_mail_text(invitation: Invitation, token: str) -> str:
