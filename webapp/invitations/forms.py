@@ -1,7 +1,7 @@
 """Invitation forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..forms import strong_password
@@ -13,7 +13,7 @@ class InviteForm(FlaskForm):
     email = EmailField("Email address", validators=[DataRequired(), Length(max=255)])
     role = SelectField(
         "Role",
-        choices=[(role.value, role.value.capitalize()) for role in INVITABLE_ROLES],
+        choices=[SelectChoice(role.value, role.value.capitalize()) for role in INVITABLE_ROLES],
         default="editor",
         validate_choice=False,
     )
