@@ -214,3 +214,22 @@ def test_register_under_signup_mode_invite(client, app, team, app_config, outbox
         json={"email": "bob@example.com", "password": DEFAULT_PASSWORD, "name": "Bob"},
     )
     assert admitted.status_code == 201, admitted.get_json()
+
+
+def test_invitation_mail_is_limited_per_user_pages_and_api_together(
+    client, csrf, auth, app, team, outbox, held_mail
+):
+    invitation_id = send_invitation(client, team).get_json()["id"]
+    resend_url = f"/api/v1/invitations/{invitation_id}/resend"
+    for _ in range(48):
+        assert client.post(resend_url, headers=team.headers).status_code == 202
+    auth.login_page("ann@example.com")  # the page's resend counts with the API's
+    page = client.get(f"/workspaces/{team.workspace_id}/invitations")
+    resent = client.post(
+        f"/workspaces/{team.workspace_id}/invitations/{invitation_id}/resend",
+        data={"csrf_token": csrf(page)},
+    )
+    assert resent.status_code == 302
+    refused = client.post(resend_url, headers=team.headers)
+    assert refused.status_code == 429 and code_of(refused) == "RATE_LIMIT_EXCEEDED"
+    assert send_invitation(client, team, email="zed@example.com").status_code == 429

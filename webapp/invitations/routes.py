@@ -19,6 +19,20 @@ from .forms import InvitedSignupForm, InviteForm
 PAGE_SIZE = 50
 
 
+def mail_rate_key() -> str:
+    """Per user, counted with the API's invitations and resends (same scope, same key)."""
+    return f"user:{current_user.id}"
+
+
+def _mail_limit(methods=None):
+    return limiter.shared_limit(
+        invitation_service.MAIL_RATE_LIMIT,
+        scope=invitation_service.MAIL_RATE_SCOPE,
+        key_func=mail_rate_key,
+        methods=methods,
+    )
+
+
 def _workspace_page(workspace, form, status: int = 200):
     invitations, total = invitation_service.list_pending(workspace, PAGE_SIZE, 0)
     return (
@@ -36,6 +50,7 @@ def _workspace_page(workspace, form, status: int = 200):
 
 @bp.route("/workspaces/<workspace_id>/invitations", methods=["GET", "POST"])
 @login_required
+@_mail_limit(methods=["POST"])
 def index(workspace_id: str):
     """The invite form and the pending invitations (admins and the owner)."""
     workspace = get_workspace_or_404(workspace_id, current_user, Permission.MANAGE)
@@ -75,6 +90,7 @@ def _managed_invitation(workspace_id: str, invitation_id: str):
 
 @bp.post("/workspaces/<workspace_id>/invitations/<invitation_id>/resend")
 @login_required
+@_mail_limit()
 def resend(workspace_id: str, invitation_id: str):
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("invitations.index", workspace_id=workspace_id))

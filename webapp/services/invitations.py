@@ -37,6 +37,10 @@ MAIL_KIND = "invitation"
 # The page an invitation link opens (invitations.open_invitation).
 INVITATION_PAGE_PATH = "/invitations/{token}"
 EMAIL_MAX = 255
+# Invitation mail (invitations and resends) per user, pages and API counted together: an
+# admin cannot turn the installation against somebody's mailbox.
+MAIL_RATE_LIMIT = "50/hour"
+MAIL_RATE_SCOPE = "invitation-mail"
 
 
 class InvitationExpired(AppError):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from ...errors import ErrorCode
+from ...extensions import limiter
 from ...services import invitations as invitation_service
 from ...services.access import Permission
 from ...services.workspaces import get_workspace_or_404
 from .. import bp
 from ..endpoint import endpoint
-from ..principal import current_principal
+from ..principal import current_principal, rate_limit_key
 from ..schemas.common import Message
 from ..schemas.invitations import (
     AcceptedInvitation,
@@ -20,9 +21,12 @@ from ..schemas.invitations import (
 )
 
 TAG = "Invitations"
+MAIL_LIMIT = invitation_service.MAIL_RATE_LIMIT
+MAIL_SCOPE = invitation_service.MAIL_RATE_SCOPE
 
 
 @bp.post("/workspaces/<workspace_id>/invitations")
+@limiter.shared_limit(MAIL_LIMIT, scope=MAIL_SCOPE, key_func=rate_limit_key)
 @endpoint(
     "Invite an email address into the workspace with a role (admins and the owner)",
     tag=TAG,
@@ -38,7 +42,8 @@ TAG = "Invitations"
     ),
     description="The worker mails the address a single-use link, valid for 7 days. A "
     "pending invitation for the same address is refreshed (new role, link and expiry), "
-    "not duplicated. At most 50 invitations may be pending in a workspace.",
+    "not duplicated. At most 50 invitations may be pending in a workspace. Invitations "
+    "and resends are limited to 50 an hour per user.",
 )
 def create_invitation(workspace_id: str, body: InvitationCreate):
     user = current_principal().user
@@ -61,6 +66,7 @@ def list_invitations(workspace_id: str, query: InvitationListQuery):
 
 
 @bp.post("/invitations/<invitation_id>/resend")
+@limiter.shared_limit(MAIL_LIMIT, scope=MAIL_SCOPE, key_func=rate_limit_key)
 @endpoint(
     "Mail the invitation again with a new link and a new 7-day expiry",
     tag=TAG,
