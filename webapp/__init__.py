@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .api import docs_bp as api_docs_bp
     from .auth import bp as auth_bp
+    from .invitations import bp as invitations_bp
     from .jobs import bp as jobs_bp
     from .links import bp as links_bp
     from .main import bp as main_bp
@@ -110,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
         posts_bp,
         jobs_bp,
         settings_bp,
+        invitations_bp,
         api_bp,
         api_docs_bp,
     ):

@@ -42,6 +42,7 @@ def account_template_values() -> dict:
     """What every page's header and banner need to know about sign-up and verification."""
     return {
         "signup_open": accounts.signup_open(),
+        "signup_by_invitation": accounts.signup_by_invitation(),
         "email_verification_pending": _verification_pending(),
     }
 
@@ -60,13 +61,16 @@ def signup():
     if current_user.is_authenticated:
         return redirect(url_for("projects.index"))
     try:
-        accounts.ensure_signup_open()
+        accounts.ensure_signup_possible()
     except accounts.SignupClosed as closed:
         return render_template("auth/signup_closed.html", message=closed.message), closed.status
     form = SignupForm()
     if form.validate_on_submit():
         try:
             user = accounts.register_user(form.email.data, form.password.data, form.name.data)
+        except accounts.SignupClosed as closed:  # SIGNUP_MODE=invite, an address not invited
+            form.form_errors.append(closed.message)
+            return render_template("auth/signup.html", form=form), closed.status
         except AppError as error:
             attach_error(form, error, default_field="email")
         else:

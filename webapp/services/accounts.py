@@ -16,7 +16,7 @@ from ..errors import (
 from ..extensions import db
 from ..models import User
 from ..timeutil import utcnow
-from ..vocabulary import PlanName
+from ..vocabulary import PlanName, SignupMode
 from . import email_verification, login_throttle, sessions, workspaces
 from .passwords import (
     describe_password_problems,
@@ -63,15 +63,44 @@ class EmailNotVerified(Forbidden):
     message = "Verify your email address first: open the link we emailed you, or ask for a new one."
 
 
+INVITATION_NEEDED_MESSAGE = (
+    "Sign-up on this installation is by invitation only: ask a workspace admin to invite "
+    "your address, then open the link in the invitation."
+)
+
+
 def signup_open() -> bool:
-    """Whether people may create their own accounts (SIGNUP_MODE)."""
-    return current_app.config["SIGNUP_MODE"] == "open"
+    """Whether anybody may create their own account (SIGNUP_MODE=open)."""
+    return current_app.config["SIGNUP_MODE"] == SignupMode.OPEN
+
+
+def signup_by_invitation() -> bool:
+    """Whether only invited addresses may sign up (SIGNUP_MODE=invite)."""
+    return current_app.config["SIGNUP_MODE"] == SignupMode.INVITE
 
 
 def ensure_signup_open() -> None:
-    """SIGNUP_CLOSED (403) unless self-service sign-up is open."""
+    """SIGNUP_CLOSED (403) unless self-service sign-up is open to anybody."""
     if not signup_open():
         raise SignupClosed()
+
+
+def ensure_signup_possible() -> None:
+    """SIGNUP_CLOSED (403) when nobody may sign up (SIGNUP_MODE=closed): the sign-up
+    form is shown under open and invite."""
+    if not (signup_open() or signup_by_invitation()):
+        raise SignupClosed()
+
+
+def ensure_signup_allowed(email: str) -> None:
+    """SIGNUP_CLOSED (403) unless `email` may sign up: anybody under SIGNUP_MODE=open, an
+    address with a pending invitation under invite, nobody under closed."""
+    ensure_signup_possible()
+    if signup_by_invitation():
+        from .invitations import has_pending_invitation
+
+        if not has_pending_invitation(email):
+            raise SignupClosed(INVITATION_NEEDED_MESSAGE)
 
 
 def verification_required() -> bool:
@@ -87,11 +116,12 @@ def require_verified_email(user: User) -> None:
 
 
 def register_user(email: str, password: str, name: str) -> User:
-    """Self-service sign-up (page and API): SIGNUP_CLOSED unless SIGNUP_MODE is open.
+    """Self-service sign-up (page and API): SIGNUP_CLOSED unless SIGNUP_MODE is open, or
+    is invite and `email` has a pending invitation.
 
     With REQUIRE_EMAIL_VERIFICATION the account starts unverified and the worker mails it
     a link; without it, the account is stored as verified."""
-    ensure_signup_open()
+    ensure_signup_allowed(email)
     must_verify = verification_required()
     user = create_account(email, password, name, verified=not must_verify)
     if must_verify:

@@ -5,7 +5,13 @@ from __future__ import annotations
 from ..extensions import db
 
 # Imported for their composers: they write their mails at send time.
-from ..services import email_verification, job_registry, mail, password_reset  # noqa: F401
+from ..services import (  # noqa: F401
+    email_verification,
+    invitations,
+    job_registry,
+    mail,
+    password_reset,
+)
 
 
 @job_registry.internal_task(job_registry.InternalTask.DELIVER_MAIL, in_process=True)

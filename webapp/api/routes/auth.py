@@ -52,7 +52,8 @@ def reset_email_rate_key() -> str:
     response=RegisteredUser,
     status=201,
     errors=(ErrorCode.SIGNUP_CLOSED, ErrorCode.EMAIL_EXISTS),
-    description="SIGNUP_CLOSED (403) when SIGNUP_MODE is closed. With "
+    description="SIGNUP_CLOSED (403) when SIGNUP_MODE is closed, or is invite and the "
+    "address has no pending invitation. With "
     "REQUIRE_EMAIL_VERIFICATION on, the account starts unverified and is "
     "mailed a verification link.",
 )
