@@ -114,6 +114,10 @@ def link_form(world, role):
     return {"target_url": f"https://example.com/{role}", "keywords": f"{role}, launch"}
 
 
+def invitation(world, role):
+    return {"email": f"new-{role}-{new_id()}@team.example", "role": "viewer"}
+
+
 A_PAGE = "http://93.184.215.14/launch"  # a public address: no DNS lookup, nothing fetched
 
 ROUTES: list[Row] = [
@@ -199,6 +203,27 @@ ROUTES: list[Row] = [
     # ---- pages: jobs
     Row("GET", "/jobs/<job_id>", READ),
     Row("POST", "/jobs/<job_id>/cancel", EDIT, form={}, fresh="job_id"),
+    # invitations (API, then pages)
+    Row("GET", "/api/v1/workspaces/<workspace_id>/invitations", MANAGE),
+    Row("POST", "/api/v1/workspaces/<workspace_id>/invitations", MANAGE, json=invitation),
+    Row("POST", "/api/v1/invitations/<invitation_id>/resend", MANAGE, fresh="invitation_id"),
+    Row("DELETE", "/api/v1/invitations/<invitation_id>", MANAGE, fresh="invitation_id"),
+    Row("GET", "/workspaces/<workspace_id>/invitations", MANAGE),
+    Row("POST", "/workspaces/<workspace_id>/invitations", MANAGE, form=invitation),
+    Row(
+        "POST",
+        "/workspaces/<workspace_id>/invitations/<invitation_id>/resend",
+        MANAGE,
+        form={},
+        fresh="invitation_id",
+    ),
+    Row(
+        "POST",
+        "/workspaces/<workspace_id>/invitations/<invitation_id>/revoke",
+        MANAGE,
+        form={},
+        fresh="invitation_id",
+    ),
 ]
 
 # Routes that touch nothing of a workspace, each with the reason.
@@ -246,6 +271,11 @@ NOT_WORKSPACE_SCOPED: dict[str, str] = {
     "api.list_jobs": "list",
     "projects.index": "list",
     "projects.create": "personal",
+    # the invited person holds the token; the invitation itself checks their email
+    "api.accept_invitation": "invitee",
+    "invitations.open_invitation": "invitee",
+    "invitations.accept": "invitee",
+    "invitations.signup": "invitee",
 }
 
 
