@@ -1,1 +1,3 @@
 """API route modules, one per resource."""
+
+from . import workspaces
