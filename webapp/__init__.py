@@ -101,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from .projects import bp as projects_bp
     from .settings import bp as settings_bp
     from .sources import bp as sources_bp
+    from .workspaces import bp as workspaces_bp
 
     for blueprint in (
         main_bp,
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
         jobs_bp,
         settings_bp,
         invitations_bp,
+        workspaces_bp,
         api_bp,
         api_docs_bp,
     ):

@@ -7,13 +7,15 @@ from math import ceil
 from flask import flash, request, url_for
 from flask_login import current_user, login_required
 
+from ..errors import AppError
 from ..forms import ConfirmForm
 from ..links.panels import panel_context as links_panel_context
 from ..posts.panels import panel_context as posts_panel_context
-from ..rendering import htmx_redirect, page_or_fragment
+from ..rendering import attach_error, htmx_redirect, page_or_fragment
 from ..services import projects as project_service
-from ..services.access import Permission
+from ..services.access import Permission, can
 from ..sources.panels import list_context as sources_list_context
+from ..workspaces.current import current_workspace_and_role
 from . import bp
 from .forms import ProjectForm
 
@@ -21,11 +23,15 @@ PER_PAGE = 12
 
 
 def dashboard_context(form: ProjectForm | None = None) -> dict:
+    """The current workspace's projects (a page of them) and the new-project form."""
     page = max(request.args.get("page", 1, type=int) or 1, 1)
+    workspace, role = current_workspace_and_role()
     projects, total = project_service.list_projects(
-        current_user, limit=PER_PAGE, offset=(page - 1) * PER_PAGE
+        current_user, limit=PER_PAGE, offset=(page - 1) * PER_PAGE, workspace_id=workspace.id
     )
     return {
+        "workspace": workspace,
+        "can_create": can(role, Permission.EDIT),
         "projects": projects,
         "total": total,
         "page": page,
@@ -56,7 +62,21 @@ def create():
             status=400,
             **dashboard_context(form),
         )
-    project = project_service.create_project(current_user, form.name.data, form.description.data)
+    try:
+        project = project_service.create_project(
+            current_user,
+            form.name.data,
+            form.description.data,
+            workspace_id=current_workspace_and_role()[0].id,
+        )
+    except AppError as error:  # a role too small to create projects here
+        attach_error(form, error)
+        return page_or_fragment(
+            "projects/index.html",
+            "projects/_create_form.html",
+            status=error.status,
+            **dashboard_context(form),
+        )
     flash(f"Project “{project.name}” created.", "success")
     return htmx_redirect("projects.show", project_id=project.id)
 

@@ -1,3 +1,4 @@
 """API route modules, one per resource."""
 
 from . import invitations
+from . import workspaces

@@ -1,0 +1,7 @@
+"""Workspace pages: the switcher, new workspace, settings and members."""
+
+from flask import Blueprint
+
+bp = Blueprint("workspaces", __name__, url_prefix="/workspaces")
+
+from . import current, routes
