@@ -114,6 +114,14 @@ def link_form(world, role):
     return {"target_url": f"https://example.com/{role}", "keywords": f"{role}, launch"}
 
 
+def the_admin(world, role):
+    return {"user_id": world.users["admin"].id}
+
+
+def the_team(world, role):
+    return {"workspace_id": world.ids["workspace_id"]}
+
+
 def invitation(world, role):
     return {"email": f"new-{role}-{new_id()}@team.example", "role": "viewer"}
 
@@ -203,6 +211,55 @@ ROUTES: list[Row] = [
     # ---- pages: jobs
     Row("GET", "/jobs/<job_id>", READ),
     Row("POST", "/jobs/<job_id>/cancel", EDIT, form={}, fresh="job_id"),
+    # workspaces and members (API, then pages); leaving is in tests/api/test_workspaces.py
+    Row("GET", "/api/v1/workspaces/<workspace_id>", READ),
+    Row("PATCH", "/api/v1/workspaces/<workspace_id>", MANAGE, json={"name": "Launch team"}),
+    Row("DELETE", "/api/v1/workspaces/<workspace_id>", OWN, fresh="workspace_id"),
+    Row(
+        "POST",
+        "/api/v1/workspaces/<workspace_id>/transfer",
+        OWN,
+        json=the_admin,
+        fresh="workspace_id",
+    ),
+    Row("GET", "/api/v1/workspaces/<workspace_id>/members", READ),
+    Row(
+        "PATCH",
+        "/api/v1/workspaces/<workspace_id>/members/<user_id>",
+        MANAGE,
+        json={"role": "editor"},
+        fresh="user_id",
+    ),
+    Row("DELETE", "/api/v1/workspaces/<workspace_id>/members/<user_id>", MANAGE, fresh="user_id"),
+    Row("POST", "/workspaces/switch", READ, form=the_team),
+    Row("GET", "/workspaces/<workspace_id>/settings", READ),
+    Row("POST", "/workspaces/<workspace_id>/settings", MANAGE, form={"name": "Launch team"}),
+    Row("GET", "/workspaces/<workspace_id>/delete", OWN),
+    Row("POST", "/workspaces/<workspace_id>/delete", OWN, form={}, fresh="workspace_id"),
+    Row("GET", "/workspaces/<workspace_id>/members", READ),
+    Row(
+        "POST",
+        "/workspaces/<workspace_id>/members/<user_id>/role",
+        MANAGE,
+        form={"role": "editor"},
+        fresh="user_id",
+    ),
+    Row(
+        "POST",
+        "/workspaces/<workspace_id>/members/<user_id>/remove",
+        MANAGE,
+        form={},
+        fresh="user_id",
+    ),
+    Row("GET", "/workspaces/<workspace_id>/transfer/<user_id>", OWN, params=the_admin),
+    Row(
+        "POST",
+        "/workspaces/<workspace_id>/transfer/<user_id>",
+        OWN,
+        form={},
+        fresh="workspace_id",
+        params=the_admin,
+    ),
     # invitations (API, then pages)
     Row("GET", "/api/v1/workspaces/<workspace_id>/invitations", MANAGE),
     Row("POST", "/api/v1/workspaces/<workspace_id>/invitations", MANAGE, json=invitation),
@@ -266,11 +323,15 @@ NOT_WORKSPACE_SCOPED: dict[str, str] = {
     "settings.sessions_page": "account",
     "settings.sign_out_everywhere": "account",
     # lists filtered by membership (test_lists_show_members_only proves it), and the
-    # dashboard's form, which creates in the caller's personal workspace
+    # dashboard's form, which creates in the caller's current workspace (its role there is
+    # checked: tests/pages/test_workspaces.py)
     "api.list_projects": "list",
     "api.list_jobs": "list",
     "projects.index": "list",
-    "projects.create": "personal",
+    "projects.create": "current",
+    "api.list_workspaces": "list",
+    "api.create_workspace": "personal",
+    "workspaces.new": "personal",
     # the invited person holds the token; the invitation itself checks their email
     "api.accept_invitation": "invitee",
     "invitations.open_invitation": "invitee",

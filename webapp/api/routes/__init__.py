@@ -1,4 +1,3 @@
 """API route modules, one per resource."""
 
-from . import invitations
-from . import workspaces
+from . import invitations, workspaces
