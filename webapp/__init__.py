@@ -90,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from .api.routes.posts import PostIdConverter
 
     app.url_map.converters["post_id"] = PostIdConverter
+    from .activity import bp as activity_bp
     from .api import bp as api_bp
     from .api import docs_bp as api_docs_bp
     from .auth import bp as auth_bp
@@ -110,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
         posts_bp,
         jobs_bp,
         settings_bp,
+        activity_bp,
         api_bp,
         api_docs_bp,
     ):
