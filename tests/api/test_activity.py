@@ -8,8 +8,10 @@ import io
 from types import SimpleNamespace
 
 import pytest
+import redis
 from sqlalchemy import event
 
+from webapp.errors import ServiceUnavailable
 from webapp.extensions import db
 from webapp.models import Project, Workspace
 from webapp.services import accounts, activity, generation_jobs, posts, sources, workspaces
@@ -243,3 +245,20 @@ def test_a_page_of_events_loads_its_actors_in_the_same_query(app, people, team):
             event.remove(db.engine, "before_cursor_execute", count)
     assert names[:6] == [f"Actor {i}" for i in reversed(range(6))]
     assert len(statements) == 2, statements
+
+
+def test_an_upload_the_queue_refuses_leaves_no_event(app, client, people, team, monkeypatch):
+    """Redis down when the parse is queued: the upload is undone (503), its event too."""
+    project = make_team_project(app, people["Ann"], team, "Launch")
+    down = redis.Redis.from_url("redis://127.0.0.1:9/0", socket_connect_timeout=0.5)
+    monkeypatch.setitem(app.extensions, "copydesk_redis", down)
+    with app.app_context(), pytest.raises(ServiceUnavailable):
+        sources.add_upload(
+            accounts.get_user(people["Ben"].id),
+            db.session.get(Project, project.id),
+            "notes.txt",
+            io.BytesIO(b"Notes worth reading."),
+        )
+    monkeypatch.undo()
+    actions = [e["action"] for e in feed(client, people["Ann"], team).get_json()["events"]]
+    assert actions == ["project.created"]
