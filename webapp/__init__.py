@@ -90,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from .api.routes.posts import PostIdConverter
 
     app.url_map.converters["post_id"] = PostIdConverter
+    from .activity import bp as activity_bp
     from .api import bp as api_bp
     from .api import docs_bp as api_docs_bp
     from .auth import bp as auth_bp
@@ -114,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
         settings_bp,
         invitations_bp,
         workspaces_bp,
+        activity_bp,
         api_bp,
         api_docs_bp,
     ):

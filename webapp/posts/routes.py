@@ -113,7 +113,7 @@ def delete(post_id: str):
     project = post.project
     form = ConfirmForm()
     if form.validate_on_submit():
-        post_service.delete_post(post)
+        post_service.delete_post(post, current_user)
         flash(f"“{post.topic}” was deleted.", "success")
         return htmx_redirect("projects.show", project_id=project.id)
     return page_or_fragment(

@@ -120,7 +120,7 @@ def delete(project_id: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         name = project.name
-        project_service.delete_project(project)
+        project_service.delete_project(project, current_user)
         flash(f"Project “{name}” and everything in it was deleted.", "success")
         return htmx_redirect("projects.index")
     return page_or_fragment(

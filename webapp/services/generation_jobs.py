@@ -12,8 +12,8 @@ from rq.job import Job as RQJob
 from ..errors import AppError, ErrorCode, ServiceUnavailable
 from ..extensions import db
 from ..models import Job, LinkOpportunity, Post, Source, User
-from ..vocabulary import JobStatus, JobType, PostStatus, SourceStatus
-from . import job_registry, jobs, live, plans, posts, quota
+from ..vocabulary import Activity, JobStatus, JobType, PostStatus, SourceStatus
+from . import activity, job_registry, jobs, live, plans, posts, quota
 from .generation import Brief, JobCancelled, SourceText, generate, writer_for
 from .links import insert_links
 from .redis_conn import get_redis
@@ -130,8 +130,9 @@ def links_inserter(project_id: str):
 
 
 def save_result(job: Job, post: Post, result) -> None:
-    """The completed post, the quota charged (once: the job's reservation moves to usage)
-    and the completed job, in one commit: a crash leaves either all three or none."""
+    """The completed post, the quota charged (once: the job's reservation moves to usage),
+    the workspace's `post.generated` event and the completed job, in one commit: a crash
+    leaves either all of them or none."""
     post.content = result.content
     post.word_count = result.word_count
     post.links = result.links
@@ -142,6 +143,16 @@ def save_result(job: Job, post: Post, result) -> None:
     post.status = PostStatus.COMPLETED
     if quota.charge(job.id):
         post.charged = True
+    author = db.session.get(User, post.user_id)
+    activity.record(
+        post.project.workspace_id,
+        author,
+        Activity.POST_GENERATED,
+        "post",
+        post.id,
+        f"{activity.actor_name(author)} generated the {activity.post_noun(post)} "
+        f"{activity.quoted(post.topic)}",
+    )
     jobs.complete_job(job, {"post_id": post.id})
 
 

@@ -15,8 +15,8 @@ from ..errors import (
 from ..extensions import db
 from ..models import Job, Post, Project, Source, User
 from ..models.base import is_valid_id
-from ..vocabulary import Channel, JobType, Length, PostStatus, SourceStatus
-from . import accounts, job_registry, jobs, plans, quota
+from ..vocabulary import Activity, Channel, JobType, Length, PostStatus, SourceStatus
+from . import accounts, activity, job_registry, jobs, plans, quota
 from .access import Permission, get_owned_or_404
 from .generation import writer_for
 from .paging import Page, newest_first, paginate
@@ -44,8 +44,18 @@ def list_posts(
     return paginate(query, order_by=newest_first(Post), limit=limit, offset=offset)
 
 
-def delete_post(post: Post) -> None:
-    """Delete the post (the quota it used is not refunded)."""
+def delete_post(post: Post, actor: User | None = None) -> None:
+    """Delete the post (the quota it used is not refunded); the workspace's feed tells
+    who (`actor`) did it."""
+    activity.record(
+        post.project.workspace_id,
+        actor,
+        Activity.POST_DELETED,
+        "post",
+        post.id,
+        f"{activity.actor_name(actor)} deleted the {activity.post_noun(post)} "
+        f"{activity.quoted(post.topic)}",
+    )
     db.session.delete(post)
     db.session.commit()
 

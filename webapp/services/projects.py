@@ -5,8 +5,8 @@ from __future__ import annotations
 from ..errors import ErrorCode
 from ..extensions import db
 from ..models import Job, Membership, Post, Project, Source, User
-from ..vocabulary import JobStatus
-from . import live, workspaces
+from ..vocabulary import Activity, JobStatus
+from . import activity, live, workspaces
 from .access import Permission, get_owned_or_404, owned
 from .paging import Page, newest_first, paginate
 from .sources import delete_stored_files
@@ -48,6 +48,15 @@ def create_project(
         metadata_=dict(metadata or {}),
     )
     db.session.add(project)
+    db.session.flush()
+    activity.record(
+        workspace.id,
+        user,
+        Activity.PROJECT_CREATED,
+        "project",
+        project.id,
+        f"{activity.actor_name(user)} created project {activity.quoted(project.name)}",
+    )
     db.session.commit()
     return project
 
@@ -95,8 +104,9 @@ def update_project(project: Project, name=_UNSET, description=_UNSET, metadata=_
     return project
 
 
-def delete_project(project: Project) -> None:
-    """Delete the project and everything in it: sources (and their files), posts, jobs."""
+def delete_project(project: Project, actor: User | None = None) -> None:
+    """Delete the project and everything in it: sources (and their files), posts, jobs;
+    the workspace's feed tells who (`actor`) did it."""
     keys = (
         db.session.execute(db.select(Source.storage_key).where(Source.project_id == project.id))
         .scalars()
@@ -110,6 +120,14 @@ def delete_project(project: Project) -> None:
         )
         .scalars()
         .all()
+    )
+    activity.record(
+        project.workspace_id,
+        actor,
+        Activity.PROJECT_DELETED,
+        "project",
+        project.id,
+        f"{activity.actor_name(actor)} deleted project {activity.quoted(project.name)}",
     )
     db.session.delete(project)
     db.session.commit()

@@ -14,8 +14,8 @@ from ..config import max_upload_text
 from ..errors import AppError, ErrorCode, ServiceUnavailable, ValidationFailed
 from ..extensions import db
 from ..models import Job, Project, Source, User
-from ..vocabulary import FileType, JobStatus, JobType, SourceStatus
-from . import job_registry, jobs, plans
+from ..vocabulary import Activity, FileType, JobStatus, JobType, SourceStatus
+from . import activity, job_registry, jobs, plans
 from .access import Permission, get_in_project_or_404, get_owned_or_404
 from .fetch import FetchError, check_url, fetch_page
 from .paging import Page, newest_first, paginate
@@ -152,15 +152,30 @@ def _queue(source: Source, user: User, project: Project, job_type: str) -> Sourc
             db.session.flush()
             source.job_id = job.id
             job.result = {"source_id": source.id}
+            event = _record_added(source, user, project)
     except Exception:
         delete_stored_files([source.storage_key])
         raise
     try:
         job_registry.enqueue(job, source.id, description=job_description(source))
     except AppError:
-        _discard(source, job)
+        _discard(source, job, event)
         raise
     return source
+
+
+def _record_added(source: Source, user: User, project: Project):
+    """The workspace's `source.added` event, saved with the source."""
+    what = "the page" if source.file_type == FileType.URL else "the source"
+    return activity.record(
+        project.workspace_id,
+        user,
+        Activity.SOURCE_ADDED,
+        "source",
+        source.id,
+        f"{activity.actor_name(user)} added {what} {activity.quoted(source.filename)} "
+        f"to project {activity.quoted(project.name)}",
+    )
 
 
 def job_description(source: Source) -> str:
@@ -204,9 +219,12 @@ def retry(failed: Job) -> Job:
     return job
 
 
-def _discard(source: Source, job: Job) -> None:
-    """Undo an accepted upload whose job could not be queued: nothing is left behind."""
+def _discard(source: Source, job: Job, event=None) -> None:
+    """Undo an accepted upload whose job could not be queued: nothing is left behind
+    (its activity event neither)."""
     key = source.storage_key
+    if event is not None:
+        db.session.delete(event)
     db.session.delete(source)
     db.session.delete(job)
     db.session.commit()

@@ -39,3 +39,11 @@ class ApiKeyForm(FlaskForm):
         ],
         default=KeyMode.LIVE,
     )
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        "Your password",
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        description="To confirm that it is you deleting the account.",
+    )

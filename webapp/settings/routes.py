@@ -1,17 +1,17 @@
-"""Settings pages: profile, password, sessions, API keys."""
+"""Settings pages: profile, password, sessions, API keys, deleting the account."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 
 from ..errors import AppError
 from ..forms import ConfirmForm
 from ..rendering import attach_error, htmx_redirect, page_or_fragment
-from ..services import accounts, login_throttle, sessions
+from ..services import account_deletion, accounts, login_throttle, sessions
 from ..services import api_keys as key_service
 from . import bp
-from .forms import ApiKeyForm, PasswordForm, ProfileForm
+from .forms import ApiKeyForm, DeleteAccountForm, PasswordForm, ProfileForm
 
 
 @bp.before_request
@@ -138,3 +138,45 @@ def revoke_api_key(key_id: str):
         )
         return htmx_redirect("settings.api_keys")
     return render_template("settings/revoke_key.html", key=key, form=form)
+
+
+DELETE_ACCOUNT = "settings/delete_account.html"
+
+
+@bp.route("/delete-account", methods=["GET", "POST"])
+def delete_account():
+    """Delete the account, confirmed with the password; refused (with the workspaces to
+    hand on first) while the user owns a workspace other people share."""
+    user = current_user._get_current_object()
+    form = DeleteAccountForm()
+    shared = account_deletion.shared_workspaces_owned_by(user)
+    status = 409 if shared and request.method == "POST" else 200
+    if not shared and form.validate_on_submit():
+        try:
+            account_deletion.delete_account(user, form.password.data)
+        except account_deletion.TransferOwnershipFirst:  # shared since the page was read
+            shared, status = account_deletion.shared_workspaces_owned_by(user), 409
+        except login_throttle.TooManyAttempts as error:
+            attach_error(form, error, default_field="password")
+            return (
+                render_template(DELETE_ACCOUNT, form=form, shared=[], transfer_message=""),
+                error.status,
+                {"Retry-After": str(error.retry_after)},
+            )
+        except AppError as error:
+            attach_error(form, error, default_field="password")
+        else:
+            logout_user()
+            flash("Your account and everything in your own workspaces were deleted.", "success")
+            return htmx_redirect("auth.login_page")
+    if form.errors or form.form_errors:
+        status = 400
+    return (
+        render_template(
+            DELETE_ACCOUNT,
+            form=form,
+            shared=shared,
+            transfer_message=account_deletion.TransferOwnershipFirst.message,
+        ),
+        status,
+    )

@@ -1,3 +1,3 @@
 """API route modules, one per resource."""
 
-from . import invitations, workspaces
+from . import activity, invitations, workspaces

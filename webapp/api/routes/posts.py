@@ -93,6 +93,5 @@ def list_posts(project_id: str, query: PostListQuery):
     ),
 )
 def delete_post(post_id: str):
-    post_service.delete_post(
-        post_service.get_post_or_404(post_id, current_principal().user, Permission.EDIT)
-    )
+    user = current_principal().user
+    post_service.delete_post(post_service.get_post_or_404(post_id, user, Permission.EDIT), user)

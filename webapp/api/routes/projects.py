@@ -102,6 +102,7 @@ def update_project(project_id: str, body: ProjectUpdate):
     ),
 )
 def delete_project(project_id: str):
+    user = current_principal().user
     project_service.delete_project(
-        project_service.get_project_or_404(project_id, current_principal().user, Permission.EDIT)
+        project_service.get_project_or_404(project_id, user, Permission.EDIT), user
     )

@@ -1,14 +1,15 @@
-"""GET/PATCH /users/me, POST /users/change-password."""
+"""GET/PATCH/DELETE /users/me, POST /users/change-password."""
 
 from __future__ import annotations
 
 from ...errors import ErrorCode
-from ...services import accounts, api_keys, plans
+from ...services import account_deletion, accounts, api_keys, plans
 from .. import bp
 from ..endpoint import endpoint
 from ..principal import current_principal
 from ..schemas.auth import ChangePasswordRequest, CurrentUser, ProfileUpdate, UpdatedProfile
 from ..schemas.common import Message
+from ..schemas.users import DeleteAccountRequest
 
 
 @bp.get("/users/me")
@@ -47,3 +48,28 @@ def change_password(body: ChangePasswordRequest):
         )
     accounts.change_password(principal.user, body.current_password, body.new_password)
     return {"message": "Password updated successfully"}
+
+
+@bp.delete("/users/me")
+@endpoint(
+    "Delete the account",
+    tag="Users",
+    body=DeleteAccountRequest,
+    status=204,
+    errors=(
+        ErrorCode.INVALID_CREDENTIALS,
+        ErrorCode.LIVE_KEY_REQUIRED,
+        ErrorCode.TRANSFER_OWNERSHIP_FIRST,
+    ),
+    description="Confirmed with the current password. While the account owns a workspace "
+    "with other members: 409 TRANSFER_OWNERSHIP_FIRST, `workspaces` naming them. Otherwise "
+    "the account goes with its own workspaces and everything in them; what it made in "
+    "other people's workspaces stays there, credited to each workspace's owner. Every "
+    "session, token and API key of the account stops working. Not with a test key "
+    "(sk_test_): 403 LIVE_KEY_REQUIRED.",
+)
+def delete_me(body: DeleteAccountRequest):
+    principal = current_principal()
+    if principal.test_mode:
+        api_keys.refuse_test_key("A test API key cannot delete the account.")
+    account_deletion.delete_account(principal.user, body.password)
