@@ -9,7 +9,20 @@ docs_bp = Blueprint("api_docs", __name__)
 
 # Route modules attach their views to `bp` on import.
 from .rate_limit import add_rate_limit_headers, check_rate_limit
-from .routes import api_keys, auth, docs, jobs, links, posts, projects, sources, users
+from .routes import (
+    activity,
+    api_keys,
+    auth,
+    docs,
+    invitations,
+    jobs,
+    links,
+    posts,
+    projects,
+    sources,
+    users,
+    workspaces,
+)
 
 # Reference limits: 100/min and 1000/h per user (per address when anonymous), counted over
 # all API routes together; the auth routes add stricter limits of their own (Flask-Limiter).

@@ -1,20 +1,19 @@
 """The current workspace of the pages: the one kept in the session
 (`session["workspace_id"]`), or the personal workspace when none is kept or the user is
 no longer a member of it. Templates get `current_workspace()`, `current_role()`,
-`workspace_choices()` and `has_endpoint()`."""
+and `workspace_choices()` (what the caller may do: `can(obj, "edit")` of webapp.access_ui)."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import current_app, g, session
+from flask import g, session
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 from ..models import Membership, Workspace
 from ..services import workspaces as workspace_service
-from ..services.access import Permission, can
 from . import bp
 
 SESSION_KEY = "workspace_id"
@@ -83,11 +82,6 @@ def workspace_choices() -> list[tuple[Workspace, str]]:
     return g._workspace_choices
 
 
-def has_endpoint(name: str) -> bool:
-    """Whether a page exists (another part, e.g. invitations, may not be there yet)."""
-    return name in current_app.view_functions
-
-
 @bp.app_context_processor
 def workspace_helpers() -> dict:
     return {
@@ -95,7 +89,4 @@ def workspace_helpers() -> dict:
         "header_workspace": header_workspace,
         "current_role": current_role,
         "workspace_choices": workspace_choices,
-        "has_endpoint": has_endpoint,
-        "can": can,
-        "Permission": Permission,
     }

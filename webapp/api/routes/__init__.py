@@ -1,3 +1,1 @@
 """API route modules, one per resource."""
-
-from . import activity, invitations, workspaces
