@@ -260,6 +260,8 @@ ROUTES: list[Row] = [
         fresh="workspace_id",
         params=the_admin,
     ),
+    Row("GET", "/api/v1/workspaces/<workspace_id>/activity", READ),
+    Row("GET", "/workspaces/<workspace_id>/activity", READ),
     # invitations (API, then pages)
     Row("GET", "/api/v1/workspaces/<workspace_id>/invitations", MANAGE),
     Row("POST", "/api/v1/workspaces/<workspace_id>/invitations", MANAGE, json=invitation),
@@ -322,6 +324,8 @@ NOT_WORKSPACE_SCOPED: dict[str, str] = {
     "settings.revoke_api_key": "account",
     "settings.sessions_page": "account",
     "settings.sign_out_everywhere": "account",
+    "settings.delete_account": "account",
+    "api.delete_me": "account",
     # lists filtered by membership (test_lists_show_members_only proves it), and the
     # dashboard's form, which creates in the caller's current workspace (its role there is
     # checked: tests/pages/test_workspaces.py)
@@ -665,7 +669,12 @@ def test_lists_show_the_team_project_to_members_only(world):
         )
         assert listed.status_code == 200
         ids = [p["id"] for p in listed.get_json()["projects"]]
-        dashboard = world.page_client(role).get("/projects").get_data(as_text=True)
+        client = world.page_client(role)  # the dashboard shows the current workspace's
+        client.post(
+            "/workspaces/switch",
+            data={"workspace_id": world.ids["workspace_id"], "csrf_token": client.csrf},
+        )
+        dashboard = client.get("/projects").get_data(as_text=True)
         if role == OUTSIDER:
             assert project_id not in ids and f"/projects/{project_id}" not in dashboard, role
         else:

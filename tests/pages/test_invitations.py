@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from webapp.extensions import db
-from webapp.models import Invitation, Membership, User
+from webapp.models import Invitation, Membership, User, Workspace
 from webapp.services import accounts, invitations, workspaces
 from webapp.services.access import role_in
 from webapp.timeutil import utcnow
@@ -52,7 +52,7 @@ def invitation_by_admin(app, team, email="bob@example.com", role="editor") -> st
     """Ann invites `email`; the path of the link (a token issued here)."""
     with app.app_context():
         invitation = invitations.invite(
-            db.session.get(workspaces.Workspace, team.workspace_id),
+            db.session.get(Workspace, team.workspace_id),
             db.session.get(User, team.ann.id),
             email,
             role,

@@ -12,7 +12,7 @@ import pytest
 
 from webapp.errors import AppError, ErrorCode
 from webapp.extensions import db
-from webapp.models import ActivityEvent, Invitation, Membership, OutboxMessage, User
+from webapp.models import ActivityEvent, Invitation, Membership, OutboxMessage, User, Workspace
 from webapp.services import accounts, invitations, workspaces
 from webapp.services.access import InsufficientRole, Permission
 from webapp.timeutil import utcnow
@@ -38,7 +38,7 @@ def team(app, held_mail):
 
 def invite(app, team, email="bob@example.com", role="editor", actor=None):
     with app.app_context():
-        workspace = db.session.get(workspaces.Workspace, team.workspace_id)
+        workspace = db.session.get(Workspace, team.workspace_id)
         user = db.session.get(User, (actor or team.ann).id)
         invitation = invitations.invite(workspace, user, email, role)
         return invitation.id
@@ -229,7 +229,7 @@ def test_the_fifty_first_pending_invitation_is_refused(app, team):
     assert error.code == ErrorCode.INVITATION_LIMIT_REACHED and error.status == 409
     invite(app, team, email="p7@example.com", role="admin")  # refreshing one is fine
     with app.app_context():
-        workspace = db.session.get(workspaces.Workspace, team.workspace_id)
+        workspace = db.session.get(Workspace, team.workspace_id)
         page = invitations.list_pending(workspace, limit=10)
         assert page.total == 50 and len(page.items) == 10
 
