@@ -20,16 +20,16 @@ from urllib.parse import quote
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 
-from ..config import public_url
-from ..errors import AppError, Conflict, ErrorCode, NotFound, ValidationFailed, field_error
-from ..extensions import db
-from ..models import Invitation, Membership, OutboxMessage, User, Workspace
-from ..models.base import is_valid_id
-from ..timeutil import utcnow
-from ..vocabulary import INVITABLE_ROLES, Activity, OutboxStatus, Role
-from . import accounts, activity, mail
-from .access import Permission, require, role_in
-from .paging import Page, newest_first, paginate
+from ...config import public_url
+from ...errors import AppError, Conflict, ErrorCode, NotFound, ValidationFailed, field_error
+from ...extensions import db
+from ...models import Invitation, Membership, OutboxMessage, User, Workspace
+from ...models.base import is_valid_id
+from ...timeutil import utcnow
+from ...vocabulary import INVITABLE_ROLES, Activity, OutboxStatus, Role
+from .. import accounts, activity, mail
+from ..access import Permission, require, role_in
+from ..paging import Page, newest_first, paginate
 
 TOKEN_TTL = timedelta(days=7)
 MAX_PENDING = 50
