@@ -1,94 +1,21 @@
-"""Invitations: an admin invites an address into a workspace with a role; the mail holds a
-single-use link `{BASE_URL}/invitations/{token}`, valid for 7 days, that joins whoever
-signs in (or up) with that address.
-
-Only the token's SHA-256 is stored. As for password reset, the mail is written by the
-worker at send time (`_compose_invitation_mail`): it issues a fresh token then, stores its
-hash and puts the link in the mail, so neither the token nor the link is ever stored (the
-outbox row holds the invitation's id only). An invitation is pending while it is neither
-accepted, revoked nor expired; issuing a new token (a resend, or the mail being written)
-makes the previous link stop working.
-"""
+"""An admin's side of invitations: the checks on an address and a role, inviting,
+listing the pending ones, and resending or revoking one."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from datetime import timedelta
-from urllib.parse import quote
-
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy.exc import IntegrityError
 
-from ...config import public_url
-from ...errors import AppError, Conflict, ErrorCode, NotFound, ValidationFailed, field_error
+from ...errors import Conflict, ErrorCode, NotFound, ValidationFailed, field_error
 from ...extensions import db
-from ...models import Invitation, Membership, OutboxMessage, User, Workspace
+from ...models import Invitation, Membership, User, Workspace
 from ...models.base import is_valid_id
 from ...timeutil import utcnow
-from ...vocabulary import INVITABLE_ROLES, Activity, OutboxStatus, Role
-from .. import accounts, activity, mail
+from ...vocabulary import INVITABLE_ROLES, Activity, Role
+from .. import accounts, activity
 from ..access import Permission, require, role_in
 from ..paging import Page, newest_first, paginate
-
-TOKEN_TTL = timedelta(days=7)
-MAX_PENDING = 50
-MAIL_KIND = "invitation"
-# The page an invitation link opens (invitations.open_invitation).
-INVITATION_PAGE_PATH = "/invitations/{token}"
-EMAIL_MAX = 255
-# Invitation mail (invitations and resends) per user, pages and API counted together: an
-# admin cannot turn the installation against somebody's mailbox.
-MAIL_RATE_LIMIT = "50/hour"
-MAIL_RATE_SCOPE = "invitation-mail"
-
-
-class InvitationExpired(AppError):
-    code = ErrorCode.INVITATION_EXPIRED
-    message = "This invitation is no longer valid: it was used, revoked, or has expired."
-
-
-class InvitationEmailMismatch(AppError):
-    code = ErrorCode.INVITATION_EMAIL_MISMATCH
-    message = (
-        "This invitation is for another email address: sign out, then sign in or sign up "
-        "with the address it was sent to."
-    )
-
-
-NOT_FOUND = {"code": ErrorCode.INVITATION_NOT_FOUND, "message": "Invitation not found."}
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _new_token() -> tuple[str, str]:
-    token = secrets.token_urlsafe(32)
-    return token, hash_token(token)
-
-
-def invitation_link(token: str) -> str:
-    """The absolute URL of the invitation page for `token`, under BASE_URL."""
-    return public_url(INVITATION_PAGE_PATH.format(token=quote(token, safe="")))
-
-
-def pending_clause(now=None):
-    """Where-clause: neither accepted, revoked nor expired."""
-    now = now or utcnow()
-    return db.and_(
-        Invitation.accepted_at.is_(None),
-        Invitation.revoked_at.is_(None),
-        Invitation.expires_at > now,
-    )
-
-
-def is_pending(invitation: Invitation) -> bool:
-    return (
-        invitation.accepted_at is None
-        and invitation.revoked_at is None
-        and invitation.expires_at > utcnow()
-    )
+from .mail import _drop_unsent_mail, _new_token, _queue_mail
+from .rules import EMAIL_MAX, MAX_PENDING, NOT_FOUND, TOKEN_TTL, InvitationExpired, pending_clause
 
 
 def check_email(email: str) -> str:
@@ -272,156 +199,3 @@ def revoke(invitation: Invitation) -> None:
         return
     _drop_unsent_mail(invitation)
     db.session.commit()
-
-
-def find_by_token(token: str) -> Invitation:
-    """The pending invitation this token opens, or INVITATION_EXPIRED (unknown, used,
-    revoked or expired alike)."""
-    invitation = None
-    if token and len(token) <= 200:
-        invitation = db.session.execute(
-            db.select(Invitation).where(Invitation.token_hash == hash_token(token))
-        ).scalar_one_or_none()
-    if invitation is None or not is_pending(invitation):
-        raise InvitationExpired()
-    return invitation
-
-
-def email_matches(invitation: Invitation, user: User) -> bool:
-    return accounts.normalise_email(user.email) == invitation.email
-
-
-def accept(token: str, user: User) -> Membership:
-    """Join the invitation's workspace with its role (committed); single use.
-
-    INVITATION_EXPIRED (410) for an unknown, used, revoked or expired token;
-    INVITATION_EMAIL_MISMATCH (403) when `user`'s address is not the invited one. A
-    member already just uses it up. Accepting proves the address: it is marked verified.
-    Of two accepts in parallel, one joins; the other is INVITATION_EXPIRED."""
-    invitation = find_by_token(token)
-    if not email_matches(invitation, user):
-        raise InvitationEmailMismatch()
-    now = utcnow()
-    # Conditional: of concurrent accepts, only the first finds the invitation still open.
-    claimed = db.session.execute(
-        db.update(Invitation)
-        .where(
-            Invitation.id == invitation.id,
-            Invitation.token_hash == invitation.token_hash,
-            pending_clause(now),
-        )
-        .values(accepted_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
-        db.session.rollback()
-        raise InvitationExpired()
-    membership = db.session.execute(
-        db.select(Membership).where(
-            Membership.workspace_id == invitation.workspace_id, Membership.user_id == user.id
-        )
-    ).scalar_one_or_none()
-    joined = membership is None
-    if joined:
-        membership = Membership(
-            workspace_id=invitation.workspace_id, user_id=user.id, role=invitation.role
-        )
-        db.session.add(membership)
-    if user.email_verified_at is None:
-        user.email_verified_at = now
-    if joined:
-        activity.record(
-            invitation.workspace_id,
-            user,
-            Activity.MEMBER_JOINED,
-            "member",
-            user.id,
-            f"{user.name} joined as {invitation.role}",
-        )
-    try:
-        db.session.commit()
-    except IntegrityError:  # joined by another invitation at the same moment
-        db.session.rollback()
-        raise InvitationExpired()
-    db.session.refresh(invitation)
-    return membership
-
-
-def sign_up_and_accept(token: str, name: str, password: str) -> tuple[User, Membership]:
-    """The invitation page's sign-up: an account with the invited address (verified, as
-    the link proves it), joined at once. Allowed under SIGNUP_MODE open and invite;
-    SIGNUP_CLOSED when it is closed. EMAIL_EXISTS when the address has an account (sign
-    in instead); VALIDATION_ERROR for a weak password."""
-    invitation = find_by_token(token)
-    accounts.ensure_signup_possible()
-    user = accounts.create_account(invitation.email, password, name, verified=True)
-    return user, accept(token, user)
-
-
-def _queue_mail(invitation: Invitation) -> None:
-    """Queue the invitation's mail (commits): the row names the invitation (in `body`),
-    the worker writes the mail and its link when sending."""
-    workspace = db.session.get(Workspace, invitation.workspace_id)
-    mail.queue_mail(MAIL_KIND, invitation.email, _subject(workspace), invitation.id)
-
-
-def _drop_unsent_mail(invitation: Invitation) -> None:
-    """Forget mail for this invitation not yet being sent: the new mail replaces it."""
-    db.session.execute(
-        db.delete(OutboxMessage)
-        .where(
-            OutboxMessage.kind == MAIL_KIND,
-            OutboxMessage.body == invitation.id,
-            OutboxMessage.status == OutboxStatus.PENDING,
-        )
-        .execution_options(synchronize_session=False)
-    )
-
-
-def _subject(workspace: Workspace) -> str:
-    return f"You are invited to join {workspace.name} on Copydesk"[:255]
-
-
-@mail.composer(MAIL_KIND)
-def _compose_invitation_mail(message: OutboxMessage) -> tuple[str, str, str] | None:
-    """The invitation mail with a token issued now (its hash stored, the previous token
-    dead); None when the invitation is no longer pending."""
-    invitation = db.session.get(Invitation, message.body or "")
-    token = issue_token(invitation) if invitation is not None else None
-    if token is None:
-        return None
-    return invitation.email, message.subject, _invitation_mail_text(invitation, token)
-
-
-def issue_token(invitation: Invitation) -> str | None:
-    """A new token for a pending invitation, its hash stored (committed): the previous
-    token stops working. None when the invitation is no longer pending."""
-    token, token_hash = _new_token()
-    issued = db.session.execute(
-        db.update(Invitation)
-        .where(Invitation.id == invitation.id, pending_clause())
-        .values(token_hash=token_hash)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    if issued != 1:
-        return None
-    db.session.refresh(invitation)
-    return token
-
-
-def _invitation_mail_text(invitation: Invitation, token: str) -> str:
-    inviter = invitation.inviter
-    workspace = invitation.workspace
-    inviter_text = f"{inviter.name} ({inviter.email})" if inviter else "A Copydesk user"
-    return (
-        "Hello,\n\n"
-        f"{inviter_text} invited you to join the workspace “{workspace.name}”\n"
-        f"on Copydesk as {invitation.role}.\n\n"
-        "To accept, open this link within 7 days:\n\n"
-        f"{invitation_link(token)}\n\n"
-        f"Sign in, or create your account, with this address ({invitation.email}).\n"
-        "The link works once.\n\n"
-        "If you did not expect this invitation, ignore this email.\n\n"
-        "Copydesk\n"
-    )
