@@ -13,7 +13,7 @@ import pytest
 from webapp.errors import AppError, ErrorCode
 from webapp.extensions import db
 from webapp.models import ActivityEvent, Invitation, Membership, OutboxMessage, User, Workspace
-from webapp.services import accounts, invitations, workspaces
+from webapp.services import access, accounts, invitations, workspaces
 from webapp.services.access import InsufficientRole, Permission
 from webapp.timeutil import utcnow
 from webapp.vocabulary import Activity, Role
@@ -113,7 +113,7 @@ def test_accept_joins_once_verifies_and_records(app, team, app_config):
     with app.app_context():
         user = db.session.get(User, bob.id)
         assert user.email_verified_at is not None
-        assert invitations.role_in(team.workspace_id, user) == "reviewer"
+        assert access.role_in(team.workspace_id, user) == "reviewer"
         events = [
             e.summary
             for e in db.session.execute(

@@ -14,7 +14,6 @@ invite, list, resend, revoke) in `sending`; the token, link and mail in `mail`; 
 and accepting a link in `accepting`. Everything is importable from here.
 """
 
-from ..access import role_in  # as before the split (tests read a role through here)
 from .accepting import accept, email_matches, find_by_token, sign_up_and_accept
 from .mail import hash_token, invitation_link, issue_token
 from .rules import (
@@ -69,6 +68,5 @@ __all__ = [
     "pending_clause",
     "resend",
     "revoke",
-    "role_in",
     "sign_up_and_accept",
 ]
