@@ -98,12 +98,14 @@ def targets(text: str) -> tuple[set[str], set[str]]:
 
 @pytest.mark.parametrize("role", ["viewer", "reviewer"])
 def test_nothing_a_reader_is_offered_answers_403(world, role):
-    """Every link on the readers' pages opens for them, and the only form they are given
-    is signing out."""
+    """Every link on the readers' pages opens for them, and the only forms they are given
+    are signing out and the header's workspace switcher."""
     client = world.page_client(role)
     for page in EDIT_CONTROLS:
         gets, posts = targets(page_text(world, role, page))
-        assert posts <= {"/logout"}, f"{role} is given forms to {posts} on the {page} page"
+        assert posts <= {"/logout", "/workspaces/switch"}, (
+            f"{role} is given forms to {posts} on the {page} page"
+        )
         for url in sorted(gets):
             status = client.get(url.replace("&amp;", "&")).status_code
             assert status not in (403, 404), f"{url} on the {page} page answers {status}"

@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..extensions import db
 from ..models import Membership, Workspace
 from ..services import workspaces as workspace_service
-from ..services.access import Permission, can
+from ..services.access import Permission
 from . import bp
 
 SESSION_KEY = "workspace_id"
@@ -90,12 +90,13 @@ def has_endpoint(name: str) -> bool:
 
 @bp.app_context_processor
 def workspace_helpers() -> dict:
+    # No `can` here: the global `can(obj, need)` of access_ui serves every page (a
+    # context variable of the same name would hide it and break the project pages).
     return {
         "current_workspace": current_workspace,
         "header_workspace": header_workspace,
         "current_role": current_role,
         "workspace_choices": workspace_choices,
         "has_endpoint": has_endpoint,
-        "can": can,
         "Permission": Permission,
     }
