@@ -6,7 +6,8 @@ offline writer, sent by the worker); R reads it but is offered no New post or De
 gets the 403 page on both URLs; an outsider gets the 404 page on all of it; A removes B on
 the members page and B's next reload is a 404.
 
-The members and invitations pages pass the axe check, and the members page fits a phone."""
+The new-workspace, workspace settings, members, invitations and invitation-link pages
+pass the axe check, and the members page fits a phone."""
 
 from __future__ import annotations
 
@@ -48,6 +49,7 @@ def expect_current_workspace(page: Page, name: str) -> None:
 def create_workspace(page: Page, name: str) -> str:
     switcher(page).get_by_role("link", name="New workspace").click()
     expect(page.get_by_role("heading", level=1, name="New workspace")).to_be_visible()
+    assert_no_axe_violations(page)
     page.get_by_label("Workspace name").fill(name)
     page.get_by_role("button", name="Create workspace").click()
     expect(page).to_have_url(re.compile(r"/projects/?$"))
@@ -57,7 +59,12 @@ def create_workspace(page: Page, name: str) -> str:
     switcher(page).get_by_role("link", name="Members").click()
     expect(page).to_have_url(re.compile(rf"/workspaces/{ID}/members$"))
     workspace_id = page.url.rsplit("/", 2)[-2]
-    page.go_back()
+    page.get_by_role("navigation", name="Workspace sections").get_by_role(
+        "link", name="Settings"
+    ).click()
+    expect(page.get_by_role("heading", level=1, name=name)).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("navigation", name="breadcrumb").get_by_role("link", name="Projects").click()
     expect(page).to_have_url(re.compile(r"/projects/?$"))
     return workspace_id
 
@@ -101,6 +108,7 @@ def join_from_the_mail(browser: Browser, live_server, outbox, email: str, name: 
     address = page.get_by_label("Email", exact=True)
     expect(address).to_have_value(email)
     expect(address).to_have_attribute("readonly", "")
+    assert_no_axe_violations(page)
     page.get_by_label("Your name").fill(name)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create account and join").click()
