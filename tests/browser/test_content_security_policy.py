@@ -1,7 +1,9 @@
 """The pages work under the Content-Security-Policy: in Chromium, every main page of the
 product, used the way a person uses it (sign up, create a project, drop files on the drop
-zone, import a page, write a post and watch its job, read it, settings, API docs), raises
-no `securitypolicyviolation`, logs no console error or warning and throws no script error.
+zone, import a page, write a post and watch its job, read it, settings, API docs, a new
+workspace from the header's switcher, its settings, members and invitations pages, and the
+mailed invitation link signed up through), raises no `securitypolicyviolation`, logs no
+console error or warning and throws no script error.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ import re
 from playwright.sync_api import Page, expect
 
 from ..files import make_pdf
-from .conftest import drop_files, source_status
+from .conftest import drop_files, open_page, source_status
 from .test_generation import GENERATION_TIMEOUT_MS
-from .test_signup_flow import create_project, sign_up
+from .test_signup_flow import PASSWORD, create_project, sign_up
+from .test_team_journey import mailed_link, switcher
 
 PARSE_TIMEOUT_MS = 30_000
 # Runs in every document before its own scripts (an init script is not subject to the
@@ -56,7 +59,9 @@ class Problems(list):
         assert list(self) == [], f"{where}:\n  " + "\n  ".join(self)
 
 
-def test_main_pages_raise_no_policy_violation(page: Page, live_server, worker, web_pages):
+def test_main_pages_raise_no_policy_violation(
+    page: Page, browser, live_server, worker, web_pages, outbox
+):
     problems = Problems()
     problems.watch(page)
 
@@ -112,6 +117,45 @@ def test_main_pages_raise_no_policy_violation(page: Page, live_server, worker, w
         page.goto(path)
         expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
     problems.assert_none("job page, settings and API docs")
+
+    team_pages(page, browser, live_server, outbox, problems)
+
+
+def team_pages(page: Page, browser, live_server, outbox, problems: Problems) -> None:
+    """A new workspace from the switcher, its settings, members and invitations pages, an
+    invitation; then the mailed link, in a browser of its own, signed up through."""
+    page.goto("/projects")
+    switcher(page).get_by_role("link", name="New workspace").click()
+    page.get_by_label("Workspace name").fill("Crystallography")
+    page.get_by_role("button", name="Create workspace").click()
+    expect(page.locator("#dashboard-workspace")).to_have_text("Crystallography")
+    switcher(page).get_by_role("link", name="Workspace settings").click()
+    expect(page.get_by_role("heading", level=1, name="Crystallography")).to_be_visible()
+    page.get_by_role("navigation", name="Workspace sections").get_by_role(
+        "link", name="Members"
+    ).click()
+    expect(page.get_by_role("heading", level=1, name=re.compile("Members of"))).to_be_visible()
+    page.get_by_role("button", name="Invite people").click()
+    expect(page.get_by_role("heading", level=1, name="Invitations")).to_be_visible()
+    page.get_by_label("Email address").fill("maurice@example.com")
+    page.get_by_label("Role").select_option("viewer")
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.locator("#flashes")).to_contain_text("Invitation sent to maurice@example.com")
+    problems.assert_none("new workspace, workspace settings, members and invitations")
+
+    invited = open_page(browser, live_server.url)
+    invited_problems = Problems()
+    invited_problems.watch(invited)
+    try:
+        invited.goto(mailed_link(outbox, "maurice@example.com"))
+        expect(invited.get_by_role("heading", level=1, name="Join Crystallography")).to_be_visible()
+        invited.get_by_label("Your name").fill("Maurice Wilkins")
+        invited.get_by_label("Password").fill(PASSWORD)
+        invited.get_by_role("button", name="Create account and join").click()
+        expect(invited.locator("#flashes")).to_contain_text("You joined Crystallography")
+        invited_problems.assert_none("the invitation link and its sign-up form")
+    finally:
+        invited.context.close()
 
 
 def test_a_blocked_inline_script_is_reported(page: Page, live_server):
