@@ -127,6 +127,7 @@ def invitation(world, role):
 
 
 A_PAGE = "http://93.184.215.14/launch"  # a public address: no DNS lookup, nothing fetched
+ONE_INVITATION = "/api/v1/invitations/<invitation_id:invitation_id>"
 
 ROUTES: list[Row] = [
     # ---- API: projects
@@ -265,8 +266,15 @@ ROUTES: list[Row] = [
     # invitations (API, then pages)
     Row("GET", "/api/v1/workspaces/<workspace_id>/invitations", MANAGE),
     Row("POST", "/api/v1/workspaces/<workspace_id>/invitations", MANAGE, json=invitation),
-    Row("POST", "/api/v1/invitations/<invitation_id>/resend", MANAGE, fresh="invitation_id"),
-    Row("DELETE", "/api/v1/invitations/<invitation_id>", MANAGE, fresh="invitation_id"),
+    Row(
+        "POST",
+        "/api/v1/invitations/<invitation_id:invitation_id>/resend",
+        MANAGE,
+        fresh="invitation_id",
+    ),
+    Row(
+        "DELETE", "/api/v1/invitations/<invitation_id:invitation_id>", MANAGE, fresh="invitation_id"
+    ),
     Row("GET", "/workspaces/<workspace_id>/invitations", MANAGE),
     Row("POST", "/workspaces/<workspace_id>/invitations", MANAGE, form=invitation),
     Row(

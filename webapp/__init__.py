@@ -87,9 +87,11 @@ def keep_retry_after_for_429(response):
 
 
 def register_blueprints(app: Flask) -> None:
+    from .api.routes.invitations import InvitationIdConverter
     from .api.routes.posts import PostIdConverter
 
     app.url_map.converters["post_id"] = PostIdConverter
+    app.url_map.converters["invitation_id"] = InvitationIdConverter
     from .activity import bp as activity_bp
     from .api import bp as api_bp
     from .api import docs_bp as api_docs_bp

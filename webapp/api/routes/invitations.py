@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from werkzeug.routing import BaseConverter
+
 from ...errors import ErrorCode
 from ...extensions import limiter
 from ...services import invitations as invitation_service
@@ -23,6 +25,13 @@ from ..schemas.invitations import (
 TAG = "Invitations"
 MAIL_LIMIT = invitation_service.MAIL_RATE_LIMIT
 MAIL_SCOPE = invitation_service.MAIL_RATE_SCOPE
+
+
+class InvitationIdConverter(BaseConverter):
+    """Any path segment but `accept`, so that /invitations/accept (POST only) does not
+    also advertise the DELETE of /invitations/<invitation_id> in its Allow header."""
+
+    regex = r"(?!accept$)[^/]+"
 
 
 @bp.post("/workspaces/<workspace_id>/invitations")
@@ -65,7 +74,7 @@ def list_invitations(workspace_id: str, query: InvitationListQuery):
     return {"invitations": items, "total": total}
 
 
-@bp.post("/invitations/<invitation_id>/resend")
+@bp.post("/invitations/<invitation_id:invitation_id>/resend")
 @limiter.shared_limit(MAIL_LIMIT, scope=MAIL_SCOPE, key_func=rate_limit_key)
 @endpoint(
     "Mail the invitation again with a new link and a new 7-day expiry",
@@ -88,7 +97,7 @@ def resend_invitation(invitation_id: str):
     return {"message": f"We are emailing {invitation.email} a new invitation link."}
 
 
-@bp.delete("/invitations/<invitation_id>")
+@bp.delete("/invitations/<invitation_id:invitation_id>")
 @endpoint(
     "Revoke an invitation: its link stops working",
     tag=TAG,

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Literal
 
 from ...vocabulary import INVITABLE_ROLES
+from .auth import Email
 from .common import PageQuery, RequestModel, ResponseModel, UtcDatetime, text
 
 InvitableRole = Literal[tuple(role.value for role in INVITABLE_ROLES)]
 
 
 class InvitationCreate(RequestModel):
-    # Checked (and normalised) by the service, which names the field when it is not an
-    # address: the page and the API answer alike.
-    email: text(1, 320)
+    # An address, as for sign-up (the service checks and normalises it again, for the page).
+    email: Email
     role: InvitableRole
 
 

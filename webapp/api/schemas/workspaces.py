@@ -7,6 +7,7 @@ from pydantic import Field
 from ...vocabulary import Role
 from .auth import Quota
 from .common import PageQuery, RequestModel, ResponseModel, UtcDatetime, one_of, text, trimmed
+from .invitations import InvitableRole
 
 WorkspaceName = trimmed(1, 100)
 
@@ -43,7 +44,7 @@ class WorkspaceListQuery(PageQuery):
 
 
 class MemberUpdate(RequestModel):
-    role: one_of(Role) = Field(
+    role: InvitableRole = Field(
         description="admin, editor, reviewer or viewer: ownership moves only by transfer."
     )
 
