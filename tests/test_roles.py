@@ -245,6 +245,7 @@ ROUTES: list[Row] = [
         form={"role": "editor"},
         fresh="user_id",
     ),
+    Row("GET", "/workspaces/<workspace_id>/members/<user_id>/remove", MANAGE, fresh="user_id"),
     Row(
         "POST",
         "/workspaces/<workspace_id>/members/<user_id>/remove",

@@ -193,8 +193,8 @@ def test_members_page_lists_roles_and_lets_the_owner_manage(client, auth, app, c
     rows = re.findall(r'<tr id="member-([0-9a-f]+)"', page)
     assert rows == [people["viewer"].id, people["editor"].id, owner.id]  # newest first
     assert "viewer@example.com" in page and "Olive Owner" in page
-    assert page.count(">Save</button>") == 2 and page.count(">Remove</button>") == 2
-    assert page.count("Transfer ownership") == 2 and ">Leave</button>" not in page
+    assert page.count(">Save</button>") == 2 and page.count(">Remove</a>") == 2
+    assert page.count("Transfer ownership") == 2 and ">Leave</a>" not in page
     token = csrf(client.get(url))
     changed = _text(
         client.post(
@@ -204,6 +204,8 @@ def test_members_page_lists_roles_and_lets_the_owner_manage(client, auth, app, c
         )
     )
     assert "Viewer Person is now reviewer." in changed
+    confirm = _text(client.get(f"{url}/{people['editor'].id}/remove"))
+    assert "Remove Editor Person from" in confirm and "3 members" not in confirm  # asks first
     removed = _text(
         client.post(
             f"{url}/{people['editor'].id}/remove", data={"csrf_token": token}, follow_redirects=True
@@ -260,7 +262,7 @@ def test_a_viewer_sees_members_leaves_and_cannot_manage(client, auth, app, csrf)
     url = f"/workspaces/{team.id}/members"
     page = _text(client.get(url))
     assert "3 members" in page and ">Save</button>" not in page and ">Remove</button>" not in page
-    assert page.count(">Leave</button>") == 1 and "Transfer ownership" not in page
+    assert page.count(">Leave</a>") == 1 and "Transfer ownership" not in page
     token = csrf(client.get(url))
     for response in (
         client.post(

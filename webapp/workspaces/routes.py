@@ -128,22 +128,31 @@ def change_role(workspace_id: str, user_id: str):
     return _back_to_members(workspace.id)
 
 
-@bp.post("/<workspace_id>/members/<user_id>/remove")
+@bp.route("/<workspace_id>/members/<user_id>/remove", methods=["GET", "POST"])
 def remove(workspace_id: str, user_id: str):
-    need = Permission.READ if user_id == current_user.id else Permission.MANAGE
-    workspace = workspace_service.get_workspace_or_404(workspace_id, current_user, need)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    """Remove a member (admins and the owner), or leave (yourself): a confirm page, then
+    the change."""
     leaving = user_id == current_user.id
-    with _flash_conflicts():
-        member = workspace_service.get_member_or_404(workspace, user_id)
-        name = member.user.name
-        workspace_service.remove_member(workspace, current_user, user_id)
-        if leaving:
-            flash(f"You left “{workspace.name}”.", "success")
-            return htmx_redirect("projects.index")
-        flash(f"{name} was removed from the workspace.", "success")
-    return _back_to_members(workspace.id)
+    need = Permission.READ if leaving else Permission.MANAGE
+    workspace = workspace_service.get_workspace_or_404(workspace_id, current_user, need)
+    member = workspace_service.get_member_or_404(workspace, user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        with _flash_conflicts():
+            workspace_service.remove_member(workspace, current_user, user_id)
+            if leaving:
+                flash(f"You left “{workspace.name}”.", "success")
+                return htmx_redirect("projects.index")
+            flash(f"{member.user.name} was removed from the workspace.", "success")
+        return _back_to_members(workspace.id)
+    return render_template(
+        "workspaces/remove.html",
+        workspace=workspace,
+        member=member,
+        leaving=leaving,
+        form=form,
+        cancel_url=url_for("workspaces.members", workspace_id=workspace.id),
+    )
 
 
 @bp.route("/<workspace_id>/transfer/<user_id>", methods=["GET", "POST"])
