@@ -10,10 +10,19 @@ import io
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import text
 
 from webapp.extensions import db
 from webapp.models import ActivityEvent, Job, Membership, Project, User, Workspace
-from webapp.services import accounts, api_keys, generation_jobs, links, posts, sources
+from webapp.services import (
+    account_deletion,
+    accounts,
+    api_keys,
+    generation_jobs,
+    links,
+    posts,
+    sources,
+)
 from webapp.services.storage import get_storage
 from webapp.vocabulary import KeyMode
 
@@ -212,3 +221,54 @@ def test_an_owner_alone_in_their_workspaces_deletes_them_all(app, client, ann, i
         assert db.session.get(Workspace, team.id) is None
         assert not get_storage().exists(in_team.storage_key)
         assert db.session.execute(db.select(db.func.count()).select_from(Project)).scalar() == 0
+
+
+REFUSE_USER_DELETION = {
+    "sqlite": [
+        """CREATE TRIGGER refuse_user_deletion BEFORE DELETE ON users
+           BEGIN SELECT RAISE(ABORT, 'deletion refused'); END"""
+    ],
+    "postgresql": [
+        """CREATE FUNCTION refuse_user_deletion() RETURNS trigger AS $$
+           BEGIN RAISE EXCEPTION 'deletion refused'; END $$ LANGUAGE plpgsql""",
+        """CREATE TRIGGER refuse_user_deletion BEFORE DELETE ON users FOR EACH ROW
+           EXECUTE FUNCTION refuse_user_deletion()""",
+    ],
+}
+ALLOW_USER_DELETION = {
+    "sqlite": ["DROP TRIGGER IF EXISTS refuse_user_deletion"],
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS refuse_user_deletion ON users",
+        "DROP FUNCTION IF EXISTS refuse_user_deletion()",
+    ],
+}
+
+
+@pytest.fixture
+def user_deletion_refused(app):
+    """While active, the database refuses to delete any account (the last step)."""
+    with app.app_context():
+        dialect = db.engine.dialect.name
+        with db.engine.begin() as connection:
+            for statement in REFUSE_USER_DELETION[dialect]:
+                connection.execute(text(statement))
+    yield
+    with app.app_context(), db.engine.begin() as connection:
+        for statement in ALLOW_USER_DELETION[dialect]:
+            connection.execute(text(statement))
+
+
+def test_a_deletion_that_fails_at_the_last_step_keeps_everything(
+    app, ann, idle_queue, user_deletion_refused
+):
+    """One transaction: the account, its workspaces, projects and files all stay."""
+    team = make_team(app, ann, name="Solo")
+    project = make_team_project(app, ann, team, "Solo launch")
+    in_team = fill(app, ann, project)
+    with app.app_context(), pytest.raises(Exception, match="deletion refused"):
+        account_deletion.delete_account(db.session.get(User, ann.id), DEFAULT_PASSWORD)
+    with app.app_context():
+        assert db.session.get(User, ann.id) is not None
+        assert db.session.get(Workspace, team.id) is not None
+        assert db.session.get(Project, project.id) is not None
+        assert get_storage().exists(in_team.storage_key)

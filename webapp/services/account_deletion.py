@@ -53,22 +53,24 @@ def delete_account(user: User, password: str) -> None:
     """Delete `user`'s account after checking their password (INVALID_CREDENTIALS, 400,
     on the `password` field; RATE_LIMIT_EXCEEDED after repeated wrong ones).
 
-    Their workspaces go, each project through `projects.delete_project` (stored files
-    removed); their content in other workspaces is reassigned to each workspace's owner;
-    then the account row goes, and with it (by cascade) every session, refresh token, API
-    key and membership: access tokens name a user that no longer exists."""
+    In one transaction: their workspaces go, each project as `projects.delete_project`
+    does (stored files removed once committed); their content in other workspaces is
+    reassigned to each workspace's owner; then the account row goes, and with it (by
+    cascade) every session, refresh token, API key and membership: access tokens name a
+    user that no longer exists."""
     check_password(user, password)
     ensure_deletable(user)
     doomed = db.session.execute(
         db.select(Project).where(Project.workspace_id.in_(_owned_ids(user)))
-    )
-    for project in doomed.scalars().all():  # each deletion commits
-        projects.delete_project(project, user)
+    ).scalars()
+    removals = [projects.remove_project(project, user) for project in doomed.all()]
     reassign_content(user)
     user_id = user.id
     db.session.expunge(user)  # its loaded relationships must not cascade in the ORM
     db.session.execute(db.delete(User).where(User.id == user_id))
-    db.session.commit()
+    db.session.commit()  # one transaction: all of it, or nothing
+    for removal in removals:
+        removal.after_commit()
 
 
 def check_password(user: User, password: str) -> None:

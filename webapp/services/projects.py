@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..errors import ErrorCode
 from ..extensions import db
 from ..models import Job, Membership, Post, Project, Source, User
@@ -104,23 +106,31 @@ def update_project(project: Project, name=_UNSET, description=_UNSET, metadata=_
     return project
 
 
-def delete_project(project: Project, actor: User | None = None) -> None:
-    """Delete the project and everything in it: sources (and their files), posts, jobs;
-    the workspace's feed tells who (`actor`) did it."""
-    keys = (
-        db.session.execute(db.select(Source.storage_key).where(Source.project_id == project.id))
-        .scalars()
-        .all()
-    )
-    running = (
-        db.session.execute(
-            db.select(Job.id).where(
-                Job.project_id == project.id, Job.status == JobStatus.PROCESSING
-            )
-        )
-        .scalars()
-        .all()
-    )
+@dataclass
+class ProjectRemoval:
+    """What is left to do once a project's deletion is committed: forget its running
+    jobs' live state, delete its stored files."""
+
+    storage_keys: list[str]
+    running_job_ids: list[str]
+
+    def after_commit(self) -> None:
+        for job_id in self.running_job_ids:
+            live.forget_job_state(job_id)  # polls of a deleted job must not see it running
+        delete_stored_files(self.storage_keys)
+
+
+def remove_project(project: Project, actor: User | None = None) -> ProjectRemoval:
+    """Delete the project and everything in it from the session (not committed; sources,
+    posts, jobs go by cascade) and tell the workspace's feed who (`actor`) did it. Call
+    the returned removal's `after_commit` once the deletion is committed."""
+    keys = db.session.execute(
+        db.select(Source.storage_key).where(Source.project_id == project.id)
+    ).scalars()
+    running = db.session.execute(
+        db.select(Job.id).where(Job.project_id == project.id, Job.status == JobStatus.PROCESSING)
+    ).scalars()
+    removal = ProjectRemoval(list(keys), list(running))
     activity.record(
         project.workspace_id,
         actor,
@@ -130,10 +140,15 @@ def delete_project(project: Project, actor: User | None = None) -> None:
         f"{activity.actor_name(actor)} deleted project {activity.quoted(project.name)}",
     )
     db.session.delete(project)
+    return removal
+
+
+def delete_project(project: Project, actor: User | None = None) -> None:
+    """Delete the project and everything in it: sources (and their files), posts, jobs;
+    the workspace's feed tells who (`actor`) did it."""
+    removal = remove_project(project, actor)
     db.session.commit()
-    for job_id in running:
-        live.forget_job_state(job_id)  # polls of a deleted job must not see it running
-    delete_stored_files(list(keys))
+    removal.after_commit()
 
 
 def _clean(description: str | None) -> str | None:

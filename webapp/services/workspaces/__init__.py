@@ -18,6 +18,7 @@ from .core import (
     rename_workspace,
     workspace_for_new_project,
 )
+from .locking import workspace_locked
 from .members import (
     LastOwner,
     change_role,
@@ -25,7 +26,6 @@ from .members import (
     list_members,
     remove_member,
     transfer_ownership,
-    workspace_locked,
 )
 
 __all__ = [

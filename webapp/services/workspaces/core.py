@@ -15,10 +15,10 @@ from ...vocabulary import Activity, Role
 from .. import activity, plans
 from ..access import Permission, get_owned_or_404, require, role_in
 from ..paging import Page, newest_first
+from .locking import NOT_FOUND, workspace_locked
 
 PERSONAL_NAME = "Personal"
 NAME_MAX = 100
-NOT_FOUND = {"code": ErrorCode.WORKSPACE_NOT_FOUND, "message": "Workspace not found."}
 
 
 class PersonalWorkspace(AppError):
@@ -147,21 +147,18 @@ def rename_workspace(workspace: Workspace, actor: User, name: str) -> Workspace:
 
 def delete_workspace(workspace: Workspace, actor: User) -> None:
     """Delete a workspace the actor owns, with its projects (as deleting each project
-    does: their stored files go too). A personal workspace cannot be deleted."""
-    from ..projects import delete_project  # projects builds on this module
+    does: their stored files go too), in one transaction under the workspace's lock (a
+    transfer cannot slip in). A personal workspace cannot be deleted."""
+    from ..projects import remove_project  # projects builds on this module
 
-    require(role_in(workspace.id, actor), Permission.OWN)
-    if workspace.personal:
-        raise PersonalWorkspace()
-    workspace_id = workspace.id
-    projects = (
-        db.session.execute(db.select(Project).where(Project.workspace_id == workspace_id))
-        .scalars()
-        .all()
-    )
-    for project in projects:
-        delete_project(project)
-    workspace = db.session.get(Workspace, workspace_id)
-    if workspace is not None:
-        db.session.delete(workspace)
-    db.session.commit()
+    with workspace_locked(workspace.id) as locked:
+        require(role_in(locked.id, actor), Permission.OWN)
+        if locked.personal:
+            raise PersonalWorkspace()
+        projects = db.session.execute(
+            db.select(Project).where(Project.workspace_id == locked.id)
+        ).scalars()
+        removals = [remove_project(project) for project in projects.all()]
+        db.session.delete(locked)
+    for removal in removals:
+        removal.after_commit()

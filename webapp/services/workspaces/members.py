@@ -7,9 +7,6 @@ always keeps exactly one owner: the member with role `owner`, who is `owner_id`.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import text
 from sqlalchemy.orm import joinedload
 
 from ...errors import AppError, ErrorCode, NotFound, ValidationFailed, field_error
@@ -20,6 +17,7 @@ from .. import activity
 from ..access import Permission, require
 from ..paging import Page, newest_first, paginate
 from .core import NOT_FOUND
+from .locking import workspace_locked
 
 
 class LastOwner(AppError):
@@ -51,33 +49,6 @@ def get_member_or_404(workspace: Workspace, user_id: str) -> Membership:
     if membership is None:
         raise member_not_found()
     return membership
-
-
-@contextmanager
-def workspace_locked(workspace_id: str):
-    """One transaction holding the workspace's lock; yields the workspace, fresh.
-
-    `SELECT … FOR UPDATE` on its row on Postgres; SQLite has no row locks and opens its
-    transactions lazily, so there it starts with BEGIN IMMEDIATE (the database's write
-    lock), as `plans.holder_locked` does. Commits on leaving, rolls back on an error. A
-    workspace gone meanwhile is WORKSPACE_NOT_FOUND."""
-    db.session.commit()  # the lock must be the first thing the transaction does
-    try:
-        if db.engine.dialect.name == "sqlite":
-            db.session.execute(text("BEGIN IMMEDIATE"))
-        workspace = db.session.execute(
-            db.select(Workspace)
-            .where(Workspace.id == workspace_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).scalar_one_or_none()
-        if workspace is None:
-            raise NotFound(**NOT_FOUND)
-        yield workspace
-    except BaseException:
-        db.session.rollback()
-        raise
-    db.session.commit()
 
 
 def change_role(workspace: Workspace, actor: User, user_id: str, role: str) -> Membership:
