@@ -7,7 +7,7 @@ import pytest
 
 from webapp.extensions import db
 from webapp.models import Job, Post, Project, Source
-from webapp.services import accounts, generation_jobs, plans, posts, quota, sources
+from webapp.services import accounts, generation_jobs, plans, posts, quota, source_reading, sources
 
 from .conftest import TEST_KEY_PREFIX, wait_for
 from .factories import make_project, make_user
@@ -67,7 +67,7 @@ def failed_url_import(app, owner, url: str) -> tuple[str, str]:
         user = accounts.get_user(owner.id)
         project = db.session.get(Project, owner.project.id)
         source = sources.add_url(user, project, url)
-        sources.record_failure(source.id, "The page answered 404 Not Found.")
+        source_reading.record_failure(source.id, "The page answered 404 Not Found.")
         return source.job_id, source.id
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import event, exc, text
 from webapp.extensions import db
 from webapp.models import Job, Post, Project, Source, Usage
 from webapp.models.usage import QuotaReservation
-from webapp.services import accounts, generation_jobs, job_registry, posts, sources
+from webapp.services import accounts, generation_jobs, job_registry, posts, source_reading, sources
 from webapp.tasks.generation import generate_post_task
 
 from ..conftest import TEST_KEY_PREFIX
@@ -168,7 +168,7 @@ def source_state(source_id):
 def test_a_parsed_source_and_its_completed_job_are_one_commit(app, holder):
     source_id = upload(app, holder)
     with app.app_context(), commits_seen(source_state(source_id)) as seen:
-        sources.run_parse(source_id)
+        source_reading.run_parse(source_id)
     assert seen[-1] == ("parsed", "completed")
     assert set(seen) <= {("parsing", "processing"), ("parsed", "completed")}, seen
     assert seen.count(("parsed", "completed")) == 1
@@ -178,9 +178,9 @@ def test_a_refused_parse_completion_leaves_no_parsed_source(app, holder, complet
     source_id = upload(app, holder)
     with app.app_context():
         with pytest.raises(exc.DatabaseError):
-            sources.run_parse(source_id)
+            source_reading.run_parse(source_id)
         with db.engine.connect() as connection:
             assert source_state(source_id)(connection) == ("parsing", "processing")
         with commits_seen(source_state(source_id)) as seen:
-            sources.record_failure(source_id, "Could not be saved.")  # the task's last word
+            source_reading.record_failure(source_id, "Could not be saved.")  # the task's last word
         assert seen == [("failed", "failed")]

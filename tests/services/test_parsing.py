@@ -308,7 +308,7 @@ def test_utf16_with_bom(encoding):
     assert detect(data, "notes.txt") == "txt"
     result = parse_document(data, "txt")
 
-    assert result.text == FRENCH + "\nSecond line."
+    assert result.text == FRENCH + " Second line."  # one paragraph: the wrap is joined
 
 
 @pytest.mark.parametrize(
@@ -335,7 +335,7 @@ def test_western_european_single_byte_text_is_decoded(sample, words, encoding):
     result = parse_document(sample.encode(encoding), "txt")
 
     assert words in result.text
-    assert result.text == sample.strip()
+    assert result.text == " ".join(sample.split())  # its lines are one paragraph
 
 
 def test_cp1252_only_characters_are_decoded():
@@ -343,7 +343,7 @@ def test_cp1252_only_characters_are_decoded():
 
     result = parse_document(sample.encode("cp1252"), "txt")
 
-    assert result.text == sample.strip()
+    assert result.text == " ".join(sample.split())
 
 
 def test_binary_junk_is_not_accepted_as_text():
@@ -678,3 +678,74 @@ def test_html_article_main_text_and_title(html):
 def test_html_without_text_is_refused(html):
     with pytest.raises(ParseError, match="No readable text"):
         parse_html(html, "https://example.com/empty")
+
+
+# ---------------------------------------------------------------- read as written
+
+
+def test_a_pdf_reads_as_written_lines_the_page_wrapped_are_joined():
+    wrapped = (
+        "The survey closed in March. According to the newsletter team, 82%\n"
+        "of subscribers are still active after a year, and most of them open\n"
+        "every issue."
+    )
+    text = parse_document(make_pdf([wrapped]), "pdf").text
+
+    assert "82% of subscribers are still active after a year" in text
+    assert "most of them open every issue." in text
+    assert "\n" not in text  # one paragraph
+
+
+def test_ligatures_and_compatibility_characters_are_normalised():
+    data = "Co\ufb00ee, \ufb01rst and \ufb02ow: ＡＰＩ\u00a0keys.".encode()
+
+    assert parse_document(data, "txt").text == "Coffee, first and flow: API keys."
+
+
+def test_markdown_structure_survives_joining():
+    source = (
+        "# Remote teams\n\nAsync standups save time for\nteams across time zones.\n\n"
+        "- one item\n- another item\n  that wraps\n\n```\nkeep these\nlines apart\n```\n"
+    )
+    text = parse_document(source.encode(), "md").text
+
+    assert text.split("\n") == [
+        "# Remote teams",
+        "",
+        "Async standups save time for teams across time zones.",
+        "",
+        "- one item",
+        "- another item that wraps",
+        "",
+        "```",
+        "keep these",
+        "lines apart",
+        "```",
+    ]
+
+
+def test_a_heading_line_of_a_pdf_keeps_its_own_line():
+    page = "Results\nThe newsletter grew by a third in the year to March, its best year yet."
+
+    assert parse_document(make_pdf([page]), "pdf").text.split("\n") == page.split("\n")
+
+
+def test_each_pdf_page_start_is_recorded_so_a_passage_knows_its_page():
+    from webapp.services.parsing.pdf import page_at
+
+    pages = [
+        "Page one talks about onboarding new writers.",
+        LONG_PARAGRAPH + " The middle page holds the pricing decision.",
+        "Page three is the appendix.",
+    ]
+    result = parse_document(make_pdf(pages), "pdf")
+    starts = result.details["page_starts"]
+
+    assert len(starts) == 3 and starts[0] == 0
+    for sentence, page in (
+        ("onboarding new writers", 1),
+        ("Sentence 20 explains", 2),
+        ("the pricing decision", 2),
+        ("the appendix", 3),
+    ):
+        assert page_at(starts, result.text.index(sentence)) == page, sentence

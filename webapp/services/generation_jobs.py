@@ -13,7 +13,7 @@ from ..errors import AppError, ErrorCode, ServiceUnavailable
 from ..extensions import db
 from ..models import Job, LinkOpportunity, Post, Source, User
 from ..vocabulary import Activity, JobStatus, JobType, PostStatus, SourceStatus
-from . import activity, job_registry, jobs, live, plans, posts, quota
+from . import activity, job_registry, jobs, live, plans, posts, quota, source_reading
 from .generation import Brief, JobCancelled, SourceText, generate, writer_for
 from .links import insert_links
 from .redis_conn import get_redis
@@ -109,6 +109,8 @@ def sources_of(post: Post) -> list[SourceText]:
             )
         ).scalars()
     }
+    for source in found.values():
+        source_reading.read_again_if_outdated(source)
     return [
         SourceText(s.id, s.filename, s.parsed_text or "")
         for i in post.source_ids

@@ -89,7 +89,7 @@ class InternalKind:
 def _declared_kinds() -> list[JobKind]:
     # Imported here: these services (and mail, which most modules reach) enqueue through
     # this module, so it must stay cheap to import and free of cycles.
-    from . import generation_jobs, sources
+    from . import generation_jobs, source_reading, sources
 
     return [
         JobKind(
@@ -109,7 +109,7 @@ def _declared_kinds() -> list[JobKind]:
             JobType.DOCUMENT_PARSING,
             label="Parsing",
             in_process=False,
-            record_failure=sources.record_failure_for_job,
+            record_failure=source_reading.record_failure_for_job,
             dead_worker_message=sources.DEAD_PARSER_MESSAGE,
             lost_message=sources.LOST_PARSE_MESSAGE,
             timeout_setting="PARSE_TIMEOUT_SECONDS",
@@ -120,7 +120,7 @@ def _declared_kinds() -> list[JobKind]:
             JobType.URL_IMPORT,
             label="Import",
             in_process=False,
-            record_failure=sources.record_failure_for_job,
+            record_failure=source_reading.record_failure_for_job,
             dead_worker_message=sources.DEAD_IMPORTER_MESSAGE,
             lost_message=sources.LOST_PARSE_MESSAGE,
             timeout_setting="PARSE_TIMEOUT_SECONDS",

@@ -14,15 +14,16 @@ from ..config import max_upload_text
 from ..errors import AppError, ErrorCode, ServiceUnavailable, ValidationFailed
 from ..extensions import db
 from ..models import Job, Project, Source, User
-from ..vocabulary import Activity, FileType, JobStatus, JobType, SourceStatus
+from ..vocabulary import Activity, FileType, JobType, SourceStatus
 from . import activity, job_registry, jobs, plans
 from .access import Permission, get_in_project_or_404, get_owned_or_404
-from .fetch import FetchError, check_url, fetch_page
+from .fetch import FetchError, check_url
 from .paging import Page, newest_first, paginate
-from .parsing import ParseError, UnsupportedFileType, detect_file_type, parse_document
+from .parsing import (
+    UnsupportedFileType,
+    detect_file_type,
+)
 from .parsing.csv_topics import read_topics, topics_to_csv
-from .parsing.html import parse_html
-from .parsing.text import parse_text
 from .source_limits import check_parse_queue, check_source_caps
 from .storage import StorageError, get_storage, new_key
 
@@ -267,91 +268,3 @@ def delete_stored_files(keys: list[str | None]) -> None:
             storage.delete(key)
         except StorageError:
             log.exception("stored file %s could not be deleted", key)
-
-
-def run_parse(source_id: str) -> None:
-    """Worker side of an upload: read the stored file and parse it."""
-    _run(source_id, "Parsing the document", _parse_stored_file)
-
-
-def run_url_import(source_id: str) -> None:
-    """Worker side of a URL import: fetch, extract the main text, keep the page title."""
-    _run(source_id, "Fetching the page", _import_page)
-
-
-def _run(source_id: str, step: str, work) -> None:
-    source = db.session.get(Source, source_id)
-    if source is None:
-        log.info("source %s was deleted before it was parsed", source_id)
-        return
-    job = db.session.get(Job, source.job_id) if source.job_id else None
-    source.status = SourceStatus.PARSING
-    source.error_message = None
-    if job:
-        jobs.start_job(job, step)
-    db.session.commit()
-    try:
-        document = work(source, job)
-    except (ParseError, FetchError) as exc:  # our own readable reasons, about the input
-        record_failure(source.id, str(exc))
-        raise
-    source.parsed_text = document.text
-    source.word_count = document.word_count
-    source.parse_details = document.details
-    source.status = SourceStatus.PARSED
-    if document.details.get("title") and source.file_type == FileType.URL:
-        source.filename = document.details["title"]
-    if job:
-        jobs.complete_job(job, {"source_id": source.id})  # one commit: source and job
-    else:
-        db.session.commit()
-
-
-def _parse_stored_file(source: Source, job: Job | None):
-    data = get_storage().read(source.storage_key)
-    return parse_document(data, source.file_type)
-
-
-def _import_page(source: Source, job: Job | None):
-    config = current_app.config
-    page = fetch_page(
-        source.source_url,
-        allowed_hosts=config["ALLOWED_PRIVATE_HOSTS"],
-        timeout=config["URL_FETCH_TIMEOUT_SECONDS"],
-        max_bytes=config["URL_FETCH_MAX_BYTES"],
-    )
-    if job:
-        jobs.set_progress(job, 50, "Extracting the main text")
-    source.file_size = len(page.body)
-    if page.content_type == "text/plain":
-        return parse_text(page.body)
-    return parse_html(page.html(), page.url)
-
-
-def record_failure(source_id: str, message: str) -> None:
-    """Mark the source and its job failed with a readable reason (the worker's last word),
-    in one commit. A completed job stays completed."""
-    db.session.rollback()
-    source = db.session.get(Source, source_id)
-    if source is None:
-        return
-    source.status = SourceStatus.FAILED
-    source.error_message = message
-    job = db.session.get(Job, source.job_id) if source.job_id else None
-    if job and job.status != JobStatus.COMPLETED:
-        jobs.fail_job(job, message)
-    else:
-        db.session.commit()
-
-
-def record_failure_for_job(job_id: str, message: str) -> None:
-    """The same, found from the job: for a work horse that died without a word, or a job
-    lost from the queue. The job is failed even when its source is gone or settled."""
-    db.session.rollback()
-    source = db.session.execute(
-        db.select(Source).where(Source.job_id == job_id)
-    ).scalar_one_or_none()
-    if source is not None and source.status in (SourceStatus.UPLOADED, SourceStatus.PARSING):
-        record_failure(source.id, message)
-    else:
-        jobs.fail_job_by_id(job_id, message)

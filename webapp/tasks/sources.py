@@ -7,7 +7,7 @@ from rq import get_current_job
 from rq.timeouts import JobTimeoutException
 
 from ..errors import log_unexpected, with_reference
-from ..services import job_registry, live, sources
+from ..services import job_registry, live, source_reading
 from ..services.fetch import FetchError
 from ..services.parsing import ParseError
 from ..vocabulary import JobType
@@ -24,12 +24,12 @@ UNEXPECTED_MESSAGE = (
 
 @job_registry.task(JobType.DOCUMENT_PARSING)
 def parse_source_task(source_id: str) -> None:
-    _guarded(source_id, sources.run_parse)
+    _guarded(source_id, source_reading.run_parse)
 
 
 @job_registry.task(JobType.URL_IMPORT)
 def import_url_task(source_id: str) -> None:
-    _guarded(source_id, sources.run_url_import)
+    _guarded(source_id, source_reading.run_url_import)
 
 
 def _guarded(source_id: str, work) -> None:
@@ -41,11 +41,11 @@ def _guarded(source_id: str, work) -> None:
             work(source_id)
     except (ParseError, FetchError):
         if hit_memory_cap():  # a library's error that was really a failed allocation
-            sources.record_failure(source_id, MEMORY_MESSAGE)
+            source_reading.record_failure(source_id, MEMORY_MESSAGE)
         raise  # otherwise the service recorded the reason
     except JobTimeoutException:
         seconds = current_app.config["PARSE_TIMEOUT_SECONDS"]
-        sources.record_failure(
+        source_reading.record_failure(
             source_id,
             f"Parsing took longer than {seconds} s and was "
             "stopped; the document may be too large or complex.",
@@ -53,9 +53,9 @@ def _guarded(source_id: str, work) -> None:
         raise
     except Exception as exc:
         if isinstance(exc, MemoryError) or hit_memory_cap():
-            sources.record_failure(source_id, MEMORY_MESSAGE)
+            source_reading.record_failure(source_id, MEMORY_MESSAGE)
             raise
         # Storage, database or library failures: their text stays in the log.
         error_id = log_unexpected(exc, f"source {source_id} could not be read")
-        sources.record_failure(source_id, with_reference(UNEXPECTED_MESSAGE, error_id))
+        source_reading.record_failure(source_id, with_reference(UNEXPECTED_MESSAGE, error_id))
         raise

@@ -14,6 +14,7 @@ from mammoth import html as mammoth_html
 from markdownify import ATX, MarkdownConverter
 
 from .base import ParsedDocument, ParseError, clean_text
+from .reflow import normalise_characters
 
 MAX_ENTRIES = 2000
 MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024
@@ -119,7 +120,7 @@ def parse_docx(data: bytes) -> ParsedDocument:
         raise ParseError(
             f"The DOCX file is damaged and cannot be converted ({type(exc).__name__})."
         ) from exc
-    text = clean_text(html_to_markdown(result.value or ""))
+    text = normalise_characters(clean_text(html_to_markdown(result.value or "")))
     if not text:
         raise ParseError("The document contains no text.")
     return ParsedDocument(text, {"warnings": len(result.messages)})

@@ -7,6 +7,7 @@ import codecs
 from charset_normalizer import from_bytes
 
 from .base import ParsedDocument, ParseError, clean_text
+from .reflow import read_as_written
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -76,7 +77,7 @@ def _best_guess(matches):
 
 def parse_text(data: bytes) -> ParsedDocument:
     text, encoding = decode_text(data)
-    text = clean_text(text)
+    text = read_as_written(clean_text(text))
     if not text:
         raise ParseError("The file contains no text.")
     return ParsedDocument(text, {"encoding": encoding})
