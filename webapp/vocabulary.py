@@ -95,6 +95,21 @@ class Voice(StrEnum):
     CONVERSATIONAL = "conversational"
 
 
+class PostWarning(StrEnum):
+    """What a draft could not do, said on the post (`warnings[].code`)."""
+
+    SHORT_OF_TARGET = "SHORT_OF_TARGET"  # the sources support fewer words than asked
+    VOICE_NEEDS_MODEL = "VOICE_NEEDS_MODEL"  # only a model imitates a voice
+    NO_SOURCES = "NO_SOURCES"  # nothing to draw on: an outline instead of a draft
+
+
+class ContentKind(StrEnum):
+    """What `content.kind` says a post holds."""
+
+    DRAFT = "draft"
+    OUTLINE = "outline"
+
+
 class PlanName(StrEnum):
     FREE = "free"
     STARTER = "starter"

@@ -32,6 +32,8 @@ class Post(TimestampMixin, db.Model):
     # The channel-shaped content object of the API (title, sections, markdown, word_count...).
     content = db.Column(db.JSON, nullable=True)
     word_count = db.Column(db.Integer, nullable=True)
+    # What the writer could not do: [{"code": PostWarning, "message"}], empty when nothing.
+    warnings = db.Column(db.JSON, nullable=False, default=list, server_default=db.text("'[]'"))
     # Internal links inserted: [{"target_url", "anchor_text", "keyword"}].
     links = db.Column(db.JSON, nullable=False, default=list)
     status = db.Column(db.String(16), nullable=False, default=PostStatus.GENERATING)

@@ -112,7 +112,12 @@ def sources_of(post: Post) -> list[SourceText]:
     for source in found.values():
         source_reading.read_again_if_outdated(source)
     return [
-        SourceText(s.id, s.filename, s.parsed_text or "")
+        SourceText(
+            s.id,
+            s.filename,
+            s.parsed_text or "",
+            tuple((s.parse_details or {}).get("page_starts") or ()),
+        )
         for i in post.source_ids
         if (s := found.get(i))
     ]
@@ -137,6 +142,7 @@ def save_result(job: Job, post: Post, result) -> None:
     leaves either all of them or none."""
     post.content = result.content
     post.word_count = result.word_count
+    post.warnings = result.warnings
     post.links = result.links
     post.model = result.usage.model
     post.prompt_tokens = result.usage.prompt_tokens

@@ -68,6 +68,11 @@ class InsertedLink(ResponseModel):
     keyword: str
 
 
+class PostWarningOut(ResponseModel):
+    code: str = Field(description="SHORT_OF_TARGET, VOICE_NEEDS_MODEL or NO_SOURCES.")
+    message: str
+
+
 class PostSummary(ResponseModel):
     id: str
     project_id: str
@@ -92,7 +97,13 @@ class PostOut(PostSummary):
         description="The channel's content object: title, markdown "
         "and word_count always; blog/social: introduction, sections, "
         "conclusion, meta_description, meta_keywords; twitter: "
-        "thread; linkedin: text; email: subject, preheader, body."
+        "thread; linkedin: text; email: subject, preheader, body. Every "
+        'channel: kind ("draft" or "outline") and citations [{n, source_id, '
+        "source_name, quote, location: {page, paragraph}}], which the text's "
+        "[n] markers point at (twitter and linkedin carry no markers)."
+    )
+    warnings: list[PostWarningOut] = Field(
+        description="What the writer could not do; empty when nothing."
     )
     links: list[InsertedLink]
     error_message: str | None

@@ -31,7 +31,12 @@ class GeneratedPost:
     content: dict
     links: list[dict]
     usage: Usage
-    cited_source_ids: list[str]
+    warnings: list[dict]
+
+    @property
+    def cited_source_ids(self) -> list[str]:
+        """The sources the post's citations name, in order of first citation."""
+        return list(dict.fromkeys(c["source_id"] for c in self.content.get("citations", [])))
 
     @property
     def word_count(self) -> int:
@@ -58,6 +63,4 @@ def generate(
     sink.check_cancelled()
     sink.step(94, "Inserting internal links" if insert_links else "Formatting")
     content, links = shape_content(draft, brief, insert_links or (lambda md: (md, [])))
-    return GeneratedPost(
-        content=content, links=links, usage=usage, cited_source_ids=list(draft.cited_source_ids)
-    )
+    return GeneratedPost(content=content, links=links, usage=usage, warnings=list(draft.warnings))

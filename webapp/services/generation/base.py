@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ...vocabulary import Channel, Length, Voice
+from ...vocabulary import Channel, ContentKind, Length, Voice
 from ..llm import Interrupt
 
 # Words of the whole post, per target length, for long-form channels (blog, email).
@@ -73,6 +73,8 @@ class SourceText:
     id: str
     title: str
     text: str
+    # Where each page starts in `text` (character offsets), for sources with pages.
+    page_starts: tuple[int, ...] = ()
 
 
 @dataclass
@@ -93,6 +95,11 @@ class Draft:
     meta_keywords: list[str] = field(default_factory=list)
     # Ids of the sources the writer drew on.
     cited_source_ids: list[str] = field(default_factory=list)
+    # What the text's `[n]` markers point at (citations.Citation, n = position + 1).
+    citations: list = field(default_factory=list)
+    # What the writer could not do: {"code": PostWarning, "message"}.
+    warnings: list[dict] = field(default_factory=list)
+    kind: str = ContentKind.DRAFT
 
 
 @dataclass

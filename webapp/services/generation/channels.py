@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ...vocabulary import Channel
+from . import citations
 from .base import Brief, Draft
 from .content import count_words, long_form_markdown, meta_description, split_long_form_markdown
 
@@ -19,13 +20,24 @@ LINKEDIN_MAX = 3000
 SUBJECT_MAX = 78
 PREHEADER_MAX = 110
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# Channels too short for footnote markers: their citations are listed only.
+MARKERLESS_CHANNELS = (Channel.TWITTER, Channel.LINKEDIN)
 
 
 def shape_content(draft: Draft, brief: Brief, insert_links) -> tuple[dict, list[dict]]:
     """The channel's content object and the internal links inserted into it.
 
     `insert_links(markdown) -> (markdown, links)` adds the project's link opportunities;
-    twitter and linkedin get none (their text is plain and short)."""
+    twitter and linkedin get none (their text is plain and short). Every channel lists
+    its `citations` and says its `kind`; twitter and linkedin carry no markers."""
+    draft = citations.settle(draft, keep_markers=brief.channel not in MARKERLESS_CHANNELS)
+    content, links = _shaped(draft, brief, insert_links)
+    content["kind"] = draft.kind
+    content["citations"] = citations.citations_content(draft)
+    return content, links
+
+
+def _shaped(draft: Draft, brief: Brief, insert_links) -> tuple[dict, list[dict]]:
     if brief.long_form:
         markdown, links = insert_links(long_form_markdown(draft))
         draft = split_long_form_markdown(markdown, draft)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from .base import Draft, Section
+from .citations import strip_markers
 
 _WORD = re.compile(r"\b\w[\w'-]*\b")
 _HEADING_LINE = re.compile(r"^\s{0,3}#{1,6}\s*")
@@ -17,7 +18,8 @@ META_DESCRIPTION_MAX = 160
 
 
 def count_words(text: str) -> int:
-    return len(_WORD.findall(text or ""))
+    """Words a reader reads: citation markers are not words."""
+    return len(_WORD.findall(strip_markers(text or "")))
 
 
 def draft_word_count(draft: Draft) -> int:
@@ -67,6 +69,9 @@ def split_long_form_markdown(markdown: str, draft: Draft) -> Draft:
         body=draft.body,
         meta_keywords=draft.meta_keywords,
         cited_source_ids=draft.cited_source_ids,
+        citations=draft.citations,
+        warnings=draft.warnings,
+        kind=draft.kind,
     )
 
 
@@ -84,7 +89,7 @@ def fit_to_maximum(draft: Draft, maximum: int) -> Draft:
 
 def meta_description(draft: Draft) -> str:
     """At most 160 characters, from the opening sentences, cut at a word boundary."""
-    source = draft.introduction or draft.body or draft.title
+    source = strip_markers(draft.introduction or draft.body or draft.title)
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", source)  # link text only
     text = re.sub(r"<[^>]*>", "", text)
     text = re.sub(r"[*_`#>]", "", " ".join(text.split()))
