@@ -749,3 +749,23 @@ def test_each_pdf_page_start_is_recorded_so_a_passage_knows_its_page():
         ("the appendix", 3),
     ):
         assert page_at(starts, result.text.index(sentence)) == page, sentence
+
+
+def test_an_underlined_heading_stays_a_heading_of_its_own():
+    from webapp.services.parsing.reflow import reflow
+
+    text = "Mammoth converter\n=================\nIt reads docx\nfiles.\n\nUsage\n-----\nRun it."
+    assert reflow(text) == ("# Mammoth converter\nIt reads docx files.\n\n## Usage\nRun it.")
+
+
+def test_a_pdf_paragraph_ends_where_a_short_line_ends_a_sentence():
+    first = (
+        "The first paragraph runs long enough to wrap over the width of the page, so that "
+        "its last line is short. It ends."
+    )
+    second = (
+        "The second paragraph begins on its own line and wraps as well, a little later on, "
+        "because it is long too."
+    )
+    result = parse_document(make_pdf([f"{first}\n{second}"]), "pdf")
+    assert result.text == f"{first}\n\n{second}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...vocabulary import PostWarning
 from .base import Brief, Draft, DraftSink, JobCancelled, NullSink, SourceText, Usage
 from .channels import shape_content
 
@@ -63,4 +64,17 @@ def generate(
     sink.check_cancelled()
     sink.step(94, "Inserting internal links" if insert_links else "Formatting")
     content, links = shape_content(draft, brief, insert_links or (lambda md: (md, [])))
-    return GeneratedPost(content=content, links=links, usage=usage, warnings=list(draft.warnings))
+    warnings = list(draft.warnings)
+    if draft.short_of_target:
+        warnings.insert(0, short_of_target(content["word_count"]))
+    return GeneratedPost(content=content, links=links, usage=usage, warnings=warnings)
+
+
+def short_of_target(words: int) -> dict:
+    """The warning of a draft its sources could not carry to the length asked for."""
+    about = max(10, round(words, -1))
+    return {
+        "code": PostWarning.SHORT_OF_TARGET,
+        "message": f"Your sources support about {about} words; add sources or connect a "
+        "model for a longer draft.",
+    }

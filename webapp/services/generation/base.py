@@ -100,6 +100,8 @@ class Draft:
     # What the writer could not do: {"code": PostWarning, "message"}.
     warnings: list[dict] = field(default_factory=list)
     kind: str = ContentKind.DRAFT
+    # The sources supported fewer words than the length asked for (offline writer).
+    short_of_target: bool = False
 
 
 @dataclass

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from .base import Draft
 from .passages import Passage
 
-# [3], [3, 5], [3,5]: not a Markdown link ("[3](url)") or a reference definition ("[3]:").
-MARKER = re.compile(r" ?\[(\d{1,4}(?:\s*,\s*\d{1,4})*)\](?![(:\[])")
+# [3], [3, 5], [3,5], [3][5]: not a Markdown link ("[3](url)") or a reference definition ("[3]:").
+MARKER = re.compile(r" ?\[(\d{1,4}(?:\s*,\s*\d{1,4})*)\](?![(:])")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..parsing.pdf import page_at
 
-_BLOCK_BREAK = re.compile(r"\n[ \t]*\n")
+_FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
 
 
@@ -31,14 +31,36 @@ class Passage:
 
 
 def blocks_of(text: str) -> list[tuple[int, str]]:
-    """(character offset, block) of each non-blank block of `text`, in order. The one
-    definition of "paragraph" that citations and the source page share."""
-    blocks, position = [], 0
-    for part in _BLOCK_BREAK.split(text or ""):
-        offset = (text or "").find(part, position)
-        position = offset + len(part)
-        if part.strip():
-            blocks.append((offset + len(part) - len(part.lstrip()), part.strip()))
+    """(character offset, block) of each block of `text`, in order: runs of lines between
+    blank lines, a heading line always a block of its own, a fenced code block whole. The
+    one definition of "paragraph" that citations and the source page share."""
+    blocks: list[tuple[int, str]] = []
+    lines: list[str] = []
+    start = offset = 0
+    in_fence = False
+
+    def flush():
+        if lines:
+            blocks.append((start, "\n".join(lines).strip()))
+            lines.clear()
+
+    for line in (text or "").split("\n"):
+        fence = _FENCE.match(line) is not None
+        if fence and not in_fence:
+            flush()
+        if not in_fence and not fence and (not line.strip() or _HEADING.match(line)):
+            flush()
+            if line.strip():
+                blocks.append((offset + len(line) - len(line.lstrip()), line.strip()))
+        else:
+            if not lines:
+                start = offset + len(line) - len(line.lstrip())
+            lines.append(line)
+        in_fence ^= fence
+        if fence and not in_fence:
+            flush()
+        offset += len(line) + 1
+    flush()
     return blocks
 
 

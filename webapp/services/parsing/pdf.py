@@ -46,7 +46,7 @@ def join_pages(pages: list[str]) -> tuple[str, list[int]]:
     does). A paragraph running over a page break stays two, so every offset is exact."""
     text, starts = "", []
     for page in pages:
-        body = read_as_written(clean_text(page))
+        body = read_as_written(clean_text(page), laid_out=True)
         if body and text:
             text += "\n\n"
         starts.append(len(text))
