@@ -13,15 +13,17 @@ through `webapp.services.generation.generate`, as the worker does. Per draft it 
     length     in its word band (Brief.word_range()), or carrying a SHORT_OF_TARGET warning
                whose "about N words" is within ±15 % of the words written          (100 %)
     verbatim   body sentences (no title or headings, markers stripped) found word for
-               word, whitespace aside, in the selected source                       (≥ 95 %)
+               word, whitespace aside, in the selected source, or made only of cited
+               quotes (a thread or LinkedIn post has no markers to end them)        (≥ 95 %)
     repeats    sentences that occur a second time in the same draft                (0)
     markers    `[n]` markers with an entry n in content.citations                  (100 %)
     markerless markers in thread and LinkedIn posts                                (0)
     quotes     citations whose quote occurs in the cited source, a selected one    (100 %)
     pages      PDF citations whose quote lies on the page named in its location    (100 %)
 
-A "sentence" is a piece of a line ending in . ! or ? followed by a space, of at least
-three words (shorter pieces are abbreviations or transitions like "In short.").
+A "sentence" is a piece of a line ending in . ! or ? followed by a space, or at a
+marker, of at least three words (shorter pieces are abbreviations or transitions like
+"In short."). A goal with nothing to measure (drafts without citations) is missed.
 
 Then the LLM writer (litellm over HTTP) against the tests' loopback model server
 (tests/llm_server.py, in this process) answering every writing call with prose whose

@@ -83,7 +83,8 @@ def load_corpus(directory: Path) -> list[Doc]:
             parsed = parse_document(data, file_type)
         starts = tuple(parsed.details.get("page_starts") or ())
         source = SourceText(f"doc-{number}", path.name, parsed.text, starts)
-        docs.append(Doc(path.name, file_type, topic_of(parsed.text, parsed.details), source))
+        topic = topic_of(parsed.text, parsed.details) or path.stem
+        docs.append(Doc(path.name, file_type, topic, source))
     return docs
 
 
@@ -92,7 +93,7 @@ def topic_of(text: str, details: dict) -> str:
     reads as a title, else the first heading, else the subject of the first sentence."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     lines = [line for line in lines if not re.match(r"[<!\[|]|[=-]{3,}$", line)]
-    first = HEADING.sub("", lines[0])
+    first = HEADING.sub("", lines[0]) if lines else ""
     headings = [HEADING.sub("", line) for line in lines if HEADING.match(line)]
     if details.get("title"):
         title = details["title"]
