@@ -21,6 +21,8 @@ from .structure import group_into_sections, paragraphs_of, readable_title, title
 
 TWEET_SENTENCE_MAX = 250
 LINKEDIN_MAX_CHARS = 2800
+# Each post of a thread ends with its position ("3/7"), which counts as two words.
+THREAD_COUNTER_WORDS = 2
 
 
 class OfflineWriter:
@@ -77,7 +79,9 @@ def choose(brief: Brief, ranked: list[SourceSentence], target: int, high: int):
     first; sentences too long for the channel are passed over."""
     chosen, words, chars = [], count_words(brief.topic), 0
     for sentence in ranked:
-        size = count_words(sentence.text)
+        size = count_words(sentence.text) + (
+            THREAD_COUNTER_WORDS if brief.channel == Channel.TWITTER else 0
+        )
         if words >= target:
             break
         if words + size > high or not fits_channel(brief, sentence.text, chars):

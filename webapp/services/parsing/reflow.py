@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import pairwise
 
 # Bumped whenever reading changes what a parsed source holds: sources read by an older
 # version are read again on first use (services.sources.read_again_if_outdated).
@@ -66,7 +67,7 @@ def _joined(lines: list[str], laid_out: bool = False) -> list[str]:
         return []
     widest = max(len(line.strip()) for line in lines)
     result = [lines[0].rstrip()]
-    for before, line in zip(lines, lines[1:], strict=False):
+    for before, line in pairwise(lines):
         previous, current = result[-1], line.strip()
         if laid_out and _ends_paragraph(before, widest):
             result += ["", line.rstrip()]
