@@ -1,5 +1,8 @@
-"""The LLM writer: an outline first, then introduction, sections and conclusion written
-concurrently (each streamed to the job page as it arrives), fitted to the length target."""
+"""The LLM writer: an outline first (structured output, see outline.py), then
+introduction, sections and conclusion written concurrently (each streamed to the job page
+as it arrives), fitted to the length target. Every prompt carries the post's numbered
+source passages; the model cites them as `[n]` and references.py turns what it cited into
+the draft's citations."""
 
 from __future__ import annotations
 
