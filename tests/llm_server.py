@@ -2,7 +2,10 @@
 it over real HTTP (plain JSON or Server-Sent Events), and tests script its behaviour.
 
 Default replies: an outline JSON when asked for "exactly N sections", else prose of the
-"about N words" asked for, so the pipeline's length targets can be checked.
+"about N words" asked for, so the pipeline's length targets can be checked. A test can set
+`responder(body) -> text`, or script the next answers (`reply_next`), failures
+(`fail_next`) and hangs (`hang_next`); `requests` holds every request body received as
+sent (messages, `response_format`, `stream`...).
 
 `python -m tests.llm_server --port P` runs it as a process of its own (the benchmarks do,
 so that it does not share a GIL with what they measure); `POST /control` with
@@ -111,11 +114,17 @@ class FakeModelServer:
             self.chunk_delay = 0.0
             self.responder = None
             self.requests: list[dict] = []
-            self._script: list[tuple] = []  # ("fail", status, retry_after) | ("hang", s)
+            # ("fail", status, retry_after) | ("hang", s) | ("reply", text)
+            self._script: list[tuple] = []
 
     def fail_next(self, status: int, times: int = 1, retry_after=None) -> None:
         with self.lock:
             self._script += [("fail", status, retry_after)] * times
+
+    def reply_next(self, *texts: str) -> None:
+        """Answer the next requests with `texts`, one each, whatever they ask."""
+        with self.lock:
+            self._script += [("reply", text) for text in texts]
 
     def hang_next(self, seconds: float, times: int = 1) -> None:
         with self.lock:
@@ -185,7 +194,7 @@ def _handler(server: FakeModelServer):
                     {"error": {"message": f"scripted {action[1]}", "type": "server_error"}},
                     headers,
                 )
-            text = server.reply(body)
+            text = action[1] if action and action[0] == "reply" else server.reply(body)
             usage = {
                 "prompt_tokens": max(1, len(json.dumps(body.get("messages"))) // 4),
                 "completion_tokens": max(1, len(text.split()) * 4 // 3),

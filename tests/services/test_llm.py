@@ -153,3 +153,27 @@ def test_backoff_honours_retry_after_within_a_cap():
 def test_backoff_ignores_a_retry_after_it_cannot_sleep_on(header):
     delay = llm.backoff(1, {"LLM_RETRY_BASE_SECONDS": 1.0}, rate_limited(header))
     assert 2.0 <= delay <= 2.5
+
+
+SCHEMA = {"name": "answer", "schema": {"type": "object", "properties": {}}}
+
+
+def test_structured_output_is_asked_for_as_each_model_takes_it():
+    assert llm.structured_format("openai/gpt-4o-mini", SCHEMA) == {
+        "type": "json_schema",
+        "json_schema": {**SCHEMA, "strict": True},
+    }
+    # An OpenAI-compatible model litellm has no facts about: JSON mode.
+    assert llm.structured_format("openai/fake-model", SCHEMA) == {"type": "json_object"}
+    # A model litellm cannot place at all: the prompt's instructions only.
+    assert llm.structured_format("no-such-provider-model", SCHEMA) is None
+
+
+def test_a_fallback_model_gets_the_response_format_it_supports(config, llm_server):
+    llm_server.fail_next(503, times=3)
+    config = {**config, "LLM_MODEL": "openai/gpt-4o-mini"}
+    result = complete({**config, "LLM_FALLBACK_MODELS": ["openai/fake-model"]}, json_schema=SCHEMA)
+    assert result.model == "openai/fake-model"
+    formats = [body["response_format"]["type"] for body in llm_server.requests]
+    assert formats == ["json_schema"] * 3 + ["json_object"]
+    assert llm_server.requests[0]["response_format"]["json_schema"]["name"] == "answer"

@@ -108,19 +108,26 @@ def complete(
     on_delta: Callable[[str], None] | None = None,
     on_restart: Callable[[], None] | None = None,
     response_format: dict | None = None,
+    json_schema: dict | None = None,
 ) -> Completion:
     """One completion, streamed to `on_delta` when given. Retries retryable failures with
-    exponential backoff, then tries LLM_FALLBACK_MODELS; raises LLMError at the end."""
+    exponential backoff, then tries LLM_FALLBACK_MODELS; raises LLMError at the end.
+
+    `json_schema` (`{"name", "schema"}`) asks each model for JSON in the strongest way it
+    takes (see `structured_format`); the caller still validates the answer."""
     models = [config["LLM_MODEL"], *config.get("LLM_FALLBACK_MODELS", [])]
     attempts, last = 0, None
     for model in models:
+        answer_format = response_format
+        if json_schema and not answer_format:
+            answer_format = structured_format(model, json_schema)
         for attempt in range(int(config.get("LLM_MAX_RETRIES", 3)) + 1):
             if attempts and on_restart:
                 on_restart()
             attempts += 1
             try:
                 return _call(
-                    model, messages, max_tokens, config, temperature, on_delta, response_format
+                    model, messages, max_tokens, config, temperature, on_delta, answer_format
                 )
             except Exception as exc:
                 interrupt = interruption_in(exc)
@@ -138,6 +145,21 @@ def complete(
     raise LLMError(
         f"{last.message} The model kept failing after {tries}; nothing was charged.", retryable=True
     )
+
+
+def structured_format(model: str, json_schema: dict) -> dict | None:
+    """The `response_format` for a JSON answer following `json_schema` from `model`: the
+    schema itself where litellm says the model supports response schemas, plain JSON mode
+    where the provider takes a response_format (an unknown OpenAI-compatible model), else
+    None (the prompt's instructions alone)."""
+    litellm = _load()
+    if litellm.supports_response_schema(model=model):
+        return {"type": "json_schema", "json_schema": {**json_schema, "strict": True}}
+    try:
+        params = litellm.get_supported_openai_params(model=model) or []
+    except Exception:  # a model litellm cannot place: instructions only
+        params = []
+    return {"type": "json_object"} if "response_format" in params else None
 
 
 def _call(model, messages, max_tokens, config, temperature, on_delta, response_format):

@@ -1,10 +1,11 @@
-"""The LLM writer: an outline first, then introduction, sections and conclusion written
-concurrently (each streamed to the job page as it arrives), fitted to the length target."""
+"""The LLM writer: an outline first (structured output, see outline.py), then
+introduction, sections and conclusion written concurrently (each streamed to the job page
+as it arrives), fitted to the length target. Every prompt carries the post's numbered
+source passages; the model cites them as `[n]` and references.py turns what it cited into
+the draft's citations."""
 
 from __future__ import annotations
 
-import json
-import re
 import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
@@ -21,17 +22,10 @@ from .base import (
     outline_markdown,
 )
 from .content import CONCLUSION_HEADING, clean_section_text, draft_word_count, fit_to_maximum
-from .prompts import outline_task, part_task, reference_block, short_form_task, system_message
+from .outline import OUTLINE_SCHEMA, ask_outline
+from .prompts import outline_task, part_task, short_form_task, system_message
+from .references import References
 
-FALLBACK_ANGLES = (
-    "Why {topic} matters",
-    "The essentials of {topic}",
-    "Getting started",
-    "Common mistakes to avoid",
-    "Measuring results",
-    "Tools and resources",
-    "What comes next",
-)
 TOKENS_PER_WORD = 2  # generous: max_tokens must never cut a part short
 
 
@@ -60,16 +54,18 @@ class LLMWriter:
     def write(
         self, brief: Brief, sources: list[SourceText], sink: DraftSink
     ) -> tuple[Draft, Usage]:
-        """Write the post; raises llm.LLMError when the provider fails for good."""
+        """Write the post, its citations naming the numbered passages the prompts carried;
+        raises llm.LLMError when the provider fails for good (or gives no usable outline)."""
         usage = Usage(model=self.name)
+        refs = References(sources, int(self.config.get("LLM_SOURCE_TOKEN_BUDGET", 6000)))
         if not brief.long_form:
-            return self._short_form(brief, sources, sink, usage), usage
-        draft = self._outline(brief, sources, sink, usage)
-        self._write_parts(brief, sources, sink, usage, draft)
+            return refs.cite(self._short_form(brief, refs, sink, usage)), usage
+        draft = self._outline(brief, refs, sink, usage)
+        self._write_parts(brief, refs, sink, usage, draft)
         low, high = brief.word_range()
         if draft_word_count(draft) < low:
-            self._extend(brief, sources, sink, usage, draft, low)
-        return fit_to_maximum(draft, high), usage
+            self._extend(brief, refs, sink, usage, draft, low)
+        return refs.cite(fit_to_maximum(draft, high)), usage
 
     # ----------------------------------------------------------------------- calls
 
@@ -84,9 +80,12 @@ class LLMWriter:
         progress: StreamProgress | None = None,
         stop: threading.Event | None = None,
         heading: str | None = None,
+        conversation: list[dict] | None = None,
+        json_schema: dict | None = None,
     ):
         """One model call; with `part`, its text streams into that part of the draft
-        (after `heading`, when given, as the part's `## heading`)."""
+        (after `heading`, when given, as the part's `## heading`). `conversation` replaces
+        the single `task` message after the system prompt."""
         on_delta = on_restart = None
         if sink is not None and part is not None:
 
@@ -107,41 +106,42 @@ class LLMWriter:
             if heading:
                 sink.write(part, f"## {heading}\n\n")
         completion = llm.complete(
-            [system_message(brief), {"role": "user", "content": task}],
+            [system_message(brief), *(conversation or [{"role": "user", "content": task}])],
             max_tokens=max(256, words * TOKENS_PER_WORD),
             config=self.config,
             on_delta=on_delta,
             on_restart=on_restart,
+            json_schema=json_schema,
         )
         if usage is not None:
             usage.add(completion.prompt_tokens, completion.completion_tokens, completion.cost_usd)
         return completion
 
-    def _reference(self, sources, focus: str, share: float = 1.0) -> str:
-        budget = int(self.config.get("LLM_SOURCE_TOKEN_BUDGET", 6000) * share)
-        return reference_block(sources, focus, budget)
-
     # -------------------------------------------------------------------- outline
 
-    def _outline(self, brief, sources, sink, usage) -> Draft:
+    def _outline(self, brief, refs: References, sink, usage) -> Draft:
         sink.step(8, "Outlining")
         count = SECTION_COUNTS[brief.target_length]
         low, high = brief.word_range()
-        task = outline_task(brief, count, (low + high) // 2, self._reference(sources, brief.topic))
-        completion = self._call(brief, task, 400, usage)
-        title, headings, keywords = parse_outline(completion.text, brief.topic, count)
-        sink.write(0, outline_markdown(title, headings))
+        task = outline_task(brief, count, (low + high) // 2, refs.block(brief.topic))
+
+        def ask(conversation):
+            return self._call(
+                brief, task, 400, usage, conversation=conversation, json_schema=OUTLINE_SCHEMA
+            )
+
+        outline = ask_outline(ask, task, count)
+        sink.write(0, outline_markdown(outline.title, outline.headings))
         sink.step(15, "Outline ready")
         return Draft(
-            title=title,
-            sections=[Section(h, "") for h in headings],
-            meta_keywords=keywords,
-            cited_source_ids=[s.id for s in sources],
+            title=outline.title,
+            sections=[Section(h, "") for h in outline.headings],
+            meta_keywords=outline.meta_keywords,
         )
 
     # ---------------------------------------------------------------------- parts
 
-    def _write_parts(self, brief, sources, sink, usage, draft: Draft) -> None:
+    def _write_parts(self, brief, refs: References, sink, usage, draft: Draft) -> None:
         """Introduction (part 1), sections (2..n+1) and conclusion (n+2), concurrently."""
         low, high = brief.word_range()
         headings = [s.heading for s in draft.sections]
@@ -152,18 +152,16 @@ class LLMWriter:
             jobs[index] = (f'the section "{heading}"', section_words, heading, heading)
         jobs[len(headings) + 2] = ("the conclusion", intro_words, brief.topic, CONCLUSION_HEADING)
         share = 1 / 3
-        texts = self._run_concurrently(brief, sources, sink, usage, draft, jobs, share)
+        texts = self._run_concurrently(brief, refs, sink, usage, draft, jobs, share)
         draft.introduction = texts.pop(1)
         draft.conclusion = texts.pop(len(headings) + 2)
         for index, section in enumerate(draft.sections, 2):
             section.content = texts[index]
 
-    def _run_concurrently(self, brief, sources, sink, usage, draft, jobs, share) -> dict:
+    def _run_concurrently(self, brief, refs, sink, usage, draft, jobs, share) -> dict:
         headings = [s.heading for s in draft.sections]
         tasks = {
-            part: part_task(
-                brief, draft.title, headings, what, words, self._reference(sources, focus, share)
-            )
+            part: part_task(brief, draft.title, headings, what, words, refs.block(focus, share))
             for part, (what, words, focus, _) in jobs.items()
         }
         texts, done = {}, 0
@@ -207,7 +205,7 @@ class LLMWriter:
         pool.shutdown()
         return texts
 
-    def _extend(self, brief, sources, sink, usage, draft: Draft, low: int) -> None:
+    def _extend(self, brief, refs: References, sink, usage, draft: Draft, low: int) -> None:
         """One more section when the model wrote short of the minimum."""
         missing = low - draft_word_count(draft) + 50
         heading = "Key takeaways"
@@ -218,20 +216,20 @@ class LLMWriter:
             [s.heading for s in draft.sections] + [heading],
             f'the section "{heading}"',
             missing,
-            self._reference(sources, brief.topic, 1 / 3),
+            refs.block(brief.topic, 1 / 3),
         )
         completion = self._call(brief, task, missing, usage, sink, part, heading=heading)
         draft.sections.append(Section(heading, clean_section_text(completion.text)))
 
     # ----------------------------------------------------------------- short form
 
-    def _short_form(self, brief, sources, sink, usage) -> Draft:
+    def _short_form(self, brief, refs: References, sink, usage) -> Draft:
         sink.step(10, "Writing")
         low, high = brief.word_range()
         progress = StreamProgress(sink, 10, 90, (low + high) // 2, "Writing")
         completion = self._call(
             brief,
-            short_form_task(brief, (low + high) // 2, self._reference(sources, brief.topic)),
+            short_form_task(brief, (low + high) // 2, refs.block(brief.topic)),
             high,
             usage,
             sink,
@@ -242,47 +240,9 @@ class LLMWriter:
         return Draft(
             title=title_from_topic(brief.topic),
             body=clean_section_text(completion.text),
-            cited_source_ids=[s.id for s in sources],
         )
 
 
 def title_from_topic(topic: str) -> str:
     topic = " ".join(topic.split())
     return topic[:1].upper() + topic[1:]
-
-
-def parse_outline(text: str, topic: str, count: int) -> tuple[str, list[str], list[str]]:
-    """Title, exactly `count` headings and keywords from the model's JSON; whatever is
-    missing or malformed is filled from the topic, so a sloppy answer still gives a post."""
-    data = _first_json_object(text)
-    title = _clean_line(data.get("title")) or title_from_topic(topic)
-    headings = []
-    for item in data.get("sections") or []:
-        heading = _clean_line(item.get("heading") if isinstance(item, dict) else item)
-        if heading and heading.lower() not in {h.lower() for h in headings}:
-            headings.append(heading)
-    for angle in FALLBACK_ANGLES:
-        if len(headings) >= count:
-            break
-        candidate = angle.format(topic=topic)
-        if candidate.lower() not in {h.lower() for h in headings}:
-            headings.append(candidate)
-    keywords = [_clean_line(k) for k in data.get("meta_keywords") or [] if _clean_line(k)]
-    return title[:200], headings[:count], keywords[:8]
-
-
-def _first_json_object(text: str) -> dict:
-    match = re.search(r"\{.*\}", text or "", re.S)
-    if not match:
-        return {}
-    try:
-        data = json.loads(match.group(0))
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _clean_line(value) -> str:
-    if not isinstance(value, str):
-        return ""
-    return re.sub(r"^(#+\s*|\*+\s*|\d+[.)]\s+)+", "", " ".join(value.split())).strip()[:150]

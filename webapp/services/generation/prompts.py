@@ -9,9 +9,11 @@ model's answers, so text in a source cannot change the channel or the format.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ...vocabulary import Channel
 from .base import VOICE_GUIDES, Brief, SourceText
+from .passages import Passage, passages_of
 
 _TERM = re.compile(r"[a-z0-9][a-z0-9'-]{2,}")
 _TAGLIKE = re.compile(r"<\s*/?\s*(reference_material|source)\b", re.I)
@@ -46,45 +48,69 @@ def terms(text: str) -> set[str]:
     return {t for t in _TERM.findall((text or "").lower()) if t not in STOP_WORDS}
 
 
-def reference_block(sources: list[SourceText], focus: str, budget_tokens: int) -> str:
-    """The passages of `sources` most relevant to `focus`, best first, within a token
-    budget (estimated at 4 tokens per 3 words), as delimited untrusted material."""
-    if not sources or budget_tokens <= 0:
-        return ""
+@dataclass(frozen=True)
+class NumberedPassage:
+    """A passage with its number in this post's prompts (1..N over all its sources)."""
+
+    n: int
+    source: int  # 1-based position of its source in the request (`S1`, `S2`...)
+    passage: Passage
+
+
+def number_passages(sources: list[SourceText]) -> list[NumberedPassage]:
+    """Every citable passage of `sources`, numbered once for the whole post (headings
+    alone are not citable: they are not numbered)."""
+    numbered: list[NumberedPassage] = []
+    for index, source in enumerate(sources, 1):
+        for passage in passages_of(source.id, source.title, source.text, source.page_starts):
+            if not passage.is_heading:
+                numbered.append(NumberedPassage(len(numbered) + 1, index, passage))
+    return numbered
+
+
+def choose_passages(
+    numbered: list[NumberedPassage], focus: str, budget_tokens: int
+) -> list[NumberedPassage]:
+    """The passages most relevant to `focus`, within a token budget (estimated at 4 tokens
+    per 3 words), in reading order."""
     wanted = terms(focus)
-    passages = []
-    for number, source in enumerate(sources, 1):
-        for order, paragraph in enumerate(re.split(r"\n\s*\n", source.text or "")):
-            paragraph = " ".join(paragraph.split())
-            if paragraph:
-                score = len(terms(paragraph) & wanted)
-                passages.append((-score, number, order, source, paragraph))
-    passages.sort(key=lambda p: p[:3])
+    ranked = sorted(numbered, key=lambda p: (-len(terms(p.passage.text) & wanted), p.n))
     chosen, used = [], 0
-    for _, number, order, source, paragraph in passages:
-        cost = len(paragraph.split()) * 4 // 3 + 1
-        if used + cost > budget_tokens:
-            continue
-        chosen.append((number, order, source, paragraph))
-        used += cost
-    chosen.sort(key=lambda c: c[:2])  # reading order within each source
-    return _render_block(chosen)
+    for item in ranked:
+        cost = len(item.passage.text.split()) * 4 // 3 + 1
+        if used + cost <= budget_tokens:
+            chosen.append(item)
+            used += cost
+    return sorted(chosen, key=lambda p: p.n)
 
 
-def _render_block(chosen) -> str:
-    """`<source id="S1" title="...">` blocks of the chosen paragraphs, in one wrapper."""
+def sent_text(item: NumberedPassage) -> str:
+    """A passage's text exactly as the prompt carries it (after its number)."""
+    return _defuse(item.passage.text)
+
+
+def render_reference(chosen: list[NumberedPassage]) -> str:
+    """`<source id="S1" title="...">` blocks of numbered passages (`[12] text`), in one
+    <reference_material> wrapper."""
     if not chosen:
         return ""
     grouped: dict[int, list[str]] = {}
     titles: dict[int, str] = {}
-    for number, _, source, paragraph in chosen:
-        grouped.setdefault(number, []).append(_defuse(paragraph))
-        titles[number] = _defuse(source.title).replace('"', "'")
+    for item in chosen:
+        grouped.setdefault(item.source, []).append(f"[{item.n}] {sent_text(item)}")
+        titles[item.source] = _defuse(item.passage.source_name).replace('"', "'")
     blocks = [
-        f'<source id="S{n}" title="{titles[n]}">\n' + "\n\n".join(paragraphs) + "\n</source>"
-        for n, paragraphs in grouped.items()
+        f'<source id="S{n}" title="{titles[n]}">\n' + "\n\n".join(lines) + "\n</source>"
+        for n, lines in grouped.items()
     ]
     return "<reference_material>\n" + "\n".join(blocks) + "\n</reference_material>"
+
+
+def reference_block(sources: list[SourceText], focus: str, budget_tokens: int) -> str:
+    """The numbered passages of `sources` most relevant to `focus`, within a budget."""
+    if not sources or budget_tokens <= 0:
+        return ""
+    return render_reference(choose_passages(number_passages(sources), focus, budget_tokens))
 
 
 def _defuse(text: str) -> str:
@@ -101,14 +127,31 @@ def brief_lines(brief: Brief) -> str:
     return "\n".join(lines)
 
 
+CITE_RULE = """Each passage of the reference material starts with its number in square
+brackets. When a sentence states a fact taken from a passage, end it with that passage's
+number in square brackets, e.g. "... 82% stay active. [12]". Cite only numbers shown in the
+reference material, never invent one, and cite nothing for sentences of your own."""
+
+
+def _citing(reference: str) -> str:
+    return f"{CITE_RULE}\n{reference}" if reference else ""
+
+
 def outline_task(brief: Brief, sections: int, total_words: int, reference: str) -> str:
     return f"""{brief_lines(brief)}
 The whole post will be about {total_words} words.
 Write the outline of the post with exactly {sections} sections (introduction and conclusion
-are written separately, do not list them).
+are written separately, do not list them), each with a distinct heading and a few points.
+No citation numbers in the outline.
 Return only a JSON object of this shape:
 {{"title": "...", "sections": [{{"heading": "...", "points": ["...", "..."]}}], "meta_keywords": ["...", "..."]}}
 {reference}"""  # noqa: E501 (the JSON shape the model copies, on one line)
+
+
+def outline_repair_task(problem: str, sections: int) -> str:
+    return f"""That answer cannot be used as the outline: {problem}.
+Answer again with only the corrected JSON object: "title", "sections" (exactly {sections},
+each with a distinct "heading" and its "points") and "meta_keywords"."""
 
 
 def part_task(
@@ -121,7 +164,7 @@ Outline:
 {outline}
 Write {what}. Length: about {words} words. Markdown paragraphs (lists allowed); no heading
 line and no title.
-{reference}"""
+{_citing(reference)}"""
 
 
 SHORT_FORM_SHAPES = {
@@ -136,4 +179,4 @@ SHORT_FORM_SHAPES = {
 def short_form_task(brief: Brief, words: int, reference: str) -> str:
     return f"""{brief_lines(brief)}
 Write the post {SHORT_FORM_SHAPES[brief.channel]}. Length: about {words} words.
-{reference}"""
+{_citing(reference)}"""
