@@ -89,12 +89,12 @@ def test_upload_pdf_and_watch_it_parse_without_reload(page: Page, live_server, w
     assert page.locator("#source-files").evaluate("el => el.files.length") == 0
     screenshot("project-sources-list-parsed")
 
-    # Click the source name: the source page with the text preview.
+    # Click the source name: the source page with its text as numbered passages.
     row.get_by_role("link", name="diffraction.pdf").click()
     expect(page.get_by_role("heading", level=1, name="diffraction.pdf")).to_be_visible()
     expect(page).to_have_title("diffraction.pdf · Copydesk")
-    expect(page.get_by_role("heading", level=2, name="Text preview")).to_be_visible()
-    preview = page.locator("pre.source-preview")
+    expect(page.get_by_role("heading", level=2, name="Text", exact=True)).to_be_visible()
+    preview = page.locator(".source-passages")
     expect(preview).to_contain_text("X-ray diffraction of DNA fibres.")
     expect(preview).to_contain_text("Photograph 51 shows a helical pattern.")
     expect(page.locator("#source-detail")).to_contain_text(re.compile(r"\d+ words"))

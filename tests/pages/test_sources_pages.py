@@ -255,8 +255,8 @@ def test_source_page_shows_preview_and_word_count(client, auth, app, csrf, worke
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "<h1>paper.pdf</h1>" in page
-    assert "Text preview" in page and 'class="source-preview"' in page
-    preview = re.search(r'<pre class="source-preview"[^>]*>(.*?)</pre>', page, re.S).group(1)
+    assert '<h2 id="preview-heading" class="h5">Text</h2>' in page
+    preview = re.search(r'<div class="source-passages"[^>]*>(.*?)</div>', page, re.S).group(1)
     assert "Quantum computing basics." in preview and "Qubits and gates." in preview
     assert f"{source.word_count:,} words" in page
     assert "2 pages" in page
@@ -360,7 +360,7 @@ def test_source_page_shows_the_error_of_a_failed_source(client, auth, app, csrf,
     page = client.get(f"{sources_url(project.id)}/{source.id}").get_data(as_text=True)
     assert "<strong>Parsing failed:</strong> " + message in page
     assert 'role="alert"' in page
-    assert "Text preview" not in page and "hx-trigger" not in page
+    assert 'id="preview-heading"' not in page and "hx-trigger" not in page
 
 
 def test_rename_source(client, auth, app, csrf, worker):

@@ -9,6 +9,7 @@ from werkzeug.utils import secure_filename
 from ..errors import AppError, ErrorCode
 from ..forms import ConfirmForm
 from ..rendering import attach_error, htmx_redirect, page_or_fragment
+from ..services import footnotes as footnote_service
 from ..services import plans
 from ..services import posts as post_service
 from ..services import sources as source_service
@@ -86,19 +87,28 @@ def new(project_id: str):
 @bp.get("/posts/<post_id>")
 def show(post_id: str):
     post = post_service.get_post_or_404(post_id, current_user)
+    footnotes = footnote_service.footnotes_of(post)
+    markdown = (post.content or {}).get("markdown")
+    body, referenced = footnote_service.cited_html(markdown, footnotes)
     return page_or_fragment(
         "posts/show.html",
         "posts/show.html",
         post=post,
         project=post.project,
         sources=post_sources(post),
+        footnotes=footnotes,
+        body=body,
+        referenced=referenced,
+        export=footnote_service.markdown_with_footnotes(markdown, footnotes),
     )
 
 
 @bp.get("/posts/<post_id>.md")
 def download(post_id: str):
     post = post_service.get_post_or_404(post_id, current_user)
-    markdown = (post.content or {}).get("markdown", "")
+    markdown = footnote_service.markdown_with_footnotes(
+        (post.content or {}).get("markdown"), footnote_service.footnotes_of(post)
+    )
     name = secure_filename(post.topic)[:80] or "post"
     return Response(
         markdown,

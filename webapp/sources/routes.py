@@ -11,6 +11,7 @@ from ..errors import AppError
 from ..extensions import limiter
 from ..forms import ConfirmForm
 from ..rendering import htmx_redirect, page_or_fragment
+from ..services import footnotes as footnote_service
 from ..services import sources as source_service
 from ..services.access import Permission
 from ..services.projects import get_project_or_404
@@ -105,9 +106,7 @@ def show(project_id: str, source_id: str):
     return page_or_fragment(
         "sources/show.html",
         "sources/_detail.html",
-        project=project,
-        source=source,
-        form=RenameForm(obj=source),
+        **detail_context(project, source, RenameForm(obj=source)),
     )
 
 
@@ -136,9 +135,7 @@ def rename(project_id: str, source_id: str):
         "sources/show.html",
         "sources/_detail.html",
         status=400,
-        project=project,
-        source=source,
-        form=form,
+        **detail_context(project, source, form),
     )
 
 
@@ -153,6 +150,21 @@ def delete(project_id: str, source_id: str):
         return htmx_redirect("projects.show", project_id=project.id)
     return page_or_fragment(
         "sources/delete.html", "sources/delete.html", project=project, source=source, form=form
+    )
+
+
+def detail_context(project, source, form) -> dict:
+    """What the source page shows: its text as numbered passages, the one `?passage=N`
+    names highlighted (a footnote's link)."""
+    requested = request.args.get("passage", type=int)
+    passages, total = footnote_service.passages_view(source, requested)
+    return dict(
+        project=project,
+        source=source,
+        form=form,
+        passages=passages,
+        passage_total=total,
+        requested_passage=requested,
     )
 
 
