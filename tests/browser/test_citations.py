@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from webapp.extensions import db
@@ -33,7 +32,6 @@ reads every update the same day and answers the blockers first.
 """
 
 
-@pytest.mark.xfail(reason="needs the grounded offline writer", strict=False)
 def test_every_paragraph_cites_and_a_footnote_opens_the_passage(
     page: Page, live_server, worker, screenshot
 ):
