@@ -15,7 +15,8 @@ from webapp.services import accounts, generation_jobs, posts, voices
 from webapp.services.generation import Brief
 from webapp.services.generation.prompts import system_message
 
-from ..factories import add_member, make_team_project, make_user, make_workspace
+from ..factories import add_member, make_team_project, make_workspace
+from ..voice_helpers import person
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -26,9 +27,9 @@ EXAMPLE = "Our bread comes out at seven. Come early; the rye never lasts past ni
 @pytest.fixture
 def team(app, idle_queue):
     """A starter owner's workspace with an admin and an editor, and a project in it."""
-    owner = make_user(app, email="owner@example.com", plan="starter")
-    admin = make_user(app, email="admin@example.com")
-    editor = make_user(app, email="editor@example.com")
+    owner = person(app, "owner@example.com", plan="starter")[0]
+    admin = person(app, "admin@example.com")[0]
+    editor = person(app, "editor@example.com")[0]
     workspace = make_workspace(app, owner)
     add_member(app, workspace, admin, "admin")
     add_member(app, workspace, editor, "editor")

@@ -145,8 +145,8 @@ def create_voice(workspace: Workspace, actor: User, **fields) -> BrandVoice:
     require(role_in(workspace.id, actor), Permission.MANAGE)
     require_brand_voices(plan_of(workspace))
     values = clean_fields({"dos": [], "donts": [], "examples": [], **fields}, creating=True)
+    _check_name_free(workspace.id, values)
     voice = BrandVoice(workspace_id=workspace.id, created_by=actor.id, **values)
-    _check_name_free(voice)
     db.session.add(voice)
     return _saved(voice)
 
@@ -155,9 +155,10 @@ def update_voice(voice: BrandVoice, actor: User, **changes) -> BrandVoice:
     """Change the fields given (as `create_voice` takes them); the same rules apply."""
     require(role_in(voice.workspace_id, actor), Permission.MANAGE)
     require_brand_voices(plan_of(voice.workspace))
-    for name, value in clean_fields(changes).items():
+    values = clean_fields(changes)
+    _check_name_free(voice.workspace_id, values, voice.id)
+    for name, value in values.items():
         setattr(voice, name, value)
-    _check_name_free(voice)
     return _saved(voice)
 
 
@@ -239,16 +240,19 @@ def _name_taken(name: str) -> ValidationFailed:
     )
 
 
-def _check_name_free(voice: BrandVoice) -> None:
+def _check_name_free(workspace_id: str, values: dict, voice_id: str | None = None) -> None:
+    """VALIDATION_ERROR at `name` when another voice of the workspace has the name."""
+    if "name" not in values:
+        return
     taken = db.session.execute(
         db.select(BrandVoice.id).where(
-            BrandVoice.workspace_id == voice.workspace_id,
-            BrandVoice.name_key == voice.name_key,
-            BrandVoice.id != voice.id if voice.id else db.true(),
+            BrandVoice.workspace_id == workspace_id,
+            BrandVoice.name_key == values["name_key"],
+            BrandVoice.id != voice_id if voice_id else db.true(),
         )
     ).first()
     if taken:
-        raise _name_taken(voice.name)
+        raise _name_taken(values["name"])
 
 
 def _saved(voice: BrandVoice) -> BrandVoice:
