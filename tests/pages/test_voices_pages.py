@@ -161,6 +161,10 @@ def test_the_new_post_form_offers_the_workspaces_voices(app, team, monkeypatch):
     assert generated.status_code in (302, 303), text(generated)[:500]
     with app.app_context():
         assert db.session.execute(db.select(Post.voice)).scalar_one() == f"custom:{voice.id}"
+    job_page = generated.headers["Location"]
+    assert "<dt>Voice</dt><dd>Bakery (brand voice)</dd>" in text(owner.get(job_page))
+    owner.post(f"{team.url}/{voice.id}/delete", data={"csrf_token": owner.csrf})
+    assert "<dd>a deleted brand voice</dd>" in text(owner.get(job_page))
 
 
 def test_the_new_post_form_disables_voices_below_starter(app, team):

@@ -11,11 +11,18 @@ import pytest
 from webapp.errors import AppError
 from webapp.extensions import db
 from webapp.models import BrandVoice, Post, Workspace
-from webapp.services import accounts, generation_jobs, posts, voices
+from webapp.services import (
+    account_deletion,
+    accounts,
+    generation_jobs,
+    posts,
+    voices,
+    workspaces,
+)
 from webapp.services.generation import Brief
 from webapp.services.generation.prompts import system_message
 
-from ..factories import add_member, make_team_project, make_workspace
+from ..factories import DEFAULT_PASSWORD, add_member, make_team_project, make_workspace
 from ..voice_helpers import person
 
 pytestmark = pytest.mark.usefixtures("db")
@@ -179,3 +186,14 @@ def test_the_model_gets_the_voice_in_its_system_prompt(app, team, app_config, ll
     assert system["role"] == "system"
     assert TONE in system["content"] and EXAMPLE in system["content"]
     assert "Be brief" in system["content"] and "Bakery" in system["content"]
+
+
+def test_voices_go_with_their_workspace_and_outlive_their_creator(app, team):
+    voice_id = create(app, team.admin, team.workspace.id)
+    with app.app_context():
+        account_deletion.delete_account(accounts.get_user(team.admin.id), DEFAULT_PASSWORD)
+        assert db.session.get(BrandVoice, voice_id).created_by is None
+        workspaces.delete_workspace(
+            db.session.get(Workspace, team.workspace.id), accounts.get_user(team.owner.id)
+        )
+        assert db.session.get(BrandVoice, voice_id) is None

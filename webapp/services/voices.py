@@ -32,7 +32,6 @@ BUILT_IN, CUSTOM = "built_in", "custom"
 RESERVED_NAMES = frozenset(
     name for voice in Voice for name in (voice.value, voice.value.replace("_", " "))
 )
-FIELDS = ("name", "description", "dos", "donts", "examples")
 
 
 class VoiceNotFound(NotFound):
@@ -173,7 +172,7 @@ def delete_voice(voice: BrandVoice, actor: User) -> None:
 def clean_fields(fields: dict, creating: bool = False) -> dict:
     """The given fields stripped and checked against the limits, with `name_key`
     beside `name`; VALIDATION_ERROR listing every field out of bounds."""
-    values, errors = {}, []
+    values = {}
     if "name" in fields or creating:
         values["name"] = " ".join(str(fields.get("name") or "").split())
     if "description" in fields or creating:
@@ -181,8 +180,7 @@ def clean_fields(fields: dict, creating: bool = False) -> dict:
     for name in ("dos", "donts", "examples"):
         if name in fields:
             values[name] = [str(item).strip() for item in fields[name] or [] if str(item).strip()]
-    errors += _text_errors(values)
-    errors += _list_errors(values)
+    errors = _text_errors(values) + _list_errors(values)
     if errors:
         raise ValidationFailed(errors[0]["msg"], errors=errors)
     if "name" in values:
@@ -190,35 +188,32 @@ def clean_fields(fields: dict, creating: bool = False) -> dict:
     return values
 
 
+_TEXT_LIMITS = {
+    "name": (NAME_MAX, "Give the voice a name of 1 to {} characters."),
+    "description": (DESCRIPTION_MAX, "Describe the tone in 1 to {} characters."),
+}
+_LIST_LIMITS = {
+    "dos": (RULES_MAX, RULE_MAX, "do's"),
+    "donts": (RULES_MAX, RULE_MAX, "don'ts"),
+    "examples": (EXAMPLES_MAX, EXAMPLE_MAX, "examples"),
+}
+
+
 def _text_errors(values: dict) -> list[dict]:
     errors = []
+    for name, (longest, message) in _TEXT_LIMITS.items():
+        if name in values and not 1 <= len(values[name]) <= longest:
+            errors.append(_error([name], message.format(longest)))
     name = values.get("name")
-    if name is not None and not 1 <= len(name) <= NAME_MAX:
-        errors.append(_error(["name"], f"Give the voice a name of 1 to {NAME_MAX} characters."))
-    elif name is not None and name.lower() in RESERVED_NAMES:
+    if name and name.lower() in RESERVED_NAMES:
         errors.append(_error(["name"], f"“{name}” is the name of a built-in voice."))
-    description = values.get("description")
-    if description is not None and not 1 <= len(description) <= DESCRIPTION_MAX:
-        errors.append(
-            _error(
-                ["description"],
-                f"Describe the tone in 1 to {DESCRIPTION_MAX} characters.",
-            )
-        )
     return errors
 
 
 def _list_errors(values: dict) -> list[dict]:
     errors = []
-    limits = {
-        "dos": (RULES_MAX, RULE_MAX, "do's"),
-        "donts": (RULES_MAX, RULE_MAX, "don'ts"),
-        "examples": (EXAMPLES_MAX, EXAMPLE_MAX, "examples"),
-    }
-    for name, (most, longest, label) in limits.items():
-        items = values.get(name)
-        if items is None:
-            continue
+    for name, (most, longest, label) in _LIST_LIMITS.items():
+        items = values.get(name) or []
         if len(items) > most:
             errors.append(_error([name], f"Give at most {most} {label}."))
         errors += [
@@ -281,11 +276,14 @@ def check_generation_voice(project: Project, voice: str, plan: plans.Plan) -> No
                 code=ErrorCode.VOICE_NOT_AVAILABLE,
             )
         return
-    found = is_valid_id(voice_id) and db.session.execute(
-        db.select(BrandVoice.id).where(
-            BrandVoice.id == voice_id, BrandVoice.workspace_id == project.workspace_id
-        )
-    ).first()
+    found = (
+        is_valid_id(voice_id)
+        and db.session.execute(
+            db.select(BrandVoice.id).where(
+                BrandVoice.id == voice_id, BrandVoice.workspace_id == project.workspace_id
+            )
+        ).first()
+    )
     if not found:
         message = "No such voice in this project's workspace."
         raise ValidationFailed(message, errors=[_error(["voice"], message)])

@@ -16,6 +16,15 @@ from . import bp
 from .forms import VoiceForm
 
 
+@bp.app_template_filter("voice_label")
+def voice_label(voice: str) -> str:
+    """A post's voice as people read it: a brand voice (``custom:<id>``) by its name."""
+    if voice_service.custom_id(voice) is None:
+        return voice.replace("_", " ")
+    name = voice_service.names_of([voice]).get(voice)
+    return f"{name} (brand voice)" if name else "a deleted brand voice"
+
+
 @bp.get("/<workspace_id>/voices")
 def voices(workspace_id: str):
     workspace = workspace_service.get_workspace_or_404(workspace_id, current_user)
