@@ -35,4 +35,3 @@ class BrandVoice(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<BrandVoice {self.id} {self.name!r}>"
-
