@@ -15,10 +15,11 @@ adds it.
 Adding a row is one line:
     Row("POST", "/api/v1/things/<thing_id>/frobnicate", EDIT, json={"level": 2}),
 Path parameters come from the world by name (`World.ids`: workspace_id, project_id,
-post_id, source_id, link_id/opportunity_id, job_id); `fresh="post_id"` makes a new object
+post_id, source_id, link_id/opportunity_id, job_id, voice_id); `fresh="post_id"` makes a new object
 of that kind for every call (destructive rows; also fresh="workspace_id": a new team
 workspace with the same members, "user_id": a new viewer member, "invitation_id": a
-pending invitation); `json`/`form` may be a dict or a function `(world, role) -> dict`;
+pending invitation, "voice_id": a brand voice); `json`/`form` may be a dict or a
+function `(world, role) -> dict`;
 `params=lambda world, role: {...}` overrides any path parameter (e.g.
 `{"user_id": world.users[role].id}` for leaving); `served=("owner", ...)` names the roles
 served when the rule is not "the roles with `need`"; `files=True` sends a small text
@@ -45,6 +46,7 @@ import pytest
 
 from webapp.extensions import db
 from webapp.models import (
+    BrandVoice,
     Invitation,
     Job,
     LinkOpportunity,
@@ -128,6 +130,11 @@ def invitation(world, role):
 
 A_PAGE = "http://93.184.215.14/launch"  # a public address: no DNS lookup, nothing fetched
 ONE_INVITATION = "/api/v1/invitations/<invitation_id:invitation_id>"
+
+
+def brand_voice(world, role):
+    return {"name": f"Voice of the {role} {new_id()[:6]}", "description": "Warm and brief."}
+
 
 ROUTES: list[Row] = [
     # ---- API: projects
@@ -292,6 +299,35 @@ ROUTES: list[Row] = [
         form={},
         fresh="invitation_id",
     ),
+    # brand voices (API, then pages); GET /api/v1/voices is in tests/api/test_voices.py
+    Row("GET", "/api/v1/workspaces/<workspace_id>/voices", READ),
+    Row("POST", "/api/v1/workspaces/<workspace_id>/voices", MANAGE, json=brand_voice),
+    Row("GET", "/api/v1/workspaces/<workspace_id>/voices/<voice_id>", READ),
+    Row(
+        "PATCH",
+        "/api/v1/workspaces/<workspace_id>/voices/<voice_id>",
+        MANAGE,
+        json={"description": "Warmer"},
+    ),
+    Row("DELETE", "/api/v1/workspaces/<workspace_id>/voices/<voice_id>", MANAGE, fresh="voice_id"),
+    Row("GET", "/workspaces/<workspace_id>/voices", READ),
+    Row("GET", "/workspaces/<workspace_id>/voices/new", MANAGE),
+    Row("POST", "/workspaces/<workspace_id>/voices/new", MANAGE, form=brand_voice),
+    Row("GET", "/workspaces/<workspace_id>/voices/<voice_id>/edit", MANAGE),
+    Row(
+        "POST",
+        "/workspaces/<workspace_id>/voices/<voice_id>/edit",
+        MANAGE,
+        form={"name": "Launch voice", "description": "Warmer"},
+    ),
+    Row("GET", "/workspaces/<workspace_id>/voices/<voice_id>/delete", MANAGE),
+    Row(
+        "POST",
+        "/workspaces/<workspace_id>/voices/<voice_id>/delete",
+        MANAGE,
+        form={},
+        fresh="voice_id",
+    ),
 ]
 
 # Routes that touch nothing of a workspace, each with the reason.
@@ -345,6 +381,9 @@ NOT_WORKSPACE_SCOPED: dict[str, str] = {
     "api.list_workspaces": "list",
     "api.create_workspace": "personal",
     "workspaces.new": "personal",
+    # every voice of the caller's personal workspace, or of one named by ?workspace_id=
+    # (checked as the workspace routes are: tests/api/test_voices.py)
+    "api.list_voices": "list",
     # the invited person holds the token; the invitation itself checks their email
     "api.accept_invitation": "invitee",
     "invitations.open_invitation": "invitee",
@@ -396,6 +435,7 @@ class World:
             self.ids["post_id"] = self._post().id
             self.ids["link_id"] = self.ids["opportunity_id"] = self._link().id
             self.ids["job_id"] = self._job(JobStatus.COMPLETED).id
+            self.ids["voice_id"] = self._voice("Launch voice").id
             db.session.commit()
             self.users = {
                 role: SimpleNamespace(id=user.id, email=user.email) for role, user in people.items()
@@ -471,6 +511,18 @@ class World:
             job.progress, job.finished_at = 100, utcnow()
         return job
 
+    def _voice(self, name=None):
+        voice = BrandVoice(
+            workspace_id=self.ids["workspace_id"],
+            name=name or f"Voice {new_id()}",
+            description="Warm and brief.",
+            created_by=self.owner_id,
+        )
+        voice.name_key = voice.name.lower()
+        db.session.add(voice)
+        db.session.flush()
+        return voice
+
     def _workspace(self):
         """Another team workspace of the owner, with the same members in the same roles."""
         team = db.session.get(Workspace, self.ids["workspace_id"])
@@ -522,6 +574,7 @@ class World:
             "job_id": self._job,
             "user_id": self._member,
             "invitation_id": self._invitation,
+            "voice_id": self._voice,
         }[name]
         with self.app.app_context():
             object_id = make().id
@@ -728,6 +781,7 @@ def test_the_world_makes_every_fresh_kind(world):
         "job_id": Job,
         "user_id": User,
         "invitation_id": Invitation,
+        "voice_id": BrandVoice,
     }
     for name, model in kinds.items():
         object_id = world.fresh(name)

@@ -111,6 +111,7 @@ class ErrorCode(StrEnum):
         404,
         "No such invitation of a workspace the caller manages.",
     )
+    VOICE_NOT_FOUND = "VOICE_NOT_FOUND", 404, "No such brand voice in the workspace."
     # 405, 406
     METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED", 405, "The method is not allowed on this path."
     NOT_ACCEPTABLE = "NOT_ACCEPTABLE", 406, "No acceptable representation."

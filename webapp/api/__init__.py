@@ -21,6 +21,7 @@ from .routes import (
     projects,
     sources,
     users,
+    voices,
     workspaces,
 )
 

@@ -11,11 +11,13 @@ from .session import UserSession
 from .source import Source
 from .usage import Usage
 from .user import RefreshToken, User
+from .voice import BrandVoice
 from .workspace import ActivityEvent, Invitation, Membership, Workspace
 
 __all__ = [
     "ActivityEvent",
     "ApiKey",
+    "BrandVoice",
     "IdempotencyRecord",
     "Invitation",
     "Job",

@@ -14,6 +14,7 @@ LENGTH_CHOICES = [
     (TargetLength.MEDIUM, "Medium · 1,500–2,000 words"),
     (TargetLength.LONG, "Long · 2,500–3,500 words"),
 ]
+BUILT_IN_VOICE_CHOICES = [(v.value, v.replace("_", " ").title()) for v in ALL_VOICES]
 CHANNEL_LABELS = {
     Channel.BLOG: "Blog post",
     Channel.SOCIAL: "Social post",
@@ -36,7 +37,7 @@ class GenerateForm(FlaskForm):
     )
     voice = SelectField(
         "Voice",
-        choices=[(v, v.replace("_", " ").title()) for v in ALL_VOICES],
+        choices=BUILT_IN_VOICE_CHOICES,  # the workspace's brand voices join per request
         default=Voice.PROFESSIONAL,
     )
     target_length = SelectField(

@@ -13,11 +13,12 @@ from ..services import footnotes as footnote_service
 from ..services import plans
 from ..services import posts as post_service
 from ..services import sources as source_service
+from ..services import voices as voice_service
 from ..services.access import Permission
 from ..services.projects import get_project_or_404
 from ..vocabulary import SourceStatus
 from . import bp
-from .forms import GenerateForm
+from .forms import BUILT_IN_VOICE_CHOICES, GenerateForm
 from .panels import list_context
 
 # Service error codes and the form field they belong next to.
@@ -51,7 +52,13 @@ def index(project_id: str):
 @bp.route("/projects/<project_id>/posts/new", methods=["GET", "POST"])
 def new(project_id: str):
     project = get_project_or_404(project_id, current_user, Permission.EDIT)
+    plan = plans.plan_for(plans.plan_holder_of(project))  # the workspace's owner's plan
+    brand_voices = [
+        (voice_service.reference(v), v.name)
+        for v in voice_service.list_voices(project.workspace).items
+    ]
     form = GenerateForm()
+    form.voice.choices = BUILT_IN_VOICE_CHOICES + brand_voices
     sources = source_service.list_sources(project, limit=100)[0]
     form.source_ids.choices = [
         (s.id, s.filename) for s in sources if s.status == SourceStatus.PARSED
@@ -71,7 +78,6 @@ def new(project_id: str):
             return htmx_redirect("jobs.show", job_id=job.id)
         except AppError as error:
             attach_error(form, error, ERROR_FIELDS.get(error.code))
-    holder = plans.plan_holder_of(project)  # the workspace runs on its owner's plan
     return page_or_fragment(
         "posts/new.html",
         "posts/_form.html",
@@ -79,8 +85,10 @@ def new(project_id: str):
         project=project,
         form=form,
         sources=sources,
-        plan=plans.plan_for(holder),
-        quota=plans.quota_for(holder),
+        plan=plan,
+        quota=plans.quota_for(plans.plan_holder_of(project)),
+        brand_voices=brand_voices,
+        brand_voices_allowed=voice_service.brand_voices_allowed(plan),
     )
 
 

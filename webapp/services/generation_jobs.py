@@ -13,7 +13,7 @@ from ..errors import AppError, ErrorCode, ServiceUnavailable
 from ..extensions import db
 from ..models import Job, LinkOpportunity, Post, Source, User
 from ..vocabulary import Activity, JobStatus, JobType, PostStatus, SourceStatus
-from . import activity, job_registry, jobs, live, plans, posts, quota, source_reading
+from . import activity, job_registry, jobs, live, plans, posts, quota, source_reading, voices
 from .generation import Brief, JobCancelled, SourceText, generate, writer_for
 from .links import insert_links
 from .redis_conn import get_redis
@@ -88,12 +88,16 @@ def run_generation(job_id: str) -> None:
 
 
 def brief_of(post: Post) -> Brief:
+    """What the writer works from; a brand voice comes with its instructions (the
+    professional voice when it was deleted since the request)."""
+    voice, guide = voices.brief_voice(post.voice)
     return Brief(
         topic=post.topic,
-        voice=post.voice,
+        voice=voice,
         target_length=post.target_length,
         channel=post.channel,
         custom_instructions=post.custom_instructions or "",
+        voice_guide=guide,
     )
 
 

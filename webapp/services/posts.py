@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models import Job, Post, Project, Source, User
 from ..models.base import is_valid_id
 from ..vocabulary import Activity, Channel, JobType, Length, PostStatus, SourceStatus
-from . import accounts, activity, job_registry, jobs, plans, quota
+from . import accounts, activity, job_registry, jobs, plans, quota, voices
 from .access import Permission, get_owned_or_404
 from .generation import writer_for
 from .paging import Page, newest_first, paginate
@@ -80,7 +80,8 @@ def request_generation(
 
     Raises EMAIL_NOT_VERIFIED while the user must still verify their address, and the
     reference's codes: TOPIC_TOO_LONG, INSTRUCTIONS_TOO_LONG, PROJECT_NOT_FOUND,
-    SOURCE_NOT_FOUND, INVALID_SOURCE, VOICE_NOT_AVAILABLE, QUOTA_EXCEEDED,
+    SOURCE_NOT_FOUND, INVALID_SOURCE, VALIDATION_ERROR (an unknown brand voice),
+    VOICE_NOT_AVAILABLE, QUOTA_EXCEEDED,
     CONCURRENT_LIMIT_EXCEEDED, ALREADY_GENERATING; SERVICE_UNAVAILABLE when the queue is
     down (and then nothing is kept)."""
     accounts.require_verified_email(user)
@@ -89,7 +90,7 @@ def request_generation(
     project = get_project_or_404(project_id, user, Permission.EDIT)
     sources = usable_sources(project, source_ids or [])
     plan, holder_id = plans.plan_and_holder_of(project)
-    check_voice(plan, voice)
+    check_voice(project, plan, voice)
     with plans.holder_locked(holder_id):
         check_plan(plan, holder_id, test_mode)
         check_not_duplicate(project, topic)
@@ -172,12 +173,10 @@ def usable_sources(project: Project, source_ids: list[str]) -> list[Source]:
     return [found[i] for i in wanted]
 
 
-def check_voice(plan: plans.Plan, voice: str) -> None:
-    if voice not in plan.voices:
-        raise Forbidden(
-            f"The {voice} voice is not available on the {plan.name} plan.",
-            code=ErrorCode.VOICE_NOT_AVAILABLE,
-        )
+def check_voice(project: Project, plan: plans.Plan, voice: str) -> None:
+    """A built-in voice on the plan, or a brand voice (``custom:<id>``) of the project's
+    workspace on a plan with brand voices (services.voices)."""
+    voices.check_generation_voice(project, voice, plan)
 
 
 def check_plan(plan: plans.Plan, holder_id: str, test_mode: bool) -> None:

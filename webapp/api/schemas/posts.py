@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import re
+from typing import Annotated
 
-from pydantic import AliasChoices, Field, StringConstraints, field_serializer
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    field_serializer,
+)
 
 from ...vocabulary import Channel, JobStatus, Length, PostStatus, Voice
 from .common import (
@@ -18,8 +26,34 @@ from .common import (
     values_of,
 )
 
-# A voice stays a string (custom voices `custom:<id>` will join the built-in ones).
-VoiceName = Literal[values_of(Voice)]  # type: ignore[valid-type]
+BUILT_IN_VOICES = values_of(Voice)
+BRAND_VOICE_PATTERN = r"^custom:[0-9a-f]{24}$"
+
+
+def _voice_name(value: str) -> str:
+    """A built-in voice, or a brand voice as `custom:<id>` (whose workspace and plan the
+    service checks)."""
+    if value in BUILT_IN_VOICES or re.match(BRAND_VOICE_PATTERN, value):
+        return value
+    raise ValueError(
+        f"Input should be one of {', '.join(BUILT_IN_VOICES)}, or a brand voice as "
+        "custom:<voice_id>"
+    )
+
+
+# A voice stays a string: the built-in ones, and brand voices `custom:<id>`.
+VoiceName = Annotated[
+    str,
+    AfterValidator(_voice_name),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "enum": list(BUILT_IN_VOICES)},
+                {"type": "string", "pattern": BRAND_VOICE_PATTERN},
+            ]
+        }
+    ),
+]
 ObjectId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=NO_NUL)]
 
 
@@ -37,7 +71,9 @@ class GenerateRequest(RequestModel):
     project_id: ObjectId
     topic: _limited_text(200, "What to write about (1-200 characters).", min_length=1)
     voice: VoiceName = Field(
-        description="free: professional, casual, witty, technical; starter and above: every voice."
+        description="free: professional, casual, witty, technical; starter and above: every "
+        "built-in voice, and the brand voices of the project's workspace as custom:<voice_id> "
+        "(GET /voices lists them)."
     )
     target_length: one_of(Length) = Field(
         Length.MEDIUM,

@@ -55,6 +55,8 @@ class Brief:
     target_length: str = Length.MEDIUM
     channel: str = Channel.BLOG
     custom_instructions: str = ""
+    # A brand voice's instructions (services.voices.guide_of); empty for a built-in voice.
+    voice_guide: str = ""
 
     @property
     def long_form(self) -> bool:
