@@ -67,13 +67,16 @@ def test_every_paragraph_cites_and_a_footnote_opens_the_passage(
     quote = " ".join(note.locator(".footnote-quote").inner_text().split())
     note.get_by_role("link", name="standups.md").click()
 
-    expect(page).to_have_url(re.compile(r"/sources/[0-9a-f]{24}\?passage=\d+#passage-\d+$"))
+    expect(page).to_have_url(
+        re.compile(r"/sources/[0-9a-f]{24}\?passage=\d+&quote=[^#]+#passage-\d+$")
+    )
     cited = page.locator(".passage-cited")
     expect(cited).to_have_count(1)
     expect(cited).to_have_attribute("aria-current", "true")
     passage = re.search(r"#passage-(\d+)$", page.url).group(1)
     expect(cited).to_have_attribute("id", f"passage-{passage}")
     assert quote in " ".join(cited.inner_text().split())
+    expect(cited.locator("mark.passage-quote")).to_have_text(quote)
     expect(cited).to_be_in_viewport()
     screenshot("source-passage-highlighted")
 
@@ -138,7 +141,7 @@ def test_a_footnote_opens_its_source_scrolled_to_the_highlighted_passage(
     page.locator(".prose sup > a", has_text="2").click()
     expect(page.locator("#cite-2")).to_be_in_viewport()
     page.locator("#cite-2").get_by_role("link", name="findings.txt").click()
-    expect(page).to_have_url(re.compile(r"\?passage=52#passage-52$"))
+    expect(page).to_have_url(re.compile(r"\?passage=52&quote=[^#]+#passage-52$"))
     cited = page.locator(".passage-cited")
     expect(cited).to_have_id("passage-52")
     expect(cited).to_contain_text("Finding 52: teams wrote 52 updates.")

@@ -95,7 +95,7 @@ def cited_post(app, user, project, source_id, **fields) -> str:
         "kind": "draft",
         "citations": [
             citation(1, source_id, "Teams that write things down meet less often.", 2),
-            citation(2, source_id, "Asynchronous standups save about 20 minutes.", 4, page=3),
+            citation(2, source_id, "standups save about 20 minutes a day", 4, page=3),
         ],
     }
     return add_post(app, user, project, content, **fields)
@@ -119,17 +119,22 @@ def test_markers_become_footnotes_that_open_the_cited_passage(client, auth, app)
 
     notes = re.search(r'<section class="footnotes".*?</section>', page, re.S).group(0)
     assert notes.index('id="cite-1"') < notes.index('id="cite-2"')
-    href = f"/projects/{project.id}/sources/{source_id}?passage=4#passage-4"
+    quote = "standups+save+about+20+minutes+a+day"
+    href = f"/projects/{project.id}/sources/{source_id}?passage=4&amp;quote={quote}#passage-4"
     assert f'<a href="{href}">survey.md</a>, p. 3, paragraph 4' in notes
-    assert "Asynchronous standups save about 20 minutes." in notes
+    assert "standups save about 20 minutes a day" in notes
     assert 'href="#cite-ref-1-1"' in notes  # back to the text
 
-    source_page = client.get(href.split("#")[0]).get_data(as_text=True)
+    source_page = client.get(href.split("#")[0].replace("&amp;", "&")).get_data(as_text=True)
+    # The quoted words are marked inside the highlighted passage, and only there.
+    assert source_page.count('<mark class="passage-quote">') == 1
     cited = re.findall(r'<(?:p|h3) id="passage-(\d+)" class="[^"]*passage-cited[^"]*"', source_page)
     assert cited == ["4"]
     assert passages_of(source_page).count('aria-current="true"') == 1
     assert re.search(
-        r'id="passage-4"[^>]*aria-current="true"><span[^>]*>[^<]*</span>Asynchronous', source_page
+        r'id="passage-4"[^>]*aria-current="true"><span[^>]*>[^<]*</span>Asynchronous '
+        r'<mark class="passage-quote">standups save about 20 minutes a day</mark> per person.</p>',
+        source_page,
     )
 
 
@@ -228,7 +233,7 @@ def test_thread_and_linkedin_posts_list_their_sources(client, auth, app):
     }
     post_id = add_post(app, user, project, content, channel="twitter")
     page = client.get(f"/posts/{post_id}").get_data(as_text=True)
-    assert f"/sources/{source_id}?passage=2#passage-2" in page
+    assert f"/sources/{source_id}?passage=2&amp;quote=" in page
     assert 'id="cite-1"' in page and "<sup>" not in page
     assert 'href="#cite-ref-1-1"' not in page  # nothing in the text to go back to
 
@@ -273,7 +278,7 @@ def test_copy_and_download_keep_the_markers_and_list_the_sources(client, auth, a
     assert download.endswith(
         "## Sources\n\n"
         "[1]: survey.md — “Teams that write things down meet less often.”\n\n"
-        "[2]: survey.md, p. 3 — “Asynchronous standups save about 20 minutes.”\n"
+        "[2]: survey.md, p. 3 — “standups save about 20 minutes a day”\n"
     )
     page = client.get(f"/posts/{post_id}").get_data(as_text=True)
     copied = re.search(r'<textarea id="post-markdown"[^>]*>(.*?)</textarea>', page, re.S).group(1)

@@ -90,8 +90,8 @@ def _references(match: re.Match, known: set, uses: dict) -> str:
     links = []
     for n in dict.fromkeys(numbers):
         uses[n] = uses.get(n, 0) + 1
-        links.append(f'<sup><a href="#cite-{n}" id="cite-ref-{n}-{uses[n]}">{n}</a></sup>')
-    return "".join(links)
+        links.append(f'<a href="#cite-{n}" id="cite-ref-{n}-{uses[n]}">{n}</a>')
+    return "<sup>" + ",".join(links) + "</sup>"
 
 
 def markdown_with_footnotes(markdown: str | None, footnotes: list[Footnote]) -> str:
@@ -117,6 +117,8 @@ class Passage:
     heading: bool
     page: int | None
     current: bool
+    # The cited words inside the current passage: (before, quote, after), when found.
+    marked: tuple[str, str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -125,9 +127,12 @@ class Gap:
     last: int
 
 
-def passages_view(source, requested: int | None) -> tuple[list[Passage | Gap], int]:
+def passages_view(
+    source, requested: int | None, quote: str | None = None
+) -> tuple[list[Passage | Gap], int]:
     """The source's passages to show (the first PASSAGE_CAP, plus the requested one wherever
-    it is, with gaps for what is skipped) and how many passages it has."""
+    it is, with gaps for what is skipped) and how many passages it has. `quote`, found in
+    the requested passage, is marked there."""
     page_starts = (source.parse_details or {}).get("page_starts")
     blocks = blocks_of(source.parsed_text or "")
     shown = set(range(1, min(len(blocks), PASSAGE_CAP) + 1))
@@ -140,7 +145,20 @@ def passages_view(source, requested: int | None) -> tuple[list[Passage | Gap], i
         offset, block = blocks[n - 1]
         heading = heading_text(block)
         page = page_at(page_starts, offset) if page_starts else None
-        items.append(Passage(n, heading or block, heading is not None, page, n == requested))
+        text, current = heading or block, n == requested
+        marked = split_at_quote(text, quote) if current and quote else None
+        items.append(Passage(n, text, heading is not None, page, current, marked))
     if shown and max(shown) < len(blocks):
         items.append(Gap(max(shown) + 1, len(blocks)))
     return items, len(blocks)
+
+
+def split_at_quote(text: str, quote: str) -> tuple[str, str, str] | None:
+    """`text` around the first occurrence of `quote` (whitespace may differ), or None."""
+    words = quote.split()
+    if not words:
+        return None
+    match = re.search(r"\s+".join(re.escape(w) for w in words), text)
+    if match is None:
+        return None
+    return text[: match.start()], match.group(0), text[match.end() :]

@@ -153,11 +153,15 @@ def delete(project_id: str, source_id: str):
     )
 
 
+QUOTE_MAX = 600  # a footnote's quote in the link that opens its passage
+
+
 def detail_context(project, source, form) -> dict:
     """What the source page shows: its text as numbered passages, the one `?passage=N`
-    names highlighted (a footnote's link)."""
+    names highlighted and `?quote=` marked inside it (a footnote's link)."""
     requested = request.args.get("passage", type=int)
-    passages, total = footnote_service.passages_view(source, requested)
+    quote = request.args.get("quote", type=str, default="")[:QUOTE_MAX]
+    passages, total = footnote_service.passages_view(source, requested, quote)
     return dict(
         project=project,
         source=source,
