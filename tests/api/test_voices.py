@@ -240,6 +240,8 @@ def test_a_post_in_a_brand_voice_is_written_end_to_end(client, app, team, idle_q
     post = client.get(f"/api/v1/posts/{post_id}", headers=team.headers["viewer"]).get_json()
     assert post["status"] == "completed" and post["voice"] == f"custom:{voice['id']}"
     assert post["content"]["markdown"]
+    # No sources and no model: an outline, which no voice applies to.
+    assert [w["code"] for w in post["warnings"]] == ["NO_SOURCES"]
 
 
 @pytest.mark.parametrize(

@@ -167,6 +167,8 @@ def test_a_voice_other_than_professional_is_flagged_not_imitated():
     assert "casual voice" in casual.warnings[-1]["message"]
     assert casual.content["markdown"] == professional.content["markdown"]
     assert all(w["code"] != "VOICE_NEEDS_MODEL" for w in professional.warnings)
+    brand = post(Brief(topic="Asynchronous standups", voice="custom:" + "a" * 24))
+    assert "not in your brand voice" in brand.warnings[-1]["message"]
 
 
 def test_without_sources_the_post_is_an_outline_of_what_to_cover():

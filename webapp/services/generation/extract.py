@@ -18,6 +18,10 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(“‘])")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _TAG = re.compile(r"<[a-zA-Z/][^>]*>")
+_CODE_INDENT = re.compile(r"^(    |\t)")
+# Prose ends a sentence; a colon introduces something (code, a list) a draft leaves out.
+_ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]*_]*$")
+_CODE_LIKE = re.compile(r"^\$ |^>>> |\]\[| = |==|[{}]|\w\(\)|^(from|import|def|class) \w")
 _STEERING = re.compile(
     r"ignore (all |any )?(previous|prior|above)|disregard (the|all|previous)"
     r"|you are now|system prompt|respond only|as an ai|new instructions",
@@ -55,20 +59,26 @@ def source_sentences(sources: list[SourceText]) -> list[SourceSentence]:
 def _sentences_of_block(block: str) -> list[str]:
     if heading_text(block) or "|" in block or _TAG.search(block):
         return []
-    units, current = [], []
+    if all(_CODE_INDENT.match(line) for line in block.splitlines()):
+        return []  # an indented code block
+    units: list[tuple[str, bool]] = []  # (text, is a list item)
+    current, is_item = [], False
     for line in block.splitlines():
         if _LIST_ITEM.match(line):
-            units.append(" ".join(current))
-            current = [_LIST_ITEM.sub("", line)]
+            if current:
+                units.append((" ".join(current), is_item))
+            current, is_item = [_LIST_ITEM.sub("", line)], True
         else:
             current.append(line)
-    units.append(" ".join(current))
-    return [
-        " ".join(sentence.split())
-        for unit in units
-        for sentence in _SENTENCE.split(" ".join(unit.split()))
-        if sentence.strip()
-    ]
+    if current:
+        units.append((" ".join(current), is_item))
+    sentences = []
+    for unit, item in units:
+        for sentence in _SENTENCE.split(" ".join(unit.split())):
+            ends = _ENDS_SENTENCE.search(sentence) or (item and not sentence.endswith(":"))
+            if sentence.strip() and ends:
+                sentences.append(" ".join(sentence.split()))
+    return sentences
 
 
 def _is_prose(sentence: str) -> bool:
@@ -79,4 +89,5 @@ def _is_prose(sentence: str) -> bool:
         and not _STEERING.search(sentence)
         and not MARKER.search(sentence)
         and not re.search(r"https?://", sentence)
+        and not _CODE_LIKE.search(sentence)
     )

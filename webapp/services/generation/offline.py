@@ -132,11 +132,12 @@ def report(draft: Draft, sink: DraftSink) -> None:
 
 
 def voice_warning(voice: str) -> dict:
-    name = voice.removeprefix("custom:").replace("_", " ")
     if voice.startswith("custom:"):
-        name = "your brand"
+        which = "your brand voice"
+    else:
+        which = f"the {voice.replace('_', ' ')} voice"
     return {
         "code": PostWarning.VOICE_NEEDS_MODEL,
         "message": f"Drafts without a model keep the sources' own words, so this one is not "
-        f"in the {name} voice; connect a model to write in it.",
+        f"in {which}; connect a model to write in it.",
     }

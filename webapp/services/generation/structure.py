@@ -14,14 +14,18 @@ from .extract import SourceSentence
 # A heading-less single source gets a heading of its own only past this many words.
 LONE_SECTION_WORDS = 250
 INTRO_SENTENCES = 3
+SMALL_WORDS = frozenset("a an and as at but by for in nor of on or the to vs via with".split())
 _NUMBERING = re.compile(r"^(?:(?:chapter|section|part)\s+)?\d+(?:\.\d+)*[.):]?\s+", re.I)
 _EXTENSION = re.compile(r"\.(pdf|docx?|md|markdown|txt|html?|csv)$", re.I)
 
 
 def title_of(topic: str) -> str:
-    """The post's title: the topic, capitalised as a headline."""
+    """The post's title: the topic, capitalised as a headline (small words stay small)."""
     words = " ".join(topic.split()).rstrip(".").split(" ")
-    return " ".join(w if not w.islower() else w[:1].upper() + w[1:] for w in words)[:200]
+    return " ".join(
+        w[:1].upper() + w[1:] if w.islower() and (i == 0 or w not in SMALL_WORDS) else w
+        for i, w in enumerate(words)
+    )[:200]
 
 
 def readable_title(name: str) -> str:
@@ -47,8 +51,7 @@ def clean_heading(heading: str | None, title: str) -> str | None:
 
 def group_into_sections(sentences: list[SourceSentence], names: dict[str, str], title: str = ""):
     """(introduction sentences, [(heading, sentences)]) in reading order. Sentences under
-    no heading open the post (first source) or sit under their source's name; a heading
-    with a single sentence joins the section before it."""
+    no heading open the post (first source) or sit under their source's name."""
     introduction, groups = [], {}
     first_source = sentences[0].passage.source_id if sentences else None
     for sentence in sentences:
@@ -58,7 +61,7 @@ def group_into_sections(sentences: list[SourceSentence], names: dict[str, str], 
             continue
         heading = heading or names.get(sentence.passage.source_id, "From the sources")
         groups.setdefault(heading.lower(), (heading, []))[1].append(sentence)
-    sections = _merge_single_sentences(list(groups.values()), introduction)
+    sections = list(groups.values())
     if not sections and _words(introduction) > LONE_SECTION_WORDS:
         rest = introduction[INTRO_SENTENCES:]
         introduction = introduction[:INTRO_SENTENCES]
@@ -66,18 +69,6 @@ def group_into_sections(sentences: list[SourceSentence], names: dict[str, str], 
     if not introduction and sections and len(sections[0][1]) <= INTRO_SENTENCES:
         introduction = sections.pop(0)[1]
     return introduction, sections
-
-
-def _merge_single_sentences(groups, introduction):
-    merged = []
-    for heading, group in groups:
-        if len(group) > 1 or not (merged or introduction):
-            merged.append((heading, list(group)))
-        elif merged:
-            merged[-1][1].extend(group)
-        else:
-            introduction.extend(group)
-    return merged
 
 
 def _words(sentences: list[SourceSentence]) -> int:

@@ -71,6 +71,14 @@ def _joined(lines: list[str], laid_out: bool = False) -> list[str]:
         previous, current = result[-1], line.strip()
         if laid_out and _ends_paragraph(before, widest):
             result += ["", line.rstrip()]
+        elif (
+            laid_out
+            and previous == before.rstrip()
+            and not _STRUCTURAL.match(previous)
+            and _looks_like_heading(previous, current, widest)
+        ):
+            result[-1] = "## " + previous.strip()
+            result += ["", line.rstrip()]
         elif _starts_its_own_line(previous, current, widest):
             result.append(line.rstrip())
         elif re.search(r"[A-Za-z]-$", previous) and current[:1].islower():
@@ -78,6 +86,15 @@ def _joined(lines: list[str], laid_out: bool = False) -> list[str]:
         else:
             result[-1] = f"{previous} {current}"
     return result
+
+
+def _looks_like_heading(line: str, following: str, widest: int) -> bool:
+    """Short, not ending a sentence, and followed by one starting."""
+    return (
+        len(line.strip()) < widest * _SHORT_SHARE
+        and not _ENDS_SENTENCE.search(line)
+        and following[:1].isupper()
+    )
 
 
 def _ends_paragraph(line: str, widest: int) -> bool:
@@ -103,9 +120,4 @@ def _starts_its_own_line(previous: str, current: str, widest: int) -> bool:
         _STRUCTURAL.match(previous) and previous.lstrip().startswith("#")
     ):
         return True
-    looks_like_heading = (
-        len(previous.strip()) < widest * _SHORT_SHARE
-        and not _ENDS_SENTENCE.search(previous)
-        and current[:1].isupper()
-    )
-    return looks_like_heading
+    return _looks_like_heading(previous, current, widest)
