@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from webapp.services.generation import Brief, SourceText
-from webapp.services.generation.citations import strip_markers
+from webapp.services.generation.citations import MARKER, strip_markers
 from webapp.services.parsing import parse_document
 from webapp.services.parsing.html import parse_html
 from webapp.services.parsing.pdf import page_at
@@ -25,9 +25,6 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 LIST_MARK = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
 THREAD_POSITION = re.compile(r"\s+\d+/\d+$")
-# citations.MARKER, but also the first of adjacent markers ("[1][2]", as `settle` writes
-# a marker naming two citations), which MARKER's look-ahead leaves out.
-ANY_MARKER = re.compile(r" ?\[(\d{1,4}(?:\s*,\s*\d{1,4})*)\](?![(:])")
 MIN_WORDS = 3
 EXAMPLES = 3
 VERDICTS = {True: "PASS", False: "FAIL", None: ""}
@@ -109,7 +106,7 @@ def topic_of(text: str, details: dict) -> str:
 
 def normal(text: str) -> str:
     """`text` without markers, its whitespace collapsed."""
-    return " ".join(ANY_MARKER.sub("", strip_markers(text)).split())
+    return " ".join(strip_markers(text).split())
 
 
 # --------------------------------------------------------------------- measures
@@ -135,7 +132,7 @@ def marked_text(content: dict, channel: str) -> str:
 def sentences(text: str) -> list[str]:
     """The text's sentences; a citation marker ends one too (it closes what it cites)."""
     pieces = []
-    for line in ANY_MARKER.sub("\n", text).splitlines():
+    for line in MARKER.sub("\n", text).splitlines():
         for piece in SENTENCE_END.split(LIST_MARK.sub("", line).strip()):
             if len(piece.split()) >= MIN_WORDS:
                 pieces.append(" ".join(piece.split()))
@@ -143,9 +140,7 @@ def sentences(text: str) -> list[str]:
 
 
 def markers_of(text: str) -> list[int]:
-    return [
-        int(n) for match in ANY_MARKER.finditer(text) for n in re.split(r"\s*,\s*", match.group(1))
-    ]
+    return [int(n) for match in MARKER.finditer(text) for n in re.split(r"\s*,\s*", match.group(1))]
 
 
 def verbatim(sentence: str, source_text: str, quotes: list[str]) -> bool:
@@ -196,7 +191,7 @@ def measure_offline(tallies: dict, doc: Doc, brief: Brief, result) -> None:
             tallies["markers"].add(n in numbers, f"{label}: [{n}] has no citation")
         for paragraph in re.split(r"\n\s*\n", body_text(content, channel)):
             if sentences(paragraph):
-                tallies["cited"].add(bool(ANY_MARKER.search(paragraph)), "")
+                tallies["cited"].add(bool(MARKER.search(paragraph)), "")
     for citation in content.get("citations", []):
         measure_citation(tallies, doc, citation, source_text, label)
 
