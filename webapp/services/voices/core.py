@@ -1,4 +1,4 @@
-"""Brand voices: a workspace's own voices, beside the built-in ones (vocabulary.Voice).
+"""Brand voices kept: limits, who may manage them on which plan, and the CRUD.
 
 Every member of the workspace reads them; admins and the owner manage them
 (Permission.MANAGE), and only while the workspace's plan holder (its owner) is on the
@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import ErrorCode, Forbidden, NotFound, ValidationFailed
-from ..extensions import db
-from ..models import BrandVoice, Project, User, Workspace
-from ..models.base import is_valid_id
-from ..vocabulary import PlanName, Voice
-from . import plans
-from .access import Permission, require, role_in
-from .paging import Page, paginate
+from ...errors import ErrorCode, Forbidden, NotFound, ValidationFailed
+from ...extensions import db
+from ...models import BrandVoice, User, Workspace
+from ...models.base import is_valid_id
+from ...vocabulary import PlanName, Voice
+from .. import plans
+from ..access import Permission, require, role_in
+from ..paging import Page, paginate
 
 CUSTOM_PREFIX = "custom:"
 NAME_MAX = 60
@@ -203,10 +203,10 @@ def _text_errors(values: dict) -> list[dict]:
     errors = []
     for name, (longest, message) in _TEXT_LIMITS.items():
         if name in values and not 1 <= len(values[name]) <= longest:
-            errors.append(_error([name], message.format(longest)))
+            errors.append(field_error([name], message.format(longest)))
     name = values.get("name")
     if name and name.lower() in RESERVED_NAMES:
-        errors.append(_error(["name"], f"“{name}” is the name of a built-in voice."))
+        errors.append(field_error(["name"], f"“{name}” is the name of a built-in voice."))
     return errors
 
 
@@ -215,23 +215,23 @@ def _list_errors(values: dict) -> list[dict]:
     for name, (most, longest, label) in _LIST_LIMITS.items():
         items = values.get(name) or []
         if len(items) > most:
-            errors.append(_error([name], f"Give at most {most} {label}."))
+            errors.append(field_error([name], f"Give at most {most} {label}."))
         errors += [
-            _error([name, index], f"Keep each of the {label} to {longest} characters.")
+            field_error([name, index], f"Keep each of the {label} to {longest} characters.")
             for index, item in enumerate(items)
             if len(item) > longest
         ]
     return errors
 
 
-def _error(loc: list, msg: str) -> dict:
+def field_error(loc: list, msg: str) -> dict:
     return {"loc": ["body", *loc], "msg": msg, "type": "value_error"}
 
 
 def _name_taken(name: str) -> ValidationFailed:
     return ValidationFailed(
         f"This workspace has a voice named “{name}” already.",
-        errors=[_error(["name"], f"This workspace has a voice named “{name}” already.")],
+        errors=[field_error(["name"], f"This workspace has a voice named “{name}” already.")],
     )
 
 
@@ -258,73 +258,3 @@ def _saved(voice: BrandVoice) -> BrandVoice:
         db.session.rollback()
         raise _name_taken(voice.name) from None
     return voice
-
-
-# --------------------------------------------------------------------- generating
-
-
-def check_generation_voice(project: Project, voice: str, plan: plans.Plan) -> None:
-    """A generation request's voice in `project`, run on `plan`: a built-in one must be
-    on the plan, a ``custom:<id>`` one a voice of the project's workspace
-    (VALIDATION_ERROR at body.voice) with brand voices on the plan. VOICE_NOT_AVAILABLE
-    (403) otherwise."""
-    voice_id = custom_id(voice)
-    if voice_id is None:
-        if voice not in plan.voices:
-            raise Forbidden(
-                f"The {voice} voice is not available on the {plan.name} plan.",
-                code=ErrorCode.VOICE_NOT_AVAILABLE,
-            )
-        return
-    found = (
-        is_valid_id(voice_id)
-        and db.session.execute(
-            db.select(BrandVoice.id).where(
-                BrandVoice.id == voice_id, BrandVoice.workspace_id == project.workspace_id
-            )
-        ).first()
-    )
-    if not found:
-        message = "No such voice in this project's workspace."
-        raise ValidationFailed(message, errors=[_error(["voice"], message)])
-    require_brand_voices(plan)
-
-
-def guide_of(voice: BrandVoice) -> str:
-    """The voice as instructions for the model: name, tone, do's, don'ts, examples."""
-    lines = [f"Brand voice “{voice.name}”. Tone: {voice.description}"]
-    if voice.dos:
-        lines += ["Do:", *(f"- {rule}" for rule in voice.dos)]
-    if voice.donts:
-        lines += ["Don't:", *(f"- {rule}" for rule in voice.donts)]
-    for number, example in enumerate(voice.examples, 1):
-        lines += [
-            f"Example passage {number} in this voice (imitate its tone, not its facts):",
-            f"<example>\n{example}\n</example>",
-        ]
-    return "\n".join(lines)
-
-
-def brief_voice(voice: str) -> tuple[str, str]:
-    """(voice, guide) for the Brief of a post in `voice`: a brand voice's rendered
-    instructions as the guide; one deleted since the request falls back to the
-    professional voice; a built-in voice has no guide."""
-    voice_id = custom_id(voice)
-    if voice_id is None:
-        return voice, ""
-    found = db.session.get(BrandVoice, voice_id) if is_valid_id(voice_id) else None
-    if found is None:
-        return Voice.PROFESSIONAL.value, ""
-    return voice, guide_of(found)
-
-
-def names_of(references: list[str]) -> dict[str, str]:
-    """{``custom:<id>``: the voice's name} for those of `references` that still exist
-    (for showing a post's voice)."""
-    ids = [i for ref in references if (i := custom_id(ref)) and is_valid_id(i)]
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        db.select(BrandVoice.id, BrandVoice.name).where(BrandVoice.id.in_(ids))
-    ).all()
-    return {f"{CUSTOM_PREFIX}{voice_id}": name for voice_id, name in rows}
