@@ -47,13 +47,11 @@ def new_voice(workspace_id: str):
     )
     form = VoiceForm()
     if form.validate_on_submit():
-        try:
-            voice = voice_service.create_voice(workspace, current_user, **_fields(form))
-        except AppError as error:
-            _attach(form, error)
-        else:
-            flash(f"Brand voice “{voice.name}” created.", "success")
-            return htmx_redirect("workspaces.voices", workspace_id=workspace.id)
+        saved = _save(
+            form, lambda: voice_service.create_voice(workspace, current_user, **_fields(form))
+        )
+        if saved is not None:
+            return _back_to_list(workspace, f"Brand voice “{saved.name}” created.")
     return _form_page(workspace, form, None)
 
 
@@ -65,13 +63,11 @@ def edit_voice(workspace_id: str, voice_id: str):
     voice = voice_service.get_voice_or_404(workspace, voice_id)
     form = VoiceForm(data=None if request.method == "POST" else _data(voice))
     if form.validate_on_submit():
-        try:
-            voice_service.update_voice(voice, current_user, **_fields(form))
-        except AppError as error:
-            _attach(form, error)
-        else:
-            flash(f"Brand voice “{voice.name}” saved.", "success")
-            return htmx_redirect("workspaces.voices", workspace_id=workspace.id)
+        saved = _save(
+            form, lambda: voice_service.update_voice(voice, current_user, **_fields(form))
+        )
+        if saved is not None:
+            return _back_to_list(workspace, f"Brand voice “{saved.name}” saved.")
     return _form_page(workspace, form, voice)
 
 
@@ -85,8 +81,7 @@ def delete_voice(workspace_id: str, voice_id: str):
     if form.validate_on_submit():
         name = voice.name
         voice_service.delete_voice(voice, current_user)
-        flash(f"Brand voice “{name}” deleted.", "success")
-        return htmx_redirect("workspaces.voices", workspace_id=workspace.id)
+        return _back_to_list(workspace, f"Brand voice “{name}” deleted.")
     return render_template(
         "workspaces/voice_delete.html",
         workspace=workspace,
@@ -94,6 +89,20 @@ def delete_voice(workspace_id: str, voice_id: str):
         form=form,
         cancel_url=url_for("workspaces.voices", workspace_id=workspace.id),
     )
+
+
+def _save(form: VoiceForm, save):
+    """The voice `save()` returns, or None with the service's errors on the form."""
+    try:
+        return save()
+    except AppError as error:
+        _attach(form, error)
+        return None
+
+
+def _back_to_list(workspace, message: str):
+    flash(message, "success")
+    return htmx_redirect("workspaces.voices", workspace_id=workspace.id)
 
 
 def _form_page(workspace, form: VoiceForm, voice):
