@@ -135,6 +135,7 @@ def register_template_helpers(app: Flask) -> None:
     from markupsafe import Markup
 
     from .access_ui import register_access_helpers
+    from .services.footnotes import draft_html
     from .services.render import markdown_to_safe_html
     from .timeutil import iso_utc
     from .vocabulary import ENUMS
@@ -151,6 +152,7 @@ def register_template_helpers(app: Flask) -> None:
     register_access_helpers(app)  # `can(project, "edit")`: offer only what the role allows
     # nh3 has sanitised the HTML: marking it safe is the point of the filter.
     app.jinja_env.filters["markdown"] = lambda text: Markup(markdown_to_safe_html(text))  # noqa: S704
+    app.jinja_env.filters["draft_markdown"] = draft_html  # markers as superscripts
 
     @app.template_filter("filesize")
     def format_filesize(size):

@@ -44,3 +44,11 @@ def test_passages_number_blocks_and_know_their_heading_and_page():
     assert [p.page for p in passages] == [1, 1, 2, 2]
     assert passages[3].heading == "Costs" and passages[3].text == "Second wrapped paragraph."
     assert [offset for offset, _ in blocks_of(text)] == [0, 9, 27, 37]
+
+
+def test_a_draft_being_written_shows_its_markers_as_superscripts():
+    from webapp.services.footnotes import draft_html
+
+    html = draft_html("Claim one. [2] Claim two [1][3]. Code `a[1]` stays.")
+    assert "Claim one.<sup>2</sup> Claim two<sup>1,3</sup>." in html
+    assert "<code>a[1]</code>" in html

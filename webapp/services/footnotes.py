@@ -65,15 +65,30 @@ def cited_html(markdown: str | None, footnotes: list[Footnote]) -> tuple[Markup,
     no markup from the text gets in."""
     known = {f.n for f in footnotes}
     uses: dict[int, int] = {}
+    html = _in_text(markdown, lambda m: _references(m, known, uses))
+    return html, set(uses)
+
+
+def draft_html(markdown: str | None) -> Markup:
+    """A draft still being written, as safe HTML: its markers as plain superscript numbers
+    (its citations are settled when it is finished)."""
+    return _in_text(
+        markdown,
+        lambda m: "<sup>" + ",".join(dict.fromkeys(re.findall(r"\d+", m.group(1)))) + "</sup>",
+    )
+
+
+def _in_text(markdown: str | None, replace) -> Markup:
+    """The Markdown as sanitised HTML, each run of markers in its text (not inside links or
+    code) replaced by `replace(match)`: our own markup around integers only."""
     parts, opaque = [], 0
     for part in _TAG.split(markdown_to_safe_html(markdown)):
         if part.startswith("<"):
             opaque += _opacity_change(part)
         elif part and not opaque:
-            part = MARKERS.sub(lambda m: _references(m, known, uses), part)
+            part = MARKERS.sub(replace, part)
         parts.append(part)
-    html = Markup("".join(parts))  # noqa: S704 - sanitised HTML plus our own integer links
-    return html, set(uses)
+    return Markup("".join(parts))  # noqa: S704 - sanitised HTML plus integers in <sup>/<a>
 
 
 def _opacity_change(tag: str) -> int:
