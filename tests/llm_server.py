@@ -95,7 +95,17 @@ def default_reply(body: dict) -> str:
             }
         )
     words = re.search(r"about (\d+) words", text)
-    return prose(int(words.group(1)) if words else 60, seed=len(text) % 11)
+    reply = prose(int(words.group(1)) if words else 60, seed=len(text) % 11)
+    return cite_passages(reply, re.findall(r"^\[(\d+)\] ", text, re.M))
+
+
+def cite_passages(reply: str, numbers: list[str]) -> str:
+    """Each paragraph of `reply` ends citing one of the numbered passages the prompt
+    carried, in turn, as a model asked to cite does (none when it carried none)."""
+    if not numbers:
+        return reply
+    paragraphs = reply.split("\n\n")
+    return "\n\n".join(f"{p} [{numbers[i % len(numbers)]}]" for i, p in enumerate(paragraphs))
 
 
 class FakeModelServer:

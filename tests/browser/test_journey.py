@@ -268,7 +268,9 @@ def test_the_journey_by_keyboard_only(page: Page, live_server, worker):
     page.keyboard.press("Enter")
 
     expect(page).to_have_url(re.compile(r"/posts/[0-9a-f]{24}$"), timeout=GENERATION_TIMEOUT_MS)
-    expect(page.get_by_role("link", name="trajectories.pdf")).to_be_visible()
+    about = page.get_by_role("complementary", name="About this post")
+    expect(about.get_by_role("link", name="trajectories.pdf")).to_be_visible()
+    expect(page.locator("#cite-1").get_by_role("link", name="trajectories.pdf")).to_be_visible()
     page.once("dialog", lambda dialog: dialog.accept())
     tab_to(page, page.get_by_role("button", name="Delete post"))
     page.keyboard.press("Enter")
