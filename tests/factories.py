@@ -81,3 +81,45 @@ def make_team_project(app, workspace, creator, name="Team project"):
             accounts.get_user(creator.id), name, workspace_id=workspace.id
         )
         return SimpleNamespace(id=project.id, name=project.name, user_id=creator.id)
+
+
+def make_parsed_source(app, user, project, text, name="notes.md", details=None) -> str:
+    """A source already parsed into `text` (no stored file), saved directly; its id."""
+    from webapp.models import Source
+
+    file_type = name.rsplit(".", 1)[-1]
+    with app.app_context():
+        source = Source(
+            project_id=project.id,
+            user_id=user.id,
+            filename=name,
+            file_type=file_type,
+            file_size=len(text),
+            status="parsed",
+            parsed_text=text,
+            word_count=len(text.split()),
+            parse_details=details,
+        )
+        db.session.add(source)
+        db.session.commit()
+        return source.id
+
+
+def make_completed_post(app, user, project, content, warnings=None, **fields) -> str:
+    """A completed post holding `content` (the API's content object), saved directly; its
+    id. `fields` override the post's other columns (topic, voice, channel...)."""
+    from webapp.models import Post
+
+    values = {"topic": "Async standups", "voice": "professional", "word_count": 40, **fields}
+    with app.app_context():
+        post = Post(
+            project_id=project.id,
+            user_id=user.id,
+            status="completed",
+            content=content,
+            warnings=warnings or [],
+            **values,
+        )
+        db.session.add(post)
+        db.session.commit()
+        return post.id

@@ -7,10 +7,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from webapp.extensions import db
-from webapp.models import Post, Source
-
-from ..factories import make_project, make_user
+from ..factories import make_completed_post, make_parsed_source, make_project, make_user
 from .conftest import assert_no_axe_violations, sign_in, source_status
 from .test_signup_flow import create_project, sign_up
 
@@ -84,44 +81,29 @@ def test_every_paragraph_cites_and_a_footnote_opens_the_passage(
 def cited_post(app, user, project) -> str:
     """A parsed source of 60 paragraphs and a post citing its 3rd and 52nd."""
     text = "\n\n".join(f"Finding {n}: teams wrote {n} updates." for n in range(1, 61))
-    with app.app_context():
-        source = Source(
-            project_id=project.id,
-            user_id=user.id,
-            filename="findings.txt",
-            file_type="txt",
-            file_size=len(text),
-            status="parsed",
-            parsed_text=text,
-            word_count=len(text.split()),
-        )
-        db.session.add(source)
-        db.session.flush()
-        cite = [
-            {
-                "n": n,
-                "source_id": source.id,
-                "source_name": "findings.txt",
-                "quote": f"Finding {paragraph}: teams wrote {paragraph} updates.",
-                "location": {"page": None, "paragraph": paragraph},
-            }
-            for n, paragraph in ((1, 3), (2, 52))
-        ]
-        markdown = "# Findings\n\nTeams wrote updates.[1]\n\nMany more of them later.[2][1]\n"
-        post = Post(
-            project_id=project.id,
-            user_id=user.id,
-            topic="Findings",
-            voice="casual",
-            status="completed",
-            word_count=8,
-            source_ids=[source.id],
-            content={"title": "Findings", "markdown": markdown, "kind": "draft", "citations": cite},
-            warnings=[{"code": "VOICE_NEEDS_MODEL", "message": "Only a model writes casually."}],
-        )
-        db.session.add(post)
-        db.session.commit()
-        return post.id
+    source_id = make_parsed_source(app, user, project, text, "findings.txt")
+    cite = [
+        {
+            "n": n,
+            "source_id": source_id,
+            "source_name": "findings.txt",
+            "quote": f"Finding {paragraph}: teams wrote {paragraph} updates.",
+            "location": {"page": None, "paragraph": paragraph},
+        }
+        for n, paragraph in ((1, 3), (2, 52))
+    ]
+    markdown = "# Findings\n\nTeams wrote updates.[1]\n\nMany more of them later.[2][1]\n"
+    return make_completed_post(
+        app,
+        user,
+        project,
+        {"title": "Findings", "markdown": markdown, "kind": "draft", "citations": cite},
+        [{"code": "VOICE_NEEDS_MODEL", "message": "Only a model writes casually."}],
+        topic="Findings",
+        voice="casual",
+        word_count=8,
+        source_ids=[source_id],
+    )
 
 
 def test_a_footnote_opens_its_source_scrolled_to_the_highlighted_passage(

@@ -13,7 +13,7 @@ from webapp.extensions import db
 from webapp.models import Post, Source
 
 from ..conftest import wait_for
-from ..factories import make_project
+from ..factories import make_completed_post, make_parsed_source, make_project
 from ..fixtures.http_client import AuthActions
 
 pytestmark = pytest.mark.usefixtures("db")
@@ -29,21 +29,7 @@ SOURCE_TEXT = (
 
 
 def add_source(app, user, project, text=SOURCE_TEXT, name="survey.md", details=None) -> str:
-    with app.app_context():
-        source = Source(
-            project_id=project.id,
-            user_id=user.id,
-            filename=name,
-            file_type="md",
-            file_size=len(text),
-            status="parsed",
-            parsed_text=text,
-            word_count=len(text.split()),
-            parse_details=details,
-        )
-        db.session.add(source)
-        db.session.commit()
-        return source.id
+    return make_parsed_source(app, user, project, text, name, details)
 
 
 def passages_of(page: str) -> str:
@@ -61,22 +47,7 @@ def citation(n, source_id, quote, paragraph, page=None, name="survey.md") -> dic
 
 
 def add_post(app, user, project, content, warnings=None, channel="blog", **fields) -> str:
-    with app.app_context():
-        post = Post(
-            project_id=project.id,
-            user_id=user.id,
-            topic="Async standups",
-            voice="professional",
-            channel=channel,
-            status="completed",
-            word_count=40,
-            content=content,
-            warnings=warnings or [],
-            **fields,
-        )
-        db.session.add(post)
-        db.session.commit()
-        return post.id
+    return make_completed_post(app, user, project, content, warnings, channel=channel, **fields)
 
 
 def cited_post(app, user, project, source_id, **fields) -> str:

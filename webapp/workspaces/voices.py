@@ -42,32 +42,34 @@ def voices(workspace_id: str):
 
 @bp.route("/<workspace_id>/voices/new", methods=["GET", "POST"])
 def new_voice(workspace_id: str):
-    workspace = workspace_service.get_workspace_or_404(
-        workspace_id, current_user, Permission.MANAGE
-    )
-    form = VoiceForm()
-    if form.validate_on_submit():
-        saved = _save(
-            form, lambda: voice_service.create_voice(workspace, current_user, **_fields(form))
-        )
-        if saved is not None:
-            return _back_to_list(workspace, f"Brand voice “{saved.name}” created.")
-    return _form_page(workspace, form, None)
+    return _voice_form(workspace_id, None)
 
 
 @bp.route("/<workspace_id>/voices/<voice_id>/edit", methods=["GET", "POST"])
 def edit_voice(workspace_id: str, voice_id: str):
+    return _voice_form(workspace_id, voice_id)
+
+
+def _voice_form(workspace_id: str, voice_id: str | None):
+    """The form that creates a voice (no `voice_id`) or changes one, and its submission."""
     workspace = workspace_service.get_workspace_or_404(
         workspace_id, current_user, Permission.MANAGE
     )
-    voice = voice_service.get_voice_or_404(workspace, voice_id)
-    form = VoiceForm(data=None if request.method == "POST" else _data(voice))
+    voice = voice_service.get_voice_or_404(workspace, voice_id) if voice_id else None
+    form = VoiceForm(data=_data(voice) if voice and request.method != "POST" else None)
     if form.validate_on_submit():
-        saved = _save(
-            form, lambda: voice_service.update_voice(voice, current_user, **_fields(form))
-        )
-        if saved is not None:
-            return _back_to_list(workspace, f"Brand voice “{saved.name}” saved.")
+        try:
+            if voice is None:
+                voice = voice_service.create_voice(workspace, current_user, **_fields(form))
+                done = "created"
+            else:
+                voice_service.update_voice(voice, current_user, **_fields(form))
+                done = "saved"
+        except AppError as error:
+            _attach(form, error)
+        else:
+            flash(f"Brand voice “{voice.name}” {done}.", "success")
+            return htmx_redirect("workspaces.voices", workspace_id=workspace.id)
     return _form_page(workspace, form, voice)
 
 
@@ -81,7 +83,8 @@ def delete_voice(workspace_id: str, voice_id: str):
     if form.validate_on_submit():
         name = voice.name
         voice_service.delete_voice(voice, current_user)
-        return _back_to_list(workspace, f"Brand voice “{name}” deleted.")
+        flash(f"Brand voice “{name}” deleted.", "success")
+        return htmx_redirect("workspaces.voices", workspace_id=workspace.id)
     return render_template(
         "workspaces/voice_delete.html",
         workspace=workspace,
@@ -89,20 +92,6 @@ def delete_voice(workspace_id: str, voice_id: str):
         form=form,
         cancel_url=url_for("workspaces.voices", workspace_id=workspace.id),
     )
-
-
-def _save(form: VoiceForm, save):
-    """The voice `save()` returns, or None with the service's errors on the form."""
-    try:
-        return save()
-    except AppError as error:
-        _attach(form, error)
-        return None
-
-
-def _back_to_list(workspace, message: str):
-    flash(message, "success")
-    return htmx_redirect("workspaces.voices", workspace_id=workspace.id)
 
 
 def _form_page(workspace, form: VoiceForm, voice):
