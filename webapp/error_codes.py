@@ -54,7 +54,19 @@ class ErrorCode(StrEnum):
     INVALID_STATE = (
         "INVALID_STATE",
         400,
-        "The job cannot be cancelled or retried in its current state.",
+        "The job cannot be cancelled or retried, or the post take this review step, in its "
+        "current state.",
+    )
+    QUOTE_NOT_FOUND = "QUOTE_NOT_FOUND", 400, "The quoted passage is not in the post."
+    QUOTE_AMBIGUOUS = (
+        "QUOTE_AMBIGUOUS",
+        400,
+        "The quoted passage occurs more than once in the post; quote more of it.",
+    )
+    MODEL_REQUIRED = (
+        "MODEL_REQUIRED",
+        400,
+        "Only a connected model can do this; the offline writer cannot.",
     )
     # 401
     UNAUTHORIZED = "UNAUTHORIZED", 401, "No credentials were sent."
@@ -112,6 +124,14 @@ class ErrorCode(StrEnum):
         "No such invitation of a workspace the caller manages.",
     )
     VOICE_NOT_FOUND = "VOICE_NOT_FOUND", 404, "No such brand voice in the workspace."
+    REVISION_NOT_FOUND = "REVISION_NOT_FOUND", 404, "No such revision of the post."
+    SUGGESTION_NOT_FOUND = "SUGGESTION_NOT_FOUND", 404, "No such suggestion of the caller's."
+    COMMENT_NOT_FOUND = "COMMENT_NOT_FOUND", 404, "No such comment of the caller's."
+    SHARE_LINK_NOT_FOUND = (
+        "SHARE_LINK_NOT_FOUND",
+        404,
+        "The post has no active share link, or the link is expired or revoked.",
+    )
     # 405, 406
     METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED", 405, "The method is not allowed on this path."
     NOT_ACCEPTABLE = "NOT_ACCEPTABLE", 406, "No acceptable representation."
@@ -163,6 +183,21 @@ class ErrorCode(StrEnum):
         "IDEMPOTENCY_REPLAY_UNAVAILABLE",
         409,
         "The key's request succeeded; its secret is not replayed.",
+    )
+    VERSION_CONFLICT = (
+        "VERSION_CONFLICT",
+        409,
+        "The post changed since the item_version sent; detail.current_version says its version.",
+    )
+    STALE_SUGGESTION = (
+        "STALE_SUGGESTION",
+        409,
+        "The suggestion's passage is no longer in the post exactly once.",
+    )
+    APPROVAL_REQUIRED = (
+        "APPROVAL_REQUIRED",
+        409,
+        "The project requires approval, and the post is not approved at its current version.",
     )
     # 410
     INVITATION_EXPIRED = (

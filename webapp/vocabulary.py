@@ -15,6 +15,7 @@ class JobType(StrEnum):
     BULK_GENERATION = "bulk_generation"
     PUBLISHING = "publishing"
     URL_IMPORT = "url_import"
+    AI_EDIT = "ai_edit"
 
 
 class JobStatus(StrEnum):
@@ -45,6 +46,39 @@ class ReviewStatus(StrEnum):
     CHANGES_REQUESTED = "changes_requested"
     APPROVED = "approved"
     PUBLISHED = "published"
+
+
+class ReviewAction(StrEnum):
+    """What moves a post through review (services.review.approval has the state table)."""
+
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    REQUEST_CHANGES = "request_changes"
+    CONTENT_CHANGE = "content_change"
+
+
+class SuggestionAction(StrEnum):
+    """What a model suggestion does to the quoted passage."""
+
+    REWRITE = "rewrite"
+    SHORTEN = "shorten"
+    EXPAND = "expand"
+    FIX = "fix"
+    TONE = "tone"
+
+
+class SuggestionStatus(StrEnum):
+    PENDING = "pending"
+    READY = "ready"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    FAILED = "failed"
+
+
+class ExportFormat(StrEnum):
+    MD = "md"
+    HTML = "html"
+    DOCX = "docx"
 
 
 class SourceStatus(StrEnum):
@@ -155,6 +189,11 @@ class Activity(StrEnum):
     SOURCE_ADDED = "source.added"
     POST_GENERATED = "post.generated"
     POST_DELETED = "post.deleted"
+    POST_EDITED = "post.edited"
+    POST_SUBMITTED = "post.submitted"
+    POST_APPROVED = "post.approved"
+    POST_CHANGES_REQUESTED = "post.changes_requested"
+    POST_SHARED = "post.shared"
     INVITATION_SENT = "invitation.sent"
     MEMBER_JOINED = "member.joined"
     MEMBER_ROLE_CHANGED = "member.role_changed"
@@ -173,6 +212,10 @@ ENUMS = (
     JobStatus,
     PostStatus,
     ReviewStatus,
+    ReviewAction,
+    SuggestionAction,
+    SuggestionStatus,
+    ExportFormat,
     SourceStatus,
     FileType,
     Channel,

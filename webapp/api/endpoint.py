@@ -33,6 +33,9 @@ class EndpointSpec:
     errors: tuple[ErrorCode, ...] = ()
     auth: bool = True
     upload: bool = False  # multipart/form-data with a `file` field
+    # The body may be left out altogether (every field of `body` is optional): no body
+    # and no Content-Type reads as `{}`.
+    body_optional: bool = False
     # Idempotency-Key honoured: the request runs once per key.
     idempotent: bool = True
     # The first 2xx response is kept and replayed. False when it carries a credential: a
@@ -132,7 +135,7 @@ def _handle(spec: EndpointSpec, view, path_args: dict):
     kwargs = dict(path_args)
     if spec.query is not None:
         kwargs["query"] = validate_model(spec.query, request.args.to_dict(), "query")
-    raw, data = read_json_body() if spec.body is not None else (b"", None)
+    raw, data = read_body(spec)
     if spec.upload:
         raw = upload_fingerprint()
     replay_key = _idempotency_key(spec)
@@ -216,6 +219,14 @@ def render(result, spec: EndpointSpec) -> Response:
     response = jsonify(payload)
     response.status_code = status
     return response
+
+
+def read_body(spec: EndpointSpec) -> tuple[bytes, dict | None]:
+    if spec.body is None:
+        return b"", None
+    if spec.body_optional and not request.content_length and not request.mimetype:
+        return b"", {}
+    return read_json_body()
 
 
 def read_json_body() -> tuple[bytes, dict]:

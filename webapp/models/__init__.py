@@ -7,6 +7,7 @@ from .link import LinkOpportunity
 from .mail import OutboxMessage
 from .post import Post
 from .project import Project
+from .review import PostComment, PostRevision, PostSuggestion, ShareLink
 from .session import UserSession
 from .source import Source
 from .usage import Usage
@@ -25,8 +26,12 @@ __all__ = [
     "Membership",
     "OutboxMessage",
     "Post",
+    "PostComment",
+    "PostRevision",
+    "PostSuggestion",
     "Project",
     "RefreshToken",
+    "ShareLink",
     "Source",
     "Usage",
     "User",

@@ -39,6 +39,12 @@ class Post(TimestampMixin, db.Model):
     status = db.Column(db.String(16), nullable=False, default=PostStatus.GENERATING)
     review_status = db.Column(db.String(24), nullable=False, default=ReviewStatus.DRAFT)
     item_version = db.Column(db.Integer, nullable=False, default=1)
+    # The last approval, kept as its record after later edits (services.review.approval).
+    approved_version = db.Column(db.Integer, nullable=True)
+    approved_by = db.Column(db.String(24), nullable=True)  # a user id
+    approved_at = db.Column(db.DateTime, nullable=True)
+    # The channels an approval names (reference 000's approve body), kept for publishing.
+    approval_channels = db.Column(db.JSON, nullable=True)
     error_message = db.Column(db.Text, nullable=True)
     model = db.Column(db.String(200), nullable=True)
     prompt_tokens = db.Column(db.Integer, nullable=False, default=0)

@@ -20,6 +20,10 @@ class Project(TimestampMixin, db.Model):
     name = db.Column(db.String(200), nullable=False)
     description = db.Column(db.String(1000), nullable=True)
     metadata_ = db.Column("metadata", db.JSON, nullable=False, default=dict)
+    # Exports, ZIPs and share links only take posts approved at their current version.
+    approval_required = db.Column(
+        db.Boolean, nullable=False, default=False, server_default=db.false()
+    )
 
     user = db.relationship("User", back_populates="projects")
     workspace = db.relationship("Workspace")

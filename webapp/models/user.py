@@ -26,6 +26,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Set by an operator (`flask users disable`): no sign-in, token, session or API key of
     # this account is accepted until it is enabled again.
     disabled_at = db.Column(db.DateTime, nullable=True)
+    # Review mail (services.review.notifications): each person may turn either off.
+    notify_review = db.Column(db.Boolean, nullable=False, default=True, server_default=db.true())
+    notify_mentions = db.Column(db.Boolean, nullable=False, default=True, server_default=db.true())
     # Not a column: the key (a str) of the server-side session this request is signed in
     # with, set by services.sessions when a session is started or loaded.
     session_key = None

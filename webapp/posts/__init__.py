@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("posts", __name__)
 
-from . import routes
+from . import comments, editor, exports, review, routes, suggestions

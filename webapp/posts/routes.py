@@ -20,6 +20,7 @@ from ..vocabulary import SourceStatus
 from . import bp
 from .forms import BUILT_IN_VOICE_CHOICES, GenerateForm
 from .panels import list_context
+from .review_panels import review_context
 
 # Service error codes and the form field they belong next to.
 ERROR_FIELDS = {
@@ -108,6 +109,7 @@ def show(post_id: str):
         body=body,
         referenced=referenced,
         export=footnote_service.markdown_with_footnotes(markdown, footnotes),
+        **review_context(post, current_user),
     )
 
 

@@ -17,6 +17,7 @@ from . import activity, job_registry, jobs, live, plans, posts, quota, source_re
 from .generation import Brief, JobCancelled, SourceText, generate, writer_for
 from .links import insert_links
 from .redis_conn import get_redis
+from .review import revisions
 
 log = logging.getLogger(__name__)
 CANCELLED_MESSAGE = "Cancelled by the user."
@@ -153,6 +154,7 @@ def save_result(job: Job, post: Post, result) -> None:
     post.completion_tokens = result.usage.completion_tokens
     post.cost_usd = round(result.usage.cost_usd, 6)
     post.status = PostStatus.COMPLETED
+    revisions.record(post, None, revisions.GENERATED_SUMMARY)
     if quota.charge(job.id):
         post.charged = True
     author = db.session.get(User, post.user_id)

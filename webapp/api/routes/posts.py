@@ -8,10 +8,18 @@ from ...errors import ErrorCode
 from ...services import posts as post_service
 from ...services.access import Permission
 from ...services.projects import get_project_or_404
+from ...services.review import editing
 from .. import bp
 from ..endpoint import endpoint
 from ..principal import current_principal
-from ..schemas.posts import GenerateAccepted, GenerateRequest, PostList, PostListQuery, PostOut
+from ..schemas.posts import (
+    GenerateAccepted,
+    GenerateRequest,
+    PostEdit,
+    PostList,
+    PostListQuery,
+    PostOut,
+)
 
 
 class PostIdConverter(BaseConverter):
@@ -66,6 +74,37 @@ def generate_post(body: GenerateRequest):
 )
 def get_post(post_id: str):
     return post_service.get_post_or_404(post_id, current_principal().user)
+
+
+@bp.patch("/posts/<post_id:post_id>")
+@endpoint(
+    "Edit a post's title or content (optimistic locking on item_version)",
+    tag="Posts",
+    body=PostEdit,
+    response=PostOut,
+    errors=(
+        ErrorCode.INSUFFICIENT_ROLE,
+        ErrorCode.POST_NOT_FOUND,
+        ErrorCode.INVALID_STATE,
+        ErrorCode.VERSION_CONFLICT,
+    ),
+    description="Send the channel's source of truth: content.markdown (blog, social, email, "
+    "which may also send subject and preheader), content.thread (twitter) or content.text "
+    "(linkedin); title rewrites the title and the markdown's `# ` line. Derived fields are "
+    "400. A stale item_version is 409 VERSION_CONFLICT with detail.current_version; the "
+    "change is then not applied. Each change adds a revision and returns a post in review "
+    "to draft.",
+)
+def edit_post(post_id: str, body: PostEdit):
+    user = current_principal().user
+    post = post_service.get_post_or_404(post_id, user, Permission.EDIT)
+    return editing.edit(
+        post,
+        user,
+        item_version=body.item_version,
+        title=body.title,
+        content=body.content.model_dump(exclude_unset=True) if body.content else None,
+    )
 
 
 @bp.get("/posts/projects/<project_id>/posts")

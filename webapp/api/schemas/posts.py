@@ -143,7 +143,14 @@ class PostOut(PostSummary):
     )
     links: list[InsertedLink]
     error_message: str | None
-    item_version: int
+    item_version: int = Field(
+        description="1 when generation completes; up by 1 on each content change only."
+    )
+    approved_version: int | None = Field(
+        description="The item_version the last approval was of (kept after later edits)."
+    )
+    approved_by: str | None = Field(description="Who gave the last approval (a user id).")
+    approved_at: UtcDatetime | None
     prompt_tokens: int
     completion_tokens: int
     cost_usd: float
@@ -157,3 +164,29 @@ class PostOut(PostSummary):
 class PostList(ResponseModel):
     posts: list[PostSummary]
     total: int
+
+
+EditText = Annotated[str, StringConstraints(max_length=1_000_000, pattern=NO_NUL)]
+
+
+class ContentEdit(RequestModel):
+    """A channel's source of truth: markdown (blog, social, email; its first `# ` line is
+    the title), subject and preheader (email), thread (twitter, each post at most 280
+    characters) or text (linkedin, at most 3,000). Other fields are derived: 400."""
+
+    markdown: EditText | None = None
+    subject: EditText | None = None
+    preheader: EditText | None = None
+    thread: list[EditText] | None = Field(None, max_length=1000)
+    text: EditText | None = None
+
+
+PostTitle = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=NO_NUL)]
+
+
+class PostEdit(RequestModel):
+    item_version: int = Field(
+        ge=1, le=2_000_000_000, description="The version the edit was made from."
+    )
+    title: PostTitle | None = None
+    content: ContentEdit | None = None

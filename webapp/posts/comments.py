@@ -1,0 +1,8 @@
+"""Comments on a post's page."""
+
+from __future__ import annotations
+
+
+def panel(post, user) -> dict:
+    """What templates/posts/show.html needs from this feature."""
+    return {}

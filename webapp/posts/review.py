@@ -1,0 +1,8 @@
+"""Review steps on a post's page: submit, approve, request changes."""
+
+from __future__ import annotations
+
+
+def panel(post, user) -> dict:
+    """What templates/posts/show.html needs from this feature."""
+    return {}
