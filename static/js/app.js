@@ -139,3 +139,77 @@ document.addEventListener("htmx:sendError", () => {
   const flashes = document.getElementById("flashes");
   if (flashes) flashes.innerHTML = '<p class="flash flash-error" role="alert">The server could not be reached. Check your connection and try again.</p>';
 });
+
+// The post editor: a small Markdown toolbar (and Ctrl+B / Ctrl+I), and a selection in the
+// text or the preview offered as the quote of a suggestion or a comment.
+const MARKDOWN_WRAPS = { bold: ["**", "**"], italic: ["_", "_"], link: ["[", "](https://)"] };
+const MARKDOWN_LINE_PREFIXES = { heading: "## ", list: "- ", numbered: "1. ", quote: "> " };
+
+function editorText() { return document.querySelector(".editor-text"); }
+
+function applyMarkdown(area, kind) {
+  const start = area.selectionStart, end = area.selectionEnd, value = area.value;
+  const selected = value.slice(start, end);
+  let replacement;
+  if (MARKDOWN_WRAPS[kind]) {
+    const [before, after] = MARKDOWN_WRAPS[kind];
+    replacement = before + (selected || (kind === "link" ? "link text" : "text")) + after;
+  } else {
+    const lineStart = value.lastIndexOf("\n", start - 1) + 1;
+    const block = value.slice(lineStart, end) || "";
+    const prefixed = block.split("\n").map((line) => MARKDOWN_LINE_PREFIXES[kind] + line).join("\n");
+    area.setRangeText(prefixed, lineStart, end, "select");
+    area.dispatchEvent(new Event("input", { bubbles: true }));
+    return;
+  }
+  area.setRangeText(replacement, start, end, "select");
+  area.focus();
+  area.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-md]");
+  const area = editorText();
+  if (button && area) applyMarkdown(area, button.dataset.md);
+});
+
+document.addEventListener("keydown", (event) => {
+  if (!event.target.classList || !event.target.classList.contains("editor-text")) return;
+  if (!(event.ctrlKey || event.metaKey)) return;
+  const kind = { b: "bold", i: "italic" }[event.key.toLowerCase()];
+  if (kind) { event.preventDefault(); applyMarkdown(event.target, kind); }
+});
+
+// A selection in the rendered preview, mapped back to the Markdown it came from: its words
+// in order, with any Markdown syntax or citation markers between them.
+function selectedPreviewText(selection) {
+  const fragment = selection.getRangeAt(0).cloneContents();
+  fragment.querySelectorAll("sup").forEach((sup) => sup.remove());
+  return fragment.textContent;
+}
+
+function sourceSpanOf(text, markdown) {
+  const words = text.split(/\s+/).filter(Boolean).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  if (!words.length) return null;
+  const between = "(?:\\s|[*_`~>#]|\\[\\d+(?:,\\s*\\d+)*\\]|\\]\\([^)]*\\)|\\[)+";
+  const pattern = new RegExp(words.join(between) + "(?:\\[\\d+(?:,\\s*\\d+)*\\])*", "g");
+  const matches = [...markdown.matchAll(pattern)];
+  return matches.length === 1 ? matches[0][0] : null;
+}
+
+document.addEventListener("mouseup", () => {
+  const targets = document.querySelectorAll("[data-quote-target]");
+  const area = editorText();
+  if (!targets.length) return;
+  let quote = "";
+  if (area && document.activeElement === area && area.selectionEnd > area.selectionStart) {
+    quote = area.value.slice(area.selectionStart, area.selectionEnd);
+  } else {
+    const selection = window.getSelection();
+    const preview = document.querySelector("[data-preview-text]");
+    if (!selection || selection.isCollapsed || !preview || !preview.contains(selection.anchorNode)) return;
+    const text = selectedPreviewText(selection);
+    quote = (area && sourceSpanOf(text, area.value)) || text.trim();
+  }
+  if (quote.trim()) targets.forEach((field) => { field.value = quote.trim(); });
+});
