@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import requests
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
@@ -17,6 +18,8 @@ TRANSFER_PATH = "/api/v1/workspaces/{workspace_id}/transfer"
 INVITE_PATH = "/api/v1/workspaces/{workspace_id}/invitations"
 
 
+# Two schemathesis runs over every operation: longer than the suite's 300 s per test.
+@pytest.mark.timeout(1200)
 def test_api_survives_schemathesis(start_server, tmp_path):
     server = start_server(RATELIMIT_ENABLED="false")
     registered = requests.post(
