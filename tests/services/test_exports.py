@@ -90,6 +90,7 @@ def test_html_is_a_standalone_sanitised_page_with_a_sources_list(app, owner, pro
     sources = page[page.index('<section class="sources">') :]
     assert "<h2>Sources</h2>" in sources
     assert '<li id="cite-1" value="1">survey.md (paragraph 2)' in sources
+    assert '<a href="#cite-ref-1-1" aria-label="Back to the text">' in sources
     assert "survey.md (page 4, paragraph 3) — “standups save about 20 minutes a day”" in sources
 
 

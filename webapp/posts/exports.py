@@ -29,10 +29,9 @@ def panel(post, user) -> dict:
 @bp.get("/posts/<post_id>/export.<fmt>")
 def export_post(post_id: str, fmt: str):
     post = post_service.get_post_or_404(post_id, current_user)
-    try:
-        export = exports.export_post(post, ExportFormat(fmt))
-    except ValueError:  # no such format: no such page
+    if fmt not in {f.value for f in ExportFormat}:
         abort(404)
+    export = exports.export_post(post, ExportFormat(fmt))
     return Response(
         export.body,
         content_type=export.mimetype,

@@ -23,48 +23,50 @@ def post_html(post, footnotes: list[Footnote]) -> str:
     """The whole page, UTF-8, with nothing from the post unescaped or unsanitised."""
     content = post.content or {}
     title = content.get("title") or post.topic or "Post"
-    body = _body(post, content, title, footnotes)
+    body, referenced = _body(post, content, title, footnotes)
+    sources = sources_list(footnotes, referenced)
     return (
         "<!doctype html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n<style>\n{STYLE}\n</style>\n</head>\n"
-        f"<body>\n<article>\n{body}\n</article>\n{sources_list(footnotes)}</body>\n</html>\n"
+        f"<body>\n<article>\n{body}\n</article>\n{sources}</body>\n</html>\n"
     )
 
 
-def _body(post, content: dict, title: str, footnotes: list[Footnote]) -> Markup:
+def _body(post, content: dict, title: str, footnotes: list[Footnote]) -> tuple[Markup, set[int]]:
+    """The article's HTML and the footnote numbers its text refers to."""
     heading = Markup("<h1>{}</h1>\n").format(title)
     if post.channel == Channel.TWITTER:
         items = Markup("").join(
             Markup("<li>{}</li>").format(item) for item in content.get("thread") or []
         )
-        return heading + Markup("<ol>{}</ol>").format(items)
+        return heading + Markup("<ol>{}</ol>").format(items), set()
     if post.channel == Channel.LINKEDIN:
         paragraphs = [p for p in (content.get("text") or "").split("\n\n") if p.strip()]
-        return heading + Markup("").join(
+        text = Markup("").join(
             Markup("<p>{}</p>").format(Markup("<br>").join(p.strip().splitlines()))
             for p in paragraphs
         )
-    body, _ = cited_html(content.get("markdown"), footnotes)
+        return heading + text, set()
+    body, referenced = cited_html(content.get("markdown"), footnotes)
     if post.channel == Channel.EMAIL:
         head = Markup(
             '<dl class="email-head"><dt>Subject</dt><dd>{}</dd><dt>Preheader</dt><dd>{}</dd></dl>\n'
         ).format(content.get("subject") or "", content.get("preheader") or "")
-        return head + body
-    return body
+        return head + body, referenced
+    return body, referenced
 
 
-def sources_list(footnotes: list[Footnote]) -> Markup:
-    """`<section class="sources">`: each footnote as a numbered item the markers link to."""
+def sources_list(footnotes: list[Footnote], referenced: set[int]) -> Markup:
+    """`<section class="sources">`: each footnote as a numbered item the markers link to,
+    with a link back to its first use in the text when there is one."""
     if not footnotes:
         return Markup("")
     items = Markup("").join(
-        Markup(
-            '<li id="cite-{n}" value="{n}">{name}{where} — “{quote}” '
-            '<a href="#cite-ref-{n}-1" aria-label="Back to the text">↩</a></li>\n'
-        ).format(
+        Markup('<li id="cite-{n}" value="{n}">{name}{where} — “{quote}”{back}</li>\n').format(
             n=f.n,
+            back=_back_link(f.n) if f.n in referenced else "",
             name=f.source_name,
             where=location(f),
             quote=" ".join(f.quote.split()),
@@ -74,3 +76,7 @@ def sources_list(footnotes: list[Footnote]) -> Markup:
     return Markup(
         '<section class="sources">\n<h2>Sources</h2>\n<ol>\n{}</ol>\n</section>\n'
     ).format(items)
+
+
+def _back_link(n: int) -> Markup:
+    return Markup(' <a href="#cite-ref-{}-1" aria-label="Back to the text">↩</a>').format(n)
