@@ -5,10 +5,10 @@ from __future__ import annotations
 from pydantic import Field
 
 from ...vocabulary import ExportFormat
-from .common import QueryModel
+from .common import QueryModel, one_of
 
 
 class ExportQuery(QueryModel):
-    format: ExportFormat = Field(
+    format: one_of(ExportFormat) = Field(
         ExportFormat.MD, description="md (Markdown), html (a standalone page) or docx (Word)."
     )
