@@ -53,9 +53,9 @@ class ErrorCode(StrEnum):
     INVALID_URL = "INVALID_URL", 400, "The URL cannot be fetched (such as a private address)."
     INVALID_STATE = (
         "INVALID_STATE",
-        400,
+        (400, 409),
         "The job cannot be cancelled or retried, or the post take this review step, in its "
-        "current state.",
+        "current state (409: a post not completed cannot be exported).",
     )
     QUOTE_NOT_FOUND = "QUOTE_NOT_FOUND", 400, "The quoted passage is not in the post."
     QUOTE_AMBIGUOUS = (

@@ -14,6 +14,7 @@ from .routes import (
     api_keys,
     auth,
     docs,
+    exports,
     invitations,
     jobs,
     links,

@@ -124,7 +124,8 @@ def _parameters(rule, spec) -> list[dict]:
 
 
 def _responses(method: str, spec, refs) -> dict:
-    success: dict = {"description": "Success"}
+    # `extra={"response": {...}}` describes a success that is not JSON (such as a download).
+    success: dict = {"description": "Success", **spec.extra.get("response", {})}
     if spec.response is not None:
         success["content"] = {
             "application/json": {"schema": refs[(spec.response, "serialization")]}
