@@ -45,6 +45,8 @@ def test_under_approval_the_page_says_why_instead_of_offering_links(client, auth
     assert "only a post approved at its current version can be exported" in page
     assert f"/posts/{draft}/export." not in page
     assert client.get(f"/posts/{draft}/export.html").status_code == 409
+    assert client.get(f"/posts/{draft}.md").status_code == 409  # the older download too
+    assert f"/posts/{draft}.md" not in page
     page = client.get(f"/posts/{approved}").get_data(as_text=True)
     assert f"/posts/{approved}/export.html" in page
 

@@ -9,6 +9,7 @@ from werkzeug.utils import secure_filename
 from ..errors import AppError, ErrorCode
 from ..forms import ConfirmForm
 from ..rendering import attach_error, htmx_redirect, page_or_fragment
+from ..services import exports
 from ..services import footnotes as footnote_service
 from ..services import plans
 from ..services import posts as post_service
@@ -116,6 +117,7 @@ def show(post_id: str):
 @bp.get("/posts/<post_id>.md")
 def download(post_id: str):
     post = post_service.get_post_or_404(post_id, current_user)
+    exports.require_exportable(post)  # approval required: only a post approved as it is
     markdown = footnote_service.markdown_with_footnotes(
         (post.content or {}).get("markdown"), footnote_service.footnotes_of(post)
     )
