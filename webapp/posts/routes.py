@@ -9,9 +9,8 @@ from werkzeug.utils import secure_filename
 from ..errors import AppError, ErrorCode
 from ..forms import ConfirmForm
 from ..rendering import attach_error, htmx_redirect, page_or_fragment
-from ..services import exports
+from ..services import exports, plans
 from ..services import footnotes as footnote_service
-from ..services import plans
 from ..services import posts as post_service
 from ..services import sources as source_service
 from ..services import voices as voice_service
