@@ -21,6 +21,7 @@ from .routes import (
     projects,
     revisions,
     sources,
+    suggestions,
     users,
     voices,
     workspaces,
