@@ -15,7 +15,7 @@ from flask import current_app
 from ...errors import AppError, Conflict, ErrorCode, ServiceUnavailable, ValidationFailed
 from ...extensions import db
 from ...models import Job, Post, PostSuggestion, User
-from ...vocabulary import JobType, SuggestionAction, SuggestionStatus
+from ...vocabulary import JobType, PostStatus, SuggestionAction, SuggestionStatus
 from .. import job_registry, jobs, llm, plans, quota
 from ..access import Permission, get_owned_or_404
 from ..generation import writer_for
@@ -59,6 +59,13 @@ def list_suggestions(post: Post, limit: int = 50, offset: int = 0) -> Page[PostS
     """The post's suggestions, newest first."""
     query = db.select(PostSuggestion).where(PostSuggestion.post_id == post.id)
     return paginate(query, order_by=newest_first(PostSuggestion), limit=limit, offset=offset)
+
+
+def can_suggest_on(post: Post) -> bool:
+    """Whether `post` takes suggestions: completed, with Markdown as its source of truth."""
+    return (
+        post.status == PostStatus.COMPLETED and "markdown" in channel_content.EDITABLE[post.channel]
+    )
 
 
 def uses_model(post: Post) -> bool:
