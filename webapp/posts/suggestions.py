@@ -9,7 +9,7 @@ import difflib
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..errors import AppError
@@ -39,7 +39,9 @@ class SuggestionForm(FlaskForm):
         validators=[DataRequired("Select or paste a passage of the post."), Length(max=5000)],
         description="Text of the post, exactly as it appears (it must occur once).",
     )
-    action = SelectField("Change", choices=list(ACTION_LABELS.items()))
+    action = SelectField(
+        "Change", choices=[SelectChoice(a, label) for a, label in ACTION_LABELS.items()]
+    )
     instructions = TextAreaField(
         "Instructions", validators=[Optional(), Length(max=suggestion_service.INSTRUCTIONS_MAX)]
     )
@@ -56,7 +58,7 @@ def panel(post, user, form: SuggestionForm | None = None) -> dict:
     form = form or SuggestionForm(formdata=None)
     if offline:
         form.action.choices = [
-            (action, label)
+            SelectChoice(action, label)
             for action, label in ACTION_LABELS.items()
             if action in suggestion_writer.OFFLINE_ACTIONS
         ]
