@@ -9,9 +9,15 @@ import pytest
 
 from webapp.errors import AppError
 from webapp.extensions import db
-from webapp.models import Post, PostSuggestion
+from webapp.models import Job, Post, PostSuggestion
 from webapp.services import accounts, plans, posts, quota
-from webapp.services.review import channel_content, offline_edits, suggestion_writer, suggestions
+from webapp.services.review import (
+    channel_content,
+    editing,
+    offline_edits,
+    suggestion_writer,
+    suggestions,
+)
 
 from ..factories import make_completed_post
 
@@ -186,3 +192,31 @@ def test_twitter_posts_take_no_suggestions(app, holder):
     with pytest.raises(AppError) as refused:
         ask(app, holder, post_id, quote="One post.")
     assert refused.value.code == "VALIDATION_ERROR" and "Markdown" in refused.value.message
+
+
+def test_a_passage_edited_away_before_the_job_runs_fails_the_suggestion_with_why(app, holder, post):
+    suggestion_id, job_id = ask(app, holder, post)
+    with app.app_context():
+        editing.edit(
+            db.session.get(Post, post),
+            accounts.get_user(holder.id),
+            item_version=1,
+            content={"markdown": MARKDOWN.replace("Async standups replace", "Standups replace")},
+        )
+        with pytest.raises(AppError):
+            suggestions.run_suggestion(job_id)
+        row = db.session.get(PostSuggestion, suggestion_id)
+        job = db.session.get(Job, job_id)
+        assert row.status == job.status == "failed"
+        assert row.error_message == job.error_message
+        assert row.error_message.startswith("The quoted passage is not in the post")
+
+
+def test_a_job_whose_post_was_deleted_fails(app, holder, post):
+    _, job_id = ask(app, holder, post)
+    with app.app_context():
+        posts.delete_post(db.session.get(Post, post))
+        suggestions.run_suggestion(job_id)
+        job = db.session.get(Job, job_id)
+        assert (job.status, job.error_message) == ("failed", suggestions.POST_DELETED_MESSAGE)
+        assert quota.running_post_jobs(holder.id) == 0

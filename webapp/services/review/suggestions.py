@@ -32,6 +32,7 @@ LOST_MESSAGE = (
     "The suggestion's job was lost from the queue (its entry in Redis disappeared); ask "
     "for the suggestion again."
 )
+POST_DELETED_MESSAGE = "The post was deleted before the suggestion was written."
 MODEL_REQUIRED_MESSAGE = (
     "Only “shorten” and “fix” work without a model. To {action} a passage, connect a model: "
     "set LLM_MODEL (for example openai/gpt-4o-mini) and the provider's key (LLM_API_KEY, "
@@ -195,8 +196,11 @@ def run_suggestion(job_id: str) -> None:
     failure is recorded on both (with its reason), then re-raised."""
     job = db.session.get(Job, job_id)
     suggestion = suggestion_of(job_id)
-    if job is None or job.is_finished or suggestion is None:
+    if job is None or job.is_finished:
         log.info("job %s: nothing to do (deleted or finished)", job_id)
+        return
+    if suggestion is None:  # its post was deleted (the suggestion with it)
+        jobs.fail_job(job, POST_DELETED_MESSAGE)
         return
     jobs.start_job(job, "Writing the suggestion")
     try:
