@@ -87,6 +87,7 @@ def test_the_htmx_form_shows_what_is_possible_and_why(app, client, page):
     html = refused.get_data(as_text=True)
     assert 'id="suggestions"' in html and "LLM_MODEL" in html
     assert '<option value="shorten"' in html and '<option value="rewrite"' not in html
+    assert 'name="quote"' in html and 'id="suggestion-quote"' in html  # the editor fills it
 
     asked = client.post(
         f"/posts/{post_id}/suggestions",

@@ -38,17 +38,23 @@ class SuggestionForm(FlaskForm):
         "Passage",
         validators=[DataRequired("Select or paste a passage of the post."), Length(max=5000)],
         description="Text of the post, exactly as it appears (it must occur once).",
+        id="suggestion-quote",
     )
     action = SelectField(
-        "Change", choices=[SelectChoice(a, label) for a, label in ACTION_LABELS.items()]
+        "Change",
+        choices=[SelectChoice(a, label) for a, label in ACTION_LABELS.items()],
+        id="suggestion-action",
     )
     instructions = TextAreaField(
-        "Instructions", validators=[Optional(), Length(max=suggestion_service.INSTRUCTIONS_MAX)]
+        "Instructions",
+        validators=[Optional(), Length(max=suggestion_service.INSTRUCTIONS_MAX)],
+        id="suggestion-instructions",
     )
     tone = StringField(
         "Tone",
         validators=[Optional(), Length(max=suggestion_service.TONE_MAX)],
         description="For “Change tone”: e.g. friendly, formal.",
+        id="suggestion-tone",
     )
 
 
@@ -69,7 +75,7 @@ def panel(post, user, form: SuggestionForm | None = None) -> dict:
         "suggestions_offline": offline,
         "suggestion_labels": ACTION_LABELS,
         "suggestion_diff": word_diff,
-        "confirm_form": ConfirmForm(formdata=None),
+        "suggestion_confirm_form": ConfirmForm(formdata=None),
     }
 
 
@@ -144,7 +150,7 @@ def card(found):
         project=post.project,
         suggestion_labels=ACTION_LABELS,
         suggestion_diff=word_diff,
-        confirm_form=ConfirmForm(formdata=None),
+        suggestion_confirm_form=ConfirmForm(formdata=None),
     )
 
 
