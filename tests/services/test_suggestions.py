@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from webapp.errors import AppError
+from webapp import create_app
+from webapp.errors import AppError, ServiceUnavailable
 from webapp.extensions import db
 from webapp.models import Job, Post, PostSuggestion
 from webapp.services import accounts, plans, posts, quota
@@ -19,6 +20,7 @@ from webapp.services.review import (
     suggestions,
 )
 
+from ..conftest import build_test_config
 from ..factories import make_completed_post
 
 MARKDOWN = (
@@ -220,3 +222,14 @@ def test_a_job_whose_post_was_deleted_fails(app, holder, post):
         job = db.session.get(Job, job_id)
         assert (job.status, job.error_message) == ("failed", suggestions.POST_DELETED_MESSAGE)
         assert quota.running_post_jobs(holder.id) == 0
+
+
+def test_a_failed_enqueue_keeps_no_job_and_no_suggestion(app, database_url, holder, post):
+    redis_down = create_app(build_test_config(database_url, REDIS_URL="redis://127.0.0.1:9/0"))
+    with pytest.raises(ServiceUnavailable):
+        ask(redis_down, holder, post)
+    with redis_down.app_context():
+        db.engine.dispose()
+    with app.app_context():
+        assert db.session.query(Job).count() == db.session.query(PostSuggestion).count() == 0
+    ask(app, holder, post)  # Redis back: accepted

@@ -60,7 +60,7 @@ class SuggestionForm(FlaskForm):
 
 def panel(post, user, form: SuggestionForm | None = None) -> dict:
     """What templates/posts/_suggestions.html needs (the editor page includes it)."""
-    offline = not suggestion_service.uses_model(post)
+    offline = not suggestion_writer.uses_model(post)
     form = form or SuggestionForm(formdata=None)
     if offline:
         form.action.choices = [

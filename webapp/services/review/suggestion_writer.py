@@ -7,13 +7,34 @@ from __future__ import annotations
 
 import re
 
+from flask import current_app
+
 from ...vocabulary import SuggestionAction
 from .. import llm
+from ..generation import writer_for
 from . import citation_markers, offline_edits
 from .offline_edits import sentences
 
 CONTEXT_CHARACTERS = 800  # of the post on each side of the passage, for the model
 TOKENS_PER_WORD = 3
+MODEL_REQUIRED_MESSAGE = (
+    "Only “shorten” and “fix” work without a model. To {action}, connect a model: "
+    "set LLM_MODEL (for example openai/gpt-4o-mini) and the provider's key (LLM_API_KEY, "
+    "or its usual variable such as OPENAI_API_KEY) where Copydesk and its worker run, "
+    "then restart them."
+)
+
+WANTED = {
+    SuggestionAction.REWRITE: "rewrite a passage",
+    SuggestionAction.EXPAND: "expand a passage",
+    SuggestionAction.TONE: "change a passage's tone",
+}
+
+
+def model_required_message(action: str) -> str:
+    return MODEL_REQUIRED_MESSAGE.format(action=WANTED.get(action, f"{action} a passage"))
+
+
 OFFLINE_ACTIONS = frozenset({SuggestionAction.SHORTEN, SuggestionAction.FIX})
 
 ASKS = {
@@ -92,6 +113,11 @@ def offline_replacement(action: str, quote: str, starts_sentence: bool) -> str:
     if action == SuggestionAction.SHORTEN:
         return offline_edits.shorten(quote)
     return offline_edits.fix(quote, starts_sentence)
+
+
+def uses_model(post) -> bool:
+    """Whether suggestions on `post` go to a model (as its generation would have)."""
+    return writer_for(current_app.config, post.test_mode).name != "offline"
 
 
 # ------------------------------------------------------------------------ markers

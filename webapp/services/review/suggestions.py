@@ -18,7 +18,6 @@ from ...models import Job, Post, PostSuggestion, User
 from ...vocabulary import JobType, PostStatus, SuggestionAction, SuggestionStatus
 from .. import job_registry, jobs, llm, plans, quota
 from ..access import Permission, get_owned_or_404
-from ..generation import writer_for
 from ..paging import Page, newest_first, paginate
 from . import channel_content, editing, quotes, suggestion_writer
 
@@ -33,12 +32,6 @@ LOST_MESSAGE = (
     "for the suggestion again."
 )
 POST_DELETED_MESSAGE = "The post was deleted before the suggestion was written."
-MODEL_REQUIRED_MESSAGE = (
-    "Only “shorten” and “fix” work without a model. To {action} a passage, connect a model: "
-    "set LLM_MODEL (for example openai/gpt-4o-mini) and the provider's key (LLM_API_KEY, "
-    "or its usual variable such as OPENAI_API_KEY) where Copydesk and its worker run, "
-    "then restart them."
-)
 
 
 def get_suggestion_or_404(
@@ -69,11 +62,6 @@ def can_suggest_on(post: Post) -> bool:
     )
 
 
-def uses_model(post: Post) -> bool:
-    """Whether suggestions on `post` go to a model (as its generation would have)."""
-    return writer_for(current_app.config, post.test_mode).name != "offline"
-
-
 # --------------------------------------------------------------------- requesting
 
 
@@ -97,9 +85,9 @@ def request_suggestion(
     action = check_action(action)
     instructions, tone = check_texts(instructions, tone)
     quotes.locate((post.content or {}).get("markdown") or "", quote)
-    if action not in suggestion_writer.OFFLINE_ACTIONS and not uses_model(post):
+    if action not in suggestion_writer.OFFLINE_ACTIONS and not suggestion_writer.uses_model(post):
         raise ValidationFailed(
-            MODEL_REQUIRED_MESSAGE.format(action=action), code=ErrorCode.MODEL_REQUIRED
+            suggestion_writer.model_required_message(action), code=ErrorCode.MODEL_REQUIRED
         )
     plan, holder_id = plans.plan_and_holder_of(post.project)
     with plans.holder_locked(holder_id):
@@ -218,7 +206,7 @@ def write_replacement(suggestion: PostSuggestion) -> str:
     markdown = (post.content or {}).get("markdown") or ""
     start, end = quotes.locate(markdown, suggestion.quote)
     quote = markdown[start:end]
-    if uses_model(post):
+    if suggestion_writer.uses_model(post):
         return suggestion_writer.model_replacement(
             suggestion.action,
             quote,
@@ -230,7 +218,8 @@ def write_replacement(suggestion: PostSuggestion) -> str:
         )
     if suggestion.action not in suggestion_writer.OFFLINE_ACTIONS:
         raise AppError(
-            MODEL_REQUIRED_MESSAGE.format(action=suggestion.action), code=ErrorCode.MODEL_REQUIRED
+            suggestion_writer.model_required_message(suggestion.action),
+            code=ErrorCode.MODEL_REQUIRED,
         )
     before = markdown[:start].rstrip(" \t")
     starts_sentence = not before or before.endswith(("\n", ".", "!", "?", "]"))
