@@ -98,6 +98,10 @@ def test_limits_and_cancel_come_from_the_table(app):
     assert job_registry.job_types_counting_toward(job_registry.Limit.POST_QUOTA) == (
         JobType.CONTENT_GENERATION,
     )
+    assert job_registry.job_types_counting_toward(job_registry.Limit.CONCURRENCY) == (
+        JobType.AI_EDIT,
+        JobType.CONTENT_GENERATION,
+    )
     assert set(job_registry.job_types_counting_toward(job_registry.Limit.PARSE_QUEUE)) == {
         JobType.DOCUMENT_PARSING,
         JobType.URL_IMPORT,

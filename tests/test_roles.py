@@ -52,6 +52,7 @@ from webapp.models import (
     LinkOpportunity,
     Membership,
     Post,
+    PostSuggestion,
     Project,
     Source,
     User,
@@ -160,6 +161,26 @@ ROUTES: list[Row] = [
     Row("GET", "/api/v1/posts/projects/<project_id>/posts", READ),
     Row("GET", "/api/v1/posts/<post_id:post_id>", READ),
     Row("DELETE", "/api/v1/posts/<post_id:post_id>", EDIT, fresh="post_id"),
+    # ---- API: suggestions
+    Row(
+        "POST",
+        "/api/v1/posts/<post_id:post_id>/suggestions",
+        EDIT,
+        json={"action": "shorten", "quote": "Three new colours, one price."},
+    ),
+    Row("GET", "/api/v1/posts/<post_id:post_id>/suggestions", READ),
+    Row("POST", "/api/v1/suggestions/<suggestion_id>/accept", EDIT, json={"item_version": 1}),
+    Row("POST", "/api/v1/suggestions/<suggestion_id>/reject", EDIT),
+    # ---- pages: suggestions
+    Row(
+        "POST",
+        "/posts/<post_id>/suggestions",
+        EDIT,
+        form={"action": "shorten", "quote": "Three new colours, one price."},
+    ),
+    Row("GET", "/suggestions/<suggestion_id>", READ),
+    Row("POST", "/suggestions/<suggestion_id>/accept", EDIT, form={"item_version": "1"}),
+    Row("POST", "/suggestions/<suggestion_id>/reject", EDIT, form={}),
     # ---- API: link opportunities
     Row("GET", "/api/v1/links/projects/<project_id>/opportunities", READ),
     Row(
@@ -436,6 +457,7 @@ class World:
             self.ids["link_id"] = self.ids["opportunity_id"] = self._link().id
             self.ids["job_id"] = self._job(JobStatus.COMPLETED).id
             self.ids["voice_id"] = self._voice("Launch voice").id
+            self.ids["suggestion_id"] = self._suggestion().id
             db.session.commit()
             self.users = {
                 role: SimpleNamespace(id=user.id, email=user.email) for role, user in people.items()
@@ -486,6 +508,15 @@ class World:
         db.session.add(post)
         db.session.flush()
         return post
+
+    def _suggestion(self):
+        """A pending suggestion on the post (accept and reject answer 400: not ready)."""
+        suggestion = PostSuggestion(
+            post_id=self.ids["post_id"], action="shorten", quote="Three new colours, one price."
+        )
+        db.session.add(suggestion)
+        db.session.flush()
+        return suggestion
 
     def _link(self):
         link = LinkOpportunity(

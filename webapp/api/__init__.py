@@ -22,6 +22,7 @@ from .routes import (
     projects,
     revisions,
     sources,
+    suggestions,
     users,
     voices,
     workspaces,

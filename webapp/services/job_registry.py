@@ -14,7 +14,8 @@ the plan limits need to know about a job type, so none of them branches on `job_
 - `retry(failed_job) -> Job`: runs the failed job's work again as a new queued job
   (`flask jobs retry`), raising `AppError` when it cannot;
 - `timeout_setting`: the config key of its time limit; `limits`: the plan limits its
-  queued and running jobs count toward (`Limit.POST_QUOTA`, `Limit.PARSE_QUEUE`);
+  queued and running jobs count toward (`Limit.CONCURRENCY`, `Limit.POST_QUOTA`,
+  `Limit.PARSE_QUEUE`);
 - `post_of(job_id)`: the post the job writes, for the job page (None for other work).
 
 Adding a job type is one entry in `_declared_kinds()` (or `register(JobKind(...))` from
@@ -51,7 +52,8 @@ LOST_MESSAGE = "The job was lost from the queue (its entry in Redis disappeared)
 class Limit(StrEnum):
     """Plan limits a queued or running job counts toward."""
 
-    POST_QUOTA = "post_quota"  # concurrent generations (services/quota.py)
+    CONCURRENCY = "concurrency"  # the plan's jobs at a time (services/quota.py)
+    POST_QUOTA = "post_quota"  # reserves posts of the monthly quota at submit
     PARSE_QUEUE = "parse_queue"  # documents waiting to be parsed (services/source_limits.py)
 
 
@@ -90,6 +92,7 @@ def _declared_kinds() -> list[JobKind]:
     # Imported here: these services (and mail, which most modules reach) enqueue through
     # this module, so it must stay cheap to import and free of cycles.
     from . import generation_jobs, source_reading, sources
+    from .review import suggestions
 
     return [
         JobKind(
@@ -100,7 +103,7 @@ def _declared_kinds() -> list[JobKind]:
             dead_worker_message=generation_jobs.DEAD_WORKER_MESSAGE,
             lost_message=generation_jobs.LOST_MESSAGE,
             timeout_setting="GENERATION_TIMEOUT_SECONDS",
-            limits=frozenset({Limit.POST_QUOTA}),
+            limits=frozenset({Limit.CONCURRENCY, Limit.POST_QUOTA}),
             cancel=generation_jobs.cancel,
             retry=generation_jobs.retry,
             post_of=generation_jobs.post_of,
@@ -126,6 +129,16 @@ def _declared_kinds() -> list[JobKind]:
             timeout_setting="PARSE_TIMEOUT_SECONDS",
             limits=frozenset({Limit.PARSE_QUEUE}),
             retry=sources.retry,
+        ),
+        JobKind(
+            JobType.AI_EDIT,
+            label="Suggestion",
+            in_process=True,
+            record_failure=suggestions.record_failure_for_job,
+            dead_worker_message=suggestions.DEAD_WORKER_MESSAGE,
+            lost_message=suggestions.LOST_MESSAGE,
+            timeout_setting="GENERATION_TIMEOUT_SECONDS",
+            limits=frozenset({Limit.CONCURRENCY}),  # no post quota: it writes no post
         ),
     ]
 

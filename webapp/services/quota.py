@@ -15,16 +15,17 @@ RUNNING_STATUSES = (JobStatus.QUEUED, JobStatus.PROCESSING)
 
 
 def running_post_jobs(holder_id: str) -> int:
-    """The holder's post-writing jobs that are queued or processing: each counts once
-    against the plan's concurrency, however many posts it writes (the job registry says
-    which types count); a paused job (slot_needed) does not."""
-    post_writing = job_registry.job_types_counting_toward(job_registry.Limit.POST_QUOTA)
+    """The holder's jobs that are queued or processing and count toward the plan's
+    concurrency (generations, model suggestions: the job registry says which types
+    count): each counts once, however many posts it writes; a paused job (slot_needed)
+    does not."""
+    counted = job_registry.job_types_counting_toward(job_registry.Limit.CONCURRENCY)
     return db.session.execute(
         db.select(db.func.count())
         .select_from(Job)
         .where(
             plans.held_by(Job, holder_id),
-            Job.job_type.in_(post_writing),
+            Job.job_type.in_(counted),
             Job.status.in_(RUNNING_STATUSES),
         )
     ).scalar_one()
