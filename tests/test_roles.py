@@ -62,6 +62,7 @@ from webapp.models.base import new_id
 from webapp.services import api_keys, storage, tokens, workspaces
 from webapp.services.access import ROLE_PERMISSIONS, Permission
 from webapp.services.passwords import hash_password
+from webapp.services.review import revisions
 from webapp.timeutil import utcnow
 from webapp.vocabulary import JobStatus, JobType, PlanName, PostStatus, Role, SourceStatus
 
@@ -113,6 +114,13 @@ def generation(world, role):
     }
 
 
+def retitle(role):
+    return {"item_version": 1, "title": f"Spring launch, edited by the {role}"}
+
+
+ONE_REVISION = "/api/v1/posts/<post_id:post_id>/revisions/<revision_id>"
+
+
 def link_form(world, role):
     return {"target_url": f"https://example.com/{role}", "keywords": f"{role}, launch"}
 
@@ -161,6 +169,14 @@ ROUTES: list[Row] = [
     Row("GET", "/api/v1/posts/projects/<project_id>/posts", READ),
     Row("GET", "/api/v1/posts/<post_id:post_id>", READ),
     Row("DELETE", "/api/v1/posts/<post_id:post_id>", EDIT, fresh="post_id"),
+    Row("PATCH", "/api/v1/posts/<post_id:post_id>", EDIT, json=lambda w, role: retitle(role)),
+    # ---- API: revisions and exports
+    Row("GET", "/api/v1/posts/<post_id:post_id>/revisions", READ),
+    Row("GET", ONE_REVISION, READ),
+    Row("GET", ONE_REVISION + "/diff", READ),
+    Row("POST", ONE_REVISION + "/restore", EDIT),
+    Row("GET", "/api/v1/posts/<post_id:post_id>/export", READ),
+    Row("GET", "/api/v1/projects/<project_id>/export", READ),
     # ---- API: suggestions
     Row(
         "POST",
@@ -231,6 +247,18 @@ ROUTES: list[Row] = [
     Row("GET", "/posts/<post_id>", READ),
     Row("GET", "/posts/<post_id>.md", READ),
     Row("GET", "/posts/<post_id>/delete", EDIT),
+    Row("GET", "/posts/<post_id>/edit", EDIT),
+    Row(
+        "POST",
+        "/posts/<post_id>/edit",
+        EDIT,
+        form=lambda w, role: {"item_version": "1", "markdown": f"# By the {role}\n\nText."},
+    ),
+    Row("POST", "/posts/<post_id>/preview", EDIT, form={"markdown": "# Preview"}),
+    Row("GET", "/posts/<post_id>/revisions", READ),
+    Row("POST", "/posts/<post_id>/revisions/<revision_id>/restore", EDIT, form={}),
+    Row("GET", "/posts/<post_id>/export.<fmt>", READ, params=lambda w, role: {"fmt": "docx"}),
+    Row("GET", "/projects/<project_id>/export.zip", READ),
     Row("POST", "/posts/<post_id>/delete", EDIT, form={}, fresh="post_id"),
     # ---- pages: link opportunities
     Row("GET", "/projects/<project_id>/links", READ),
@@ -458,6 +486,7 @@ class World:
             self.ids["job_id"] = self._job(JobStatus.COMPLETED).id
             self.ids["voice_id"] = self._voice("Launch voice").id
             self.ids["suggestion_id"] = self._suggestion().id
+            self.ids["revision_id"] = self._revision().id
             db.session.commit()
             self.users = {
                 role: SimpleNamespace(id=user.id, email=user.email) for role, user in people.items()
@@ -508,6 +537,13 @@ class World:
         db.session.add(post)
         db.session.flush()
         return post
+
+    def _revision(self):
+        """The post's revision 1 (the generated draft)."""
+        post = db.session.get(Post, self.ids["post_id"])
+        revision = revisions.record(post, None, revisions.GENERATED_SUMMARY)
+        db.session.flush()
+        return revision
 
     def _suggestion(self):
         """A pending suggestion on the post (accept and reject answer 400: not ready)."""
@@ -714,6 +750,7 @@ def test_route_answers_each_role_as_its_permissions_say(world, row):
     found = []
     for role in ROLES:
         response = call(row, world, role)
+        response.get_data()  # a streamed body (the project ZIP) is read to its end
         wrong = problem(row, role, response)
         if wrong:
             found.append(f"{role}: {wrong}: {response.get_data(as_text=True)[:200]!r}")
@@ -794,6 +831,7 @@ def test_api_keys_act_with_their_users_role(world, row):
     found = []
     for role in ROLES:
         response = call(row, world, role)
+        response.get_data()  # a streamed body (the project ZIP) is read to its end
         wrong = problem(row, role, response)
         if wrong:
             found.append(f"{role}: {wrong}")

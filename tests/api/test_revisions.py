@@ -114,3 +114,11 @@ def test_a_stranger_sees_no_revisions(app, client, writer):
     _, stranger = person(app, "stranger@example.com")
     response = client.get(f"/api/v1/posts/{post_id}/revisions", headers=stranger)
     assert response.status_code == 404
+
+
+def test_a_diff_without_against_compares_with_the_revision_before(app, client, writer):
+    _, headers, post_id = writer
+    edit(client, headers, post_id, 1, BLOG_MARKDOWN.replace("two weeks", "a month"))
+    newest = revisions_of(client, headers, post_id)["revisions"][0]
+    response = client.get(f"/api/v1/posts/{post_id}/revisions/{newest['id']}/diff", headers=headers)
+    assert "--- revision 1\n+++ revision 2\n" in response.get_json()["diff"]

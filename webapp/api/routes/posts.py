@@ -103,7 +103,7 @@ def edit_post(post_id: str, body: PostEdit):
         user,
         item_version=body.item_version,
         title=body.title,
-        content=body.content.model_dump(exclude_unset=True) if body.content else None,
+        content=body.content.model_dump(exclude_none=True) if body.content else None,
     )
 
 

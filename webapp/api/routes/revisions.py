@@ -55,12 +55,16 @@ def get_revision(post_id: str, revision_id: str):
     query=DiffQuery,
     response=DiffOut,
     errors=(ErrorCode.POST_NOT_FOUND, ErrorCode.REVISION_NOT_FOUND),
-    description="`against` is the older side; the path's revision the newer.",
+    description="`against` is the older side (by default the revision before); the "
+    "path's revision the newer.",
 )
 def diff_revisions(post_id: str, revision_id: str, query: DiffQuery):
     post = post_service.get_post_or_404(post_id, current_principal().user)
     newer = revisions.get_revision_or_404(post, revision_id)
-    older = revisions.get_revision_or_404(post, query.against)
+    if query.against is None:
+        older = revisions.previous_of(newer)
+    else:
+        older = revisions.get_revision_or_404(post, query.against)
     return {"diff": revisions.diff(older, newer)}
 
 

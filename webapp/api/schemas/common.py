@@ -47,12 +47,21 @@ def text(min_length: int, max_length: int):
     ]
 
 
+# Something besides white space (and no NUL): what a required trimmed string must hold.
+NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
+
+
 def trimmed(min_length: int, max_length: int):
-    """A string stripped of surrounding white space, with length bounds after stripping."""
+    """A string stripped of surrounding white space, with length bounds after stripping.
+    A required one (min_length >= 1) says in its schema that white space alone is not
+    enough, so that clients (and the fuzzer) know "\t" is refused."""
     return Annotated[
         str,
         StringConstraints(
-            strip_whitespace=True, min_length=min_length, max_length=max_length, pattern=NO_NUL
+            strip_whitespace=True,
+            min_length=min_length,
+            max_length=max_length,
+            pattern=NOT_BLANK if min_length else NO_NUL,
         ),
     ]
 

@@ -166,7 +166,15 @@ class PostList(ResponseModel):
     total: int
 
 
-EditText = Annotated[str, StringConstraints(max_length=1_000_000, pattern=NO_NUL)]
+def _edit_text(documented_max: int):
+    """Edited text: its documented maximum is checked by the service, so that going over
+    it is the issue's answer (413 for a post over 200,000 characters; 400 at the thread
+    item over 280), not a generic VALIDATION_ERROR."""
+    return Annotated[
+        str,
+        StringConstraints(max_length=1_000_000, pattern=NO_NUL),
+        Field(json_schema_extra={"maxLength": documented_max}),
+    ]
 
 
 class ContentEdit(RequestModel):
@@ -174,11 +182,17 @@ class ContentEdit(RequestModel):
     the title), subject and preheader (email), thread (twitter, each post at most 280
     characters) or text (linkedin, at most 3,000). Other fields are derived: 400."""
 
-    markdown: EditText | None = None
-    subject: EditText | None = None
-    preheader: EditText | None = None
-    thread: list[EditText] | None = Field(None, max_length=1000)
-    text: EditText | None = None
+    markdown: _edit_text(200_000) | None = None
+    subject: _edit_text(200) | None = None
+    preheader: _edit_text(300) | None = None
+    thread: (
+        Annotated[
+            list[_edit_text(280)],
+            Field(max_length=1000, json_schema_extra={"maxItems": 100, "minItems": 1}),
+        ]
+        | None
+    ) = None
+    text: _edit_text(3000) | None = None
 
 
 PostTitle = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=NO_NUL)]

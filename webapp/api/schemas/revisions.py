@@ -35,8 +35,11 @@ class RevisionListQuery(PageQuery):
 
 
 class DiffQuery(QueryModel):
-    against: str = Field(
-        min_length=1, max_length=64, description="The revision to compare with (the older side)."
+    against: str | None = Field(
+        None,
+        min_length=1,
+        max_length=64,
+        description="The revision to compare with (the older side); by default the one before it.",
     )
 
 

@@ -72,6 +72,22 @@ def get_revision_or_404(post: Post, revision_id: str) -> PostRevision:
     return revision
 
 
+def previous_of(revision: PostRevision) -> PostRevision:
+    """The revision before `revision` (itself for the first one)."""
+    return (
+        db.session.execute(
+            db.select(PostRevision)
+            .where(
+                PostRevision.post_id == revision.post_id,
+                PostRevision.item_version < revision.item_version,
+            )
+            .order_by(PostRevision.item_version.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        or revision
+    )
+
+
 def diff(older: PostRevision, newer: PostRevision) -> str:
     """A unified diff of the two revisions' Markdown (email: with subject and preheader)."""
     return "".join(
