@@ -2,9 +2,10 @@
 object under them.
 
 Every service loads "the user's X" through these helpers, so the rule lives here once:
-a project, and whatever carries its `project_id` (sources, posts, links, jobs), belongs
-to the project's workspace, visible to the workspace's members; a person's own records
-(API keys) stay theirs (`user_id`). What a member may *do* is their role's permissions
+a project, and whatever carries its `project_id` (sources, posts, links, jobs) or a
+post's `post_id` (comments, suggestions, share links), belongs to the project's
+workspace, visible to the workspace's members; a person's own records (API keys) stay
+theirs (`user_id`). What a member may *do* is their role's permissions
 (`ROLE_PERMISSIONS`); a fetch names what the caller is about to do (`need`), and a role
 without it is INSUFFICIENT_ROLE (403). A non-member learns nothing: 404, as for a
 missing row.
@@ -17,7 +18,7 @@ from typing import TypeVar
 
 from ..errors import ErrorCode, Forbidden, NotFound
 from ..extensions import db
-from ..models import Job, Membership, Project, User, Workspace
+from ..models import Job, Membership, Post, Project, User, Workspace
 from ..models.base import is_valid_id
 from ..vocabulary import Role
 
@@ -82,6 +83,10 @@ def owned_by(model, user: User):
         )
     if hasattr(model, "project_id"):
         return model.project_id.in_(member_project_ids(user))
+    if hasattr(model, "post_id"):  # a post's comments, suggestions, share links
+        return model.post_id.in_(
+            db.select(Post.id).where(Post.project_id.in_(member_project_ids(user)))
+        )
     return model.user_id == user.id
 
 
@@ -114,6 +119,13 @@ def _with_role(model, user: User):
         return (
             db.select(model, Membership.role)
             .join(Project, Project.id == model.project_id)
+            .join(Membership, db.and_(Membership.workspace_id == Project.workspace_id, is_member))
+        )
+    if hasattr(model, "post_id"):
+        return (
+            db.select(model, Membership.role)
+            .join(Post, Post.id == model.post_id)
+            .join(Project, Project.id == Post.project_id)
             .join(Membership, db.and_(Membership.workspace_id == Project.workspace_id, is_member))
         )
     return db.select(model, db.literal(Role.OWNER.value)).where(model.user_id == user.id)
