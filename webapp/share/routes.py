@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from flask import jsonify, redirect, render_template, request, url_for
 
-from ..errors import AppError, NotFound, ValidationFailed
+from ..error_codes import ErrorCode
+from ..errors import (
+    AppError,
+    NotFound,
+    ValidationFailed,
+    handle_http_exception,
+    seconds_until_limit_reset,
+)
 from ..extensions import csrf, limiter
 from ..services import footnotes as footnote_service
 from ..services.review import sharing
@@ -25,6 +32,23 @@ def private_headers(response):
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.errorhandler(429)
+def too_many_comments(error):
+    """A JSON client hears of the limit in JSON; the page's form gets the usual page."""
+    if not request.is_json:
+        return handle_http_exception(error)
+    retry_after = seconds_until_limit_reset()
+    response = json_error(
+        AppError(
+            f"Too many comments. Try again in {retry_after} seconds.",
+            code=ErrorCode.RATE_LIMIT_EXCEEDED,
+            retry_after=retry_after,
+        )
+    )
+    response.headers["Retry-After"] = str(retry_after)
     return response
 
 
