@@ -52,8 +52,10 @@ from webapp.models import (
     LinkOpportunity,
     Membership,
     Post,
+    PostComment,
     PostSuggestion,
     Project,
+    ShareLink,
     Source,
     User,
     Workspace,
@@ -260,6 +262,66 @@ ROUTES: list[Row] = [
     Row("GET", "/posts/<post_id>/export.<fmt>", READ, params=lambda w, role: {"fmt": "docx"}),
     Row("GET", "/projects/<project_id>/export.zip", READ),
     Row("POST", "/posts/<post_id>/delete", EDIT, form={}, fresh="post_id"),
+    # ---- comments and share links (API, then pages); a comment's body is its author's,
+    # resolving is for editors and up and reviewers: any commenter is answered (not 403)
+    Row("GET", "/api/v1/posts/<post_id:post_id>/comments", READ),
+    Row("POST", "/api/v1/posts/<post_id:post_id>/comments", COMMENT, json={"body": "Hi"}),
+    Row(
+        "PATCH",
+        "/api/v1/comments/<comment_id>",
+        COMMENT,
+        json={"resolved": True},
+        params=lambda w, role: {"comment_id": w.comment()},
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/comments/<comment_id>",
+        EDIT,
+        params=lambda w, role: {"comment_id": w.comment()},
+    ),
+    Row("POST", "/api/v1/posts/<post_id:post_id>/share", EDIT, json={}),
+    Row(
+        "GET",
+        "/api/v1/posts/<post_id:post_id>/share",
+        READ,
+        params=lambda w, role: {"post_id": w.shared_post()},
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/posts/<post_id:post_id>/share",
+        EDIT,
+        params=lambda w, role: {"post_id": w.shared_post()},
+    ),
+    Row("POST", "/posts/<post_id>/comments", COMMENT, form={"body": "Hi"}),
+    Row(
+        "POST",
+        "/comments/<comment_id>/edit",
+        COMMENT,
+        form={"body": "Edited"},
+        params=lambda w, role: {"comment_id": w.comment()},
+    ),
+    Row(
+        "POST",
+        "/comments/<comment_id>/resolve",
+        COMMENT,
+        form={"resolved": "1"},
+        params=lambda w, role: {"comment_id": w.comment()},
+    ),
+    Row(
+        "POST",
+        "/comments/<comment_id>/delete",
+        EDIT,
+        form={},
+        params=lambda w, role: {"comment_id": w.comment()},
+    ),
+    Row("POST", "/posts/<post_id>/share", EDIT, form={}),
+    Row(
+        "POST",
+        "/posts/<post_id>/share/revoke",
+        EDIT,
+        form={},
+        params=lambda w, role: {"post_id": w.shared_post()},
+    ),
     # ---- pages: link opportunities
     Row("GET", "/projects/<project_id>/links", READ),
     Row("POST", "/projects/<project_id>/links", EDIT, form=link_form),
@@ -383,6 +445,8 @@ ROUTES: list[Row] = [
 NOT_WORKSPACE_SCOPED: dict[str, str] = {
     "static": "assets",
     "main.index": "landing",
+    "share.show": "a post's public share page: the token in the path is the key",
+    "share.comment": "a guest's comment through a share link: the token is the key",
     "main.healthz": "health",
     "api_docs.reference": "docs",
     "api.openapi_document": "docs",
@@ -628,6 +692,28 @@ class World:
         db.session.add(invitation)
         db.session.flush()
         return invitation
+
+    def comment(self) -> str:
+        """A new comment of the owner's on the world's post."""
+        with self.app.app_context():
+            comment = PostComment(post_id=self.ids["post_id"], author_id=self.owner_id, body="Hm")
+            db.session.add(comment)
+            db.session.commit()
+            return comment.id
+
+    def shared_post(self) -> str:
+        """A new post with an active share link."""
+        with self.app.app_context():
+            post = self._post()
+            db.session.add(
+                ShareLink(
+                    post_id=post.id,
+                    token_hash=new_id(),
+                    expires_at=utcnow() + timedelta(days=1),
+                )
+            )
+            db.session.commit()
+            return post.id
 
     def fresh(self, name: str) -> str:
         """The id of a new object of the kind path parameter `name` names."""

@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from .posts import bp as posts_bp
     from .projects import bp as projects_bp
     from .settings import bp as settings_bp
+    from .share import bp as share_bp
     from .sources import bp as sources_bp
     from .workspaces import bp as workspaces_bp
 
@@ -118,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
         invitations_bp,
         workspaces_bp,
         activity_bp,
+        share_bp,
         api_bp,
         api_docs_bp,
     ):

@@ -2,12 +2,13 @@
 object under them.
 
 Every service loads "the user's X" through these helpers, so the rule lives here once:
-a project, and whatever carries its `project_id` (sources, posts, links, jobs) or hangs
-off a post by `post_id` (suggestions), belongs to the project's workspace, visible to the
-workspace's members; a person's own records (API keys) stay theirs (`user_id`). What a
-member may *do* is their role's permissions (`ROLE_PERMISSIONS`); a fetch names what the
-caller is about to do (`need`), and a role without it is INSUFFICIENT_ROLE (403). A
-non-member learns nothing: 404, as for a missing row.
+a project, and whatever carries its `project_id` (sources, posts, links, jobs) or a
+post's `post_id` (comments, suggestions, share links), belongs to the project's
+workspace, visible to the workspace's members; a person's own records (API keys) stay
+theirs (`user_id`). What a member may *do* is their role's permissions
+(`ROLE_PERMISSIONS`); a fetch names what the caller is about to do (`need`), and a role
+without it is INSUFFICIENT_ROLE (403). A non-member learns nothing: 404, as for a
+missing row.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def owned_by(model, user: User):
         )
     if hasattr(model, "project_id"):
         return model.project_id.in_(member_project_ids(user))
-    if hasattr(model, "post_id"):
+    if hasattr(model, "post_id"):  # a post's comments, suggestions, share links
         return model.post_id.in_(
             db.select(Post.id).where(Post.project_id.in_(member_project_ids(user)))
         )
