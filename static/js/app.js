@@ -198,7 +198,7 @@ function sourceSpanOf(text, markdown) {
 }
 
 document.addEventListener("mouseup", () => {
-  const targets = document.querySelectorAll("[data-quote-target]");
+  const targets = document.querySelectorAll("[data-quote-target], #suggestion-quote");
   const area = editorText();
   if (!targets.length) return;
   let quote = "";
@@ -213,3 +213,11 @@ document.addEventListener("mouseup", () => {
   }
   if (quote.trim()) targets.forEach((field) => { field.value = quote.trim(); });
 });
+
+// Accepting a suggestion names the version it was made from: the editor's autosave moves
+// that on, so the accept form takes the editor's current version when it is sent.
+document.addEventListener("submit", (event) => {
+  const current = document.getElementById("item-version");
+  if (!current || !event.target.closest("#suggestions")) return;
+  event.target.querySelectorAll("input[name=item_version]").forEach((field) => { field.value = current.value; });
+}, true);
