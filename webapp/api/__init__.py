@@ -19,6 +19,7 @@ from .routes import (
     links,
     posts,
     projects,
+    review,
     revisions,
     sources,
     users,
