@@ -160,6 +160,9 @@ ROUTES: list[Row] = [
     Row("GET", "/api/v1/posts/projects/<project_id>/posts", READ),
     Row("GET", "/api/v1/posts/<post_id:post_id>", READ),
     Row("DELETE", "/api/v1/posts/<post_id:post_id>", EDIT, fresh="post_id"),
+    Row("POST", "/api/v1/posts/<post_id:post_id>/submit", EDIT),
+    Row("PUT", "/api/v1/posts/<post_id:post_id>/approve", REVIEW),
+    Row("POST", "/api/v1/posts/<post_id:post_id>/request-changes", REVIEW, json={"comment": "x"}),
     # ---- API: link opportunities
     Row("GET", "/api/v1/links/projects/<project_id>/opportunities", READ),
     Row(
@@ -211,6 +214,9 @@ ROUTES: list[Row] = [
     Row("GET", "/posts/<post_id>.md", READ),
     Row("GET", "/posts/<post_id>/delete", EDIT),
     Row("POST", "/posts/<post_id>/delete", EDIT, form={}, fresh="post_id"),
+    Row("POST", "/posts/<post_id>/submit", EDIT, form={}),
+    Row("POST", "/posts/<post_id>/approve", REVIEW, form={}),
+    Row("POST", "/posts/<post_id>/request-changes", REVIEW, form={"comment": "x"}),
     # ---- pages: link opportunities
     Row("GET", "/projects/<project_id>/links", READ),
     Row("POST", "/projects/<project_id>/links", EDIT, form=link_form),
@@ -363,6 +369,7 @@ NOT_WORKSPACE_SCOPED: dict[str, str] = {
     "api.revoke_api_key": "account",
     "settings.index": "account",
     "settings.profile": "account",
+    "settings.notifications_page": "account",
     "settings.password": "account",
     "settings.api_keys": "account",
     "settings.create_api_key": "account",
