@@ -241,3 +241,24 @@ def test_approval_required_is_in_the_project_and_set_by_editors(client, world):
     response = client.put(url, headers=world.owner_headers, json={"approval_required": "maybe"})
     assert response.status_code == 400
     assert client.get(url, headers=world.viewer_headers).get_json()["approval_required"] is True
+
+
+def test_users_me_shows_and_turns_review_and_mention_mail_off(client, world):
+    headers = world.reviewer_headers
+    me = client.get("/api/v1/users/me", headers=headers).get_json()
+    assert (me["notify_review"], me["notify_mentions"]) == (True, True)
+    response = client.patch("/api/v1/users/me", headers=headers, json={"notify_review": False})
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert (body["name"], body["notify_review"], body["notify_mentions"]) == ("Rita", False, True)
+    response = client.patch(
+        "/api/v1/users/me", headers=headers, json={"name": "Rita R", "notify_mentions": False}
+    )
+    assert (response.get_json()["name"], response.get_json()["notify_mentions"]) == (
+        "Rita R",
+        False,
+    )
+    me = client.get("/api/v1/users/me", headers=headers).get_json()
+    assert (me["notify_review"], me["notify_mentions"]) == (False, False)
+    response = client.patch("/api/v1/users/me", headers=headers, json={"notify_review": "maybe"})
+    assert response.status_code == 400
