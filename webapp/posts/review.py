@@ -71,8 +71,6 @@ def panel(post, user) -> dict:
         "review_class": STATUS_CLASSES.get(post.review_status, "status-cancelled"),
         "review_actions": [a.value for a in approval.allowed_actions(post) if _may(post, a)],
         "approval_record": approval_record(post),
-        "review_form": ReviewForm(formdata=None),
-        "changes_form": RequestChangesForm(formdata=None),
     }
 
 
