@@ -238,8 +238,9 @@ def test_approval_required_is_in_the_project_and_set_by_editors(client, world):
             url, headers=getattr(world, f"{role}_headers"), json={"approval_required": False}
         )
         assert response.status_code == 403 and error_code(response) == "INSUFFICIENT_ROLE"
-    response = client.put(url, headers=world.owner_headers, json={"approval_required": "maybe"})
-    assert response.status_code == 400
+    for wrong in ("maybe", 0, "false", None):
+        response = client.put(url, headers=world.owner_headers, json={"approval_required": wrong})
+        assert response.status_code == (400 if wrong is not None else 200), wrong
     assert client.get(url, headers=world.viewer_headers).get_json()["approval_required"] is True
 
 
@@ -260,5 +261,6 @@ def test_users_me_shows_and_turns_review_and_mention_mail_off(client, world):
     )
     me = client.get("/api/v1/users/me", headers=headers).get_json()
     assert (me["notify_review"], me["notify_mentions"]) == (False, False)
-    response = client.patch("/api/v1/users/me", headers=headers, json={"notify_review": "maybe"})
-    assert response.status_code == 400
+    for wrong in ("maybe", 0, "no"):
+        response = client.patch("/api/v1/users/me", headers=headers, json={"notify_review": wrong})
+        assert response.status_code == 400, wrong

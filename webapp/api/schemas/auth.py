@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, EmailStr, Field
+from pydantic import AfterValidator, EmailStr, Field, StrictBool
 
 from .common import RequestModel, ResponseModel, UtcDatetime, text, trimmed
 
@@ -95,8 +95,8 @@ class CurrentUser(UserSummary, NotificationSettings):
 
 class ProfileUpdate(RequestModel):
     name: Name | None = None
-    notify_review: bool | None = Field(None, description="Turn review mail on or off.")
-    notify_mentions: bool | None = Field(None, description="Turn mention mail on or off.")
+    notify_review: StrictBool | None = Field(None, description="Turn review mail on or off.")
+    notify_mentions: StrictBool | None = Field(None, description="Turn mention mail on or off.")
 
 
 class UpdatedProfile(UserSummary, NotificationSettings):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, StrictBool
 
 from .common import Metadata, PageQuery, RequestModel, ResponseModel, UtcDatetime, trimmed
 
@@ -21,7 +21,7 @@ class ProjectUpdate(RequestModel):
     name: ProjectName | None = None
     description: Description | None = None
     metadata: Metadata | None = None
-    approval_required: bool | None = Field(
+    approval_required: StrictBool | None = Field(
         None,
         description="When true, exports, project ZIPs and share links take only posts "
         "approved at their current version.",
