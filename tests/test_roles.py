@@ -199,6 +199,9 @@ ROUTES: list[Row] = [
     Row("GET", "/suggestions/<suggestion_id>", READ),
     Row("POST", "/suggestions/<suggestion_id>/accept", EDIT, form={"item_version": "1"}),
     Row("POST", "/suggestions/<suggestion_id>/reject", EDIT, form={}),
+    Row("POST", "/api/v1/posts/<post_id:post_id>/submit", EDIT),
+    Row("PUT", "/api/v1/posts/<post_id:post_id>/approve", REVIEW),
+    Row("POST", "/api/v1/posts/<post_id:post_id>/request-changes", REVIEW, json={"comment": "x"}),
     # ---- API: link opportunities
     Row("GET", "/api/v1/links/projects/<project_id>/opportunities", READ),
     Row(
@@ -322,6 +325,9 @@ ROUTES: list[Row] = [
         form={},
         params=lambda w, role: {"post_id": w.shared_post()},
     ),
+    Row("POST", "/posts/<post_id>/submit", EDIT, form={}),
+    Row("POST", "/posts/<post_id>/approve", REVIEW, form={}),
+    Row("POST", "/posts/<post_id>/request-changes", REVIEW, form={"comment": "x"}),
     # ---- pages: link opportunities
     Row("GET", "/projects/<project_id>/links", READ),
     Row("POST", "/projects/<project_id>/links", EDIT, form=link_form),
@@ -476,6 +482,7 @@ NOT_WORKSPACE_SCOPED: dict[str, str] = {
     "api.revoke_api_key": "account",
     "settings.index": "account",
     "settings.profile": "account",
+    "settings.notifications_page": "account",
     "settings.password": "account",
     "settings.api_keys": "account",
     "settings.create_api_key": "account",

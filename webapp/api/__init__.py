@@ -21,6 +21,7 @@ from .routes import (
     links,
     posts,
     projects,
+    review,
     revisions,
     share,
     sources,

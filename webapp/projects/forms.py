@@ -1,7 +1,7 @@
 """Project forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -15,4 +15,12 @@ class ProjectForm(FlaskForm):
         "Description",
         validators=[Optional(), Length(max=1000)],
         description="Optional: who it is for and what it should sound like.",
+    )
+
+
+class ProjectEditForm(ProjectForm):
+    approval_required = BooleanField(
+        "Require approval",
+        description="Exports, ZIPs and share links then take only posts approved at their "
+        "current version.",
     )

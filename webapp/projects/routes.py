@@ -17,7 +17,7 @@ from ..services.access import Permission, can
 from ..sources.panels import list_context as sources_list_context
 from ..workspaces.current import current_workspace_and_role
 from . import bp
-from .forms import ProjectForm
+from .forms import ProjectEditForm, ProjectForm
 
 PER_PAGE = 12
 
@@ -96,10 +96,13 @@ def show(project_id: str):
 @bp.route("/<project_id>/edit", methods=["GET", "POST"])
 def edit(project_id: str):
     project = project_service.get_project_or_404(project_id, current_user, Permission.EDIT)
-    form = ProjectForm(obj=project)
+    form = ProjectEditForm(obj=project)
     if form.validate_on_submit():
         project_service.update_project(
-            project, name=form.name.data, description=form.description.data
+            project,
+            name=form.name.data,
+            description=form.description.data,
+            approval_required=form.approval_required.data,
         )
         if request.headers.get("HX-Request"):
             return page_or_fragment("projects/show.html", "projects/_details.html", project=project)

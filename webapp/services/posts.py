@@ -35,12 +35,19 @@ def get_post_or_404(post_id: str, user: User, need: Permission = Permission.READ
 
 
 def list_posts(
-    project: Project, status: str | None = None, limit: int = 50, offset: int = 0
+    project: Project,
+    status: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    review_status: str | None = None,
 ) -> Page[Post]:
-    """The project's posts, newest first, optionally only those with `status`."""
+    """The project's posts, newest first, optionally only those with `status` and
+    `review_status`."""
     query = db.select(Post).where(Post.project_id == project.id)
     if status:
         query = query.where(Post.status == status)
+    if review_status:
+        query = query.where(Post.review_status == review_status)
     return paginate(query, order_by=newest_first(Post), limit=limit, offset=offset)
 
 

@@ -94,14 +94,23 @@ def content_counts(projects: list[Project]) -> dict[str, tuple[int, int]]:
     return {i: tuple(pair) for i, pair in counts.items()}
 
 
-def update_project(project: Project, name=_UNSET, description=_UNSET, metadata=_UNSET) -> Project:
-    """Change any of name, description and metadata; fields not given stay as they are."""
+def update_project(
+    project: Project,
+    name=_UNSET,
+    description=_UNSET,
+    metadata=_UNSET,
+    approval_required=_UNSET,
+) -> Project:
+    """Change any of name, description, metadata and approval_required; fields not given
+    stay as they are. The caller fetched the project with Permission.EDIT."""
     if name is not _UNSET and name is not None:
         project.name = name.strip()
     if description is not _UNSET:
         project.description = _clean(description)
     if metadata is not _UNSET and metadata is not None:
         project.metadata_ = dict(metadata)
+    if approval_required is not _UNSET and approval_required is not None:
+        project.approval_required = bool(approval_required)
     db.session.commit()
     return project
 

@@ -1,7 +1,7 @@
 """Settings forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..forms import strong_password
@@ -11,6 +11,17 @@ from ..vocabulary import KeyMode
 
 class ProfileForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+
+
+class NotificationsForm(FlaskForm):
+    notify_review = BooleanField(
+        "Review emails",
+        description="When a post is submitted for your review, and when a post of yours is "
+        "approved or changes are requested.",
+    )
+    notify_mentions = BooleanField(
+        "Mention emails", description="When someone @mentions you in a comment."
+    )
 
 
 class PasswordForm(FlaskForm):

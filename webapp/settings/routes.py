@@ -10,8 +10,9 @@ from ..forms import ConfirmForm
 from ..rendering import attach_error, htmx_redirect, page_or_fragment
 from ..services import account_deletion, accounts, login_throttle, sessions
 from ..services import api_keys as key_service
+from ..services.review import notifications
 from . import bp
-from .forms import ApiKeyForm, DeleteAccountForm, PasswordForm, ProfileForm
+from .forms import ApiKeyForm, DeleteAccountForm, NotificationsForm, PasswordForm, ProfileForm
 
 
 @bp.before_request
@@ -33,6 +34,18 @@ def profile():
         flash("Profile saved.", "success")
         return redirect(url_for("settings.profile"))
     return render_template("settings/profile.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/notifications", methods=["GET", "POST"])
+def notifications_page():
+    form = NotificationsForm(obj=current_user)
+    if form.validate_on_submit():
+        notifications.set_preferences(
+            current_user, review=form.notify_review.data, mentions=form.notify_mentions.data
+        )
+        flash("Notification settings saved.", "success")
+        return redirect(url_for("settings.notifications_page"))
+    return render_template("settings/notifications.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/password", methods=["GET", "POST"])

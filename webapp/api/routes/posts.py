@@ -117,7 +117,9 @@ def edit_post(post_id: str, body: PostEdit):
 )
 def list_posts(project_id: str, query: PostListQuery):
     project = get_project_or_404(project_id, current_principal().user)
-    posts, total = post_service.list_posts(project, query.status, query.limit, query.offset)
+    posts, total = post_service.list_posts(
+        project, query.status, query.limit, query.offset, review_status=query.review_status
+    )
     return {"posts": posts, "total": total}
 
 

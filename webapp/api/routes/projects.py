@@ -59,6 +59,7 @@ def project_json(project) -> dict:
         "name": project["name"],
         "description": project["description"],
         "metadata": project["metadata"],
+        "approval_required": bool(project["approval_required"]),
         "created_at": project["created_at"],
         "updated_at": project["updated_at"],
     }
@@ -74,7 +75,7 @@ def get_project(project_id: str):
 
 @bp.route("/projects/<project_id>", methods=["PUT", "PATCH"])
 @endpoint(
-    "Update name, description or metadata",
+    "Update name, description, metadata or approval_required",
     tag="Projects",
     body=ProjectUpdate,
     response=ProjectOut,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...errors import ErrorCode
 from ...services import account_deletion, accounts, api_keys, plans
+from ...services.review import notifications
 from .. import bp
 from ..endpoint import endpoint
 from ..principal import current_principal
@@ -26,9 +27,18 @@ def get_me():
 
 
 @bp.patch("/users/me")
-@endpoint("Update the profile", tag="Users", body=ProfileUpdate, response=UpdatedProfile)
+@endpoint(
+    "Update the profile and the notification settings",
+    tag="Users",
+    body=ProfileUpdate,
+    response=UpdatedProfile,
+    description="Fields left out stay as they are.",
+)
 def update_me(body: ProfileUpdate):
-    return accounts.update_profile(current_principal().user, body.name)
+    user = current_principal().user
+    if body.name is not None:
+        accounts.update_profile(user, body.name)
+    return notifications.set_preferences(user, body.notify_review, body.notify_mentions)
 
 
 @bp.post("/users/change-password")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, EmailStr, Field
+from pydantic import AfterValidator, EmailStr, Field, StrictBool
 
 from .common import RequestModel, ResponseModel, UtcDatetime, text, trimmed
 
@@ -80,16 +80,26 @@ class Quota(ResponseModel):
     reset_date: UtcDatetime
 
 
-class CurrentUser(UserSummary):
+class NotificationSettings(ResponseModel):
+    notify_review: bool = Field(
+        description="Review mail: a post submitted for your review, yours approved or sent "
+        "back with changes requested."
+    )
+    notify_mentions: bool = Field(description="Mail when a comment @mentions you.")
+
+
+class CurrentUser(UserSummary, NotificationSettings):
     quota: Quota
     created_at: UtcDatetime
 
 
 class ProfileUpdate(RequestModel):
-    name: Name
+    name: Name | None = None
+    notify_review: StrictBool | None = Field(None, description="Turn review mail on or off.")
+    notify_mentions: StrictBool | None = Field(None, description="Turn mention mail on or off.")
 
 
-class UpdatedProfile(UserSummary):
+class UpdatedProfile(UserSummary, NotificationSettings):
     updated_at: UtcDatetime
 
 

@@ -14,7 +14,7 @@ from pydantic import (
     field_serializer,
 )
 
-from ...vocabulary import Channel, JobStatus, Length, PostStatus, Voice
+from ...vocabulary import Channel, JobStatus, Length, PostStatus, ReviewStatus, Voice
 from .common import (
     NO_NUL,
     Metadata,
@@ -96,6 +96,7 @@ class GenerateAccepted(ResponseModel):
 class PostListQuery(PageQuery):
     limit: int = Field(50, ge=1, le=100, description="Number of results (max 100).")
     status: one_of(PostStatus) | None = Field(None, description="Filter by status.")
+    review_status: one_of(ReviewStatus) | None = Field(None, description="Filter by review status.")
 
 
 class InsertedLink(ResponseModel):

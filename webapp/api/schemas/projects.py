@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, StrictBool
 
 from .common import Metadata, PageQuery, RequestModel, ResponseModel, UtcDatetime, trimmed
 
@@ -21,6 +21,11 @@ class ProjectUpdate(RequestModel):
     name: ProjectName | None = None
     description: Description | None = None
     metadata: Metadata | None = None
+    approval_required: StrictBool | None = Field(
+        None,
+        description="When true, exports, project ZIPs and share links take only posts "
+        "approved at their current version.",
+    )
 
 
 class ProjectOut(ResponseModel):
@@ -30,6 +35,10 @@ class ProjectOut(ResponseModel):
     name: str
     description: str | None
     metadata: dict[str, str] = Field(validation_alias=AliasChoices("metadata_", "metadata"))
+    approval_required: bool = Field(
+        description="Only posts approved at their current version leave Copydesk "
+        "(exports, ZIPs, share links)."
+    )
     created_at: UtcDatetime
     updated_at: UtcDatetime
 

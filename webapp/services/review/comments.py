@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import re
 
-from ...config import public_url
 from ...errors import ErrorCode, Forbidden, NotFound, ValidationFailed, field_error
 from ...extensions import db
 from ...models import Membership, Post, PostComment, User, Workspace
 from ..access import InsufficientRole, Permission, can, get_owned_or_404, role_in
-from ..mail.outbox import MESSAGE_KIND, queue_mail
-from . import editing, quotes
+from . import editing, notifications, quotes
 
 BODY_MAX = 10_000
 GUEST_NAME_MAX = 80
@@ -96,7 +94,8 @@ def create_comment(
     db.session.add(comment)
     db.session.commit()
     if author is not None:
-        _mail_mentions(post, comment, mentioned_members(post.project.workspace, body, author))
+        mentioned = mentioned_members(post.project.workspace, body, author)
+        notifications.notify_mentioned(post, comment, mentioned)
     return comment
 
 
@@ -121,7 +120,7 @@ def update_comment(
         workspace = post.project.workspace
         already = {u.id for u in mentioned_members(workspace, before, user)}
         fresh = [u for u in mentioned_members(workspace, comment.body, user) if u.id not in already]
-        _mail_mentions(post, comment, fresh)
+        notifications.notify_mentioned(post, comment, fresh)
     return comment
 
 
@@ -231,24 +230,3 @@ def _names(body: str, user: User) -> bool:
         if handle and re.search(r"@" + re.escape(handle) + r"(?![\w@.-]*\w)", body, re.I):
             return True
     return False
-
-
-def _mail_mentions(post: Post, comment: PostComment, users: list[User]) -> None:
-    """Mail each mentioned member who keeps mention mail on (the worker sends it)."""
-    if not users:
-        return
-    author = comment.author.name if comment.author else "Someone"
-    title = (post.content or {}).get("title") or post.topic
-    link = public_url(f"/posts/{post.id}#comment-{comment.id}")
-    for user in users:
-        if not user.notify_mentions:
-            continue
-        queue_mail(
-            MESSAGE_KIND,
-            user.email,
-            f"{author} mentioned you on “{title}”",
-            f"{author} mentioned you in a comment on “{title}”:\n\n{comment.body}\n\n"
-            f"Open it: {link}\n\n"
-            "You get this mail because you were @mentioned; turn mention mail off in "
-            "your settings.",
-        )
