@@ -58,12 +58,7 @@ def require_exportable(post: Post) -> None:
             code=ErrorCode.INVALID_STATE,
             status=409,
         )
-    if not approval.is_cleared(post):
-        raise AppError(
-            "This project requires approval: only a post approved at its current version "
-            "can be exported.",
-            code=ErrorCode.APPROVAL_REQUIRED,
-        )
+    approval.require_cleared(post, "exported")
 
 
 def refusal(post: Post) -> str | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...errors import ErrorCode, ValidationFailed, field_error
+from ...errors import Conflict, ErrorCode, ValidationFailed, field_error
 from ...extensions import db
 from ...models import Post, PostComment, Project, User
 from ...timeutil import utcnow
@@ -202,6 +202,17 @@ def is_cleared(post: Post) -> bool:
     if not post.project.approval_required:
         return True
     return is_approved_as_is(post)
+
+
+def require_cleared(post: Post, doing: str) -> None:
+    """APPROVAL_REQUIRED (409) unless the post may leave Copydesk (see `is_cleared`);
+    `doing` says what was refused ("exported", "shared")."""
+    if post.project.approval_required and not is_approved_as_is(post):
+        raise Conflict(
+            f"This project requires approval: only a post approved at its current version "
+            f"can be {doing}.",
+            code=ErrorCode.APPROVAL_REQUIRED,
+        )
 
 
 def is_approved_as_is(post: Post) -> bool:

@@ -14,7 +14,7 @@ import secrets
 from datetime import timedelta
 
 from ...config import public_url
-from ...errors import Conflict, ErrorCode, NotFound
+from ...errors import ErrorCode, NotFound
 from ...extensions import db
 from ...models import Post, PostComment, ShareLink, User
 from ...timeutil import utcnow
@@ -40,25 +40,14 @@ def url_of(token: str) -> str:
     return public_url(PAGE_PATH.format(token=token))
 
 
-def require_cleared(post: Post) -> None:
-    """APPROVAL_REQUIRED (409) when the project requires approval and the post is not
-    approved at its current version."""
-    if not approval.is_cleared(post):
-        raise Conflict(
-            "This project requires approval: approve the post at its current version "
-            "before sharing it.",
-            code=ErrorCode.APPROVAL_REQUIRED,
-        )
-
-
 def create_link(
     post: Post, creator: User, *, expires_in_days: int = DEFAULT_DAYS, allow_comments: bool = False
 ) -> tuple[ShareLink, str]:
     """A new active link to `post` (revoking the one before) and its token, which is not
     stored. INVALID_STATE for a post not completed, APPROVAL_REQUIRED (see
-    `require_cleared`); the caller checked Permission.EDIT."""
+    `approval.require_cleared`); the caller checked Permission.EDIT."""
     editing.require_completed(post)
-    require_cleared(post)
+    approval.require_cleared(post, "shared")
     days = max(MIN_DAYS, min(MAX_DAYS, int(expires_in_days)))
     now = utcnow()
     _revoke_active(post, now)
