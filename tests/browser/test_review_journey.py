@@ -180,7 +180,10 @@ def test_a_reviewer_comments_requests_changes_and_approves_and_an_edit_drops_it(
         expect(rita.locator(".approval-record")).to_contain_text(
             "Approved version 1 by Rita Reviewer"
         )
-        assert_no_axe_violations(rita)
+        passage_comment = rita.locator("#comments article.comment").filter(has_text=COMMENTED)
+        passage_comment.get_by_role("button", name="Resolve").click()
+        expect(passage_comment.locator(".badge")).to_have_text("resolved")
+        assert_no_axe_violations(rita)  # a resolved comment stays legible
         assert rita_problems == []
 
     page.get_by_role("button", name="Edit", exact=True).click()
