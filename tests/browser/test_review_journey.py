@@ -89,7 +89,7 @@ def review_status(page: Page):
 
 
 def test_an_accepted_suggestion_is_a_revision_with_its_citations_intact(
-    page: Page, app, live_server, worker
+    page: Page, app, live_server, worker, screenshot
 ):
     crew = team(app)
     problems = watch(page)
@@ -104,6 +104,7 @@ def test_an_accepted_suggestion_is_a_revision_with_its_citations_intact(
     expect(card).to_have_class(re.compile(r"\bsuggestion-ready\b"), timeout=30_000)
     expect(card.locator(".suggestion-after del")).to_have_text(DROPPED)
     assert_no_axe_violations(page)
+    screenshot("suggestion-ready")
     card.get_by_role("button", name="Accept").click()
     expect(page.get_by_text("Suggestion accepted: the post has a new revision.")).to_be_visible()
     expect(page.get_by_label("Markdown")).not_to_have_value(re.compile(re.escape(DROPPED)))
@@ -138,7 +139,7 @@ def test_an_accepted_suggestion_is_a_revision_with_its_citations_intact(
 
 
 def test_a_reviewer_comments_requests_changes_and_approves_and_an_edit_drops_it(
-    page: Page, app, live_server, browser
+    page: Page, app, live_server, browser, screenshot
 ):
     crew = team(app)
     problems = watch(page)
@@ -198,6 +199,7 @@ def test_a_reviewer_comments_requests_changes_and_approves_and_an_edit_drops_it(
     expect(record).to_contain_text("That approval was of an earlier version: this is version 2.")
     expect(page.get_by_role("button", name="Submit for review")).to_be_visible()
     assert_no_axe_violations(page)
+    screenshot("approval-of-an-earlier-version")
     assert problems == []
 
 
