@@ -20,11 +20,13 @@ from ..factories import add_member, make_team_project, make_user, make_workspace
 from ..review_factories import make_reviewable_post
 from .conftest import (
     DEFAULT_TIMEOUT_MS,
+    REPO_ROOT,
     assert_no_axe_violations,
     assert_no_horizontal_overflow,
     sign_in,
 )
 
+DOCS_DIR = REPO_ROOT / "docs"
 PASSAGE = (
     "Asynchronous standups save about 20 minutes a day per person.[2] "
     "People answer when they are free."
@@ -105,6 +107,7 @@ def test_an_accepted_suggestion_is_a_revision_with_its_citations_intact(
     expect(card.locator(".suggestion-after del")).to_have_text(DROPPED)
     assert_no_axe_violations(page)
     screenshot("suggestion-ready")
+    page.screenshot(path=str(DOCS_DIR / "editor-page.png"), full_page=True)  # the README's
     card.get_by_role("button", name="Accept").click()
     expect(page.get_by_text("Suggestion accepted: the post has a new revision.")).to_be_visible()
     expect(page.get_by_label("Markdown")).not_to_have_value(re.compile(re.escape(DROPPED)))
