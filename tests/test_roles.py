@@ -70,6 +70,7 @@ from webapp.vocabulary import JobStatus, JobType, PlanName, PostStatus, Role, So
 
 from .factories import DEFAULT_PASSWORD
 from .fixtures.http_client import AuthActions, csrf_token_from
+from .fixtures.settings import TEST_KEY_PREFIX
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -770,7 +771,11 @@ class World:
 
 
 @pytest.fixture
-def world(app) -> World:
+def world(app, monkeypatch) -> World:
+    # Jobs the rows queue (generations, suggestions) go to a queue no worker listens to:
+    # a worker left running by an earlier test would otherwise write posts while this
+    # test's teardown deletes them (a deadlock on Postgres).
+    monkeypatch.setitem(app.config, "REDIS_KEY_PREFIX", f"{TEST_KEY_PREFIX}-idle-roles")
     return World(app)
 
 
