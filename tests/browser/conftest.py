@@ -126,6 +126,29 @@ def open_page(browser: Browser, url: str, **options) -> Page:
     return context.new_page()
 
 
+# Select `passage` in the post's text, as a reader dragging over it would.
+SELECT_PASSAGE = """(passage) => {
+  const paragraphs = [...document.querySelectorAll('.prose p')];
+  const text = paragraphs.find((p) => p.textContent.includes(passage)).firstChild;
+  const start = text.nodeValue.indexOf(passage);
+  const range = document.createRange();
+  range.setStart(text, start);
+  range.setEnd(text, start + passage.length);
+  window.getSelection().removeAllRanges();
+  window.getSelection().addRange(range);
+}"""
+
+
+def watch(page: Page) -> list[str]:
+    """The console errors and warnings and uncaught exceptions of `page`, as they come."""
+    problems: list[str] = []
+    page.on(
+        "console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None
+    )
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    return problems
+
+
 def sign_in(page: Page, user) -> None:
     """Through the login form; `user` has `email` and `password`."""
     page.goto("/login")

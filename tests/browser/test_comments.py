@@ -10,29 +10,9 @@ from playwright.sync_api import Page, expect
 
 from ..factories import DEFAULT_PASSWORD
 from ..review_helpers import team_post
-from .conftest import assert_no_axe_violations, sign_in
+from .conftest import SELECT_PASSAGE, assert_no_axe_violations, sign_in, watch
 
 PASSAGE = "standups save about 20 minutes"
-# Select `passage` in the post's text, as a reader dragging over it would.
-SELECT_PASSAGE = """(passage) => {
-  const paragraphs = [...document.querySelectorAll('.prose p')];
-  const text = paragraphs.find((p) => p.textContent.includes(passage)).firstChild;
-  const start = text.nodeValue.indexOf(passage);
-  const range = document.createRange();
-  range.setStart(text, start);
-  range.setEnd(text, start + passage.length);
-  window.getSelection().removeAllRanges();
-  window.getSelection().addRange(range);
-}"""
-
-
-def watch(page: Page) -> list[str]:
-    problems: list[str] = []
-    page.on(
-        "console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None
-    )
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    return problems
 
 
 def person(team, role):

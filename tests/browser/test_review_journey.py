@@ -21,9 +21,11 @@ from ..review_factories import make_reviewable_post
 from .conftest import (
     DEFAULT_TIMEOUT_MS,
     REPO_ROOT,
+    SELECT_PASSAGE,
     assert_no_axe_violations,
     assert_no_horizontal_overflow,
     sign_in,
+    watch,
 )
 
 DOCS_DIR = REPO_ROOT / "docs"
@@ -33,17 +35,6 @@ PASSAGE = (
 )
 DROPPED = "People answer when they are free."
 COMMENTED = "Teams that write things down meet less often."
-# Select `passage` in the post's text, as a reader dragging over it would.
-SELECT_PASSAGE = """(passage) => {
-  const paragraphs = [...document.querySelectorAll('.prose p')];
-  const text = paragraphs.find((p) => p.textContent.includes(passage)).firstChild;
-  const start = text.nodeValue.indexOf(passage);
-  const range = document.createRange();
-  range.setStart(text, start);
-  range.setEnd(text, start + passage.length);
-  window.getSelection().removeAllRanges();
-  window.getSelection().addRange(range);
-}"""
 
 
 def team(app) -> SimpleNamespace:
@@ -74,16 +65,6 @@ def person(browser: Browser, live_server, user=None):
         yield page
     finally:
         context.close()
-
-
-def watch(page: Page) -> list[str]:
-    """Console errors and warnings and uncaught exceptions (a CSP violation is one)."""
-    problems: list[str] = []
-    page.on(
-        "console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None
-    )
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    return problems
 
 
 def review_status(page: Page):
