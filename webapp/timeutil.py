@@ -24,3 +24,13 @@ def iso_utc(moment: datetime | date | None) -> str | None:
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment.replace(microsecond=0).isoformat() + "Z"
+
+
+def time_ago(moment: datetime, now: datetime | None = None) -> str:
+    """ "just now", "5 minutes ago", "2 hours ago", "3 days ago"."""
+    seconds = max(0, int(((now or utcnow()) - moment).total_seconds()))
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'} ago"
+    return "just now"

@@ -5,8 +5,6 @@ goes back to the post."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import flash
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -20,7 +18,7 @@ from ..models import User
 from ..rendering import htmx_redirect
 from ..services import posts as post_service
 from ..services.review import approval
-from ..timeutil import utcnow
+from ..timeutil import time_ago
 from ..vocabulary import ReviewAction, ReviewStatus
 from . import bp
 
@@ -90,16 +88,6 @@ def approval_record(post) -> dict | None:
         "ago": time_ago(post.approved_at),
         "is_current": post.approved_version == post.item_version,
     }
-
-
-def time_ago(moment: datetime, now: datetime | None = None) -> str:
-    """ "just now", "5 minutes ago", "2 hours ago", "3 days ago"."""
-    seconds = max(0, int(((now or utcnow()) - moment).total_seconds()))
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            count = seconds // size
-            return f"{count} {unit}{'' if count == 1 else 's'} ago"
-    return "just now"
 
 
 @bp.post("/posts/<post_id>/submit")
