@@ -54,8 +54,14 @@ class ErrorCode(StrEnum):
     INVALID_STATE = (
         "INVALID_STATE",
         (400, 409),
-        "The job cannot be cancelled or retried, or the post take this review step, in its "
-        "current state (409: a post not completed cannot be exported).",
+        "The job cannot be cancelled, retried, given slots or confirmed, or the post take "
+        "this review step, in its current state (409: a post or job not completed cannot "
+        "be exported or downloaded).",
+    )
+    BULK_LIMIT_EXCEEDED = (
+        "BULK_LIMIT_EXCEEDED",
+        400,
+        "The CSV has more usable rows than the plan's bulk_limit allows in one job.",
     )
     QUOTE_NOT_FOUND = "QUOTE_NOT_FOUND", 400, "The quoted passage is not in the post."
     QUOTE_AMBIGUOUS = (
@@ -187,7 +193,8 @@ class ErrorCode(StrEnum):
     VERSION_CONFLICT = (
         "VERSION_CONFLICT",
         409,
-        "The post changed since the item_version sent; detail.current_version says its version.",
+        "The post or job changed since the item_version sent; detail.current_version says "
+        "its version.",
     )
     STALE_SUGGESTION = (
         "STALE_SUGGESTION",

@@ -34,6 +34,36 @@ class JobStatus(StrEnum):
 FINISHED_JOB_STATUSES = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED})
 
 
+class Workflow(StrEnum):
+    """The content jobs of the workflow catalog (services.workflows.catalog)."""
+
+    BLOG_POST = "blog_post"
+    CAMPAIGN_PACK = "campaign_pack"
+    NEWSLETTER = "newsletter"
+    RELEASE_NOTES = "release_notes"
+    REPURPOSE = "repurpose"
+
+
+class SlotType(StrEnum):
+    """What a workflow slot or a checkpoint slot holds."""
+
+    TEXT = "text"
+    CHOICE = "choice"
+    CHOICES = "choices"  # several of `options`
+    POST_ID = "post_id"
+    OUTLINE = "outline"
+
+
+class BulkRowStatus(StrEnum):
+    """A row of a bulk generation job (`result.rows[].status`)."""
+
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
 class PostStatus(StrEnum):
     GENERATING = "generating"
     COMPLETED = "completed"
@@ -210,6 +240,9 @@ class SignupMode(StrEnum):
 ENUMS = (
     JobType,
     JobStatus,
+    Workflow,
+    SlotType,
+    BulkRowStatus,
     PostStatus,
     ReviewStatus,
     ReviewAction,

@@ -28,7 +28,15 @@ class Job(TimestampMixin, db.Model):
     total_items = db.Column(db.Integer, nullable=False, default=1)
     result = db.Column(db.JSON, nullable=True)
     error_message = db.Column(db.Text, nullable=True)
+    # Up by 1 at each checkpoint and each change of its slots (optimistic locking).
     item_version = db.Column(db.Integer, nullable=False, default=1)
+    # What the job was asked for: {"workflow", "slots", "review_outline"} of a generation,
+    # {"csv_source_id"} of a bulk job.
+    params = db.Column(db.JSON, nullable=True)
+    # Where a paused job (slot_needed) waits: {"checkpoint_id", "step_output_preview",
+    # "slots": [{"slot_id", "type", "value"}], ...}; kept after confirm as what was agreed.
+    checkpoint = db.Column(db.JSON, nullable=True)
+    paused_at = db.Column(db.DateTime, nullable=True)
     started_at = db.Column(db.DateTime, nullable=True)
     finished_at = db.Column(db.DateTime, nullable=True)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..extensions import db
-from ..vocabulary import Channel, Length, PostStatus, ReviewStatus
+from ..vocabulary import Channel, Length, PostStatus, ReviewStatus, Workflow
 from .base import TimestampMixin, id_column, user_fk
 
 POST_STATUSES = tuple(PostStatus)
@@ -22,6 +22,12 @@ class Post(TimestampMixin, db.Model):
     )
     user_id = user_fk()
     job_id = db.Column(db.String(24), nullable=True, index=True)
+    # The workflow that wrote it, and its place among the posts of its job (0: the main
+    # one, e.g. a campaign's blog post; a bulk job's rows in spreadsheet order).
+    workflow = db.Column(
+        db.String(32), nullable=False, default=Workflow.BLOG_POST, server_default="blog_post"
+    )
+    position = db.Column(db.Integer, nullable=False, default=0, server_default="0")
     topic = db.Column(db.String(200), nullable=False)
     voice = db.Column(db.String(32), nullable=False)
     target_length = db.Column(db.String(8), nullable=False, default=Length.MEDIUM)

@@ -38,7 +38,7 @@ class Plan:
 PLANS = {
     plan.name: plan
     for plan in (
-        Plan(PlanName.FREE, 10, 1, 0, BASIC_VOICES, 50, 100 * MB, 5),
+        Plan(PlanName.FREE, 10, 1, 10, BASIC_VOICES, 50, 100 * MB, 5),
         Plan(PlanName.STARTER, 50, 3, 50, ALL_VOICES, 200, 1 * GB, 10),
         Plan(PlanName.PRO, 200, 10, 500, ALL_VOICES, 500, 5 * GB, 20),
         Plan(PlanName.BUSINESS, 500, 20, 1000, ALL_VOICES, 1000, 20 * GB, 40),

@@ -10,7 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...vocabulary import PostWarning
-from .base import Brief, Draft, DraftSink, JobCancelled, NullSink, SourceText, Usage
+from .base import (
+    Brief,
+    Draft,
+    DraftSink,
+    JobCancelled,
+    NullSink,
+    PlannedOutline,
+    PlannedSection,
+    SourceText,
+    Usage,
+)
 from .channels import shape_content
 
 __all__ = [
@@ -20,6 +30,8 @@ __all__ = [
     "GeneratedPost",
     "JobCancelled",
     "NullSink",
+    "PlannedOutline",
+    "PlannedSection",
     "SourceText",
     "Usage",
     "generate",

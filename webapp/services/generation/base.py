@@ -47,6 +47,44 @@ VOICE_GUIDES = {
 
 
 @dataclass(frozen=True)
+class PlannedSection:
+    """A section an outline plans: its heading and what it should make (may be none)."""
+
+    heading: str
+    points: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlannedOutline:
+    """An outline to follow: one a person edited at the outline checkpoint, a workflow's
+    own (release notes), or a campaign's blog outline its other posts are written from."""
+
+    title: str
+    sections: tuple[PlannedSection, ...]
+
+    @property
+    def headings(self) -> list[str]:
+        return [s.heading for s in self.sections]
+
+    def as_value(self) -> dict:
+        """The API's outline value: {"title", "sections": [{"heading", "points"}]}."""
+        return {
+            "title": self.title,
+            "sections": [{"heading": s.heading, "points": list(s.points)} for s in self.sections],
+        }
+
+    @classmethod
+    def from_value(cls, value: dict) -> PlannedOutline:
+        return cls(
+            title=value["title"],
+            sections=tuple(
+                PlannedSection(s["heading"], tuple(s.get("points") or ()))
+                for s in value["sections"]
+            ),
+        )
+
+
+@dataclass(frozen=True)
 class Brief:
     """What the user asked for."""
 
@@ -57,6 +95,9 @@ class Brief:
     custom_instructions: str = ""
     # A brand voice's instructions (services.voices.guide_of); empty for a built-in voice.
     voice_guide: str = ""
+    # The sections to write, in order, instead of planning them (long form: exactly these
+    # sections under these headings; short form: the post covers each, naming it).
+    outline: PlannedOutline | None = None
 
     @property
     def long_form(self) -> bool:
@@ -156,6 +197,13 @@ class JobCancelled(Interrupt):
 
 class Writer(Protocol):
     name: str  # "offline" or the model string, shown in the UI and the API's `model`
+
+    def outline(
+        self, brief: Brief, sources: list[SourceText], sink: DraftSink
+    ) -> tuple[PlannedOutline, Usage]:
+        """Plan the post's sections (the outline checkpoint shows it for editing; a
+        campaign's other posts are written from it), then `write` with
+        `brief.outline` set to it, or to what a person made of it."""
 
     def write(
         self, brief: Brief, sources: list[SourceText], sink: DraftSink
