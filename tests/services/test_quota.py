@@ -111,7 +111,7 @@ def test_a_completed_generation_is_charged_exactly_once(app, holder):
     assert job.status == post.status == "completed" and post.charged
     assert counts(app, holder.id) == {"used": 1, "reserved": 0, "running": 0}
     with app.app_context():
-        assert quota.charge(job_id) is False
+        assert quota.charge(job_id) == 0
         generation_jobs.run_generation(job_id)  # run again (a redelivered job): nothing
         generation_jobs.record_failure_for_job(job_id, "late failure report")
     assert counts(app, holder.id)["used"] == 1

@@ -45,19 +45,47 @@ def reserve(job: Job, holder_id: str, posts: int) -> None:
     db.session.add(QuotaReservation(job_id=job.id, holder_id=holder_id, posts=posts))
 
 
-def charge(job_id: str) -> bool:
-    """Move the job's reservation to the holder's usage; False (and nothing charged) when
-    it holds none: a test-mode job, or one already charged or released. Committed by the
-    caller, with the job's completion."""
+def charge(job_id: str, posts: int | None = None) -> int:
+    """Move `posts` of the job's reservation (all of it when None) to the holder's usage;
+    returns how many were charged: 0 when it holds none (a test-mode job, or one already
+    charged or released). The rest stays reserved. Committed by the caller, with the
+    job's completion or the post's save."""
     reservation = db.session.execute(
         db.select(QuotaReservation.holder_id, QuotaReservation.posts).where(
             QuotaReservation.job_id == job_id
         )
     ).one_or_none()
-    if reservation is None or not _delete(job_id):
-        return False
-    plans.add_posts_used(reservation.holder_id, reservation.posts)
-    return True
+    if reservation is None:
+        return 0
+    charged = reservation.posts if posts is None else min(posts, reservation.posts)
+    if charged <= 0 or not _take(job_id, reservation.posts, charged):
+        return 0
+    plans.add_posts_used(reservation.holder_id, charged)
+    return charged
+
+
+def remaining_reserved(job_id: str) -> int:
+    """Posts the job still holds reserved (0 when none)."""
+    return (
+        db.session.execute(
+            db.select(QuotaReservation.posts).where(QuotaReservation.job_id == job_id)
+        ).scalar_one_or_none()
+        or 0
+    )
+
+
+def _take(job_id: str, held: int, posts: int) -> bool:
+    """Take `posts` out of a reservation that held `held`; True only for the one caller
+    that did (a compare-and-set, so two workers never charge the same posts)."""
+    if posts >= held:
+        return _delete(job_id)
+    result = db.session.execute(
+        db.update(QuotaReservation)
+        .where(QuotaReservation.job_id == job_id, QuotaReservation.posts == held)
+        .values(posts=held - posts),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount == 1
 
 
 def release(job_id: str) -> None:
