@@ -1,0 +1,441 @@
+#!/usr/bin/env python
+"""Workflow benchmark: bulk generation, campaign packs and the outline checkpoint, with a
+real `python worker.py` and `gunicorn wsgi:app` and the loopback model server
+(`tests/llm_server.py`, its own process) answering after 1 s per call. The stack is
+generation_bench.py's.
+
+    .venv/bin/python bench/workflow_bench.py            # full run (~2 minutes)
+    .venv/bin/python bench/workflow_bench.py --quick    # 10 rows, 1 run, 20 paused jobs
+
+Figures (goals from issue 16):
+
+    bulk      a 40-row bulk job of short LinkedIn posts (one model call a row) for a `pro`
+              user (concurrency 10): job created -> finished against its ideal, rows x
+              calls a row x 1 s / 10 (≤ 1.3x)
+    campaign  a campaign pack (blog, thread, LinkedIn post, newsletter) against the blog
+              post alone, same topic, length `short` (≤ 1.5x); model calls per job from the
+              model server's GET /control
+    paused    100 jobs paused at the outline checkpoint: the worker is idle (RQ's state,
+              nothing started or queued), a fresh blog post starts at once (enqueue -> start
+              ≤ 60 ms, generation_bench's p99 goal), and neither the worker's RSS nor
+              Redis's used_memory grows by more than 2 %
+
+Database: a temporary SQLite file unless --database-url is given. Redis: --redis-url under
+a key prefix of its own, removed at the end. Exit status: 0 when every goal passes (always
+0 with --quick), 1 otherwise. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import redis
+import requests
+from generation_bench import (
+    ROOT,
+    Api,
+    JobClock,
+    Stack,
+    as_utc,
+    print_table,
+    remove_keys,
+    rss_mb,
+    set_model_pacing,
+    start_stack,
+    wait_until,
+)
+
+GOALS = {
+    "bulk_ratio": 1.3,
+    "campaign_ratio": 1.5,
+    "fresh_start_ms": 60,
+    "worker_rss_growth_pct": 2,
+    "redis_growth_pct": 2,
+}
+MODEL_DELAY = 1.0
+BULK_CONCURRENCY = 10  # the `pro` plan's
+BULK_CALLS_PER_ROW = 1  # a short LinkedIn post is one model call
+FINISHED = ("completed", "failed", "cancelled")
+
+
+class WorkflowApi(Api):
+    """A bench user's API client, with the workflow and bulk endpoints."""
+
+    def call(self, method: str, path: str, expected: int, **kwargs) -> dict:
+        response = self.http.request(method, self.base + path, timeout=30, **kwargs)
+        if response.status_code != expected:
+            raise SystemExit(f"{method} {path}: {response.status_code} {response.text}")
+        return response.json()
+
+    def generate_with(
+        self, topic: str, workflow: str, review_outline: bool = False, length: str = "short"
+    ) -> str:
+        body = {
+            "project_id": self.project_id,
+            "topic": topic,
+            "voice": "professional",
+            "target_length": length,
+            "workflow": workflow,
+            "review_outline": review_outline,
+        }
+        return self.call("POST", "/posts/generate", 202, json=body)["job_id"]
+
+    def upload_topics(self, rows: int) -> str:
+        """A parsed topics CSV source of `rows` short LinkedIn posts; its id."""
+        lines = ["topic,voice,custom_instructions,target_length,channel"] + [
+            f"Bulk topic number {n}: what teams learn from it,professional,,short,linkedin"
+            for n in range(1, rows + 1)
+        ]
+        data = ("\r\n".join(lines) + "\r\n").encode()
+        source = self.call(
+            "POST",
+            f"/sources/projects/{self.project_id}/sources",
+            201,
+            files={"file": ("topics.csv", data, "text/csv")},
+        )
+        wait_until(
+            lambda: self.call("GET", f"/sources/sources/{source['id']}", 200)["status"] == "parsed",
+            "the topics CSV was not parsed",
+            interval=0.1,
+        )
+        return source["id"]
+
+    def bulk_generate(self, source_id: str) -> str:
+        body = {"project_id": self.project_id, "csv_source_id": source_id}
+        return self.call("POST", "/posts/bulk-generate", 202, json=body)["job_id"]
+
+
+def model_calls(stack: Stack) -> int:
+    return requests.get(stack.model_url + "/control", timeout=5).json()["requests"]
+
+
+def wall_seconds(row) -> float:
+    return (as_utc(row.finished_at) - as_utc(row.created_at)).total_seconds()
+
+
+def set_plan(stack: Stack, email: str, plan: str) -> None:
+    """Through the operator's command, as an administrator would."""
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "users", "set-plan", email, plan],
+        cwd=ROOT,
+        env=stack.env,
+        check=True,
+        capture_output=True,
+    )
+
+
+# ------------------------------------------------------------------------------ bulk
+
+
+def measure_bulk(stack: Stack, api: WorkflowApi, clock: JobClock, rows: int) -> dict:
+    """One bulk job of `rows` single-call rows; its rows polled every 100 ms to see how
+    many were written at once."""
+    source_id = api.upload_topics(rows)
+    set_model_pacing(stack, MODEL_DELAY)
+    calls_before = model_calls(stack)
+    job_id = api.bulk_generate(source_id)
+    timeline = []  # (seconds since the first poll, rows processing, rows completed)
+    started = time.monotonic()
+    while True:
+        job = api.job(job_id)
+        statuses = [row["status"] for row in (job.get("result") or {}).get("rows", [])]
+        timeline.append(
+            (
+                round(time.monotonic() - started, 2),
+                statuses.count("processing"),
+                statuses.count("completed"),
+            )
+        )
+        if job["status"] in FINISHED:
+            break
+        if time.monotonic() - started > 120:
+            raise SystemExit(f"bulk job {job_id} did not finish")
+        time.sleep(0.1)
+    row = clock.wait_finished(job_id)
+    calls = model_calls(stack) - calls_before
+    ideal = rows * BULK_CALLS_PER_ROW * MODEL_DELAY / BULK_CONCURRENCY
+    return {
+        "rows": rows,
+        "rows_completed": statuses.count("completed"),
+        "wall_s": wall_seconds(row),
+        "ideal_s": ideal,
+        "model_calls": calls,
+        "most_rows_processing_at_once": max(point[1] for point in timeline),
+        "timeline": timeline,
+    }
+
+
+# -------------------------------------------------------------------------- campaign
+
+
+def measure_campaign(stack: Stack, api: WorkflowApi, clock: JobClock, runs: int) -> dict:
+    """The blog post alone and the campaign pack, interleaved, same topic and length."""
+    set_model_pacing(stack, MODEL_DELAY)
+    results = {"blog_post": [], "campaign_pack": []}
+    calls = {"blog_post": [], "campaign_pack": []}
+    posts = {}
+    for _ in range(runs):
+        for workflow in results:
+            calls_before = model_calls(stack)
+            job_id = api.generate_with("Onboarding emails that people read", workflow)
+            row = clock.wait_finished(job_id)
+            results[workflow].append(wall_seconds(row))
+            calls[workflow].append(model_calls(stack) - calls_before)
+            posts[workflow] = len(api.job(job_id)["result"].get("post_ids", []))
+    return {"wall_s": results, "model_calls": calls, "posts": posts}
+
+
+# ---------------------------------------------------------------------------- paused
+
+
+def job_statuses(clock: JobClock, job_ids: list[str]) -> list[str]:
+    from sqlalchemy import bindparam, text
+
+    query = text("SELECT status FROM jobs WHERE id IN :ids").bindparams(
+        bindparam("ids", expanding=True)
+    )
+    with clock.engine.connect() as connection:
+        return [row.status for row in connection.execute(query, {"ids": job_ids})]
+
+
+def pause_jobs(api: WorkflowApi, clock: JobClock, count: int, batch: int, label: str) -> list:
+    """`count` blog posts with `review_outline`, submitted `batch` at a time (within the
+    plan's concurrency: a job counts until it pauses), each batch waited for until all of
+    it has paused."""
+    job_ids = []
+    while len(job_ids) < count:
+        submitted = [
+            api.generate_with(f"Paused {label} {len(job_ids) + n}", "blog_post", True)
+            for n in range(min(batch, count - len(job_ids)))
+        ]
+
+        def all_paused(submitted=submitted):
+            statuses = job_statuses(clock, submitted)
+            if any(status in FINISHED for status in statuses):
+                raise SystemExit(f"a job meant to pause ended: {statuses}")
+            return all(status == "slot_needed" for status in statuses)
+
+        wait_until(all_paused, "jobs did not pause at the outline", timeout=120, interval=0.02)
+        job_ids += submitted
+    return job_ids
+
+
+def redis_used_memory(client: redis.Redis) -> int:
+    return int(client.info("memory")["used_memory"])
+
+
+def worker_activity(stack: Stack) -> dict:
+    """What RQ says the bench's worker is doing, and what its queue holds."""
+    from rq import Queue, Worker
+    from rq.registry import StartedJobRegistry
+
+    client = redis.Redis.from_url(stack.env["REDIS_URL"])
+    queue = Queue(f"{stack.env['REDIS_KEY_PREFIX']}-default", connection=client)
+    workers = Worker.all(queue=queue)
+    return {
+        "worker_states": [str(worker.get_state()) for worker in workers],
+        "current_jobs": [worker.get_current_job_id() for worker in workers],
+        "queued": queue.count,
+        "started": StartedJobRegistry(queue=queue).count,
+    }
+
+
+def keys_of_jobs(client: redis.Redis, prefix: str, job_ids: list[str]) -> dict:
+    """Bytes of the Redis keys that name the jobs: RQ's record of each task (kept for
+    `result_ttl` after it returns) and Copydesk's own keys of the job."""
+    sizes = {"rq": 0, "copydesk": 0}
+    for job_id in job_ids:
+        sizes["rq"] += client.memory_usage(f"rq:job:{job_id}") or 0
+        for key in client.scan_iter(f"{prefix}:job:{job_id}:*"):
+            sizes["copydesk"] += client.memory_usage(key) or 0
+    return sizes
+
+
+def measure_paused(
+    stack: Stack, api: WorkflowApi, clock: JobClock, count: int, alone_s: float | None
+) -> dict:
+    """`count` jobs paused at once: the worker's state and memory, Redis's memory, and a
+    fresh blog post submitted afterwards."""
+    client = redis.Redis.from_url(stack.env["REDIS_URL"])
+    worker_pid = stack.processes["worker"].pid
+    set_model_pacing(stack, 0.0)  # pausing does not depend on the model's pace
+    warmup = pause_jobs(api, clock, 5, 5, "warm-up")  # the checkpoint's code paths, loaded
+    time.sleep(1)
+    before = {"rss_mb": rss_mb(worker_pid), "redis_used": redis_used_memory(client)}
+    paused = pause_jobs(api, clock, count, BULK_CONCURRENCY, "job")
+    time.sleep(1)
+    after = {"rss_mb": rss_mb(worker_pid), "redis_used": redis_used_memory(client)}
+    statuses = job_statuses(clock, warmup + paused)
+    activity = worker_activity(stack)
+    set_model_pacing(stack, MODEL_DELAY)
+    fresh_id = api.generate_with("A fresh post after the pauses", "blog_post")
+    row = clock.wait_finished(fresh_id)
+    enqueued, _ = clock.rq_times(fresh_id)
+    return {
+        "paused": count,
+        "paused_at_once": statuses.count("slot_needed"),
+        "worker": activity,
+        "before": before,
+        "after": after,
+        "paused_keys_bytes": keys_of_jobs(client, stack.env["REDIS_KEY_PREFIX"], paused),
+        "fresh_start_ms": (as_utc(row.started_at) - as_utc(enqueued)).total_seconds() * 1000,
+        "fresh_wall_s": wall_seconds(row),
+        "blog_alone_s": alone_s,
+    }
+
+
+# ---------------------------------------------------------------------------- report
+
+
+def growth_pct(before: float, after: float) -> float:
+    return (after - before) / before * 100
+
+
+def summarise(results: dict) -> tuple[list[tuple], bool]:
+    """Table rows (figure, value, goal, verdict) and whether every goal passed."""
+    bulk, campaign, paused = results["bulk"], results["campaign"], results["paused"]
+    blog = statistics.median(campaign["wall_s"]["blog_post"])
+    pack = statistics.median(campaign["wall_s"]["campaign_pack"])
+    worker, before, after = paused["worker"], paused["before"], paused["after"]
+    idle = (
+        paused["paused_at_once"] == paused["paused"] + 5
+        and worker["started"] == 0
+        and worker["queued"] == 0
+        and all(job is None for job in worker["current_jobs"])
+    )
+    keys = paused["paused_keys_bytes"]
+    figures = [
+        (
+            f"bulk: {bulk['rows']} rows, {bulk['model_calls']} model calls, "
+            f"at most {bulk['most_rows_processing_at_once']} rows at once "
+            f"({bulk['rows_completed']} completed)",
+            f"{bulk['wall_s']:.2f} s (ideal {bulk['ideal_s']:.1f} s)",
+            None,
+        ),
+        ("bulk: wall ÷ ideal", bulk["wall_s"] / bulk["ideal_s"], GOALS["bulk_ratio"]),
+        (
+            f"blog post alone, {median_calls(campaign, 'blog_post')} model calls",
+            f"{blog:.2f} s",
+            None,
+        ),
+        (
+            f"campaign pack ({campaign['posts'].get('campaign_pack')} posts), "
+            f"{median_calls(campaign, 'campaign_pack')} model calls",
+            f"{pack:.2f} s",
+            None,
+        ),
+        ("campaign ÷ blog post", pack / blog, GOALS["campaign_ratio"]),
+        (
+            f"paused at once: {paused['paused_at_once']}; worker "
+            f"{'/'.join(worker['worker_states'])}, {worker['started']} started, "
+            f"{worker['queued']} queued",
+            "idle" if idle else "BUSY",
+            None,
+        ),
+        ("fresh blog post: enqueue → start", paused["fresh_start_ms"], GOALS["fresh_start_ms"]),
+        (
+            "fresh blog post: created → finished (alone, before the pauses)",
+            f"{paused['fresh_wall_s']:.2f} s ({blog:.2f} s)",
+            None,
+        ),
+        (
+            f"worker RSS before → after {paused['paused']} pauses",
+            f"{before['rss_mb']:.1f} → {after['rss_mb']:.1f} MB",
+            None,
+        ),
+        (
+            "worker RSS growth %",
+            growth_pct(before["rss_mb"], after["rss_mb"]),
+            GOALS["worker_rss_growth_pct"],
+        ),
+        (
+            "Redis used_memory before → after",
+            f"{before['redis_used'] / 1024:.0f} → {after['redis_used'] / 1024:.0f} KiB",
+            None,
+        ),
+        (
+            "Redis used_memory growth %",
+            growth_pct(before["redis_used"], after["redis_used"]),
+            GOALS["redis_growth_pct"],
+        ),
+        (
+            "keys naming the paused jobs: RQ task records / Copydesk's",
+            f"{keys['rq'] / 1024:.0f} / {keys['copydesk'] / 1024:.0f} KiB",
+            None,
+        ),
+    ]
+    rows, passed = [], idle
+    for name, value, goal in figures:
+        if goal is None:
+            rows.append((name, value, "", ""))
+            continue
+        ok = value <= goal
+        passed &= ok
+        rows.append((name, f"{value:.2f}", f"≤ {goal}", "pass" if ok else "FAIL"))
+    return rows, passed
+
+
+def median_calls(campaign: dict, workflow: str) -> float:
+    return statistics.median(campaign["model_calls"][workflow])
+
+
+def run(args) -> int:
+    rows, runs, paused = (10, 1, 20) if args.quick else (40, 3, 100)
+    # A hundred-odd submissions and polls in a minute: above the API's per-user limit.
+    os.environ["RATELIMIT_ENABLED"] = "false"
+    workdir = Path(tempfile.mkdtemp(prefix="copydesk-workflow-bench-"))
+    stack = start_stack(args, workdir)
+    try:
+        emails = list(stack.users)
+        set_plan(stack, emails[0], "pro")
+        bulk_api = WorkflowApi(stack, emails[0])
+        plan = bulk_api.call("GET", "/users/me", 200)["subscription_tier"]
+        clock = JobClock(stack)
+        print(f"bulk: {rows} rows on the {plan} plan", flush=True)
+        results = {"bulk": measure_bulk(stack, bulk_api, clock, rows)}
+        print(f"campaign pack vs blog post: {runs} run(s) each", flush=True)
+        results["campaign"] = measure_campaign(stack, WorkflowApi(stack, emails[1]), clock, runs)
+        print(f"{paused} jobs paused at the outline", flush=True)
+        results["paused"] = measure_paused(
+            stack,
+            WorkflowApi(stack, emails[2]),
+            clock,
+            paused,
+            statistics.median(results["campaign"]["wall_s"]["blog_post"]),
+        )
+    finally:
+        stack.stop_all()
+        remove_keys(stack.env)
+        if args.keep:
+            print(f"logs kept in {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    database = "Postgres" if args.database_url else "SQLite"
+    table, passed = summarise(results)
+    print_table(table, f"Workflow benchmark ({database}, {'quick' if args.quick else 'full'})")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2, default=str))
+    return 0 if passed or args.quick else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10 rows, 1 run, 20 paused jobs")
+    parser.add_argument("--database-url", help="default: a temporary SQLite file")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--json", help="write every measurement to this file")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory (logs)")
+    return run(parser.parse_args())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
