@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import json
+import threading
+import time
 import zipfile
 
 import pytest
@@ -18,6 +20,8 @@ from webapp.services import plans
 from ..conftest import wait_for
 from ..factories import make_user
 from ..files import make_csv, make_pdf
+from ..llm_server import default_reply
+from .test_generation_llm import Remote, llm_env
 from .test_posts import worker_paused
 
 # Step 1 of the reference's example, byte for byte.
@@ -401,3 +405,101 @@ def test_a_test_mode_key_writes_offline_and_charges_nothing(api):
     assert {api.post(i)["model"] for i in job["result"]["post_ids"]} == {"offline"}
     me = api.client.get("/api/v1/users/me", headers=api.headers).get_json()
     assert me["quota"]["posts_used"] == 0
+
+
+# --------------------------------------------------------------------- with a model
+
+
+class InFlight:
+    """A model server responder that takes `seconds` per answer and counts how many
+    answers were being written at once."""
+
+    def __init__(self, seconds: float):
+        self.seconds, self.now, self.peak = seconds, 0, 0
+        self.lock = threading.Lock()
+
+    def reply(self, body: dict) -> str:
+        with self.lock:
+            self.now += 1
+            self.peak = max(self.peak, self.now)
+        try:
+            time.sleep(self.seconds)
+            return default_reply(body)
+        finally:
+            with self.lock:
+                self.now -= 1
+
+
+def remote_csv_job(user: Remote, data: bytes) -> str:
+    """Upload `data` as a CSV source of `user`'s project, wait for it to parse, start a bulk
+    job on it; the job's id."""
+    source = user.call(
+        "post",
+        f"/api/v1/sources/projects/{user.project['id']}/sources",
+        files={"file": ("topics.csv", data)},
+    ).json()
+    wait_for(
+        lambda: (
+            user.call("get", f"/api/v1/sources/sources/{source['id']}").json()["status"] == "parsed"
+        ),
+        timeout=30,
+        interval=0.25,
+    )
+    response = user.call(
+        "post",
+        "/api/v1/posts/bulk-generate",
+        json={"project_id": user.project["id"], "csv_source_id": source["id"]},
+    )
+    assert response.status_code == 202, response.text
+    return response.json()["job_id"]
+
+
+def short_rows(count: int) -> bytes:
+    return make_csv(
+        [(f"Spring offer number {n}", "casual", "short", "linkedin") for n in range(count)],
+        header=("topic", "voice", "target_length", "channel"),
+    )
+
+
+def test_rows_are_written_at_most_the_plans_concurrency_at_a_time(start_stack, llm_server, app):
+    answers = InFlight(0.4)
+    llm_server.responder = answers.reply
+    # One model call at a time per row: calls at once are then rows at once.
+    server, worker = start_stack(**llm_env(llm_server, LLM_MAX_PARALLEL_CALLS="1"))
+    user = Remote(server)
+    make_user(app, email="writer@example.com", plan="starter")  # 3 at a time
+    job_id = remote_csv_job(user, short_rows(7))
+
+    processing_seen = []
+    while True:
+        job = user.call("get", f"/api/v1/jobs/{job_id}").json()
+        if job["status"] in FINISHED:
+            break
+        if job["result"]:
+            processing_seen.append(sum(r["status"] == "processing" for r in job["result"]["rows"]))
+        time.sleep(0.1)
+    assert job["status"] == "completed", open(worker.log_path).read()[-3000:]
+    assert [r["status"] for r in job["result"]["rows"]] == ["completed"] * 7
+    assert answers.peak == 3
+    assert max(processing_seen) == 3  # the poll shows rows as they change
+    assert user.quota() == 7
+
+
+def test_cancel_stops_the_row_being_written_and_the_rows_after_it(start_stack, llm_server):
+    server, worker = start_stack(**llm_env(llm_server))
+    llm_server.delay = 2.0
+    user = Remote(server)  # free plan: one row at a time
+    job_id = remote_csv_job(user, short_rows(4))
+
+    def first_row_processing():
+        job = user.call("get", f"/api/v1/jobs/{job_id}").json()
+        return job["result"] and job["result"]["rows"][0]["status"] == "processing"
+
+    wait_for(first_row_processing, timeout=30, interval=0.1)
+    assert user.call("post", f"/api/v1/jobs/{job_id}/cancel").status_code == 200
+    job = user.finished_job(job_id, worker)
+    assert job["status"] == "cancelled"
+    assert [r["status"] for r in job["result"]["rows"]] == ["cancelled"] * 4
+    assert job["result"]["post_ids"] == []
+    posts = user.call("get", f"/api/v1/posts/projects/{user.project['id']}/posts").json()
+    assert posts["total"] == 0 and user.quota() == 0
