@@ -15,7 +15,9 @@ from .state import (
     DEAD_WORKER_MESSAGE,
     LOST_MESSAGE,
     cancel,
+    csv_filename,
     record_failure_for_job,
+    rows_of,
 )
 from .submit import request_bulk_generation
 
@@ -26,8 +28,10 @@ __all__ = [
     "LOST_MESSAGE",
     "BulkRow",
     "cancel",
+    "csv_filename",
     "plan_rows",
     "record_failure_for_job",
     "request_bulk_generation",
+    "rows_of",
     "run_bulk",
 ]

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from ...errors import ErrorCode
 from ...extensions import db
-from ...models import Job
-from ...vocabulary import BulkRowStatus, JobStatus
+from ...models import Job, Source
+from ...vocabulary import BulkRowStatus, JobStatus, JobType
 from .. import jobs, live, queue, quota
 from .rows import BulkRow, row_error
 
@@ -118,3 +118,17 @@ def cancel(job: Job) -> Job:
         quota.release(job.id)
         jobs.cancel_job_row(job, CANCELLED_MESSAGE)
     return job
+
+
+def rows_of(job: Job) -> list[dict] | None:
+    """The rows of a bulk job as its page shows them; None for a job of another type."""
+    if job.job_type != JobType.BULK_GENERATION:
+        return None
+    return (job.result or {}).get("rows", [])
+
+
+def csv_filename(job: Job) -> str | None:
+    """The name of the CSV source a bulk job reads (None once it is deleted)."""
+    source_id = (job.params or {}).get("csv_source_id")
+    source = db.session.get(Source, source_id) if source_id else None
+    return source.filename if source else None

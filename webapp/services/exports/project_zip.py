@@ -80,6 +80,15 @@ def require_job_download(job: Job) -> None:
         )
 
 
+def can_download(job: Job) -> bool:
+    """Whether the job's page offers its posts as a ZIP."""
+    try:
+        require_job_download(job)
+    except AppError:
+        return False
+    return True
+
+
 def job_zip(job_id: str) -> Iterator[bytes]:
     """The ZIP of the posts job `job_id` wrote that may leave, in the job's order (a bulk
     job's rows, a campaign's blog post first), streamed as `project_zip` is; the
