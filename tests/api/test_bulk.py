@@ -111,6 +111,13 @@ def rows_of(job: dict) -> list[tuple]:
     return [(r["row"], r["status"], (r["error"] or {}).get("code")) for r in job["result"]["rows"]]
 
 
+def bulk_jobs(app) -> int:
+    with app.app_context():
+        return db.session.execute(
+            db.select(db.func.count()).select_from(Job).where(Job.job_type == "bulk_generation")
+        ).scalar_one()
+
+
 def set_plan(app, email: str, plan: str) -> None:
     make_user(app, email=email, plan=plan)
 
@@ -225,13 +232,7 @@ def test_more_rows_than_the_bulk_limit_is_400_and_queues_nothing(api, app):
     assert detail["code"] == "BULK_LIMIT_EXCEEDED"
     assert (detail["rows"], detail["bulk_limit"]) == (11, 10)
     assert "10" in detail["message"]
-    with app.app_context():
-        assert (
-            db.session.execute(
-                db.select(db.func.count()).select_from(Job).where(Job.job_type == "bulk_generation")
-            ).scalar_one()
-            == 0
-        )
+    assert bulk_jobs(app) == 0
     assert api.client.get("/api/v1/jobs", headers=api.headers).get_json()["total"] == 1  # parse
 
     set_plan(app, "user@example.com", "starter")  # 50 rows

@@ -12,7 +12,7 @@ import zipfile
 from webapp.extensions import db
 from webapp.models import Job
 
-from ..api.test_bulk import REFERENCE_CSV, REFERENCE_TOPICS, topics_csv
+from ..api.test_bulk import REFERENCE_CSV, REFERENCE_TOPICS, bulk_jobs, topics_csv
 from ..api.test_posts import worker_paused
 from ..conftest import AuthActions, wait_for
 from ..factories import make_project
@@ -139,13 +139,7 @@ def test_a_refusal_is_shown_on_the_source_page_and_starts_nothing(client, auth, 
     page = response.get_data(as_text=True)
     assert "Not started:" in page and "at most 10" in page
     assert "Generate all (11 posts)" in page
-    with app.app_context():
-        assert (
-            db.session.execute(
-                db.select(db.func.count()).select_from(Job).where(Job.job_type == "bulk_generation")
-            ).scalar_one()
-            == 0
-        )
+    assert bulk_jobs(app) == 0
 
 
 def test_a_job_of_another_user_is_not_found(client, auth, app, csrf, worker):

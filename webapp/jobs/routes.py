@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, stream_with_context, url_for
+from flask import url_for
 from flask_login import current_user, login_required
 
 from ..extensions import htmx
 from ..forms import ConfirmForm
-from ..rendering import htmx_redirect, page_or_fragment
+from ..rendering import htmx_redirect, page_or_fragment, streamed_download
 from ..services import bulk, exports, job_registry, live
 from ..services import jobs as job_service
 from ..services.access import Permission
@@ -69,12 +69,8 @@ def download(job_id: str):
     """The posts the job wrote, as the API's `GET /jobs/{id}/download` gives them."""
     job = job_service.get_job_or_404(job_id, current_user)
     project_zip.require_job_download(job)
-    return Response(
-        stream_with_context(project_zip.job_zip(job.id)),
-        mimetype=exports.ZIP_MIMETYPE,
-        headers={
-            "Content-Disposition": exports.content_disposition(project_zip.job_zip_filename(job))
-        },
+    return streamed_download(
+        project_zip.job_zip(job.id), exports.ZIP_MIMETYPE, project_zip.job_zip_filename(job)
     )
 
 

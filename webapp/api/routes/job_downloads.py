@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Response, stream_with_context
-
 from ...errors import ErrorCode
+from ...rendering import streamed_download
 from ...services import exports
 from ...services import jobs as job_service
 from ...services.exports import project_zip
 from .. import bp
 from ..endpoint import endpoint
 from ..principal import current_principal
+from .exports import ZIP_FILE
 
 JOB_ZIP = {
+    **ZIP_FILE,
     "description": "The ZIP, streamed (`Content-Disposition: attachment; "
     'filename="<project-slug>-<job-type>-<job-id>.zip"`).',
-    "content": {exports.ZIP_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}},
 }
 
 
@@ -42,10 +42,6 @@ JOB_ZIP = {
 def download_job(job_id: str):
     job = job_service.get_job_or_404(job_id, current_principal().user)
     project_zip.require_job_download(job)
-    return Response(
-        stream_with_context(project_zip.job_zip(job.id)),
-        mimetype=exports.ZIP_MIMETYPE,
-        headers={
-            "Content-Disposition": exports.content_disposition(project_zip.job_zip_filename(job))
-        },
+    return streamed_download(
+        project_zip.job_zip(job.id), exports.ZIP_MIMETYPE, project_zip.job_zip_filename(job)
     )
