@@ -108,12 +108,19 @@ def cite_passages(reply: str, numbers: list[str]) -> str:
     return "\n\n".join(f"{p} [{numbers[i % len(numbers)]}]" for i, p in enumerate(paragraphs))
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # Many calls connect at once (a bulk job's rows, a post's sections): socketserver's
+    # listen backlog of 5 drops the SYNs beyond it, and the client resends them a second
+    # later, a second that is not the model's.
+    request_queue_size = 128
+
+
 class FakeModelServer:
     def __init__(self, port: int = 0):
         self.lock = threading.Lock()
         self.reset()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
-        self.httpd.daemon_threads = True
+        self.httpd = _Server(("127.0.0.1", port), _handler(self))
         self.httpd.handle_error = _ignore_gone_clients(self.httpd.handle_error)
         self.url = f"http://127.0.0.1:{self.httpd.server_port}/v1"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
