@@ -6,7 +6,8 @@ that writes the posts from it. A job left waiting PAUSE_EXPIRY is cancelled.
 Every change names the `item_version` it was made from; the check and the write are one
 conditional UPDATE, so of two changes made from the same version exactly one lands
 (409 VERSION_CONFLICT with `current_version` for the other). A change to a job not
-waiting at a checkpoint is 400 INVALID_STATE.
+waiting at a checkpoint is 400 INVALID_STATE. The 7 days count from the pause or the
+last edit of the outline.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from .slots import check_outline, slot_error
 log = logging.getLogger(__name__)
 PAUSE_EXPIRY = timedelta(days=7)
 EXPIRED_MESSAGE = (
-    "Cancelled: the outline waited 7 days without being confirmed. Nothing was charged; "
+    "Cancelled: the outline was left 7 days without being confirmed. Nothing was charged; "
     "start the generation again."
 )
 RESUMED_STEP = "Waiting for a worker"
@@ -60,7 +61,8 @@ def fill_slots(job: Job, user: User, item_version: int, slots: list[dict]) -> Jo
         )
     kept = {k: v for k, v in job.checkpoint.items() if k not in jobs.CHECKPOINT_FIELDS}
     kept["edited_by"] = user.id
-    claim(job, item_version, checkpoint=outline_checkpoint(outline, **kept))
+    # An edit is a sign of life: the 7 days of PAUSE_EXPIRY count from the last one.
+    claim(job, item_version, checkpoint=outline_checkpoint(outline, **kept), paused_at=utcnow())
     db.session.commit()
     return job
 
