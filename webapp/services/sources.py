@@ -260,8 +260,8 @@ def topic_table(source: Source) -> TopicTable:
     topics CSV; SERVICE_UNAVAILABLE when storage is down."""
     if source.file_type != FileType.CSV or source.status != SourceStatus.PARSED:
         raise ValidationFailed(
-            f"“{source.filename}” is not a parsed CSV source ({source.file_type}, "
-            f"{source.status}); only a parsed topics CSV has topic rows.",
+            f"Only a parsed CSV source has topic rows; “{source.filename}” is a "
+            f"{source.file_type} source ({source.status}).",
             code=ErrorCode.INVALID_SOURCE,
         )
     try:
