@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -65,6 +66,7 @@ MODEL_DELAY = 1.0
 BULK_CONCURRENCY = 10  # the `pro` plan's
 BULK_CALLS_PER_ROW = 1  # a short LinkedIn post is one model call
 FINISHED = ("completed", "failed", "cancelled")
+ID = re.compile(r"[0-9a-f]{24,32}")  # a row's, a job's or a worker's id in a key
 WARMUP_PAUSES = 5  # before the memory's baseline: the checkpoint's code paths, loaded
 
 
@@ -266,15 +268,31 @@ def worker_activity(stack: Stack) -> dict:
     }
 
 
-def keys_of_jobs(client: redis.Redis, prefix: str, job_ids: list[str]) -> dict:
-    """Bytes of the Redis keys that name the jobs: RQ's record of each task (kept for
-    `result_ttl` after it returns) and Copydesk's own keys of the job."""
-    sizes = {"rq": 0, "copydesk": 0}
-    for job_id in job_ids:
-        sizes["rq"] += client.memory_usage(f"rq:job:{job_id}") or 0
-        for key in client.scan_iter(f"{prefix}:job:{job_id}:*"):
-            sizes["copydesk"] += client.memory_usage(key) or 0
-    return sizes
+def redis_keys(client: redis.Redis, prefix: str) -> dict:
+    """Bytes (MEMORY USAGE) of every key of the bench's stack: RQ's (`rq:*`) and the
+    installation's (`<prefix>*`), by kind (the key with its ids replaced by `<id>`):
+    {kind: [keys, bytes]}."""
+    names = list(client.scan_iter("rq:*", count=1000))
+    names += list(client.scan_iter(f"{prefix}*", count=1000))
+    pipe = client.pipeline(transaction=False)
+    for name in names:
+        pipe.memory_usage(name)
+    kinds = {}
+    for name, size in zip(names, pipe.execute(), strict=True):
+        kind = ID.sub("<id>", name.decode().replace(prefix, "<prefix>"))
+        entry = kinds.setdefault(kind, [0, 0])
+        entry[0] += 1
+        entry[1] += size or 0
+    return kinds
+
+
+def key_growth(before: dict, after: dict) -> list[tuple[str, int, int]]:
+    """(kind, keys added, bytes added) of the kinds that grew, largest first."""
+    grown = [
+        (kind, keys - before.get(kind, [0, 0])[0], size - before.get(kind, [0, 0])[1])
+        for kind, (keys, size) in after.items()
+    ]
+    return sorted((g for g in grown if g[2] > 0), key=lambda g: -g[2])
 
 
 def measure_paused(
@@ -287,10 +305,19 @@ def measure_paused(
     set_model_pacing(stack, 0.0)  # pausing does not depend on the model's pace
     warmup = pause_jobs(api, clock, WARMUP_PAUSES, WARMUP_PAUSES, "warm-up")
     time.sleep(1)
-    before = {"rss_mb": rss_mb(worker_pid), "redis_used": redis_used_memory(client)}
+    prefix = stack.env["REDIS_KEY_PREFIX"]
+    before = {
+        "rss_mb": rss_mb(worker_pid),
+        "redis_used": redis_used_memory(client),
+        "keys": redis_keys(client, prefix),
+    }
     paused = pause_jobs(api, clock, count, BULK_CONCURRENCY, "job")
     time.sleep(1)
-    after = {"rss_mb": rss_mb(worker_pid), "redis_used": redis_used_memory(client)}
+    after = {
+        "rss_mb": rss_mb(worker_pid),
+        "redis_used": redis_used_memory(client),
+        "keys": redis_keys(client, prefix),
+    }
     statuses = job_statuses(clock, warmup + paused)
     activity = worker_activity(stack)
     set_model_pacing(stack, MODEL_DELAY)
@@ -303,7 +330,7 @@ def measure_paused(
         "worker": activity,
         "before": before,
         "after": after,
-        "paused_keys_bytes": keys_of_jobs(client, stack.env["REDIS_KEY_PREFIX"], paused),
+        "redis_key_growth": key_growth(before.pop("keys"), after.pop("keys")),
         "fresh_start_ms": (as_utc(row.started_at) - as_utc(enqueued)).total_seconds() * 1000,
         "fresh_wall_s": wall_seconds(row),
         "blog_alone_s": alone_s,
@@ -356,7 +383,7 @@ def campaign_figures(campaign: dict) -> list[tuple]:
 
 def paused_figures(paused: dict) -> list[tuple]:
     worker, before, after = paused["worker"], paused["before"], paused["after"]
-    keys = paused["paused_keys_bytes"]
+    growth = paused["redis_key_growth"]
     alone = f" ({paused['blog_alone_s']:.2f} s)" if paused["blog_alone_s"] else ""
     return [
         (
@@ -397,8 +424,9 @@ def paused_figures(paused: dict) -> list[tuple]:
             GOALS["redis_growth_pct"],
         ),
         (
-            "keys naming the paused jobs: RQ task records / Copydesk's",
-            f"{keys['rq'] / 1024:.0f} / {keys['copydesk'] / 1024:.0f} KiB",
+            "of which the stack's keys, by kind (keys added)",
+            ", ".join(f"{kind} +{size / 1024:.0f} KiB ({keys})" for kind, keys, size in growth[:4])
+            + f"; total +{sum(g[2] for g in growth) / 1024:.0f} KiB",
             None,
         ),
     ]
@@ -436,9 +464,9 @@ def median_calls(campaign: dict, workflow: str) -> float:
     return statistics.median(campaign["model_calls"][workflow])
 
 
-def measure(args, stack: Stack) -> dict:
+def measure(args, stack: Stack, clock: JobClock) -> dict:
     rows, runs, paused = (10, 1, 20) if args.quick else (40, 3, 100)
-    emails, clock, results = list(stack.users), JobClock(stack), {}
+    emails, results = list(stack.users), {}
     if "bulk" in args.phases:
         set_plan(stack, emails[0], "pro")
         bulk_api = WorkflowApi(stack, emails[0])
@@ -461,16 +489,30 @@ def measure(args, stack: Stack) -> dict:
     return results
 
 
+def forget_queue_entries(clock: JobClock) -> None:
+    """RQ's keys of the bench's jobs (`rq:job:<id>`, `rq:results:<id>`, resumed entries
+    `<id>-<n>`): outside the key prefix, they would stay a day."""
+    from sqlalchemy import text
+
+    with clock.engine.connect() as connection:
+        job_ids = list(connection.execute(text("SELECT id FROM jobs")).scalars())
+    for job_id in job_ids:
+        for key in clock.redis.scan_iter(f"rq:*{job_id}*", count=1000):
+            clock.redis.delete(key)
+
+
 def run(args) -> int:
     # A hundred-odd submissions and polls in a minute: above the API's per-user limit.
     os.environ["RATELIMIT_ENABLED"] = "false"
     workdir = Path(tempfile.mkdtemp(prefix="copydesk-workflow-bench-"))
     stack = start_stack(args, workdir)
+    clock = JobClock(stack)
     try:
-        results = measure(args, stack)
+        results = measure(args, stack, clock)
     finally:
         stack.stop_all()
         remove_keys(stack.env)
+        forget_queue_entries(clock)
         if args.keep:
             print(f"logs kept in {workdir}")
         else:
