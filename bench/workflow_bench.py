@@ -129,6 +129,13 @@ def listen_overflows() -> int:
     return int(values[names.index("ListenOverflows")])
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process `pid` so far."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def wall_seconds(row) -> float:
     return (as_utc(row.finished_at) - as_utc(row.created_at)).total_seconds()
 
@@ -153,6 +160,8 @@ def measure_bulk(stack: Stack, api: WorkflowApi, clock: JobClock, rows: int) -> 
     source_id = api.upload_topics(rows)
     set_model_pacing(stack, MODEL_DELAY)
     calls_before, overflows_before = model_calls(stack), listen_overflows()
+    worker_pid = stack.processes["worker"].pid
+    cpu_before = cpu_seconds(worker_pid)
     job_id = api.bulk_generate(source_id)
     # (seconds since the first poll, rows processing, rows completed, model calls received)
     timeline = []
@@ -174,6 +183,7 @@ def measure_bulk(stack: Stack, api: WorkflowApi, clock: JobClock, rows: int) -> 
             raise SystemExit(f"bulk job {job_id} did not finish")
         time.sleep(0.1)
     row = clock.wait_finished(job_id)
+    cpu = cpu_seconds(worker_pid) - cpu_before
     calls = model_calls(stack) - calls_before
     ideal = rows * BULK_CALLS_PER_ROW * MODEL_DELAY / BULK_CONCURRENCY
     return {
@@ -182,6 +192,8 @@ def measure_bulk(stack: Stack, api: WorkflowApi, clock: JobClock, rows: int) -> 
         "wall_s": wall_seconds(row),
         "ideal_s": ideal,
         "model_calls": calls,
+        "worker_cpu_s": cpu,
+        "first_call_s": next((point[0] for point in timeline if point[3]), None),
         "most_rows_processing_at_once": max(point[1] for point in timeline),
         "listen_overflows": listen_overflows() - overflows_before,
         "timeline": timeline,
@@ -349,7 +361,8 @@ def bulk_figures(bulk: dict) -> list[tuple]:
         (
             f"bulk: {bulk['rows']} rows, {bulk['model_calls']} model calls, "
             f"at most {bulk['most_rows_processing_at_once']} rows at once "
-            f"({bulk['rows_completed']} completed){dropped(bulk)}",
+            f"({bulk['rows_completed']} completed){dropped(bulk)}; first call by "
+            f"{bulk['first_call_s']} s; worker CPU {bulk['worker_cpu_s']:.2f} s",
             f"{bulk['wall_s']:.2f} s (ideal {bulk['ideal_s']:.1f} s)",
             None,
         ),
