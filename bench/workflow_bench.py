@@ -4,8 +4,9 @@ real `python worker.py` and `gunicorn wsgi:app` and the loopback model server
 (`tests/llm_server.py`, its own process) answering after 1 s per call. The stack is
 generation_bench.py's.
 
-    .venv/bin/python bench/workflow_bench.py            # full run (~2 minutes)
-    .venv/bin/python bench/workflow_bench.py --quick    # 10 rows, 1 run, 20 paused jobs
+    .venv/bin/python bench/workflow_bench.py                  # full run (~1 minute)
+    .venv/bin/python bench/workflow_bench.py --quick          # 10 rows, 1 run, 20 paused jobs
+    .venv/bin/python bench/workflow_bench.py --phases bulk    # only some phases
 
 Figures (goals from issue 16):
 
@@ -18,7 +19,8 @@ Figures (goals from issue 16):
     paused    100 jobs paused at the outline checkpoint: the worker is idle (RQ's state,
               nothing started or queued), a fresh blog post starts at once (enqueue -> start
               ≤ 60 ms, generation_bench's p99 goal), and neither the worker's RSS nor
-              Redis's used_memory grows by more than 2 %
+              Redis's used_memory grows by more than 2 % (the growth of the stack's own
+              keys shown by kind beside it)
 
 Database: a temporary SQLite file unless --database-url is given. Redis: --redis-url under
 a key prefix of its own, removed at the end. Exit status: 0 when every goal passes (always
