@@ -68,7 +68,7 @@ def test_generate_all_from_the_csv_page_fills_the_job_table(client, auth, app, c
     project = make_project(app, user, name="Spring")
     source = parsed_csv(client, app, csrf, worker, project, REFERENCE_CSV)
     page = client.get(f"{sources_url(project.id)}/{source.id}").get_data(as_text=True)
-    assert "Generate all (3 posts)" in page
+    assert "Generate all (3 rows)" in page
     assert f'action="{sources_url(project.id)}/{source.id}/generate-all"' in page
 
     job_id = job_id_of(generate_all(client, csrf, project, source))
@@ -138,7 +138,7 @@ def test_a_refusal_is_shown_on_the_source_page_and_starts_nothing(client, auth, 
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Not started:" in page and "at most 10" in page
-    assert "Generate all (11 posts)" in page
+    assert "Generate all (11 rows)" in page
     assert bulk_jobs(app) == 0
 
 
