@@ -337,6 +337,7 @@ ROUTES: list[Row] = [
     # ---- pages: jobs
     Row("GET", "/jobs/<job_id>", READ),
     Row("POST", "/jobs/<job_id>/cancel", EDIT, form={}, fresh="job_id"),
+    Row("POST", "/jobs/<job_id>/outline", EDIT, form={"item_version": "1", "action": "save"}),
     # workspaces and members (API, then pages); leaving is in tests/api/test_workspaces.py
     Row("GET", "/api/v1/workspaces/<workspace_id>", READ),
     Row("PATCH", "/api/v1/workspaces/<workspace_id>", MANAGE, json={"name": "Launch team"}),

@@ -14,6 +14,7 @@ from ..services.access import Permission
 from ..services.reaper import repair_if_stale
 from ..vocabulary import JobStatus
 from . import bp
+from .forms import OutlineForm
 
 
 @bp.before_request
@@ -25,26 +26,34 @@ def require_login():
 @bp.get("/<job_id>")
 def show(job_id: str):
     job = repair_if_stale(job_service.get_job_or_404(job_id, current_user))
-    kind = job_registry.kind_of(job)
-    post = kind.post_of(job.id)
-    progress, step = job_service.live_progress(job)
-    step = step or ("Waiting for a worker" if job.status == JobStatus.QUEUED else "")
-    response = page_or_fragment(
-        "jobs/show.html",
-        "jobs/_progress.html",
-        job=job,
-        kind=kind,
-        post=post,
-        progress=progress,
-        step=step,
-        draft=live.read_draft(job.id),
-        form=ConfirmForm(),
-    )
+    context = page_context(job)
+    post = context["post"]
+    # A paused job's page shows its checkpoint (jobs/_progress.html includes it).
+    response = page_or_fragment("jobs/show.html", "jobs/_progress.html", **context)
     if htmx and job.status == JobStatus.COMPLETED and post is not None:
         # The poll that sees the job finish moves the browser to the post.
         body, status = response
         return body, status, {"HX-Redirect": url_for("posts.show", post_id=post.id)}
     return response
+
+
+def page_context(job) -> dict:
+    """What the job page shows: progress, the draft so far, the outline of a paused job."""
+    kind = job_registry.kind_of(job)
+    progress, step = job_service.live_progress(job)
+    if job.status == JobStatus.SLOT_NEEDED:
+        step = step or "The outline is ready for review"
+    step = step or ("Waiting for a worker" if job.status == JobStatus.QUEUED else "")
+    return {
+        "job": job,
+        "kind": kind,
+        "post": kind.post_of(job.id),
+        "progress": progress,
+        "step": step,
+        "draft": live.read_draft(job.id),
+        "form": ConfirmForm(),
+        "outline_form": OutlineForm.of_job(job) if job.status == JobStatus.SLOT_NEEDED else None,
+    }
 
 
 @bp.post("/<job_id>/cancel")
