@@ -117,6 +117,11 @@ def generation(world, role):
     }
 
 
+def outline_slots():
+    outline = {"title": "Spring launch", "sections": [{"heading": "Colours", "points": []}]}
+    return {"item_version": 1, "slots": [{"slot_id": "outline", "value": outline}]}
+
+
 def retitle(role):
     return {"item_version": 1, "title": f"Spring launch, edited by the {role}"}
 
@@ -215,6 +220,9 @@ ROUTES: list[Row] = [
     # ---- API: jobs
     Row("GET", "/api/v1/jobs/<job_id>", READ),
     Row("POST", "/api/v1/jobs/<job_id>/cancel", EDIT, fresh="job_id"),
+    # the outline checkpoint (the world's job has finished: the roles served get 400)
+    Row("PATCH", "/api/v1/jobs/<job_id>/slots", EDIT, json=lambda w, role: outline_slots()),
+    Row("POST", "/api/v1/jobs/<job_id>/confirm", EDIT, json={"item_version": 1}),
     # ---- pages: projects
     Row("GET", "/projects/<project_id>", READ),
     Row("GET", "/projects/<project_id>/edit", EDIT),
@@ -458,6 +466,7 @@ NOT_WORKSPACE_SCOPED: dict[str, str] = {
     "main.healthz": "health",
     "api_docs.reference": "docs",
     "api.openapi_document": "docs",
+    "api.workflow_catalog": "the built-in workflow catalog, the same for everybody",
     # signing up, in and out; passwords and email addresses
     "auth.login_page": "auth",
     "auth.logout": "auth",

@@ -28,6 +28,7 @@ from .routes import (
     suggestions,
     users,
     voices,
+    workflows,
     workspaces,
 )
 

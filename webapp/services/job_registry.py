@@ -246,13 +246,14 @@ def runs_in_process(function: Callable) -> bool:
 
 
 def enqueue(job: Job, *args, description: str) -> None:
-    """Queue the task of `job`'s type with `args` as RQ job `job.id`, within its kind's
-    time limit; SERVICE_UNAVAILABLE when Redis is down (the caller undoes its rows)."""
+    """Queue the task of `job`'s type with `args` as RQ job `job.id` (a resumed job's
+    entry: `jobs.queue_entry_id`), within its kind's time limit; SERVICE_UNAVAILABLE when
+    Redis is down (the caller undoes its rows)."""
     job_kind = kind_of(job)
     queue.enqueue(
         task_of(job.job_type),
         *args,
-        job_id=job.id,
+        job_id=jobs.queue_entry_id(job),
         description=description,
         timeout=current_app.config[job_kind.timeout_setting],
     )

@@ -12,6 +12,8 @@ from . import live
 from .access import Permission, get_owned_or_404
 from .paging import Page, newest_first, paginate
 
+CHECKPOINT_FIELDS = ("checkpoint_id", "step_output_preview", "slots")
+
 
 def create_job(
     user: User, job_type: str, project: Project | None = None, total_items: int = 1
@@ -59,9 +61,39 @@ def public_state(job: Job) -> dict:
         "current_step": job.current_step,
         "result": job.result,
         "error_message": job.error_message,
+        "item_version": job.item_version,
+        "checkpoint": public_checkpoint(job.checkpoint),
         "created_at": iso_utc(job.created_at),
         "updated_at": iso_utc(job.updated_at),
     }
+
+
+def public_checkpoint(checkpoint: dict | None) -> dict | None:
+    """A checkpoint as the API shows it (what the worker keeps beside it left out)."""
+    if not checkpoint:
+        return None
+    return {key: checkpoint.get(key) for key in CHECKPOINT_FIELDS}
+
+
+def pause_job(job: Job, checkpoint: dict, step: str) -> None:
+    """The worker stops at a checkpoint: the job waits (slot_needed, a new item_version)
+    holding no worker until it is confirmed (committed); polls read its row."""
+    job.status, job.current_step = JobStatus.SLOT_NEEDED, step[:200]
+    job.checkpoint = checkpoint
+    job.item_version += 1
+    job.paused_at = utcnow()
+    job.touch()
+    db.session.commit()
+    live.forget_job_state(job.id)
+
+
+def queue_entry_id(job: Job) -> str:
+    """The id of the job's entry in the queue: its own id, and after a checkpoint a new
+    one for each resume (the entry of the run that paused stays with RQ a while, so it
+    cannot be reused)."""
+    if job.checkpoint is not None and job.paused_at is None:
+        return f"{job.id}-{job.item_version}"
+    return job.id
 
 
 def running_job_state(job_id: str, user_id: str) -> dict | None:

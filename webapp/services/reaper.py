@@ -1,6 +1,7 @@
 """No job is ever stuck: a job whose worker died (killed, out of memory, machine gone), or
 a queued job whose entry in the queue was lost (Redis restarted without its data), is
-failed with a reason and its reserved quota released, so it never blocks a plan.
+failed with a reason and its reserved quota released, so it never blocks a plan; a job
+left waiting at its outline checkpoint for 7 days is cancelled with a reason.
 
 Workers run `reap_stale_jobs` every few seconds between jobs, and reading a job
 (`repair_if_stale`) checks it too, so a job is settled even when no worker is left."""
@@ -18,8 +19,9 @@ from ..extensions import db
 from ..models import Job
 from ..timeutil import utcnow
 from ..vocabulary import JobStatus
-from . import job_registry, live
+from . import job_registry, jobs, live
 from .redis_conn import get_redis
+from .workflows import checkpoints
 
 log = logging.getLogger(__name__)
 UNFINISHED = (JobStatus.QUEUED, JobStatus.PROCESSING)
@@ -34,7 +36,7 @@ def is_stale(job: Job) -> bool:
     if job.updated_at and utcnow() - job.updated_at < grace:
         return False
     if job.status == JobStatus.QUEUED:
-        return lost_from_queue(job.id) is True
+        return lost_from_queue(jobs.queue_entry_id(job)) is True
     return live.is_alive(job.id) is False  # None: Redis unreachable, decide nothing
 
 
@@ -59,14 +61,22 @@ def fail_dead_job(job: Job) -> None:
 
 
 def repair_if_stale(job: Job) -> Job:
+    """`job`, failed first when its worker died, cancelled first when it waited too long
+    at its checkpoint."""
     if is_stale(job):
         fail_dead_job(job)
+        db.session.refresh(job)
+    elif checkpoints.expire_if_overdue(job):
         db.session.refresh(job)
     return job
 
 
 def reap_stale_jobs() -> int:
-    """Fail every stale job; returns how many."""
+    """Fail every stale job (returns how many), and cancel the jobs that waited too long
+    at their checkpoint."""
+    expired = checkpoints.expire_paused_jobs()
+    if expired:
+        log.warning("cancelled %d job(s) left waiting at their checkpoint", expired)
     cutoff = utcnow() - timedelta(seconds=current_app.config["JOB_STALE_SECONDS"])
     candidates = (
         db.session.execute(

@@ -50,6 +50,11 @@ class PostIdConverter(BaseConverter):
         ErrorCode.CONCURRENT_LIMIT_EXCEEDED,
         ErrorCode.SERVICE_UNAVAILABLE,
     ),
+    description="`workflow` picks what is written (GET /workflows/catalog): one post "
+    "(blog_post, newsletter, release_notes), a campaign pack of four (blog, twitter, "
+    "linkedin, email; four posts of the quota, reserved up front) or one per channel "
+    "(repurpose). The finished job's result lists post_ids, and post_id when it has one "
+    "main post. With review_outline the job pauses after the outline (slot_needed).",
 )
 def generate_post(body: GenerateRequest):
     principal = current_principal()
@@ -64,6 +69,9 @@ def generate_post(body: GenerateRequest):
         source_ids=body.source_ids,
         metadata=body.metadata,
         test_mode=principal.test_mode,
+        workflow=body.workflow,
+        slots=body.slots,
+        review_outline=body.review_outline,
     )
     return {"job_id": job.id, "status": job.status}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -14,7 +14,7 @@ from pydantic import (
     field_serializer,
 )
 
-from ...vocabulary import Channel, JobStatus, Length, PostStatus, ReviewStatus, Voice
+from ...vocabulary import Channel, JobStatus, Length, PostStatus, ReviewStatus, Voice, Workflow
 from .common import (
     NO_NUL,
     Metadata,
@@ -23,6 +23,7 @@ from .common import (
     ResponseModel,
     UtcDatetime,
     one_of,
+    text,
     values_of,
 )
 
@@ -67,9 +68,23 @@ def _limited_text(maximum: int, description: str, min_length: int = 0):
     ]
 
 
+WORKFLOW_NAMES = values_of(Workflow)
+WorkflowName = Annotated[
+    str,
+    StringConstraints(max_length=64, pattern=NO_NUL),
+    WithJsonSchema({"type": "string", "enum": list(WORKFLOW_NAMES), "default": "blog_post"}),
+]
+
+
 class GenerateRequest(RequestModel):
     project_id: ObjectId
-    topic: _limited_text(200, "What to write about (1-200 characters).", min_length=1)
+    topic: _limited_text(200, "What to write about (1-200 characters).", min_length=1) | None = (
+        Field(
+            None,
+            description="Required, except with the repurpose workflow (which "
+            "defaults to the repurposed post's topic).",
+        )
+    )
     voice: VoiceName = Field(
         description="free: professional, casual, witty, technical; starter and above: every "
         "built-in voice, and the brand voices of the project's workspace as custom:<voice_id> "
@@ -83,8 +98,28 @@ class GenerateRequest(RequestModel):
     source_ids: list[ObjectId] = Field(
         default_factory=list, max_length=20, description="Parsed sources of the project to draw on."
     )
-    channel: one_of(Channel) = Channel.BLOG
+    channel: one_of(Channel) | None = Field(
+        None,
+        description="The channel of a blog_post (blog when left out); other workflows "
+        "write their own channels, and sending it with them is 400.",
+    )
     metadata: Metadata | None = None
+    workflow: WorkflowName = Field(
+        Workflow.BLOG_POST,
+        description="A spec_id of GET /workflows/catalog: blog_post (the default), "
+        "campaign_pack, newsletter, release_notes or repurpose.",
+    )
+    slots: dict[text(1, 64), Any] | None = Field(
+        None,
+        max_length=20,
+        description="The workflow's slots by slot_id (see its required_slots in the catalog).",
+    )
+    review_outline: bool = Field(
+        False,
+        description="Pause after the outline (job status slot_needed) so it can be edited "
+        "(PATCH /jobs/{id}/slots) and confirmed (POST /jobs/{id}/confirm) before the "
+        "posts are written. Long-form posts of workflows that support it only.",
+    )
 
 
 class GenerateAccepted(ResponseModel):
@@ -127,6 +162,11 @@ class PostSummary(ResponseModel):
 class PostOut(PostSummary):
     user_id: str
     job_id: str | None
+    workflow: str = Field(description="The workflow that wrote it (blog_post, campaign_pack, ...).")
+    position: int = Field(
+        description="Its place among the posts of its job (0: the main one, a campaign's "
+        "blog post)."
+    )
     custom_instructions: str | None
     source_ids: list[str]
     metadata: dict[str, str] = Field(validation_alias=AliasChoices("metadata_", "metadata"))

@@ -30,6 +30,8 @@ SHORT_FORM_WORDS = {
         Length.LONG: (300, 450),
     },
 }
+# Characters the offline writer fills a LinkedIn post up to (the channel takes 3,000).
+LINKEDIN_MAX_CHARS = 2800
 
 VOICE_GUIDES = {
     Voice.PROFESSIONAL: "clear, confident and precise; no slang",

@@ -16,6 +16,8 @@ from .base import Brief, Draft
 from .content import count_words, long_form_markdown, meta_description, split_long_form_markdown
 
 TWEET_MAX = 280
+# A thread post's text before its counter (" 3/7") is added.
+THREAD_PIECE_MAX = TWEET_MAX - 8
 LINKEDIN_MAX = 3000
 SUBJECT_MAX = 78
 PREHEADER_MAX = 110
@@ -72,8 +74,8 @@ def _article(draft: Draft, markdown: str) -> dict:
 def _email(draft: Draft, article: dict) -> dict:
     body = article["markdown"].split("\n", 1)[1].strip() if "\n" in article["markdown"] else ""
     return {
-        "subject": _clip(draft.title, SUBJECT_MAX),
-        "preheader": _clip(article["meta_description"], PREHEADER_MAX),
+        "subject": clip(draft.title, SUBJECT_MAX),
+        "preheader": clip(article["meta_description"], PREHEADER_MAX),
         "body": body,
     }
 
@@ -104,7 +106,7 @@ def split_into_thread(body: str) -> list[str]:
     Each post ends with its position (`1/5`) and stays within 280 characters."""
     pieces: list[str] = []
     for paragraph in [p.strip() for p in re.split(r"\n\s*\n", body or "") if p.strip()]:
-        pieces.extend(_pack(_SENTENCE_END.split(" ".join(paragraph.split())), TWEET_MAX - 8))
+        pieces.extend(_pack(_SENTENCE_END.split(" ".join(paragraph.split())), THREAD_PIECE_MAX))
     total = len(pieces)
     return [f"{piece} {i}/{total}" if total > 1 else piece for i, piece in enumerate(pieces, 1)]
 
@@ -137,7 +139,8 @@ def _split_long(sentence: str, limit: int) -> list[str]:
     return parts + ([current] if current else [])
 
 
-def _clip(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
+    """`text` on one line, cut at a word boundary (with "…") to at most `limit` characters."""
     text = " ".join((text or "").split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
@@ -150,4 +153,4 @@ def _clip_paragraphs(text: str, limit: int) -> str:
         if len(candidate) > limit:
             break
         kept = candidate
-    return kept or _clip(text, limit)
+    return kept or clip(text, limit)

@@ -2,7 +2,13 @@
 introduction, sections and conclusion written concurrently (each streamed to the job page
 as it arrives), fitted to the length target. Every prompt carries the post's numbered
 source passages; the model cites them as `[n]` and references.py turns what it cited into
-the draft's citations."""
+the draft's citations.
+
+Given an outline to follow (`Brief.outline`), it asks for none: a long-form post has
+exactly its sections, each part's prompt carrying its section's points; a short-form post
+is asked to cover each section in order under its heading (planned.py). The writer keeps
+no state between calls: one instance may write several posts at once from several threads.
+"""
 
 from __future__ import annotations
 
@@ -16,13 +22,15 @@ from .base import (
     Draft,
     DraftSink,
     JobCancelled,
+    PlannedOutline,
     Section,
     SourceText,
     Usage,
     outline_markdown,
 )
 from .content import CONCLUSION_HEADING, clean_section_text, draft_word_count, fit_to_maximum
-from .outline import OUTLINE_SCHEMA, ask_outline
+from .outline import OUTLINE_SCHEMA, Outline, ask_outline
+from .planned import planned_short_form_body
 from .prompts import outline_task, part_task, short_form_task, system_message
 from .references import References
 
@@ -51,21 +59,36 @@ class LLMWriter:
         self.config = {key: config[key] for key in config if key.startswith("LLM_")}
         self.name = self.config["LLM_MODEL"]
 
+    def outline(
+        self, brief: Brief, sources: list[SourceText], sink: DraftSink
+    ) -> tuple[PlannedOutline, Usage]:
+        """The model's outline of the post (one structured-output call, repaired once):
+        its title, headings and points. Raises llm.LLMError as `write` does."""
+        usage = Usage(model=self.name)
+        planned = self._plan(brief, self._references(sources), sink, usage).planned()
+        return planned, usage
+
     def write(
         self, brief: Brief, sources: list[SourceText], sink: DraftSink
     ) -> tuple[Draft, Usage]:
         """Write the post, its citations naming the numbered passages the prompts carried;
         raises llm.LLMError when the provider fails for good (or gives no usable outline)."""
         usage = Usage(model=self.name)
-        refs = References(sources, int(self.config.get("LLM_SOURCE_TOKEN_BUDGET", 6000)))
+        refs = self._references(sources)
         if not brief.long_form:
             return refs.cite(self._short_form(brief, refs, sink, usage)), usage
-        draft = self._outline(brief, refs, sink, usage)
+        if brief.outline is None:
+            draft = self._outline(brief, refs, sink, usage)
+        else:
+            draft = planned_draft(brief.outline, sink)
         self._write_parts(brief, refs, sink, usage, draft)
         low, high = brief.word_range()
-        if draft_word_count(draft) < low:
+        if brief.outline is None and draft_word_count(draft) < low:
             self._extend(brief, refs, sink, usage, draft, low)
         return refs.cite(fit_to_maximum(draft, high)), usage
+
+    def _references(self, sources: list[SourceText]) -> References:
+        return References(sources, int(self.config.get("LLM_SOURCE_TOKEN_BUDGET", 6000)))
 
     # ----------------------------------------------------------------------- calls
 
@@ -120,6 +143,14 @@ class LLMWriter:
     # -------------------------------------------------------------------- outline
 
     def _outline(self, brief, refs: References, sink, usage) -> Draft:
+        outline = self._plan(brief, refs, sink, usage)
+        return Draft(
+            title=outline.title,
+            sections=[Section(h, "") for h in outline.headings],
+            meta_keywords=outline.meta_keywords,
+        )
+
+    def _plan(self, brief, refs: References, sink, usage) -> Outline:
         sink.step(8, "Outlining")
         count = SECTION_COUNTS[brief.target_length]
         low, high = brief.word_range()
@@ -133,11 +164,7 @@ class LLMWriter:
         outline = ask_outline(ask, task, count)
         sink.write(0, outline_markdown(outline.title, outline.headings))
         sink.step(15, "Outline ready")
-        return Draft(
-            title=outline.title,
-            sections=[Section(h, "") for h in outline.headings],
-            meta_keywords=outline.meta_keywords,
-        )
+        return outline
 
     # ---------------------------------------------------------------------- parts
 
@@ -145,12 +172,22 @@ class LLMWriter:
         """Introduction (part 1), sections (2..n+1) and conclusion (n+2), concurrently."""
         low, high = brief.word_range()
         headings = [s.heading for s in draft.sections]
+        points = (
+            [s.points for s in brief.outline.sections] if brief.outline else [()] * len(headings)
+        )
         intro_words = max(60, (low + high) // 2 // 12)
         section_words = ((low + high) // 2 - 2 * intro_words) // max(1, len(headings))
-        jobs = {1: ("the introduction", intro_words, brief.topic, None)}
-        for index, heading in enumerate(headings, 2):
-            jobs[index] = (f'the section "{heading}"', section_words, heading, heading)
-        jobs[len(headings) + 2] = ("the conclusion", intro_words, brief.topic, CONCLUSION_HEADING)
+        jobs = {1: ("the introduction", intro_words, brief.topic, None, ())}
+        for index, (heading, cover) in enumerate(zip(headings, points, strict=True), 2):
+            focus = " ".join([heading, *cover])
+            jobs[index] = (f'the section "{heading}"', section_words, focus, heading, cover)
+        jobs[len(headings) + 2] = (
+            "the conclusion",
+            intro_words,
+            brief.topic,
+            CONCLUSION_HEADING,
+            (),
+        )
         share = 1 / 3
         texts = self._run_concurrently(brief, refs, sink, usage, draft, jobs, share)
         draft.introduction = texts.pop(1)
@@ -161,8 +198,10 @@ class LLMWriter:
     def _run_concurrently(self, brief, refs, sink, usage, draft, jobs, share) -> dict:
         headings = [s.heading for s in draft.sections]
         tasks = {
-            part: part_task(brief, draft.title, headings, what, words, refs.block(focus, share))
-            for part, (what, words, focus, _) in jobs.items()
+            part: part_task(
+                brief, draft.title, headings, what, words, refs.block(focus, share), cover
+            )
+            for part, (what, words, focus, _, cover) in jobs.items()
         }
         texts, done = {}, 0
         progress = StreamProgress(
@@ -227,9 +266,13 @@ class LLMWriter:
         sink.step(10, "Writing")
         low, high = brief.word_range()
         progress = StreamProgress(sink, 10, 90, (low + high) // 2, "Writing")
+        planned = brief.outline
+        if planned is not None:
+            sink.write(0, outline_markdown(planned.title, planned.headings))
+        focus = brief.topic if planned is None else " ".join([brief.topic, *planned.headings])
         completion = self._call(
             brief,
-            short_form_task(brief, (low + high) // 2, refs.block(brief.topic)),
+            short_form_task(brief, (low + high) // 2, refs.block(focus)),
             high,
             usage,
             sink,
@@ -237,10 +280,19 @@ class LLMWriter:
             progress,
         )
         sink.step(90, "Written")
+        if planned is not None:
+            return Draft(planned.title, body=planned_short_form_body(planned, completion.text))
         return Draft(
             title=title_from_topic(brief.topic),
             body=clean_section_text(completion.text),
         )
+
+
+def planned_draft(outline: PlannedOutline, sink: DraftSink) -> Draft:
+    """The empty draft of a given outline: its title and sections, shown as part 0."""
+    sink.write(0, outline_markdown(outline.title, outline.headings))
+    sink.step(15, "Following the outline")
+    return Draft(title=outline.title, sections=[Section(h, "") for h in outline.headings])
 
 
 def title_from_topic(topic: str) -> str:

@@ -6,21 +6,35 @@ sources' own headings. Each sentence is quoted exactly and cited. Nothing is add
 title and headings: when the sources support fewer words than asked, the draft is shorter
 and says so (`short_of_target`). With nothing to draw on it writes an outline of what to
 cover instead. It cannot imitate a voice, and says that too. Same input, same output.
+
+Given an outline to follow (`Brief.outline`), it writes to that outline instead
+(offline_planned.py); `outline` gives the outline it would write. It keeps no state: one
+instance may write several posts at once from several threads.
 """
 
 from __future__ import annotations
 
 from ...vocabulary import Channel, ContentKind, PostWarning, Voice
-from .base import Brief, Draft, DraftSink, Section, SourceText, Usage, outline_markdown
+from .base import (
+    LINKEDIN_MAX_CHARS,
+    Brief,
+    Draft,
+    DraftSink,
+    PlannedOutline,
+    Section,
+    SourceText,
+    Usage,
+    outline_markdown,
+)
 from .citations import Citation
 from .content import count_words, draft_word_count
 from .extract import SourceSentence, source_sentences
-from .outline_only import outline_draft
+from .offline_planned import follow_outline, planned_outline
+from .outline_only import as_outline_post, outline_draft, outline_plan
 from .ranking import bm25, tokens
 from .structure import group_into_sections, paragraphs_of, readable_title, title_of
 
 TWEET_SENTENCE_MAX = 250
-LINKEDIN_MAX_CHARS = 2800
 # Each post of a thread ends with its position ("3/7"), which counts as two words.
 THREAD_COUNTER_WORDS = 2
 
@@ -28,13 +42,32 @@ THREAD_COUNTER_WORDS = 2
 class OfflineWriter:
     name = "offline"
 
+    def outline(
+        self, brief: Brief, sources: list[SourceText], sink: DraftSink
+    ) -> tuple[PlannedOutline, Usage]:
+        """The outline of the draft `write` would compose: its title, and per section its
+        heading and up to three of its sentences as points. With nothing to draw on, the
+        outline of what to cover."""
+        sink.step(10, "Reading the sources")
+        sentences = source_sentences(sources)
+        planned = None
+        if sentences:
+            planned = planned_outline(brief, select(brief, sentences, sources)[0], sources)
+        if planned is None or not planned.sections:
+            planned = outline_plan(brief)
+        sink.write(0, outline_markdown(planned.title, planned.headings))
+        sink.step(15, "Outline ready")
+        return planned, Usage(model=self.name)
+
     def write(
         self, brief: Brief, sources: list[SourceText], sink: DraftSink
     ) -> tuple[Draft, Usage]:
         """Compose the draft; see the module's docstring."""
         sink.step(10, "Reading the sources")
         sentences = source_sentences(sources)
-        if not sentences:
+        if brief.outline is not None:
+            draft = self._follow(brief, sentences, sources, sink)
+        elif not sentences:
             draft = outline_draft(brief, had_sources=bool(sources))
             sink.write(0, outline_markdown(draft.title, [s.heading for s in draft.sections]))
         else:
@@ -45,17 +78,35 @@ class OfflineWriter:
 
     def _compose(self, brief, sentences, sources, sink) -> Draft:
         sink.step(20, "Choosing passages")
-        ranked = rank(brief, sentences)
-        low, high = brief.word_range()
-        chosen = choose(brief, ranked, (low + high) // 2, high)
-        draft = assemble(brief, chosen, sources)
-        while draft_word_count(draft) > high and len(chosen) > 1:
-            chosen = chosen[:-1]  # the least relevant goes first
-            draft = assemble(brief, chosen, sources)
-        draft.short_of_target = draft_word_count(draft) < low
+        draft = select(brief, sentences, sources)[1]
         sink.write(0, outline_markdown(draft.title, [s.heading for s in draft.sections]))
         report(draft, sink)
         return draft
+
+    def _follow(self, brief, sentences, sources, sink) -> Draft:
+        """The draft of `brief.outline`; with nothing to draw on, its points as an outline."""
+        sink.step(20, "Choosing passages")
+        sink.write(0, outline_markdown(brief.outline.title, brief.outline.headings))
+        chosen = select(brief, sentences, sources)[0] if sentences and brief.long_form else []
+        draft = follow_outline(brief, sentences, sources, chosen)
+        if not sentences:
+            as_outline_post(draft, had_sources=bool(sources))
+        report(draft, sink)
+        return draft
+
+
+def select(brief: Brief, sentences: list[SourceSentence], sources: list[SourceText]):
+    """(the sentences the unplanned draft quotes, that draft): the most relevant within
+    the length target."""
+    ranked = rank(brief, sentences)
+    low, high = brief.word_range()
+    chosen = choose(brief, ranked, (low + high) // 2, high)
+    draft = assemble(brief, chosen, sources)
+    while draft_word_count(draft) > high and len(chosen) > 1:
+        chosen = chosen[:-1]  # the least relevant goes first
+        draft = assemble(brief, chosen, sources)
+    draft.short_of_target = draft_word_count(draft) < low
+    return chosen, draft
 
 
 def rank(brief: Brief, sentences: list[SourceSentence]) -> list[SourceSentence]:

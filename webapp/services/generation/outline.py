@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pydantic import BaseModel, ValidationError, ValidationInfo, field_validator, model_validator
 
 from ..llm import Completion, LLMError
+from .base import PlannedOutline, PlannedSection
 from .citations import strip_markers
 from .prompts import outline_repair_task
 
@@ -64,6 +65,11 @@ class OutlineSection(BaseModel):
             raise ValueError("a heading is empty")
         return value[:150]
 
+    @field_validator("points")
+    @classmethod
+    def _points(cls, value: list[str]) -> list[str]:
+        return [p for p in (_line(p)[:500] for p in value) if p][:20]
+
 
 class Outline(BaseModel):
     """A usable outline; validate with `context={"sections": n}` to require n sections
@@ -101,6 +107,11 @@ class Outline(BaseModel):
     @property
     def headings(self) -> list[str]:
         return [s.heading for s in self.sections]
+
+    def planned(self) -> PlannedOutline:
+        return PlannedOutline(
+            self.title, tuple(PlannedSection(s.heading, tuple(s.points)) for s in self.sections)
+        )
 
 
 class OutlineError(LLMError):

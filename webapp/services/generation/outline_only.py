@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from ...vocabulary import ContentKind, PostWarning
-from .base import Brief, Draft, Section
+from .base import Brief, Draft, PlannedOutline, PlannedSection, Section
+from .planned import bullets
 from .structure import title_of
 
 # Notes about how to write (tone, audience, style) shape a draft; they are not its content.
@@ -35,31 +36,42 @@ def instruction_points(instructions: str) -> list[str]:
     return list(dict.fromkeys(points))
 
 
-def outline_draft(brief: Brief, had_sources: bool) -> Draft:
-    """An outline post: an opening, the points the instructions ask for, evidence, close."""
-    topic = " ".join(brief.topic.split()).rstrip(".")
+def outline_plan(brief: Brief) -> PlannedOutline:
+    """What to cover: an opening, the points the instructions ask for, evidence, close."""
+    topic = _lower(" ".join(brief.topic.split()).rstrip("."))
     points = instruction_points(brief.custom_instructions)
-    sections = [
-        Section("Opening", _bullets([f"What {_lower(topic)} means for the reader"])),
-        Section(
-            "Main points",
-            _bullets(points or [f"The two or three things to know about {_lower(topic)}"]),
+    return PlannedOutline(
+        title=title_of(brief.topic),
+        sections=(
+            PlannedSection("Opening", (f"What {topic} means for the reader",)),
+            PlannedSection(
+                "Main points", tuple(points or [f"The two or three things to know about {topic}"])
+            ),
+            PlannedSection("Evidence", (f"Facts, figures and examples about {topic}",)),
+            PlannedSection("Close", ("The one thing the reader should do next",)),
         ),
-        Section("Evidence", _bullets([f"Facts, figures and examples about {_lower(topic)}"])),
-        Section("Close", _bullets(["The one thing the reader should do next"])),
-    ]
-    draft = Draft(title=title_of(brief.topic), kind=ContentKind.OUTLINE)
+    )
+
+
+def outline_draft(brief: Brief, had_sources: bool) -> Draft:
+    """An outline post: `outline_plan`'s sections, their points as bullets."""
+    plan = outline_plan(brief)
+    sections = [Section(s.heading, bullets(s.points)) for s in plan.sections]
+    draft = Draft(title=plan.title)
     if brief.long_form:
         draft.sections = sections
     else:
         draft.body = "\n\n".join(f"{s.heading}:\n{s.content}" for s in sections)
+    return as_outline_post(draft, had_sources)
+
+
+def as_outline_post(draft: Draft, had_sources: bool) -> Draft:
+    """Mark `draft` as an outline of what to cover, saying why there is no draft."""
+    draft.kind = ContentKind.OUTLINE
+    draft.short_of_target = False
     message = NO_PROSE_MESSAGE if had_sources else NO_SOURCES_MESSAGE
     draft.warnings.append({"code": PostWarning.NO_SOURCES, "message": message})
     return draft
-
-
-def _bullets(items: list[str]) -> str:
-    return "\n".join(f"- {item}" for item in items)
 
 
 def _lower(topic: str) -> str:

@@ -164,15 +164,22 @@ each with a distinct "heading" and its "points") and "meta_keywords"."""
 
 
 def part_task(
-    brief: Brief, title: str, headings: list[str], what: str, words: int, reference: str
+    brief: Brief,
+    title: str,
+    headings: list[str],
+    what: str,
+    words: int,
+    reference: str,
+    points: tuple[str, ...] = (),
 ) -> str:
     outline = "\n".join(f"{i}. {h}" for i, h in enumerate(headings, 1))
+    cover = "\nCover these points:" + "".join(f"\n- {p}" for p in points) if points else ""
     return f"""{brief_lines(brief)}
 Post title: {title}
 Outline:
 {outline}
 Write {what}. Length: about {words} words. Markdown paragraphs (lists allowed); no heading
-line and no title.
+line and no title.{cover}
 {_citing(reference)}"""
 
 
@@ -187,5 +194,20 @@ SHORT_FORM_SHAPES = {
 
 def short_form_task(brief: Brief, words: int, reference: str) -> str:
     return f"""{brief_lines(brief)}
-Write the post {SHORT_FORM_SHAPES[brief.channel]}. Length: about {words} words.
+Write the post {SHORT_FORM_SHAPES[brief.channel]}. Length: about {words} words.{_sections(brief)}
 {_citing(reference)}"""
+
+
+def _sections(brief: Brief) -> str:
+    """What a short-form post written to an outline must cover, and how to mark it."""
+    if brief.outline is None:
+        return ""
+    listed = "\n".join(
+        f"{i}. {s.heading}" + "".join(f"\n   - {p}" for p in s.points)
+        for i, s in enumerate(brief.outline.sections, 1)
+    )
+    return f"""
+Cover each of these sections, in this order, naming it:
+{listed}
+Start each section with its heading on a line of its own, as "## " and the heading exactly
+as written above, then its text."""

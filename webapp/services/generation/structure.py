@@ -76,13 +76,18 @@ def _words(sentences: list[SourceSentence]) -> int:
 
 
 def paragraphs_of(
-    sentences: list[SourceSentence], citations: list[Citation], per_paragraph: int = 3
+    sentences: list[SourceSentence], citations: list[Citation], per_paragraph: int | None = 3
 ) -> str:
-    """Sentences of one passage share a paragraph (at most `per_paragraph` of them); each
-    is followed by its marker, and its citation appended to `citations`."""
+    """Sentences of one passage share a paragraph (at most `per_paragraph` of them; with
+    None, all the sentences make one paragraph); each is followed by its marker, and its
+    citation appended to `citations`."""
     paragraphs, current, passage = [], [], None
     for sentence in sentences:
-        if current and (sentence.passage != passage or len(current) >= per_paragraph):
+        if (
+            current
+            and per_paragraph
+            and (sentence.passage != passage or len(current) >= per_paragraph)
+        ):
             paragraphs.append(" ".join(current))
             current = []
         citations.append(Citation.of_passage(sentence.passage, quote=sentence.text))
