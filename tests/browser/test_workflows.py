@@ -11,7 +11,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from ..factories import make_project, make_user
-from .conftest import assert_no_axe_violations, sign_in, watch
+from .conftest import assert_no_axe_violations, assert_no_horizontal_overflow, sign_in, watch
 from .test_generation import GENERATION_TIMEOUT_MS
 
 RENAMED = "Why every campaign starts with one brief"
@@ -77,6 +77,7 @@ def test_a_campaign_pack_with_an_edited_outline(page: Page, app, live_server, wo
     page.get_by_role("button", name="Save outline").click()
     expect(page.get_by_text("Outline saved.")).to_be_visible()
     assert_no_axe_violations(page)
+    assert_no_horizontal_overflow(page)
 
     page.get_by_role("button", name="Write the post").click()
     expect(page.get_by_role("heading", name="Review the outline")).to_be_hidden()
