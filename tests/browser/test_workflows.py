@@ -2,11 +2,14 @@
 writer): a marketer chooses the campaign pack (the form shows its fields), asks to review
 the outline, edits it at the checkpoint (renames a section, removes one, moves one up; the
 page does not poll meanwhile), has the posts written, and reads the blog post, whose
-headings are the edited ones. axe stays clean on the form and on the checkpoint."""
+headings are the edited ones, then downloads the four posts as a ZIP from the job's page.
+axe stays clean on the form and on the checkpoint."""
 
 from __future__ import annotations
 
+import json
 import re
+import zipfile
 
 from playwright.sync_api import Page, expect
 
@@ -85,4 +88,21 @@ def test_a_campaign_pack_with_an_edited_outline(page: Page, app, live_server, wo
     expect(page.locator(".prose h2").first).to_be_visible()
     written = page.locator(".prose h2").all_inner_texts()
     assert written[: len(expected)] == expected
+
+    # The job's page offers its four posts as one ZIP, the blog post first.
+    page.goto(job_path)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download ZIP").click()
+    archive = zipfile.ZipFile(download.value.path())
+    manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["job"]["id"] == job_path.rsplit("/", 1)[1]
+    posts = manifest["posts"]
+    assert [(p["position"], p["channel"]) for p in posts] == [
+        (0, "blog"),
+        (1, "twitter"),
+        (2, "linkedin"),
+        (3, "email"),
+    ]
+    blog = archive.read(next(f for f in posts[0]["files"] if f.endswith(".md"))).decode()
+    assert re.findall(r"^## (.+)$", blog, re.M)[: len(expected)] == expected
     assert problems == []
