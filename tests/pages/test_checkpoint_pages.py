@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from bs4 import BeautifulSoup
 
 from webapp.extensions import db
@@ -62,13 +63,16 @@ def press(client, job_url, html: str, action: str, headers=None, **changes):
     return client.post(job_url + "/outline", data=data, headers=headers or {})
 
 
-def test_the_outline_is_edited_without_javascript_and_the_post_follows_it(
-    client, auth, app, csrf, worker
-):
+@pytest.fixture
+def paused(client, auth, app, csrf, worker) -> tuple[str, str]:
+    """A signed-in user's generation waiting at its outline: its URL and its page."""
     user = auth.signed_in()
-    project = make_project(app, user)
-    job_url = paused_job(client, csrf, project.id)
-    page = client.get(job_url).get_data(as_text=True)
+    job_url = paused_job(client, csrf, make_project(app, user).id)
+    return job_url, client.get(job_url).get_data(as_text=True)
+
+
+def test_the_outline_is_edited_without_javascript_and_the_post_follows_it(client, app, paused):
+    job_url, page = paused
     assert "Review the outline" in page and "slot_needed" in page
     assert "hx-trigger" not in page  # a paused job is not polled
     planned = headings(page)
@@ -131,11 +135,8 @@ def test_the_outline_is_edited_without_javascript_and_the_post_follows_it(
     assert [h.get_text() for h in post_page.select(".prose h2")][: len(final)] == final
 
 
-def test_a_stale_version_shows_the_current_outline(client, auth, app, csrf, worker):
-    user = auth.signed_in()
-    project = make_project(app, user)
-    job_url = paused_job(client, csrf, project.id)
-    first_tab = client.get(job_url).get_data(as_text=True)
+def test_a_stale_version_shows_the_current_outline(client, paused):
+    job_url, first_tab = paused
     planned = headings(first_tab)
     other_tab = press(client, job_url, first_tab, "save", **{"sections-1-heading": "Theirs"})
     assert other_tab.status_code == 200
@@ -150,13 +151,8 @@ def test_a_stale_version_shows_the_current_outline(client, auth, app, csrf, work
     assert response.status_code == 200 and "Outline saved." in response.get_data(as_text=True)
 
 
-def test_htmx_swaps_the_editor_and_confirm_moves_to_the_polling_page(
-    client, auth, app, csrf, worker
-):
-    user = auth.signed_in()
-    project = make_project(app, user)
-    job_url = paused_job(client, csrf, project.id)
-    page = client.get(job_url).get_data(as_text=True)
+def test_htmx_swaps_the_editor_and_confirm_moves_to_the_polling_page(client, paused):
+    job_url, page = paused
     headers = {**HTMX, "X-CSRFToken": form_fields(page)["csrf_token"]}
 
     response = press(client, job_url, page, "remove-0", headers=headers)

@@ -11,6 +11,7 @@ from webapp.models import Job, Post
 
 from ..conftest import wait_for
 from ..factories import make_completed_post, make_project
+from .test_posts_pages import submit
 
 HTMX = {"HX-Request": "true", "HX-Target": "generate-form"}
 
@@ -30,18 +31,6 @@ def shown_fieldset(page: str, workflow: str) -> str:
     opening = part.split(">", 1)[0]
     assert "hidden" not in opening and "disabled" not in opening, opening
     return part
-
-
-def generate(client, csrf, project_id, headers=None, **fields):
-    token = csrf(client.get(f"/projects/{project_id}/posts/new"))
-    data = {
-        "topic": "Spring launch of the rain jacket",
-        "voice": "casual",
-        "target_length": "short",
-        "csrf_token": token,
-        **fields,
-    }
-    return client.post(f"/projects/{project_id}/posts/new", data=data, headers=headers or {})
 
 
 def test_the_form_lists_the_workflows_with_their_descriptions(client, auth, app):
@@ -125,8 +114,8 @@ def test_each_workflow_shows_its_slots(client, auth, app):
 def test_a_campaign_pack_from_the_form_writes_four_posts(client, auth, app, csrf, worker):
     user = auth.signed_in()
     project = make_project(app, user)
-    # What the browser sends with the campaign pack chosen: no format (its field is off).
-    response = generate(client, csrf, project.id, workflow="campaign_pack")
+    # The format is sent along (as by a browser without JavaScript): it is for blog posts.
+    response = submit(client, csrf, project.id, workflow="campaign_pack")
     assert response.status_code == 302
     job_id = response.headers["Location"].rsplit("/", 1)[1]
     with app.app_context():
@@ -145,7 +134,7 @@ def test_a_campaign_pack_from_the_form_writes_four_posts(client, auth, app, csrf
 def test_slot_errors_show_next_to_their_fields(client, auth, app, csrf):
     user = auth.signed_in()
     project = make_project(app, user)
-    response = generate(
+    response = submit(
         client,
         csrf,
         project.id,
@@ -163,7 +152,7 @@ def test_slot_errors_show_next_to_their_fields(client, auth, app, csrf):
     )
     assert 'value="twitter" checked' in fieldset  # what was ticked stays ticked
 
-    response = generate(client, csrf, project.id, workflow="press_release")
+    response = submit(client, csrf, project.id, workflow="press_release")
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert re.search(
@@ -178,7 +167,7 @@ def test_htmx_answers_the_form_with_its_errors(client, auth, app, csrf):
     user = auth.signed_in()
     project = make_project(app, user)
     token = csrf(client.get(f"/projects/{project.id}/posts/new"))
-    response = generate(
+    response = submit(
         client, csrf, project.id, headers={**HTMX, "X-CSRFToken": token}, workflow="repurpose"
     )
     assert response.status_code == 200
