@@ -194,3 +194,50 @@ def test_a_viewer_reads_the_outline_and_cannot_change_it(client, auth, app, csrf
     token = csrf(client.get("/settings/profile"))
     response = client.post(job_url + "/outline", data={"csrf_token": token, "action": "confirm"})
     assert response.status_code == 403
+
+
+def test_confirming_while_the_plan_runs_its_jobs_keeps_the_edit_and_says_why(client, app, paused):
+    job_url, page = paused
+    with app.app_context():
+        paused_job_row = db.session.get(Job, job_url.rsplit("/", 1)[1])
+        # The free plan runs one job at a time; this one is running.
+        running = Job(
+            user_id=paused_job_row.user_id,
+            project_id=paused_job_row.project_id,
+            job_type="content_generation",
+            status="processing",
+        )
+        db.session.add(running)
+        db.session.commit()
+        running_id = running.id
+
+    response = press(client, job_url, page, "confirm", **{"sections-0-heading": "Start here"})
+    assert response.status_code == 429
+    page = response.get_data(as_text=True)
+    assert re.search(r'class="flash flash-error" role="alert">Your plan runs 1 generation', page)
+    assert headings(page)[0] == "Start here"  # saved: the next click goes from here
+
+    with app.app_context():
+        db.session.get(Job, running_id).status = "cancelled"
+        db.session.commit()
+    response = press(client, job_url, page, "confirm")
+    assert response.status_code == 302
+
+
+def test_an_outline_of_more_than_twenty_sections_is_refused_at_the_list(client, paused):
+    job_url, page = paused
+    fields = {k: v for k, v in form_fields(page).items() if not k.startswith("sections-")}
+    twenty = {f"sections-{i}-heading": f"Part {i + 1}" for i in range(20)}
+    response = client.post(job_url + "/outline", data={**fields, **twenty, "action": "add"})
+    page = response.get_data(as_text=True)
+    assert len(headings(page)) == 20
+    assert re.search(r'id="sections-error" class="field-error">An outline has at most 20', page)
+
+    extra = {"sections-20-heading": "Part 21"}
+    response = client.post(
+        job_url + "/outline", data={**fields, **twenty, **extra, "action": "save"}
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert re.search(r'id="sections-error" class="field-error">An outline has at most 20', page)
+    assert len(headings(page)) == 21  # what was sent, to shorten

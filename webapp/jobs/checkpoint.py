@@ -37,7 +37,7 @@ def outline(job_id: str):
     if action.partition("-")[0] in EDITS:
         changed, focus, problem = edited(form.outline(), action)
         shown = OutlineForm.of(changed, form.item_version.data)
-        shown.form_errors.extend([problem] if problem else [])
+        shown.sections.errors = [problem] if problem else []
         unsaved = changed != checkpoints.outline_of(job)
         return editor(job, shown, focus=focus, unsaved=unsaved)
     try:
