@@ -96,10 +96,12 @@ def test_a_lost_job_of_a_new_kind_is_reaped_with_its_lost_message(app):
 
 def test_limits_and_cancel_come_from_the_table(app):
     assert job_registry.job_types_counting_toward(job_registry.Limit.POST_QUOTA) == (
+        JobType.BULK_GENERATION,
         JobType.CONTENT_GENERATION,
     )
     assert job_registry.job_types_counting_toward(job_registry.Limit.CONCURRENCY) == (
         JobType.AI_EDIT,
+        JobType.BULK_GENERATION,
         JobType.CONTENT_GENERATION,
     )
     assert set(job_registry.job_types_counting_toward(job_registry.Limit.PARSE_QUEUE)) == {

@@ -174,6 +174,15 @@ ROUTES: list[Row] = [
     Row("DELETE", "/api/v1/sources/sources/<source_id>", EDIT, fresh="source_id"),
     # ---- API: posts
     Row("POST", "/api/v1/posts/generate", EDIT, json=generation),
+    Row(
+        "POST",
+        "/api/v1/posts/bulk-generate",
+        EDIT,
+        json=lambda w, role: {
+            "project_id": w.ids["project_id"],
+            "csv_source_id": w.ids["source_id"],
+        },
+    ),
     Row("GET", "/api/v1/posts/projects/<project_id>/posts", READ),
     Row("GET", "/api/v1/posts/<post_id:post_id>", READ),
     Row("DELETE", "/api/v1/posts/<post_id:post_id>", EDIT, fresh="post_id"),
@@ -220,6 +229,7 @@ ROUTES: list[Row] = [
     # ---- API: jobs
     Row("GET", "/api/v1/jobs/<job_id>", READ),
     Row("POST", "/api/v1/jobs/<job_id>/cancel", EDIT, fresh="job_id"),
+    Row("GET", "/api/v1/jobs/<job_id>/download", READ),
     # the outline checkpoint (the world's job has finished: the roles served get 400)
     Row("PATCH", "/api/v1/jobs/<job_id>/slots", EDIT, json=lambda w, role: outline_slots()),
     Row("POST", "/api/v1/jobs/<job_id>/confirm", EDIT, json={"item_version": 1}),
@@ -235,6 +245,7 @@ ROUTES: list[Row] = [
     Row("POST", "/projects/<project_id>/sources/url", EDIT, form={"url": A_PAGE}),
     Row("GET", "/projects/<project_id>/sources/<source_id>", READ),
     Row("GET", "/projects/<project_id>/sources/<source_id>/topics.csv", READ),
+    Row("POST", "/projects/<project_id>/sources/<source_id>/generate-all", EDIT, form={}),
     Row(
         "POST",
         "/projects/<project_id>/sources/<source_id>/rename",
@@ -345,6 +356,7 @@ ROUTES: list[Row] = [
     # ---- pages: jobs
     Row("GET", "/jobs/<job_id>", READ),
     Row("POST", "/jobs/<job_id>/cancel", EDIT, form={}, fresh="job_id"),
+    Row("GET", "/jobs/<job_id>/posts.zip", READ),
     # workspaces and members (API, then pages); leaving is in tests/api/test_workspaces.py
     Row("GET", "/api/v1/workspaces/<workspace_id>", READ),
     Row("PATCH", "/api/v1/workspaces/<workspace_id>", MANAGE, json={"name": "Launch team"}),
@@ -531,10 +543,10 @@ def password_hash() -> str:
 
 
 class World:
-    """Owner A's team workspace "Launch team" with a project holding a parsed source, a
-    completed post, a link opportunity and a completed generation job; a member of each
-    other role; an outsider with only their personal workspace. Built directly with the
-    models (no worker), in well under a second."""
+    """Owner A's team workspace "Launch team" with a project holding a parsed source (a
+    topics CSV), a completed post, a link opportunity and the completed generation job that
+    wrote the post; a member of each other role; an outsider with only their personal
+    workspace. Built directly with the models (no worker), in well under a second."""
 
     def __init__(self, app):
         self.app = app
@@ -565,6 +577,8 @@ class World:
             self.ids["post_id"] = self._post().id
             self.ids["link_id"] = self.ids["opportunity_id"] = self._link().id
             self.ids["job_id"] = self._job(JobStatus.COMPLETED).id
+            # The job wrote the post: its download (a ZIP of the job's posts) has one.
+            db.session.get(Post, self.ids["post_id"]).job_id = self.ids["job_id"]
             self.ids["voice_id"] = self._voice("Launch voice").id
             self.ids["suggestion_id"] = self._suggestion().id
             self.ids["revision_id"] = self._revision().id

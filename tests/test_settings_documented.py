@@ -74,6 +74,7 @@ SAMPLES = {
     "LLM_MAX_PARALLEL_CALLS": ("2", 2, {}),
     "LLM_SOURCE_TOKEN_BUDGET": ("1500", 1500, {}),
     "GENERATION_TIMEOUT_SECONDS": ("60", 60, {}),
+    "BULK_TIMEOUT_SECONDS": ("600", 600, {}),
     "JOB_STALE_SECONDS": ("90", 90, {}),
     "MAIL_SERVER": ("smtp.example.com", "smtp.example.com", {}),
     "MAIL_PORT": ("465", 465, {}),

@@ -199,6 +199,7 @@ SETTINGS: dict[str, Setting] = {
         # Tokens of source material a prompt may carry.
         Setting("LLM_SOURCE_TOKEN_BUDGET", 6000, integer, at_least(100)),
         Setting("GENERATION_TIMEOUT_SECONDS", 900, integer, at_least(1)),
+        Setting("BULK_TIMEOUT_SECONDS", 6 * 3600, integer, at_least(1)),
         # A running job whose worker has not reported for this long is failed by the reaper.
         Setting("JOB_STALE_SECONDS", 30, integer, at_least(5)),
         # Email: SMTP when MAIL_SERVER is set, else the log and an .eml file in MAIL_OUTBOX_DIR.

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
+from flask import Response, redirect, render_template, stream_with_context, url_for
 from flask_wtf import FlaskForm
 
 from .errors import AppError, ValidationFailed
 from .extensions import htmx
+from .services.exports import content_disposition
 
 
 def page_or_fragment(page_template: str, fragment_template: str, /, status: int = 200, **context):
@@ -45,3 +46,13 @@ def htmx_redirect(endpoint: str, **values):
     if htmx:
         return "", 204, {"HX-Location": target}
     return redirect(target)
+
+
+def streamed_download(chunks, mimetype: str, filename: str) -> Response:
+    """A file to save, sent while it is written (`chunks` run with the request's context
+    kept open: a ZIP reads its posts as it goes)."""
+    return Response(
+        stream_with_context(chunks),
+        mimetype=mimetype,
+        headers={"Content-Disposition": content_disposition(filename)},
+    )

@@ -91,7 +91,7 @@ class InternalKind:
 def _declared_kinds() -> list[JobKind]:
     # Imported here: these services (and mail, which most modules reach) enqueue through
     # this module, so it must stay cheap to import and free of cycles.
-    from . import generation_jobs, source_reading, sources
+    from . import bulk, generation_jobs, source_reading, sources
     from .review import suggestions
 
     return [
@@ -129,6 +129,18 @@ def _declared_kinds() -> list[JobKind]:
             timeout_setting="PARSE_TIMEOUT_SECONDS",
             limits=frozenset({Limit.PARSE_QUEUE}),
             retry=sources.retry,
+        ),
+        JobKind(
+            JobType.BULK_GENERATION,
+            label="Bulk generation",
+            in_process=True,
+            record_failure=bulk.record_failure_for_job,
+            dead_worker_message=bulk.DEAD_WORKER_MESSAGE,
+            lost_message=bulk.LOST_MESSAGE,
+            timeout_setting="BULK_TIMEOUT_SECONDS",
+            # One job however many rows: it writes at most the plan's concurrency at a time.
+            limits=frozenset({Limit.CONCURRENCY, Limit.POST_QUOTA}),
+            cancel=bulk.cancel,
         ),
         JobKind(
             JobType.AI_EDIT,

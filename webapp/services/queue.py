@@ -8,6 +8,8 @@ from collections.abc import Callable
 import redis
 from flask import current_app
 from rq import Queue
+from rq.exceptions import NoSuchJobError
+from rq.job import Job as RQJob
 
 from ..errors import ServiceUnavailable
 from .redis_conn import get_redis
@@ -38,4 +40,17 @@ def enqueue(
     except redis.RedisError as exc:
         raise ServiceUnavailable(
             "The job queue is unavailable right now; nothing was started. Try again shortly."
+        ) from exc
+
+
+def cancel_queued(job_id: str) -> None:
+    """Take RQ job `job_id` off its queue, if it is still there; SERVICE_UNAVAILABLE when
+    Redis is down."""
+    try:
+        RQJob.fetch(job_id, connection=get_redis()).cancel()
+    except NoSuchJobError:
+        pass
+    except redis.RedisError as exc:
+        raise ServiceUnavailable(
+            "The job queue is unavailable right now; try again shortly."
         ) from exc

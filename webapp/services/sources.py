@@ -20,10 +20,11 @@ from .access import Permission, get_in_project_or_404, get_owned_or_404
 from .fetch import FetchError, check_url
 from .paging import Page, newest_first, paginate
 from .parsing import (
+    ParseError,
     UnsupportedFileType,
     detect_file_type,
 )
-from .parsing.csv_topics import read_topics, topics_to_csv
+from .parsing.csv_topics import TopicTable, read_topics, topics_to_csv
 from .source_limits import check_parse_queue, check_source_caps
 from .storage import StorageError, get_storage, new_key
 
@@ -250,15 +251,27 @@ def delete_source(source: Source) -> None:
 def topics_csv(source: Source) -> str:
     """The usable rows of a parsed topics CSV, re-read from storage, as a CSV download in
     which no cell can run as a spreadsheet formula."""
+    return topics_to_csv(topic_table(source))
+
+
+def topic_table(source: Source) -> TopicTable:
+    """The rows of a parsed topics CSV, re-read from storage (bulk generation, the topics
+    download). INVALID_SOURCE for any other source, or a file that no longer reads as a
+    topics CSV; SERVICE_UNAVAILABLE when storage is down."""
     if source.file_type != FileType.CSV or source.status != SourceStatus.PARSED:
         raise ValidationFailed(
-            "Only a parsed CSV source has topic rows to download.", code=ErrorCode.INVALID_SOURCE
+            f"Only a parsed CSV source has topic rows; “{source.filename}” is a "
+            f"{source.file_type} source ({source.status}).",
+            code=ErrorCode.INVALID_SOURCE,
         )
     try:
         data = get_storage().read(source.storage_key)
     except StorageError as exc:
         raise ServiceUnavailable("File storage is unavailable; try again shortly.") from exc
-    return topics_to_csv(read_topics(data))
+    try:
+        return read_topics(data)
+    except ParseError as exc:
+        raise ValidationFailed(str(exc), code=ErrorCode.INVALID_SOURCE) from exc
 
 
 def delete_stored_files(keys: list[str | None]) -> None:

@@ -11,6 +11,7 @@ from ..errors import AppError
 from ..extensions import limiter
 from ..forms import ConfirmForm
 from ..rendering import htmx_redirect, page_or_fragment
+from ..services import bulk as bulk_service
 from ..services import footnotes as footnote_service
 from ..services import sources as source_service
 from ..services.access import Permission
@@ -136,6 +137,33 @@ def rename(project_id: str, source_id: str):
         "sources/_detail.html",
         status=400,
         **detail_context(project, source, form),
+    )
+
+
+@bp.post("/<source_id>/generate-all")
+def generate_all(project_id: str, source_id: str):
+    """Start a bulk job on a topics CSV, then show its page; a refusal (the plan's
+    bulk_limit, concurrency, quota) is shown on the source's page."""
+    project = get_project_or_404(project_id, current_user, Permission.EDIT)
+    source = _source_in(project, source_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        problem = "The form expired; send it again."
+    else:
+        try:
+            job = bulk_service.request_bulk_generation(
+                current_user, project_id=project.id, csv_source_id=source.id
+            )
+        except AppError as error:
+            problem = error.message
+        else:
+            return htmx_redirect("jobs.show", job_id=job.id)
+    return page_or_fragment(
+        "sources/show.html",
+        "sources/_detail.html",
+        status=400,
+        bulk_error=problem,
+        **detail_context(project, source, RenameForm(obj=source)),
     )
 
 

@@ -4,4 +4,4 @@ Each task module binds its functions into the job registry (`@job_registry.task`
 importing this package is what lets services enqueue them: the web app (create_app) and
 the worker both import it at startup."""
 
-from . import generation, mail, sources, suggestions
+from . import bulk, generation, mail, sources, suggestions

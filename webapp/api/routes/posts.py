@@ -26,7 +26,7 @@ class PostIdConverter(BaseConverter):
     """Any path segment but `generate`, so that /posts/generate (POST only) does not also
     advertise the GET and DELETE of /posts/<post_id> in its Allow header."""
 
-    regex = r"(?!generate$)[^/]+"
+    regex = r"(?!(?:bulk-)?generate$)[^/]+"
 
 
 @bp.post("/posts/generate")

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...vocabulary import Channel, Length
 from .base import ParsedDocument, ParseError
 from .text import decode_text
 
-OPTIONAL_COLUMNS = ("voice", "custom_instructions", "target_length", "channel")
+OPTIONAL_COLUMNS = ("voice", "custom_instructions", "target_length", "channel", "workflow")
 TARGET_LENGTHS = tuple(Length)
 CHANNELS = tuple(Channel)
-MAX_ROWS = 1000
+MAX_ROWS = 5000  # the largest plan's bulk_limit: one job may use every row read
 MAX_TOPIC = 200
 MAX_INSTRUCTIONS = 2000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -40,8 +40,10 @@ def parse_topics_csv(data: bytes) -> ParsedDocument:
 class TopicTable:
     columns: list[str]
     rows: list[dict]
-    problems: list[dict]
+    problems: list[dict]  # {"row", "message", "topic"} of each row that cannot be used
     encoding: str
+    # The spreadsheet row (the header is row 1) of each of `rows`.
+    row_numbers: list[int] = field(default_factory=list)
 
 
 def read_topics(data: bytes) -> TopicTable:
@@ -61,8 +63,8 @@ def read_topics(data: bytes) -> TopicTable:
             + ", ".join(OPTIONAL_COLUMNS)
             + ")."
         )
-    rows, problems = _read_rows(reader, header)
-    return TopicTable([c for c in header if c], rows, problems, encoding)
+    rows, problems, numbers = _read_rows(reader, header)
+    return TopicTable([c for c in header if c], rows, problems, encoding, numbers)
 
 
 def topics_to_csv(table: TopicTable) -> str:
@@ -90,29 +92,35 @@ def _sniff_delimiter(text: str) -> str:
         return ","
 
 
-def _read_rows(reader, header: list[str]) -> tuple[list[dict], list[dict]]:
-    rows, problems = [], []
+def _read_rows(reader, header: list[str]) -> tuple[list[dict], list[dict], list[int]]:
+    rows, problems, numbers = [], [], []
     try:
         for line_number, cells in enumerate(reader, start=2):
             if not any(cell.strip() for cell in cells):
                 continue
             if len(rows) + len(problems) >= MAX_ROWS:
                 problems.append(
-                    {"row": line_number, "message": f"only the first {MAX_ROWS} rows are read"}
+                    {
+                        "row": line_number,
+                        "message": f"only the first {MAX_ROWS} rows are read",
+                        "topic": "",
+                    }
                 )
                 break
             row = {name: cell.strip() for name, cell in zip(header, cells, strict=False) if name}
-            for column in ("target_length", "channel", "voice"):
+            for column in ("target_length", "channel", "voice", "workflow"):
                 if row.get(column):
                     row[column] = row[column].lower()
             problem = _row_problem(row)
             if problem:
-                problems.append({"row": line_number, "message": problem})
+                topic = row.get("topic", "")[:MAX_TOPIC]
+                problems.append({"row": line_number, "message": problem, "topic": topic})
             else:
                 rows.append(row)
+                numbers.append(line_number)
     except csv.Error as exc:
         raise ParseError(f"The CSV file cannot be read: {exc}.") from exc
-    return rows, problems
+    return rows, problems, numbers
 
 
 def _row_problem(row: dict) -> str | None:
