@@ -84,7 +84,18 @@ def test_a_campaign_pack_with_an_edited_outline(page: Page, app, live_server, wo
 
     page.get_by_role("button", name="Write the post").click()
     expect(page.get_by_role("heading", name="Review the outline")).to_be_hidden()
-    expect(page).to_have_url(re.compile(r"/posts/[0-9a-f]{24}$"), timeout=GENERATION_TIMEOUT_MS)
+    # The job's page lists the four posts it wrote; the blog post follows the edit.
+    expect(page.get_by_text("Done: 4 posts written.")).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+    written_links = page.locator(".job-posts a")
+    assert written_links.all_inner_texts() == [
+        "Blog post",
+        "X / Twitter thread",
+        "LinkedIn post",
+        "Email newsletter",
+    ]
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Blog post").click()
+    expect(page).to_have_url(re.compile(r"/posts/[0-9a-f]{24}$"))
     expect(page.locator(".prose h2").first).to_be_visible()
     written = page.locator(".prose h2").all_inner_texts()
     assert written[: len(expected)] == expected

@@ -129,6 +129,17 @@ def test_a_campaign_pack_from_the_form_writes_four_posts(client, auth, app, csrf
 
     job = wait_for(finished, 90)
     assert job.status == "completed" and len(job.result["post_ids"]) == 4
+    # The finished job's page lists the four posts (the htmx poll does not move to one).
+    page = client.get(f"/jobs/{job_id}", headers={"HX-Request": "true"})
+    assert "HX-Redirect" not in page.headers
+    html = page.get_data(as_text=True)
+    assert "Done: 4 posts written." in html
+    for post_id, label in zip(
+        job.result["post_ids"],
+        ["Blog post", "X / Twitter thread", "LinkedIn post", "Email newsletter"],
+        strict=True,
+    ):
+        assert f'href="/posts/{post_id}">{label}</a>' in html
 
 
 def test_slot_errors_show_next_to_their_fields(client, auth, app, csrf):

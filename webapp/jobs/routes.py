@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from ..extensions import htmx
 from ..forms import ConfirmForm
 from ..rendering import htmx_redirect, page_or_fragment, streamed_download
-from ..services import bulk, exports, job_registry, live
+from ..services import bulk, exports, generation_jobs, job_registry, live
 from ..services import jobs as job_service
 from ..services.access import Permission
 from ..services.exports import project_zip
@@ -34,8 +34,9 @@ def show(job_id: str):
     # job's its rows.
     fragment = "jobs/_progress.html" if context["rows"] is None else "jobs/_bulk_rows.html"
     response = page_or_fragment("jobs/show.html", fragment, **context)
-    if htmx and job.status == JobStatus.COMPLETED and post is not None:
-        # The poll that sees the job finish moves the browser to the post.
+    if htmx and job.status == JobStatus.COMPLETED and post is not None and not context["written"]:
+        # The poll that sees a one-post job finish moves the browser to the post; a job
+        # that wrote several (a campaign) lists them on its page instead.
         body, status = response
         return body, status, {"HX-Redirect": url_for("posts.show", post_id=post.id)}
     return response
@@ -60,8 +61,17 @@ def page_context(job) -> dict:
         "form": ConfirmForm(),
         "downloadable": project_zip.can_download(job),
         "outline_form": OutlineForm.of_job(job) if job.status == JobStatus.SLOT_NEEDED else None,
+        "written": written_posts(job, rows),
         **bulk_context(job, rows),
     }
+
+
+def written_posts(job, rows: list[dict] | None) -> list:
+    """The posts a completed job wrote, when it wrote several outside a bulk table (a
+    campaign pack, a repurpose into several channels); empty otherwise."""
+    if rows is not None or job.status != JobStatus.COMPLETED or job.total_items < 2:
+        return []
+    return generation_jobs.posts_of(job.id)
 
 
 def bulk_context(job, rows: list[dict] | None) -> dict:

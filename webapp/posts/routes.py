@@ -40,6 +40,12 @@ def require_login():
     """Every post page needs a signed-in user."""
 
 
+@bp.app_template_filter("channel_label")
+def channel_label(channel: str) -> str:
+    """What a marketer calls a post of `channel` ("X / Twitter thread")."""
+    return CHANNEL_LABELS.get(channel, channel)
+
+
 @bp.get("/projects/<project_id>/posts")
 def index(project_id: str):
     project = get_project_or_404(project_id, current_user)
