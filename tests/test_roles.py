@@ -229,10 +229,10 @@ ROUTES: list[Row] = [
     # ---- API: jobs
     Row("GET", "/api/v1/jobs/<job_id>", READ),
     Row("POST", "/api/v1/jobs/<job_id>/cancel", EDIT, fresh="job_id"),
+    Row("GET", "/api/v1/jobs/<job_id>/download", READ),
     # the outline checkpoint (the world's job has finished: the roles served get 400)
     Row("PATCH", "/api/v1/jobs/<job_id>/slots", EDIT, json=lambda w, role: outline_slots()),
     Row("POST", "/api/v1/jobs/<job_id>/confirm", EDIT, json={"item_version": 1}),
-    Row("GET", "/api/v1/jobs/<job_id>/download", READ),
     # ---- pages: projects
     Row("GET", "/projects/<project_id>", READ),
     Row("GET", "/projects/<project_id>/edit", EDIT),
@@ -356,6 +356,7 @@ ROUTES: list[Row] = [
     # ---- pages: jobs
     Row("GET", "/jobs/<job_id>", READ),
     Row("POST", "/jobs/<job_id>/cancel", EDIT, form={}, fresh="job_id"),
+    Row("POST", "/jobs/<job_id>/outline", EDIT, form={"item_version": "1", "action": "save"}),
     Row("GET", "/jobs/<job_id>/posts.zip", READ),
     # workspaces and members (API, then pages); leaving is in tests/api/test_workspaces.py
     Row("GET", "/api/v1/workspaces/<workspace_id>", READ),

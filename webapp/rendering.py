@@ -23,8 +23,20 @@ def page_or_fragment(page_template: str, fragment_template: str, /, status: int 
     return render_template(template, **context), status
 
 
-def attach_error(form: FlaskForm, error: AppError, default_field: str | None = None) -> None:
-    """Show a service error next to the form field it concerns."""
+def attach_error(
+    form: FlaskForm, error: AppError, default_field: str | None = None, *, field_at=None
+) -> None:
+    """Show a service error next to the form field it concerns. A validation error's items
+    go to the field `field_at(loc)` names when given (nested fields: a slot, a section of
+    a list), else to the field named by the last part of their `loc`."""
+    if isinstance(error, ValidationFailed) and error.errors and field_at is not None:
+        for item in error.errors:
+            field = field_at(item.get("loc") or ())
+            if field is None:
+                form.form_errors.append(item["msg"])
+            elif item["msg"] not in field.errors:
+                field.errors = [*field.errors, item["msg"]]
+        return
     if isinstance(error, ValidationFailed) and error.errors:
         for name, message in error.field_messages().items():
             field = getattr(form, name, None)

@@ -221,3 +221,25 @@ document.addEventListener("submit", (event) => {
   if (!current || !event.target.closest("#suggestions")) return;
   event.target.querySelectorAll("input[name=item_version]").forEach((field) => { field.value = current.value; });
 }, true);
+
+// The generation form: the fields of the chosen workflow only. Parts marked
+// data-workflows="a b" are shown and sent (a fieldset, so `disabled` covers its fields) only
+// for the workflows they list; the server renders them so for the workflow it was given.
+function showWorkflowFields(form) {
+  const chosen = form.querySelector("input[name=workflow]:checked");
+  if (!chosen) return;
+  form.querySelectorAll("[data-workflows]").forEach((part) => {
+    const shown = part.dataset.workflows.split(" ").includes(chosen.value);
+    part.hidden = !shown;
+    part.disabled = !shown;
+  });
+}
+
+document.addEventListener("change", (event) => {
+  const form = event.target.closest && event.target.closest("form[data-workflow-form]");
+  if (form && event.target.name === "workflow") showWorkflowFields(form);
+});
+// A page restored from the history keeps the choice it had, not the one it was rendered with.
+window.addEventListener("pageshow", () => {
+  document.querySelectorAll("form[data-workflow-form]").forEach(showWorkflowFields);
+});

@@ -197,6 +197,7 @@ def test_release_notes_from_the_changes_slot_cite_a_real_source(flow, app):
     )
     [post] = flow.posts_of(job)
     assert post["channel"] == "blog" and post["workflow"] == "release_notes"
+    assert post["content"]["title"] == "Copydesk release 2.4.0"
     [source_id] = post["source_ids"]
     source = flow.client.get(f"/api/v1/sources/sources/{source_id}", headers=flow.headers)
     assert source.status_code == 200

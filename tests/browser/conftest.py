@@ -100,6 +100,23 @@ def page(db, browser: Browser, live_server) -> Page:
         context.close()
 
 
+@pytest.fixture
+def model_stack(start_stack, llm_server):
+    """`start_stack` whose worker writes through the loopback model server (`llm_server`):
+    model_stack(model=...) -> (server URL, worker process)."""
+
+    def start(model: str = "openai/fake-model", **env):
+        return start_stack(
+            LLM_MODEL=model,
+            LLM_API_BASE=llm_server.url,
+            LLM_API_KEY="sk-fake",
+            LLM_RETRY_BASE_SECONDS="0.05",
+            **env,
+        )
+
+    return start
+
+
 @pytest.fixture(scope="session")
 def screenshot_dir() -> Path:
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)

@@ -185,13 +185,8 @@ def test_settings_pages(page: Page, app):
     ).to_be_visible()
 
 
-def test_job_pages_running_and_failed(browser, start_stack, llm_server, app):
-    server, _ = start_stack(
-        LLM_MODEL="openai/fake-model",
-        LLM_API_BASE=llm_server.url,
-        LLM_API_KEY="sk-fake",
-        LLM_RETRY_BASE_SECONDS="0.05",
-    )
+def test_job_pages_running_and_failed(browser, model_stack, llm_server, app):
+    server, _ = model_stack()
     user = make_user(app, email="margaret@example.com")
     project = make_project(app, user, name="Apollo", description="Guidance computer notes.")
     page = open_page(browser, server)

@@ -66,13 +66,8 @@ def statuses(page: Page) -> list[str]:
     return page.locator("#bulk-rows tbody .badge").all_inner_texts()
 
 
-def test_a_40_row_bulk_job_fills_its_table_live(browser, start_stack, llm_server, app):
-    server, worker = start_stack(
-        LLM_MODEL="openai/fake-model",
-        LLM_API_BASE=llm_server.url,
-        LLM_API_KEY="sk-fake",
-        LLM_RETRY_BASE_SECONDS="0.05",
-    )
+def test_a_40_row_bulk_job_fills_its_table_live(browser, model_stack, llm_server, app):
+    server, worker = model_stack()
     llm_server.delay = MODEL_DELAY
     user = make_user(app, email="bulk@example.com", name="Bea Bulk", plan="starter")
     project = make_project(app, user, name="Launch week")

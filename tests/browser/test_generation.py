@@ -31,14 +31,9 @@ REPORT_PROGRESS = """() => {
 
 
 def test_generate_a_post_and_watch_it_being_written(
-    browser, start_stack, llm_server, screenshot_dir
+    browser, model_stack, llm_server, screenshot_dir
 ):
-    server, _ = start_stack(
-        LLM_MODEL="openai/fake-model",
-        LLM_API_BASE=llm_server.url,
-        LLM_API_KEY="sk-fake",
-        LLM_RETRY_BASE_SECONDS="0.05",
-    )
+    server, _ = model_stack()
     llm_server.delay = 0.5
     llm_server.chunk_delay = 0.03
     page = open_page(browser, server)

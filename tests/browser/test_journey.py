@@ -89,13 +89,8 @@ def fill_generation_form(page: Page) -> None:
         page.get_by_label(filename).check()
 
 
-def test_the_marketers_journey(browser, start_stack, llm_server):
-    server, _ = start_stack(
-        LLM_MODEL=MODEL,
-        LLM_API_BASE=llm_server.url,
-        LLM_API_KEY="sk-demo",
-        LLM_RETRY_BASE_SECONDS="0.05",
-    )
+def test_the_marketers_journey(browser, model_stack, llm_server):
+    server, _ = model_stack(MODEL)
     llm_server.delay, llm_server.chunk_delay = 0.3, 0.03
     page = open_page(
         browser, server, accept_downloads=True, permissions=["clipboard-read", "clipboard-write"]

@@ -19,6 +19,7 @@ from webapp.services.workflows import checkpoints
 from webapp.tasks.generation import generate_post_task
 from webapp.timeutil import utcnow
 
+from .test_llm_writer import config  # noqa: F401  (a fixture)
 from .test_quota import NOTHING, counts
 
 SOURCE = (
@@ -29,17 +30,9 @@ SOURCE = (
 
 
 @pytest.fixture
-def model(app, llm_server, monkeypatch):
+def model(app, config, llm_server, monkeypatch):  # noqa: F811  (the fixture imported above)
     """The app's writer is the model behind the loopback server, which fails at once."""
-    for key, value in {
-        "LLM_MODEL": "openai/fake-model",
-        "LLM_API_BASE": llm_server.url,
-        "LLM_API_KEY": "sk-fake",
-        "LLM_TIMEOUT_SECONDS": 10,
-        "LLM_MAX_RETRIES": 0,
-        "LLM_RETRY_BASE_SECONDS": 0.01,
-        "LLM_FALLBACK_MODELS": [],
-    }.items():
+    for key, value in config.items():
         monkeypatch.setitem(app.config, key, value)
     return llm_server
 

@@ -1,12 +1,26 @@
-"""The generation form."""
+"""The generation form: a workflow of the catalog, the brief, and the chosen workflow's
+slots (one sub-form per workflow that has slots, its fields named `<workflow>-<slot_id>`)."""
+
+from typing import ClassVar
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    BooleanField,
+    Field,
+    Form,
+    FormField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Length, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..services.plans import ALL_VOICES
-from ..vocabulary import Channel, Voice
+from ..services.workflows.catalog import CATALOG, SlotSpec, WorkflowSpec
+from ..vocabulary import Channel, SlotType, Voice, Workflow
 from ..vocabulary import Length as TargetLength
 
 LENGTH_CHOICES = [
@@ -22,6 +36,15 @@ CHANNEL_LABELS = {
     Channel.TWITTER: "X / Twitter thread",
     Channel.LINKEDIN: "LinkedIn post",
 }
+# Labels of the catalog's slots on the form; another slot is labelled by its id.
+SLOT_LABELS = {
+    "audience": "Audience",
+    "changes": "Changelog or pull-request text",
+    "version": "Version number",
+    "post_id": "Post to repurpose",
+    "channels": "Channels to write for",
+}
+LONG_TEXT = 500  # a text slot that may be longer than this gets a textarea
 
 
 class CheckboxList(SelectMultipleField):
@@ -29,10 +52,50 @@ class CheckboxList(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class TopicRequired:
+    """A topic, unless the chosen workflow takes it from elsewhere (a repurposed post)."""
+
+    field_flags: ClassVar[dict] = {"required": True}
+
+    def __call__(self, form, field):
+        if not form.spec.topic_optional and not (field.data or "").strip():
+            raise StopValidation("Give the post a topic.")
+
+
+def slot_field(slot: SlotSpec) -> Field:
+    """The form field of a workflow slot; choices of a post_id slot come per request."""
+    label = SLOT_LABELS.get(slot.slot_id, slot.slot_id.replace("_", " ").capitalize())
+    label += "" if slot.required else " (optional)"
+    if slot.type == SlotType.CHOICES:
+        choices = [(o, CHANNEL_LABELS.get(o, o)) for o in slot.options or ()]
+        return CheckboxList(
+            label, choices=choices, validate_choice=False, description=slot.description
+        )
+    if slot.type in (SlotType.CHOICE, SlotType.POST_ID):
+        choices = [(o, CHANNEL_LABELS.get(o, o)) for o in slot.options or ()]
+        return SelectField(
+            label, choices=choices, validate_choice=False, description=slot.description
+        )
+    field = TextAreaField if slot.max_length > LONG_TEXT else StringField
+    return field(label, description=slot.description)
+
+
+def slots_form(spec: WorkflowSpec) -> type[Form]:
+    fields = {slot.slot_id: slot_field(slot) for slot in spec.required_slots}
+    return type(f"{spec.spec_id.title().replace('_', '')}Slots", (Form,), fields)
+
+
 class GenerateForm(FlaskForm):
+    # The service checks the workflow (its message names the valid ones).
+    workflow = RadioField(
+        "What to write",
+        choices=[(spec.spec_id, spec.name) for spec in CATALOG.values()],
+        default=Workflow.BLOG_POST,
+        validate_choice=False,
+    )
     topic = StringField(
         "Topic",
-        validators=[DataRequired("Give the post a topic."), Length(max=200)],
+        validators=[TopicRequired(), Length(max=200)],
         description="What the post is about, up to 200 characters.",
     )
     voice = SelectField(
@@ -53,3 +116,50 @@ class GenerateForm(FlaskForm):
         description="Anything the writer should do, up to 2,000 characters.",
     )
     source_ids = CheckboxList("Sources", choices=[], validate_choice=False)
+    review_outline = BooleanField(
+        "Review the outline before writing",
+        description="The job stops after the outline: rename, reorder, add or remove its "
+        "sections, then let it write.",
+    )
+
+    @property
+    def spec(self) -> WorkflowSpec:
+        """The chosen workflow (a blog post when the choice is not in the catalog)."""
+        return CATALOG.get(self.workflow.data) or CATALOG[Workflow.BLOG_POST]
+
+    def choose(self, workflow: str | None) -> None:
+        """Show the form for `workflow` (?workflow= of a page without JavaScript)."""
+        if workflow in CATALOG:
+            self.workflow.data = workflow
+
+    def slot_fields(self, workflow: str | None = None) -> dict[str, Field]:
+        """{slot_id: field} of `workflow` (the chosen one by default)."""
+        slots = getattr(self, workflow or self.spec.spec_id, None)
+        return dict(slots.form._fields) if isinstance(slots, FormField) else {}
+
+    def slot_values(self) -> dict:
+        """The chosen workflow's slots as the service takes them ({slot_id: value})."""
+        return {slot_id: field.data for slot_id, field in self.slot_fields().items()}
+
+    def set_post_choices(self, posts: list[tuple[str, str]]) -> None:
+        """The posts a post_id slot may name: (id, topic) of the project's completed ones."""
+        for spec in CATALOG.values():
+            for slot in spec.required_slots:
+                if slot.type == SlotType.POST_ID:
+                    field = self.slot_fields(spec.spec_id)[slot.slot_id]
+                    field.choices = [("", "Choose a post…"), *posts]
+
+    def field_at(self, loc) -> Field | None:
+        """The field a service error's `loc` names: ["body", "slots", slot_id, ...] is
+        the chosen workflow's slot, ["body", name] a field of the form."""
+        loc = [str(part) for part in loc]
+        if loc[:2] == ["body", "slots"] and len(loc) > 2:
+            return self.slot_fields().get(loc[2])
+        if loc[:1] == ["body"] and len(loc) > 1 and loc[1] in self._fields:
+            return self._fields[loc[1]]
+        return None
+
+
+for _spec in CATALOG.values():
+    if _spec.required_slots:
+        setattr(GenerateForm, _spec.spec_id, FormField(slots_form(_spec), label=_spec.name))

@@ -16,9 +16,10 @@ from ..services import sources as source_service
 from ..services import voices as voice_service
 from ..services.access import Permission
 from ..services.projects import get_project_or_404
-from ..vocabulary import SourceStatus
+from ..services.workflows.catalog import CATALOG
+from ..vocabulary import PostStatus, SourceStatus
 from . import bp
-from .forms import BUILT_IN_VOICE_CHOICES, GenerateForm
+from .forms import BUILT_IN_VOICE_CHOICES, CHANNEL_LABELS, GenerateForm
 from .panels import list_context
 from .review_panels import review_context
 
@@ -37,6 +38,12 @@ ERROR_FIELDS = {
 @login_required
 def require_login():
     """Every post page needs a signed-in user."""
+
+
+@bp.app_template_filter("channel_label")
+def channel_label(channel: str) -> str:
+    """What a marketer calls a post of `channel` ("X / Twitter thread")."""
+    return CHANNEL_LABELS.get(channel, channel)
 
 
 @bp.get("/projects/<project_id>/posts")
@@ -64,33 +71,53 @@ def new(project_id: str):
     form.source_ids.choices = [
         (s.id, s.filename) for s in sources if s.status == SourceStatus.PARSED
     ]
+    form.set_post_choices(completed_posts(project))
+    if not form.is_submitted():
+        form.choose(request.args.get("workflow"))  # the choice of a page without JavaScript
     if form.validate_on_submit():
         try:
-            job = post_service.request_generation(
-                current_user,
-                project_id=project.id,
-                topic=form.topic.data,
-                voice=form.voice.data,
-                target_length=form.target_length.data,
-                channel=form.channel.data,
-                custom_instructions=form.custom_instructions.data,
-                source_ids=form.source_ids.data or [],
-            )
+            job = request_generation(project, form)
             return htmx_redirect("jobs.show", job_id=job.id)
         except AppError as error:
-            attach_error(form, error, ERROR_FIELDS.get(error.code))
+            attach_error(form, error, ERROR_FIELDS.get(error.code), field_at=form.field_at)
     return page_or_fragment(
         "posts/new.html",
         "posts/_form.html",
         status=400 if form.is_submitted() else 200,
         project=project,
         form=form,
+        workflows=list(CATALOG.values()),
         sources=sources,
         plan=plan,
         quota=plans.quota_for(plans.plan_holder_of(project)),
         brand_voices=brand_voices,
         brand_voices_allowed=voice_service.brand_voices_allowed(plan),
     )
+
+
+def request_generation(project, form: GenerateForm):
+    """Queue what the form asks for: the chosen workflow with its slots (the format only
+    for a blog post, the outline review only where the workflow offers it)."""
+    spec = form.spec
+    return post_service.request_generation(
+        current_user,
+        project_id=project.id,
+        topic=form.topic.data,
+        voice=form.voice.data,
+        target_length=form.target_length.data,
+        channel=form.channel.data if spec.takes_channel else None,
+        custom_instructions=form.custom_instructions.data,
+        source_ids=form.source_ids.data or [],
+        workflow=form.workflow.data,
+        slots=form.slot_values(),
+        review_outline=bool(form.review_outline.data and spec.supports_outline_review),
+    )
+
+
+def completed_posts(project) -> list[tuple[str, str]]:
+    """(id, topic) of the project's completed posts, newest first: what may be repurposed."""
+    posts = post_service.list_posts(project, PostStatus.COMPLETED, limit=100)[0]
+    return [(p.id, f"{p.topic} · {CHANNEL_LABELS.get(p.channel, p.channel)}") for p in posts]
 
 
 @bp.get("/posts/<post_id>")

@@ -103,10 +103,13 @@ def request_generation(
     QUOTA_EXCEEDED, CONCURRENT_LIMIT_EXCEEDED, ALREADY_GENERATING; SERVICE_UNAVAILABLE
     when the queue is down (and then nothing is kept)."""
     accounts.require_verified_email(user)
-    request = checked_workflow(workflow, channel, slots, review_outline)
     topic = " ".join((topic or "").split())
-    check_lengths(topic, custom_instructions, topic_required=not request.spec.topic_optional)
+    check_lengths(topic, custom_instructions, topic_required=False)
+    # The project first: what the body asks of it is checked for a project the user may
+    # write in (anybody else learns only that it is not found).
     project = get_project_or_404(project_id, user, Permission.EDIT)
+    request = checked_workflow(workflow, channel, slots, review_outline)
+    check_lengths(topic, None, topic_required=not request.spec.topic_optional)
     original = planning.repurposed_post(request, project, user)
     topic = topic or (original.topic if original else topic)
     sources = usable_sources(project, source_ids or [])

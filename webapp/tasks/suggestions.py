@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app
-from rq.timeouts import JobTimeoutException
-
-from ..errors import AppError, log_unexpected, with_reference
-from ..extensions import db
-from ..services import job_registry, live
+from ..errors import AppError
+from ..services import job_registry
 from ..services.llm import LLMError
 from ..services.review import suggestions
 from ..vocabulary import JobType
+from .guard import run_guarded
 
 UNEXPECTED_MESSAGE = (
     "Something went wrong on our side while writing this suggestion. Ask again, and "
@@ -23,20 +20,13 @@ def suggest_task(job_id: str) -> None:
     """Write one suggestion. Whatever stops it, the job and the suggestion end `failed`
     with a reason, and the exception still reaches RQ (the service records its own
     failures: the model's, a passage gone)."""
-    try:
-        with live.Heartbeat(job_id):
-            suggestions.run_suggestion(job_id)
-    except JobTimeoutException:
-        seconds = current_app.config["GENERATION_TIMEOUT_SECONDS"]
-        suggestions.record_failure_for_job(
-            job_id, f"The suggestion took longer than {seconds} s and was stopped."
-        )
-        raise
-    except (AppError, LLMError):
-        raise  # recorded by the service, with its reason
-    except Exception as exc:  # database, library: their text stays in the log
-        error_id = log_unexpected(exc, f"suggestion job {job_id} failed")
-        suggestions.record_failure_for_job(job_id, with_reference(UNEXPECTED_MESSAGE, error_id))
-        raise
-    finally:
-        db.session.remove()
+    run_guarded(
+        job_id,
+        suggestions.run_suggestion,
+        suggestions.record_failure_for_job,
+        what="suggestion job",
+        timeout_setting="GENERATION_TIMEOUT_SECONDS",
+        timeout_message="The suggestion took longer than {seconds} s and was stopped.",
+        unexpected_message=UNEXPECTED_MESSAGE,
+        recorded=(AppError, LLMError),
+    )

@@ -54,7 +54,9 @@ class PostIdConverter(BaseConverter):
     "(blog_post, newsletter, release_notes), a campaign pack of four (blog, twitter, "
     "linkedin, email; four posts of the quota, reserved up front) or one per channel "
     "(repurpose). The finished job's result lists post_ids, and post_id when it has one "
-    "main post. With review_outline the job pauses after the outline (slot_needed).",
+    "main post. A campaign is one piece of work: when one of its posts fails, the job "
+    "fails, every post with the reason, and nothing is charged. With review_outline the "
+    "job pauses after the outline (slot_needed).",
 )
 def generate_post(body: GenerateRequest):
     principal = current_principal()

@@ -21,8 +21,9 @@ from ...errors import ErrorCode, log_unexpected, with_reference
 from ...extensions import db
 from ...models import Job, LinkOpportunity, Post, Project, Source, User
 from ...vocabulary import Activity, BulkRowStatus, PostStatus
-from .. import activity, jobs, live, plans, quota, sources, voices
+from .. import activity, jobs, live, plans, quota, sources
 from ..generation import Brief, GeneratedPost, JobCancelled, NullSink, generate, writer_for
+from ..generation_jobs.inputs import make_brief
 from ..links import insert_links
 from ..llm import LLMError
 from ..review import revisions
@@ -158,14 +159,12 @@ class BulkRun:
             self.state.save()
 
     def _brief(self, row: BulkRow) -> Brief:
-        voice, guide = voices.brief_voice(row.voice)
-        return Brief(
+        return make_brief(
             topic=row.topic,
-            voice=voice,
+            voice=row.voice,
             target_length=row.target_length,
             channel=row.channel,
             custom_instructions=row.custom_instructions,
-            voice_guide=guide,
         )
 
     def _linker(self):

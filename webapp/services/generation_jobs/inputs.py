@@ -34,15 +34,35 @@ def wants_review(job: Job) -> bool:
 
 
 def brief_of(post: Post, outline: PlannedOutline | None = None) -> Brief:
-    """What the writer works from; a brand voice comes with its instructions (the
-    professional voice when it was deleted since the request)."""
-    voice, guide = voices.brief_voice(post.voice)
-    return Brief(
+    """What the writer works from for `post` (following `outline` when given)."""
+    return make_brief(
         topic=post.topic,
-        voice=voice,
+        voice=post.voice,
         target_length=post.target_length,
         channel=post.channel,
         custom_instructions=post.custom_instructions or "",
+        outline=outline,
+    )
+
+
+def make_brief(
+    *,
+    topic: str,
+    voice: str,
+    target_length: str,
+    channel: str,
+    custom_instructions: str,
+    outline: PlannedOutline | None = None,
+) -> Brief:
+    """A brief; a brand voice comes with its instructions (the professional voice when it
+    was deleted since the request)."""
+    voice, guide = voices.brief_voice(voice)
+    return Brief(
+        topic=topic,
+        voice=voice,
+        target_length=target_length,
+        channel=channel,
+        custom_instructions=custom_instructions,
         voice_guide=guide,
         outline=outline,
     )
