@@ -338,12 +338,15 @@ def measure_paused(
     fresh_id = api.generate_with("A fresh post after the pauses", "blog_post")
     row = clock.wait_finished(fresh_id)
     enqueued, _ = clock.rq_times(fresh_id)
+    finished_keys = redis_keys(client, prefix)
     return {
         "paused": count,
         "paused_at_once": statuses.count("slot_needed"),
         "worker": activity,
         "before": before,
         "after": after,
+        # For comparison: what the finished blog post left in Redis.
+        "finished_job_keys": key_growth(after["keys"], finished_keys),
         "redis_key_growth": key_growth(before.pop("keys"), after.pop("keys")),
         "fresh_start_ms": (as_utc(row.started_at) - as_utc(enqueued)).total_seconds() * 1000,
         "fresh_wall_s": wall_seconds(row),
@@ -442,6 +445,12 @@ def paused_figures(paused: dict) -> list[tuple]:
             "of which the stack's keys, by kind (keys added)",
             ", ".join(f"{kind} +{size / 1024:.0f} KiB ({keys})" for kind, keys, size in growth[:4])
             + f"; total +{sum(g[2] for g in growth) / 1024:.0f} KiB",
+            None,
+        ),
+        (
+            "per paused job / what the fresh blog post left when finished",
+            f"{sum(g[2] for g in growth) / paused['paused'] / 1024:.1f} / "
+            f"{sum(g[2] for g in paused['finished_job_keys']) / 1024:.1f} KiB",
             None,
         ),
     ]
