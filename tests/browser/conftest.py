@@ -130,7 +130,9 @@ def screenshot(page: Page, screenshot_dir: Path, request):
 
     def take(label: str) -> Path:
         path = screenshot_dir / f"{test_name}-{label}.png"
-        page.screenshot(path=str(path), full_page=True)
+        # caret="initial": hiding the caret injects a style, which the CSP refuses (and the
+        # console watcher reports).
+        page.screenshot(path=str(path), full_page=True, caret="initial")
         return path
 
     return take

@@ -29,7 +29,7 @@ def outline_headings(page: Page) -> list[str]:
     return [section(page, n).get_by_label("Heading").input_value() for n in range(1, count + 1)]
 
 
-def test_a_campaign_pack_with_an_edited_outline(page: Page, app, live_server, worker):
+def test_a_campaign_pack_with_an_edited_outline(page: Page, app, live_server, worker, screenshot):
     problems = watch(page)
     user = make_user(app, email="grace@example.com")
     project = make_project(app, user, name="Autumn launch")
@@ -49,6 +49,7 @@ def test_a_campaign_pack_with_an_edited_outline(page: Page, app, live_server, wo
     page.get_by_label("Length").select_option("short")
     page.get_by_label("Review the outline before writing").check()
     assert_no_axe_violations(page)
+    screenshot("form")
     page.get_by_role("button", name="Generate").click()
 
     expect(page).to_have_url(re.compile(r"/jobs/[0-9a-f]{24}$"))
@@ -79,6 +80,7 @@ def test_a_campaign_pack_with_an_edited_outline(page: Page, app, live_server, wo
     assert outline_headings(page) == expected
     page.get_by_role("button", name="Save outline").click()
     expect(page.get_by_text("Outline saved.")).to_be_visible()
+    screenshot("checkpoint")
     assert_no_axe_violations(page)
     assert_no_horizontal_overflow(page)
 
@@ -94,6 +96,7 @@ def test_a_campaign_pack_with_an_edited_outline(page: Page, app, live_server, wo
         "Email newsletter",
     ]
     assert_no_axe_violations(page)
+    screenshot("done")
     page.get_by_role("link", name="Blog post").click()
     expect(page).to_have_url(re.compile(r"/posts/[0-9a-f]{24}$"))
     expect(page.locator(".prose h2").first).to_be_visible()

@@ -169,3 +169,12 @@ def test_the_zip_streams_a_chunk_per_post_with_unique_names(app, owner, project)
     with app.app_context():
         archive = zipfile.ZipFile(io.BytesIO(b"".join(project_zip.project_zip(project.id))))
     assert [p["title"] for p in json.loads(archive.read("manifest.json"))["posts"]] == []
+
+
+def test_a_post_of_another_channel_is_named_with_it(app, owner, project):
+    cited_post(app, owner, project)
+    cited_post(app, owner, project, channel="twitter")
+    with app.app_context():
+        archive = zipfile.ZipFile(io.BytesIO(b"".join(project_zip.project_zip(project.id))))
+    stems = {name.rsplit(".", 1)[0] for name in archive.namelist()}
+    assert stems == {"manifest", "posts/async-standups", "posts/async-standups-twitter"}

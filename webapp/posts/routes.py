@@ -40,6 +40,13 @@ def require_login():
     """Every post page needs a signed-in user."""
 
 
+@bp.app_template_filter("workflow_label")
+def workflow_label(workflow: str) -> str:
+    """The catalog's name of `workflow` ("Campaign pack")."""
+    spec = CATALOG.get(workflow)
+    return spec.name if spec else workflow
+
+
 @bp.app_template_filter("channel_label")
 def channel_label(channel: str) -> str:
     """What a marketer calls a post of `channel` ("X / Twitter thread")."""

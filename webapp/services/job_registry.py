@@ -18,7 +18,7 @@ the plan limits need to know about a job type, so none of them branches on `job_
   `Limit.PARSE_QUEUE`);
 - `post_of(job_id)`: the post the job writes, for the job page (None for other work).
 
-Adding a job type is one entry in `_declared_kinds()` (or `register(JobKind(...))` from
+Adding a job type is one entry in `job_kinds.declared_kinds()` (or `register(JobKind(...))` from
 elsewhere, as the tests do) plus its task function decorated with `@job_registry.task`
 in a module that `webapp/tasks/__init__.py` imports. Enqueue with `enqueue(job, *args)`.
 
@@ -42,7 +42,7 @@ from flask import current_app
 from ..errors import AppError, ErrorCode
 from ..extensions import db
 from ..models import Job, Post
-from ..vocabulary import JobStatus, JobType
+from ..vocabulary import JobStatus
 from . import jobs, queue
 
 DEAD_WORKER_MESSAGE = "The worker running this job stopped unexpectedly."
@@ -88,73 +88,6 @@ class InternalKind:
     in_process: bool
 
 
-def _declared_kinds() -> list[JobKind]:
-    # Imported here: these services (and mail, which most modules reach) enqueue through
-    # this module, so it must stay cheap to import and free of cycles.
-    from . import bulk, generation_jobs, source_reading, sources
-    from .review import suggestions
-
-    return [
-        JobKind(
-            JobType.CONTENT_GENERATION,
-            label="Generation",
-            in_process=True,
-            record_failure=generation_jobs.record_failure_for_job,
-            dead_worker_message=generation_jobs.DEAD_WORKER_MESSAGE,
-            lost_message=generation_jobs.LOST_MESSAGE,
-            timeout_setting="GENERATION_TIMEOUT_SECONDS",
-            limits=frozenset({Limit.CONCURRENCY, Limit.POST_QUOTA}),
-            cancel=generation_jobs.cancel,
-            retry=generation_jobs.retry,
-            post_of=generation_jobs.post_of,
-        ),
-        JobKind(
-            JobType.DOCUMENT_PARSING,
-            label="Parsing",
-            in_process=False,
-            record_failure=source_reading.record_failure_for_job,
-            dead_worker_message=sources.DEAD_PARSER_MESSAGE,
-            lost_message=sources.LOST_PARSE_MESSAGE,
-            timeout_setting="PARSE_TIMEOUT_SECONDS",
-            limits=frozenset({Limit.PARSE_QUEUE}),
-            retry=sources.retry,
-        ),
-        JobKind(
-            JobType.URL_IMPORT,
-            label="Import",
-            in_process=False,
-            record_failure=source_reading.record_failure_for_job,
-            dead_worker_message=sources.DEAD_IMPORTER_MESSAGE,
-            lost_message=sources.LOST_PARSE_MESSAGE,
-            timeout_setting="PARSE_TIMEOUT_SECONDS",
-            limits=frozenset({Limit.PARSE_QUEUE}),
-            retry=sources.retry,
-        ),
-        JobKind(
-            JobType.BULK_GENERATION,
-            label="Bulk generation",
-            in_process=True,
-            record_failure=bulk.record_failure_for_job,
-            dead_worker_message=bulk.DEAD_WORKER_MESSAGE,
-            lost_message=bulk.LOST_MESSAGE,
-            timeout_setting="BULK_TIMEOUT_SECONDS",
-            # One job however many rows: it writes at most the plan's concurrency at a time.
-            limits=frozenset({Limit.CONCURRENCY, Limit.POST_QUOTA}),
-            cancel=bulk.cancel,
-        ),
-        JobKind(
-            JobType.AI_EDIT,
-            label="Suggestion",
-            in_process=True,
-            record_failure=suggestions.record_failure_for_job,
-            dead_worker_message=suggestions.DEAD_WORKER_MESSAGE,
-            lost_message=suggestions.LOST_MESSAGE,
-            timeout_setting="GENERATION_TIMEOUT_SECONDS",
-            limits=frozenset({Limit.CONCURRENCY}),  # no post quota: it writes no post
-        ),
-    ]
-
-
 _registered: dict[str, JobKind] = {}
 _tasks: dict[str, Callable] = {}  # job type -> task function
 _internal: dict[str, InternalKind] = {}
@@ -164,7 +97,9 @@ _job_type_of_task: dict[Callable, str] = {}
 
 @cache
 def _kinds() -> dict[str, JobKind]:
-    kinds = {kind.job_type: kind for kind in _declared_kinds()}
+    from .job_kinds import declared_kinds  # they import this module for JobKind
+
+    kinds = {kind.job_type: kind for kind in declared_kinds()}
     kinds.update(_registered)
     return kinds
 

@@ -16,7 +16,7 @@ from ...errors import AppError, Conflict, ErrorCode, NotFound
 from ...extensions import db
 from ...models import Job, Post, Project, Source
 from ...timeutil import iso_utc
-from ...vocabulary import ExportFormat, JobStatus, PostStatus
+from ...vocabulary import Channel, ExportFormat, JobStatus, PostStatus
 from ..footnotes import footnotes_of
 from ..review import approval
 from . import render, slug, title_of
@@ -125,7 +125,7 @@ def _zip(project: Project, query, head: dict, more=None) -> Iterator[bytes]:
     used: set[str] = set()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for post in _paged(query):
-            entry = _write_post(archive, post, _unique(slug(title_of(post)), used))
+            entry = _write_post(archive, post, _unique(file_stem(post), used))
             entries.append({**entry, **(more(post) if more else {})})
             yield sink.take()
         manifest = {**head, **_manifest(project, entries)}
@@ -142,6 +142,13 @@ def _paged(query) -> Iterator[Post]:
         if len(page) < PAGE_SIZE:
             return
         offset += PAGE_SIZE
+
+
+def file_stem(post: Post) -> str:
+    """A post's file name in the archive: its title, and its channel unless a blog post
+    (a campaign's four posts share a title)."""
+    stem = slug(title_of(post))
+    return stem if post.channel == Channel.BLOG else f"{stem}-{post.channel}"
 
 
 def _unique(name: str, used: set[str]) -> str:
