@@ -10,10 +10,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from rq.job import Job as RQJob
 
 from webapp.extensions import db
 from webapp.models import Job, Post, User
 from webapp.services import reaper
+from webapp.services.redis_conn import get_redis
 from webapp.timeutil import utcnow
 
 from ..conftest import wait_for
@@ -78,6 +80,11 @@ def pro(app, client, auth):
     return headers
 
 
+def rq_record_exists(app, rq_id: str) -> bool:
+    with app.app_context():
+        return RQJob.exists(rq_id, connection=get_redis())
+
+
 def outline_slot(value) -> dict:
     return {"slot_id": "outline", "value": value}
 
@@ -111,6 +118,8 @@ def test_a_job_pauses_at_its_outline_and_writes_from_the_edited_one(cp, workflow
     # Nothing written yet; nothing charged.
     post = cp.post(_main_post(cp, job["id"])).get_json()
     assert post["status"] == "generating" and post["content"] is None
+    # The run that paused left no record in RQ: the job's row says all there is.
+    assert wait_for(lambda: not rq_record_exists(cp.client.application, job["id"]), 10)
 
     wanted = edited(outline)
     patched = cp.patch(job["id"], 2, outline_slot(wanted))

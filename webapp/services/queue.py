@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import redis
 from flask import current_app
-from rq import Queue
+from rq import Queue, get_current_job
 from rq.exceptions import NoSuchJobError
 from rq.job import Job as RQJob
 
@@ -54,3 +54,13 @@ def cancel_queued(job_id: str) -> None:
         raise ServiceUnavailable(
             "The job queue is unavailable right now; try again shortly."
         ) from exc
+
+
+def keep_no_record_of_this_run() -> None:
+    """The task running now leaves nothing in Redis when it returns (RQ otherwise keeps a
+    finished task's record and result for a day): a job paused at a checkpoint is
+    described by its row, and a hundred paused jobs must not weigh on Redis. No-op
+    outside a worker."""
+    running = get_current_job()
+    if running is not None:
+        running.result_ttl = 0

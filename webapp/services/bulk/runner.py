@@ -115,20 +115,26 @@ class BulkRun:
             self._start(pool, pending)
             self.state.save()
             finished, _ = wait(self.running, CANCEL_POLL_SECONDS, FIRST_COMPLETED)
-            self._settle(finished)
+            written = [(future, self.running.pop(future)) for future in finished]
+            # The pool is kept full while the written rows are saved (each save is a commit
+            # and a push of the rows to Redis: saving first would idle the pool meanwhile).
+            if not live.cancel_requested(self.job.id):
+                self._start(pool, pending, unsaved=len(written))
+            self._settle(written)
         if not self.stop.is_set():
             return False
-        self._settle(wait(self.running).done)
+        self._settle([(future, self.running.pop(future)) for future in wait(self.running).done])
         for row in pending:
             self.state.mark(row.row, BulkRowStatus.CANCELLED)
         return True
 
-    def _start(self, pool: ThreadPoolExecutor, pending: deque) -> None:
+    def _start(self, pool: ThreadPoolExecutor, pending: deque, unsaved: int = 0) -> None:
         """Start rows until `concurrency` are being written; a row for which no reserved
-        post is left fails, unless a running row may still give one back."""
+        post is left (counting the `unsaved` rows written but not yet charged) fails,
+        unless a running or unsaved row may still give one back."""
         while pending and len(self.running) < self.concurrency:
-            if self.posts_left is not None and len(self.running) >= self.posts_left:
-                if self.running:
+            if self.posts_left is not None and len(self.running) + unsaved >= self.posts_left:
+                if self.running or unsaved:
                     return
                 self.state.mark(pending.popleft().row, BulkRowStatus.FAILED, error=QUOTA_ERROR)
                 continue
@@ -138,9 +144,9 @@ class BulkRun:
             self.running[future] = row
             self.state.mark(row.row, BulkRowStatus.PROCESSING)
 
-    def _settle(self, finished) -> None:
-        for future in finished:
-            row = self.running.pop(future)
+    def _settle(self, written: list[tuple[Future, BulkRow]]) -> None:
+        """Save each written row's post (or record why it has none)."""
+        for future, row in written:
             try:
                 result = future.result()
             except JobCancelled:

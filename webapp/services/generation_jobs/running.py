@@ -24,7 +24,7 @@ from flask import current_app
 from ...extensions import db
 from ...models import Job, Post
 from ...vocabulary import JobStatus
-from .. import jobs
+from .. import jobs, queue
 from ..generation import GeneratedPost, JobCancelled, PlannedOutline, Usage, generate, writer_for
 from ..workflows import outlines
 from ..workflows.slots import check_outline
@@ -96,6 +96,7 @@ def pause_at_outline(job: Job, outline: PlannedOutline, usage: Usage | None) -> 
     with the outline to review as its checkpoint."""
     value = check_outline(outline.as_value())
     jobs.pause_job(job, outlines.outline_checkpoint(value, usage=usage_value(usage)), WAITING_STEP)
+    queue.keep_no_record_of_this_run()
 
 
 def usage_value(usage: Usage | None) -> dict | None:
