@@ -112,15 +112,19 @@ class BulkRun:
             if live.cancel_requested(self.job.id):
                 self.stop.set()
                 break
-            self._start(pool, pending)
+            self._mark_processing(self._start(pool, pending))
             self.state.save()
             finished, _ = wait(self.running, CANCEL_POLL_SECONDS, FIRST_COMPLETED)
             written = [(future, self.running.pop(future)) for future in finished]
             # The pool is kept full while the written rows are saved (each save is a commit
-            # and a push of the rows to Redis: saving first would idle the pool meanwhile).
+            # and a push of the rows to Redis: saving first would idle the pool meanwhile);
+            # the rows started meanwhile show as processing once those are saved, so the
+            # table never shows more rows processing than the plan's concurrency.
+            started = []
             if not live.cancel_requested(self.job.id):
-                self._start(pool, pending, unsaved=len(written))
+                started = self._start(pool, pending, unsaved=len(written))
             self._settle(written)
+            self._mark_processing(started)
         if not self.stop.is_set():
             return False
         self._settle([(future, self.running.pop(future)) for future in wait(self.running).done])
@@ -128,20 +132,27 @@ class BulkRun:
             self.state.mark(row.row, BulkRowStatus.CANCELLED)
         return True
 
-    def _start(self, pool: ThreadPoolExecutor, pending: deque, unsaved: int = 0) -> None:
-        """Start rows until `concurrency` are being written; a row for which no reserved
-        post is left (counting the `unsaved` rows written but not yet charged) fails,
-        unless a running or unsaved row may still give one back."""
+    def _start(self, pool: ThreadPoolExecutor, pending: deque, unsaved: int = 0) -> list[BulkRow]:
+        """Start rows until `concurrency` are being written, and return them (the caller
+        marks them processing); a row for which no reserved post is left (counting the
+        `unsaved` rows written but not yet charged) fails, unless a running or unsaved
+        row may still give one back."""
+        started = []
         while pending and len(self.running) < self.concurrency:
             if self.posts_left is not None and len(self.running) + unsaved >= self.posts_left:
                 if self.running or unsaved:
-                    return
+                    return started
                 self.state.mark(pending.popleft().row, BulkRowStatus.FAILED, error=QUOTA_ERROR)
                 continue
             row = pending.popleft()
             brief, writer = self._brief(row), writer_for(current_app.config, self.test_mode)
             future = pool.submit(generate, brief, [], writer, RowSink(self.stop), self._linker())
             self.running[future] = row
+            started.append(row)
+        return started
+
+    def _mark_processing(self, rows: list[BulkRow]) -> None:
+        for row in rows:
             self.state.mark(row.row, BulkRowStatus.PROCESSING)
 
     def _settle(self, written: list[tuple[Future, BulkRow]]) -> None:
