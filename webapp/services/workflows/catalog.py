@@ -86,7 +86,8 @@ CATALOG: dict[str, WorkflowSpec] = {
             Workflow.BLOG_POST,
             "Blog post",
             "One post from your topic and sources: an outline first, then each section. "
-            "Set `channel` for a newsletter, social post, X thread or LinkedIn post instead.",
+            "Its format (`channel`) may also be a newsletter, a social post, an X thread "
+            "or a LinkedIn post.",
             tuple(Channel),
             (),
             DOCUMENT_INPUTS,
@@ -125,7 +126,7 @@ CATALOG: dict[str, WorkflowSpec] = {
             Workflow.RELEASE_NOTES,
             "Release notes",
             "What changed, for whom and how to upgrade, from changelog or pull-request "
-            "text: paste it into the `changes` slot or choose it as a source.",
+            "text: paste it in (the `changes` slot) or choose it as a source.",
             (Channel.BLOG,),
             (
                 SlotSpec(
