@@ -11,9 +11,12 @@ import re
 import pytest
 
 from webapp.extensions import db
-from webapp.models import Job, Post, Source
+from webapp.models import Job, Post, Project, Source, User
 from webapp.services import plans
+from webapp.services.plans import PLANS
+from webapp.vocabulary import PlanName
 
+from ..factories import make_sources
 from .test_posts import Api
 
 CAMPAIGN_CHANNELS = ["blog", "twitter", "linkedin", "email"]
@@ -358,6 +361,22 @@ def test_release_notes_refused_at_the_quota_keep_no_changes_source(flow, app, cl
     assert error_of(response, 403)["code"] == "QUOTA_EXCEEDED"
     with app.app_context():
         assert db.session.execute(db.select(db.func.count()).select_from(Source)).scalar() == 0
+
+
+def test_release_notes_refused_at_the_source_cap_write_nothing(flow, app):
+    """The changes slot becomes a source of the project, so the plan's source caps hold
+    for it as for an upload."""
+    with app.app_context():
+        project = db.session.get(Project, flow.project["id"])
+        owner = db.session.get(User, project.user_id)
+    make_sources(app, owner, project, count=PLANS[PlanName.FREE].sources_per_project)
+    response = flow.generate_workflow("release_notes", slots={"changes": CHANGELOG})
+    assert error_of(response, 403)["code"] == "SOURCE_LIMIT_REACHED"
+    with app.app_context():
+        assert db.session.execute(db.select(db.func.count()).select_from(Job)).scalar() == 0
+        assert not db.session.execute(
+            db.select(Source.id).where(Source.filename.like("Release changes%"))
+        ).first()
 
 
 def test_channel_still_picks_the_blog_posts_channel(flow):

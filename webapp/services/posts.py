@@ -21,6 +21,7 @@ from .access import Permission, get_owned_or_404
 from .generation import writer_for
 from .paging import Page, newest_first, paginate
 from .projects import get_project_or_404
+from .source_limits import check_room_for_source
 from .sources import delete_stored_files
 from .workflows import planning
 from .workflows.catalog import get_spec
@@ -125,6 +126,8 @@ def request_generation(
         with plans.holder_locked(holder_id):
             check_plan(plan, holder_id, test_mode, posts_needed=len(channels))
             check_not_duplicate(project, topic)
+            if changes is not None:  # the `changes` slot becomes a source of the project
+                check_room_for_source(plan, holder_id, project, changes.file_size)
             job = jobs.create_job(
                 user, JobType.CONTENT_GENERATION, project, total_items=len(channels)
             )

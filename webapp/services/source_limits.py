@@ -18,7 +18,17 @@ def check_source_caps(
     plan: plans.Plan, holder_id: str, project: Project, adding_bytes: int
 ) -> None:
     """Raise SOURCE_LIMIT_REACHED (403), STORAGE_LIMIT_REACHED (413) or PARSE_QUEUE_FULL
-    (429) when one more source of `adding_bytes` would pass the plan's caps."""
+    (429) when one more source of `adding_bytes` to parse would pass the plan's caps."""
+    check_room_for_source(plan, holder_id, project, adding_bytes)
+    check_parse_queue(plan, holder_id)
+
+
+def check_room_for_source(
+    plan: plans.Plan, holder_id: str, project: Project, adding_bytes: int
+) -> None:
+    """SOURCE_LIMIT_REACHED (403) or STORAGE_LIMIT_REACHED (413) when one more source of
+    `adding_bytes` would pass the plan's caps (every way a source is added: an upload, a
+    URL import, the text of a release note's `changes` slot)."""
     in_project = db.session.execute(
         db.select(db.func.count()).select_from(Source).where(Source.project_id == project.id)
     ).scalar_one()
@@ -37,7 +47,6 @@ def check_source_caps(
             "this would not fit; delete some sources to make room.",
             code=ErrorCode.STORAGE_LIMIT_REACHED,
         )
-    check_parse_queue(plan, holder_id)
 
 
 def check_parse_queue(plan: plans.Plan, holder_id: str) -> None:

@@ -48,6 +48,8 @@ class PostIdConverter(BaseConverter):
         ErrorCode.SOURCE_NOT_FOUND,
         ErrorCode.ALREADY_GENERATING,
         ErrorCode.CONCURRENT_LIMIT_EXCEEDED,
+        ErrorCode.SOURCE_LIMIT_REACHED,  # release notes: the changes slot becomes a source
+        ErrorCode.STORAGE_LIMIT_REACHED,
         ErrorCode.SERVICE_UNAVAILABLE,
     ),
     description="`workflow` picks what is written (GET /workflows/catalog): one post "
