@@ -137,7 +137,9 @@ def test_openapi_lists_the_codes_of_each_operation(client):
         "VOICE_NOT_AVAILABLE",
         "QUOTA_EXCEEDED",
         "INSUFFICIENT_ROLE",
+        "SOURCE_LIMIT_REACHED",  # release notes' changes slot becomes a source
     }
+    assert codes(generate, "post", "413") == {"PAYLOAD_TOO_LARGE", "STORAGE_LIMIT_REACHED"}
     assert codes(generate, "post", "429") == {"RATE_LIMIT_EXCEEDED", "CONCURRENT_LIMIT_EXCEEDED"}
     upload = "/api/v1/sources/projects/{project_id}/sources"
     assert codes(upload, "post", "413") == {"FILE_TOO_LARGE", "STORAGE_LIMIT_REACHED"}
