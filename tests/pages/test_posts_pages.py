@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 from webapp.extensions import db
-from webapp.models import Post
+from webapp.models import Job, Post
 
 from ..conftest import wait_for
-from ..factories import make_project
+from ..factories import make_completed_post, make_project
 
 HTMX = {"HX-Request": "true"}
 
@@ -184,3 +184,62 @@ def test_project_page_query_count_does_not_grow_with_posts(client, auth, app, sq
     few = queries()
     add_posts(8)
     assert queries() == few
+
+
+def test_the_form_tells_a_marketer_how_drafts_are_written(client, auth, app):
+    user = auth.signed_in()
+    project = make_project(app, user, name="Shop")
+    page = client.get(f"/projects/{project.id}/posts/new").get_data(as_text=True)
+    assert "Drafts are assembled from your sources; your administrator can connect a model" in page
+    assert "LLM_MODEL" not in page
+
+
+def test_without_javascript_the_job_page_refreshes_itself_until_the_job_ends(client, auth, app):
+    user = auth.signed_in()
+    project = make_project(app, user)
+    refresh = '<noscript><meta http-equiv="refresh" content="3"></noscript>'
+    for status, refreshes in (
+        ("queued", True),
+        ("processing", True),
+        ("slot_needed", False),  # a person is editing the outline
+        ("completed", False),
+        ("failed", False),
+    ):
+        with app.app_context():
+            job = Job(
+                user_id=user.id, project_id=project.id, job_type="content_generation", status=status
+            )
+            db.session.add(job)
+            db.session.commit()
+            job_id = job.id
+        page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+        head = page.split("</head>", 1)[0]
+        assert (refresh in head) is refreshes, status
+
+
+def test_tokens_and_cost_show_only_for_a_models_draft(client, auth, app):
+    user = auth.signed_in()
+    project = make_project(app, user)
+    content = {
+        "title": "Async standups",
+        "markdown": "# Async standups\n\nWrite it down.",
+        "word_count": 4,
+        "kind": "draft",
+        "citations": [],
+    }
+    offline = make_completed_post(app, user, project, content, model="offline")
+    model = make_completed_post(
+        app,
+        user,
+        project,
+        content,
+        model="openai/gpt-4o",
+        prompt_tokens=1200,
+        completion_tokens=800,
+        cost_usd=0.0125,
+    )
+    offline_page = client.get(f"/posts/{offline}").get_data(as_text=True)
+    assert "<dt>Tokens</dt>" not in offline_page and "<dt>Cost</dt>" not in offline_page
+    model_page = client.get(f"/posts/{model}").get_data(as_text=True)
+    assert "<dt>Tokens</dt><dd>1,200 in · 800 out</dd>" in model_page
+    assert "<dt>Cost</dt><dd>$0.0125</dd>" in model_page
