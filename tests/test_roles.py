@@ -521,6 +521,7 @@ NOT_WORKSPACE_SCOPED: dict[str, str] = {
     "api.list_jobs": "list",
     "projects.index": "list",
     "projects.create": "current",
+    "projects.new": "current",
     "api.list_workspaces": "list",
     "api.create_workspace": "personal",
     "workspaces.new": "personal",

@@ -8,13 +8,16 @@ from wtforms.validators import DataRequired, Length, Optional
 class ProjectForm(FlaskForm):
     name = StringField(
         "Project name",
-        validators=[DataRequired("Give the project a name."), Length(max=200)],
+        validators=[
+            DataRequired("Give the project a name."),
+            Length(max=200, message="Keep the name to 200 characters or fewer."),
+        ],
         description="A client, a campaign or a topic, e.g. “Tech Blog Q4”.",
     )
     description = TextAreaField(
-        "Description",
+        "Description (optional)",
         validators=[Optional(), Length(max=1000)],
-        description="Optional: who it is for and what it should sound like.",
+        description="Who it is for and what it should sound like.",
     )
 
 

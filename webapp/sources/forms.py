@@ -15,5 +15,9 @@ class UrlImportForm(FlaskForm):
 
 class RenameForm(FlaskForm):
     filename = StringField(
-        "Name", validators=[DataRequired("Give the source a name."), Length(max=255)]
+        "Name",
+        validators=[
+            DataRequired("Give the source a name."),
+            Length(max=255, message="Keep the name to 255 characters or fewer."),
+        ],
     )
