@@ -222,7 +222,9 @@ def test_the_journey_by_keyboard_only(page: Page, live_server, worker):
         page.keyboard.type(value)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1, name="Projects")).to_be_visible()
-    tab_to(page, page.get_by_label("Project name"))
+    tab_to(page, page.get_by_role("button", name="New project"))
+    page.keyboard.press("Enter")  # opens the new-project dialog, focus on the name
+    expect(page.get_by_label("Project name")).to_be_focused()
     page.keyboard.type("Orbits")
     expect(page.get_by_label("Project name")).to_have_value("Orbits")
     page.keyboard.press("Enter")
