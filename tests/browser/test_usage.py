@@ -49,10 +49,15 @@ def switch_to_team(page: Page) -> None:
 
 
 def check_both_themes(page: Page) -> None:
+    """axe in the light theme, then in the dark one (loaded afresh: a switch on the open
+    page would catch Pico's colour transitions half-way); no sideways scroll on a phone."""
     assert_no_axe_violations(page)
     page.emulate_media(color_scheme="dark")
+    page.reload()
+    expect(page.get_by_role("heading", level=1, name="Usage")).to_be_visible()
     assert_no_axe_violations(page)
     page.emulate_media(color_scheme="light")
+    page.reload()
     assert_no_horizontal_overflow(page)
 
 
