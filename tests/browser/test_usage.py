@@ -48,7 +48,7 @@ def switch_to_team(page: Page) -> None:
     page.locator(".workspace-switcher").get_by_role("button", name="Marketing").click()
 
 
-def check_both_themes(page: Page) -> None:
+def check_both_themes(page: Page, screenshot) -> None:
     """axe in the light theme, then in the dark one (loaded afresh: a switch on the open
     page would catch Pico's colour transitions half-way); no sideways scroll on a phone."""
     assert_no_axe_violations(page)
@@ -56,6 +56,7 @@ def check_both_themes(page: Page) -> None:
     page.reload()
     expect(page.get_by_role("heading", level=1, name="Usage")).to_be_visible()
     assert_no_axe_violations(page)
+    screenshot("usage-dark")
     page.emulate_media(color_scheme="light")
     page.reload()
     assert_no_horizontal_overflow(page)
@@ -80,7 +81,7 @@ def test_the_owner_reads_the_chart_and_the_split_at_both_widths(page: Page, app,
     expect(page.get_by_role("row", name="Eddie eddie@example.com 2")).to_be_visible()
     page.get_by_text("Show as table").click()
     expect(page.get_by_role("table", name="Posts per day")).to_be_visible()
-    check_both_themes(page)
+    check_both_themes(page, screenshot)
     screenshot("usage-desktop")
 
     page.set_viewport_size(PHONE)

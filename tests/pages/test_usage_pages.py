@@ -164,3 +164,17 @@ def test_the_page_query_count_does_not_grow_with_posts_models_or_members(
         author = make_user(app, email=f"writer{n}@example.com")
         add_post(app, project, author, noon_days_ago(n * 4), model=f"model-{n}")
     assert queries() == few
+
+
+def test_an_unlimited_plan_says_so_and_htmx_gets_the_report_alone(client, auth, app):
+    owner = auth.signed_in(email="olive@example.com", plan="enterprise")
+    team = make_team(app, owner)
+    page = usage_page(client, team)
+    assert "Unlimited posts · 0 used this month." in " ".join(page.main.get_text().split())
+
+    fragment = client.get(
+        f"/workspaces/{team.id}/usage", headers={"HX-Request": "true", "HX-Target": "usage-report"}
+    ).get_data(as_text=True)
+
+    assert fragment.lstrip().startswith('<div id="usage-report">') and "<h1" not in fragment
+    assert 'class="usage-chart"' in fragment
