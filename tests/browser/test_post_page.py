@@ -59,7 +59,7 @@ def bar_in_view(page: Page) -> bool:
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_a_linkedin_post_copies_as_plain_text(open_post, viewport):
+def test_a_linkedin_post_copies_as_plain_text(open_post, viewport, screenshot):
     page = open_post("linkedin", viewport)
     problems = watch(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Async standups")
@@ -69,6 +69,7 @@ def test_a_linkedin_post_copies_as_plain_text(open_post, viewport):
     expect(page.locator("#copy-status")).to_have_text("The post is copied as plain text.")
     copied = clipboard(page)
     assert copied == LINKEDIN_PLAIN and "**" not in copied and "#" not in copied
+    screenshot(f"linkedin-{viewport}")
     assert_no_axe_violations(page)
     assert problems == []
 
@@ -87,6 +88,9 @@ def test_each_post_of_a_thread_copies_on_its_own(open_post, viewport, screenshot
     assert copied == "\n\n".join(THREAD_PLAIN)
     assert "**" not in copied and "#" not in copied and "](" not in copied
     screenshot(f"thread-{viewport}")
+    assert_no_axe_violations(page)
+    page.emulate_media(color_scheme="dark")
+    screenshot(f"thread-{viewport}-dark")
     assert_no_axe_violations(page)
 
 
