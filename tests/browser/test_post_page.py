@@ -82,8 +82,10 @@ def test_each_post_of_a_thread_copies_on_its_own(open_post, viewport, screenshot
         expect(tweet).to_contain_text(f"{len(text)}/280")
         tweet.get_by_role("button", name=f"Copy post {n}").click()
         expect(tweet.get_by_role("button", name=f"Copied post {n}")).to_be_visible()
+        expect(page.locator("#copy-status")).to_have_text(f"Post {n} copied.")
         assert clipboard(page) == text
     page.get_by_role("button", name="Copy thread").click()
+    expect(page.locator("#copy-status")).to_have_text("The thread is copied as plain text.")
     copied = clipboard(page)
     assert copied == "\n\n".join(THREAD_PLAIN)
     assert "**" not in copied and "#" not in copied and "](" not in copied
@@ -104,6 +106,7 @@ def test_a_blog_post_copies_as_formatted_text_and_as_markdown(open_post, viewpor
     assert "class=" not in html and "cite-" not in html
     assert clipboard(page).startswith(f"{TITLE}\n\nStandups in writing save time.")
     page.get_by_role("button", name="Copy Markdown").click()
+    expect(page.locator("#copy-status")).to_have_text("The post is copied as Markdown.")
     assert clipboard(page).startswith(f"# {TITLE}\n\nStandups in **writing**")
 
 
