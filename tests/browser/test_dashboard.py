@@ -57,8 +57,17 @@ def test_new_project_opens_a_dialog_with_a_character_count(page: Page, app, view
     assert_no_axe_violations(page)
     assert_no_horizontal_overflow(page)
     screenshot(f"new-project-dialog-{viewport['width']}")
+    page.emulate_media(color_scheme="dark")
+    page.reload()
+    page.get_by_role("button", name="New project").click()
+    expect(dialog).to_be_visible()
+    assert_no_axe_violations(page)
+    screenshot(f"new-project-dialog-dark-{viewport['width']}")
+    page.emulate_media(color_scheme="light")
+    page.reload()
 
     # Cancel closes it; opened again, a mistake is shown in the dialog, by the field.
+    page.get_by_role("button", name="New project").click()
     dialog.get_by_role("button", name="Cancel").click()
     expect(dialog).to_be_hidden()
     expect(page).to_have_url(re.compile(r"/projects/?$"))
@@ -95,6 +104,13 @@ def test_a_card_is_one_link_clickable_anywhere_with_the_name_clamped(
     assert_no_axe_violations(page)
     assert_no_horizontal_overflow(page)
     screenshot(f"dashboard-cards-{viewport['width']}")
+    # The dark theme, loaded afresh (a switch on the open page catches Pico's colour
+    # transitions half-way).
+    page.emulate_media(color_scheme="dark")
+    page.reload()
+    assert_no_axe_violations(page)
+    page.emulate_media(color_scheme="light")
+    page.reload()
 
     # Keyboard: the card's link takes the focus and its ring goes round the whole card.
     for _ in range(40):

@@ -65,6 +65,11 @@ def test_new_post_is_the_one_primary_button_in_the_header(page: Page, app, viewp
     assert_no_axe_violations(page)
     assert_no_horizontal_overflow(page)
     screenshot(f"project-page-{viewport['width']}")
+    page.emulate_media(color_scheme="dark")
+    page.reload()
+    assert page.evaluate(PRIMARY_BUTTONS) == ["New post"]
+    assert_no_axe_violations(page)
+    screenshot(f"project-page-dark-{viewport['width']}")
 
 
 @VIEWPORTS
