@@ -49,11 +49,7 @@ def seed_gallery(app) -> SimpleNamespace:
         maya = db.session.get(User, user.id)
         workspace = db.session.get(Workspace, team.id)
         blog = db.session.get(Post, posts["blog"])
-        source = (
-            db.session.execute(db.select(Source).where(Source.project_id == ids.id))
-            .scalars()
-            .first()
-        )
+        source = name_sources(ids.id)
         finished, running = finished_and_running_jobs(maya, ids.id, blog)
         _, raw_key = api_keys.create_api_key(maya, "Zapier")
         key = api_keys.active_keys(maya)[0]
@@ -93,6 +89,19 @@ def seed_gallery(app) -> SimpleNamespace:
             reset_token=password_reset.issue_reset_token(maya),
             verify_token=email_verification.issue_verification_token(newcomer),
         )
+
+
+def name_sources(project_id: str) -> Source:
+    """Each post factory made its own survey.md: the others get names of their own. The
+    first one."""
+    sources = db.session.execute(
+        db.select(Source).where(Source.project_id == project_id).order_by(Source.created_at)
+    ).scalars()
+    first, *others = list(sources)
+    for source, name in zip(others, ("brand-guidelines.md", "customer-interviews.md"), strict=True):
+        source.filename = name
+    db.session.commit()
+    return first
 
 
 def finished_and_running_jobs(user, project_id: str, post) -> tuple[str, str]:
