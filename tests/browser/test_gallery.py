@@ -104,6 +104,7 @@ PAGES = [
     Shot("voice-edit", "workspaces.edit_voice", W + "/voices/{voice}/edit"),
     Shot("voice-delete", "workspaces.delete_voice", W + "/voices/{voice}/delete"),
     Shot("activity", "activity.index", W + "/activity"),
+    Shot("usage", "usage.index", W + "/usage"),
     Shot("not-found-signed-in", None, "/nothing-here", status=404),
 ]
 
@@ -112,6 +113,7 @@ EXCLUDED_BLUEPRINTS = {"api": "the JSON API: its reference is the api-docs page"
 EXCLUDED = {
     "static": "CSS, JavaScript and images",
     "settings.index": "redirects to the profile page",
+    "usage.current": "redirects to the usage page of the current workspace",
     "main.healthz": "the load balancer's JSON probe",
     "jobs.download": "a ZIP download",
     "posts.download": "a Markdown download",
@@ -164,8 +166,20 @@ def test_every_page_is_in_the_gallery(app):
 
 def test_the_readme_shows_every_page():
     """The README's gallery is the table PAGES makes (`make gallery` rewrites it)."""
+    shown = {
+        screenshot_file(shot, size, scheme)
+        for shot in PAGES
+        for size in SIZES
+        for scheme in ("light", "dark")
+        if photographed(size, scheme)
+    }
+    stale = {path for path in GALLERY_DIR.glob("*.png") if path.name not in shown}
     if UPDATING:
         write_readme_table()
+        for path in stale:
+            path.unlink()
+    else:
+        assert not stale, f"screenshots of no page: {sorted(p.name for p in stale)}"
     text = README.read_text(encoding="utf-8")
     assert README_START in text and README_END in text, "the README has no gallery markers"
     current = text.split(README_START, 1)[1].split(README_END, 1)[0]
