@@ -66,7 +66,7 @@ PAGES = [
     Shot("api-docs", "api_docs.reference", "/api/docs", **OUT),
     Shot("not-found", None, "/no-such-page", status=404, **OUT),
     Shot("projects", "projects.index", "/projects"),
-    Shot("project-new", "projects.new", "/projects/new"),
+    Shot("new-project", "projects.new", "/projects/new"),
     Shot("project", "projects.show", P),
     Shot("project-edit", "projects.edit", P + "/edit"),
     Shot("project-delete", "projects.delete", P + "/delete"),
