@@ -83,8 +83,8 @@ def add_link_opportunity(page: Page) -> None:
 def fill_generation_form(page: Page) -> None:
     """Everything but the topic, so that the first submission fails validation."""
     page.get_by_label("Voice", exact=True).select_option("witty")
-    page.get_by_label("Length").select_option("medium")
-    page.get_by_label("Format").select_option("blog")
+    page.get_by_label("Medium · 1,500–2,000 words").check()
+    page.get_by_role("radio", name="Blog post", exact=True).check()
     for filename in SOURCES:
         page.get_by_label(filename).check()
 
