@@ -257,8 +257,9 @@ def test_the_journey_by_keyboard_only(page: Page, live_server, worker):
     tab_to(page, page.get_by_label("Voice", exact=True))
     page.keyboard.type("witty")
     expect(page.get_by_label("Voice", exact=True)).to_have_value("witty")
+    # Every parsed source starts ticked: Space would untick it.
     tab_to(page, page.get_by_label("trajectories.pdf"))
-    page.keyboard.press("Space")
+    expect(page.get_by_label("trajectories.pdf")).to_be_checked()
     tab_to(page, page.get_by_role("button", name="Generate"))
     page.keyboard.press("Enter")
 
