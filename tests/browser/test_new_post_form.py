@@ -46,8 +46,12 @@ def test_the_new_post_form_helps(page: Page, app, worker, screenshot, width, hei
     sign_in(page, user)
     page.goto(f"/projects/{project.id}/posts/new")
 
-    expect(page.locator("#quota")).to_have_text(
-        f"7 of 10 posts left this month · resets {reset.day} {reset.strftime('%B')}"
+    quota = page.locator("#quota")
+    expect(quota).to_have_text(
+        f"7 of 10 posts left this month · resets {reset.day} {reset.strftime('%B')} · See usage"
+    )
+    expect(quota.get_by_role("link", name="See usage")).to_have_attribute(
+        "href", re.compile(r"/workspaces/[0-9a-f]{24}/usage$")
     )
     # The format is the first thing to choose.
     first = page.locator("#generate-form :is(input, select, textarea):visible").first
