@@ -160,7 +160,7 @@ class GenerateForm(FlaskForm):
         "Length",
         choices=LENGTH_CHOICES,
         default=TargetLength.MEDIUM,
-        description="Social formats scale to their platform instead.",
+        description="Threads and social posts size themselves to their platform.",
     )
     # Not on the page (the format picks it); a blog post's channel sent by an older page.
     channel = SelectField(
