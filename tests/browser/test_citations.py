@@ -42,8 +42,8 @@ def test_every_paragraph_cites_and_a_footnote_opens_the_passage(
 
     page.get_by_role("button", name="New post").first.click()
     page.get_by_label("Topic").fill("Asynchronous standups for remote teams")
-    page.get_by_label("Length").select_option("short")
-    page.get_by_label("Format").select_option("blog")
+    page.get_by_label("Short · 800–1,200 words").check()
+    page.get_by_role("radio", name="Blog post", exact=True).check()
     page.get_by_label("standups.md").check()
     page.get_by_role("button", name="Generate").click()
     expect(page).to_have_url(re.compile(r"/posts/[0-9a-f]{24}$"), timeout=GENERATION_TIMEOUT_MS)

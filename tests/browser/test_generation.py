@@ -48,8 +48,8 @@ def test_generate_a_post_and_watch_it_being_written(
 
         page.get_by_label("Topic").fill("Spring gardening tips for small balconies")
         page.get_by_label("Voice").select_option("casual")
-        page.get_by_label("Length").select_option("short")
-        page.get_by_label("Format").select_option("blog")
+        page.get_by_label("Short · 800–1,200 words").check()
+        page.get_by_role("radio", name="Blog post", exact=True).check()
         page.get_by_role("button", name="Generate").click()
 
         expect(page).to_have_url(re.compile(r"/jobs/[0-9a-f]{24}$"))

@@ -84,8 +84,8 @@ def add_link_opportunity(page: Page) -> None:
 def fill_generation_form(page: Page) -> None:
     """Everything but the topic, so that the first submission fails validation."""
     page.get_by_label("Voice", exact=True).select_option("witty")
-    page.get_by_label("Length").select_option("medium")
-    page.get_by_label("Format").select_option("blog")
+    page.get_by_label("Medium · 1,500–2,000 words").check()
+    page.get_by_role("radio", name="Blog post", exact=True).check()
     for filename in SOURCES:
         page.get_by_label(filename).check()
 
@@ -261,8 +261,9 @@ def test_the_journey_by_keyboard_only(page: Page, live_server, worker):
     tab_to(page, page.get_by_label("Voice", exact=True))
     page.keyboard.type("witty")
     expect(page.get_by_label("Voice", exact=True)).to_have_value("witty")
+    # Every parsed source starts ticked: Space would untick it.
     tab_to(page, page.get_by_label("trajectories.pdf"))
-    page.keyboard.press("Space")
+    expect(page.get_by_label("trajectories.pdf")).to_be_checked()
     tab_to(page, page.get_by_role("button", name="Generate"))
     page.keyboard.press("Enter")
 

@@ -54,10 +54,16 @@ def test_the_form_lists_the_workflows_with_their_descriptions(client, auth, app)
         r'value="blog_post"\s+aria-describedby="workflow-blog_post-help" checked', page
     )
     assert "One brief becomes a blog post, an X thread, a LinkedIn post and a newsletter" in page
-    # A blog post: the format and the outline review; no other workflow's slots are sent.
-    assert re.search(
-        r'<fieldset class="plain" data-workflows="blog_post">\s*<label for="channel"', page
-    )
+    # A blog post's short formats are entries of the same list: the blog-post workflow
+    # with that channel.
+    for value, name in (
+        ("blog_post:twitter", "X thread"),
+        ("blog_post:linkedin", "LinkedIn post"),
+        ("blog_post:social", "Social post"),
+    ):
+        assert re.search(rf'name="workflow" value="{value}"[^>]*>\s*{name}</label>', page)
+    # A blog post: the length and the outline review; no other workflow's slots are sent.
+    assert re.search(r'<fieldset class="length-choice" data-workflows="blog_post [^"]*"\s', page)
     assert "Review the outline before writing" in page
     assert re.search(r'<fieldset id="slots-release_notes"[^>]*hidden disabled>', page)
     # Without JavaScript, a link per workflow reloads the form for it.
@@ -77,9 +83,7 @@ def test_each_workflow_shows_its_slots(client, auth, app):
 
     campaign = new_post_page(client, project.id, "campaign_pack")
     assert re.search(r'value="campaign_pack"\s+aria-describedby="[^"]+" checked', campaign)
-    assert re.search(
-        r'data-workflows="blog_post" hidden disabled>\s*<label for="channel"', campaign
-    )
+    assert not re.search(r'<fieldset class="length-choice"[^>]*hidden disabled', campaign)
     assert "Uses four posts of the monthly quota." in campaign
 
     release = shown_fieldset(new_post_page(client, project.id, "release_notes"), "release_notes")
@@ -104,7 +108,7 @@ def test_each_workflow_shows_its_slots(client, auth, app):
         )
     # Repurposing has no outline to review.
     assert re.search(
-        r'data-workflows="[a-z_ ]+" hidden disabled>\s*<label for="review_outline"', repurpose_page
+        r'data-workflows="[a-z_: ]+" hidden disabled>\s*<label for="review_outline"', repurpose_page
     )
 
     newsletter = shown_fieldset(new_post_page(client, project.id, "newsletter"), "newsletter")

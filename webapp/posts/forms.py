@@ -1,6 +1,9 @@
-"""The generation form: a workflow of the catalog, the brief, and the chosen workflow's
-slots (one sub-form per workflow that has slots, its fields named `<workflow>-<slot_id>`)."""
+"""The generation form: a format first (a workflow of the catalog, or the blog-post
+workflow with one of its short channels: "X thread" is `blog_post:twitter`), the brief, and
+the chosen workflow's slots (one sub-form per workflow that has slots, its fields named
+`<workflow>-<slot_id>`)."""
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from flask_wtf import FlaskForm
@@ -45,6 +48,56 @@ SLOT_LABELS = {
     "channels": "Channels to write for",
 }
 LONG_TEXT = 500  # a text slot that may be longer than this gets a textarea
+# Channels a length in words means nothing to a marketer for: the writer scales them.
+SHORT_CHANNELS = (Channel.TWITTER, Channel.LINKEDIN, Channel.SOCIAL)
+
+
+@dataclass(frozen=True)
+class Format:
+    """An entry of the form's first choice: a workflow, with a channel for a blog post's
+    short formats (`value` is then `blog_post:<channel>`)."""
+
+    value: str
+    name: str
+    description: str
+    spec: WorkflowSpec
+    channel: str | None = None
+
+    @property
+    def workflow(self) -> str:
+        return self.spec.spec_id
+
+    @property
+    def takes_length(self) -> bool:
+        return self.channel not in SHORT_CHANNELS
+
+    @property
+    def supports_outline_review(self) -> bool:
+        return self.spec.supports_outline_review
+
+
+def blog_format(channel: Channel, name: str, description: str) -> Format:
+    blog = CATALOG[Workflow.BLOG_POST]
+    return Format(f"{blog.spec_id}:{channel}", name, description, blog, channel)
+
+
+FORMATS = [
+    Format(
+        Workflow.BLOG_POST,
+        "Blog post",
+        "One long post from your topic and sources: an outline first, then each section.",
+        CATALOG[Workflow.BLOG_POST],
+    ),
+    blog_format(Channel.TWITTER, "X thread", "A thread of short posts for X, ready to paste."),
+    blog_format(Channel.LINKEDIN, "LinkedIn post", "One post for LinkedIn, in plain text."),
+    blog_format(Channel.SOCIAL, "Social post", "A short post for any social network."),
+    *(
+        Format(spec.spec_id, spec.name, spec.description.replace("`", ""), spec)
+        for spec in CATALOG.values()
+        if spec.spec_id != Workflow.BLOG_POST
+    ),
+]
+FORMATS_BY_VALUE = {f.value: f for f in FORMATS}
 
 
 class CheckboxList(SelectMultipleField):
@@ -89,7 +142,7 @@ class GenerateForm(FlaskForm):
     # The service checks the workflow (its message names the valid ones).
     workflow = RadioField(
         "What to write",
-        choices=[(spec.spec_id, spec.name) for spec in CATALOG.values()],
+        choices=[(f.value, f.name) for f in FORMATS],
         default=Workflow.BLOG_POST,
         validate_choice=False,
     )
@@ -103,13 +156,16 @@ class GenerateForm(FlaskForm):
         choices=BUILT_IN_VOICE_CHOICES,  # the workspace's brand voices join per request
         default=Voice.PROFESSIONAL,
     )
-    target_length = SelectField(
+    target_length = RadioField(
         "Length",
         choices=LENGTH_CHOICES,
         default=TargetLength.MEDIUM,
-        description="For blog posts and newsletters; social formats scale to their platform.",
+        description="Threads and social posts size themselves to their platform.",
     )
-    channel = SelectField("Format", choices=list(CHANNEL_LABELS.items()), default=Channel.BLOG)
+    # Not on the page (the format picks it); a blog post's channel sent by an older page.
+    channel = SelectField(
+        "Format", choices=list(CHANNEL_LABELS.items()), default=Channel.BLOG, validate_choice=False
+    )
     custom_instructions = TextAreaField(
         "Instructions (optional)",
         validators=[Length(max=2000)],
@@ -123,14 +179,50 @@ class GenerateForm(FlaskForm):
     )
 
     @property
+    def format(self) -> Format:
+        """The chosen format (a blog post when the choice is not one); `blog_post` with a
+        short `channel` sent along is that channel's format."""
+        value = self.workflow.data
+        if value == Workflow.BLOG_POST and self.channel.data in SHORT_CHANNELS:
+            value = f"{value}:{self.channel.data}"
+        return FORMATS_BY_VALUE.get(value) or FORMATS_BY_VALUE[Workflow.BLOG_POST]
+
+    @property
     def spec(self) -> WorkflowSpec:
         """The chosen workflow (a blog post when the choice is not in the catalog)."""
-        return CATALOG.get(self.workflow.data) or CATALOG[Workflow.BLOG_POST]
+        return self.format.spec
+
+    @property
+    def workflow_id(self) -> str:
+        """The workflow the service is asked for (an unknown choice as sent, for its error)."""
+        value = self.workflow.data or Workflow.BLOG_POST
+        return self.format.workflow if value in FORMATS_BY_VALUE else value
+
+    @property
+    def channel_value(self) -> str:
+        """The channel a blog post is written for: its format's, or the one sent."""
+        return self.format.channel or self.channel.data or Channel.BLOG
+
+    @property
+    def length_value(self) -> str:
+        """The length asked for; the default where the format takes none."""
+        return self.target_length.data if self.format.takes_length else TargetLength.MEDIUM
 
     def choose(self, workflow: str | None) -> None:
         """Show the form for `workflow` (?workflow= of a page without JavaScript)."""
-        if workflow in CATALOG:
+        if workflow in FORMATS_BY_VALUE:
             self.workflow.data = workflow
+
+    def prefill(self, post, source_ids: list[str]) -> None:
+        """Ask again for what `post` was asked: its brief, its format (one post of its
+        channel: a campaign's or a repurposed post is regenerated on its own) and those of
+        `source_ids` (the ones offered) it was written from."""
+        self.topic.data = post.topic
+        self.voice.data = post.voice
+        self.target_length.data = post.target_length
+        self.custom_instructions.data = post.custom_instructions
+        self.source_ids.data = [i for i in post.source_ids if i in source_ids]
+        self.workflow.data = format_of(post.workflow, post.channel)
 
     def slot_fields(self, workflow: str | None = None) -> dict[str, Field]:
         """{slot_id: field} of `workflow` (the chosen one by default)."""
@@ -158,6 +250,16 @@ class GenerateForm(FlaskForm):
         if loc[:1] == ["body"] and len(loc) > 1 and loc[1] in self._fields:
             return self._fields[loc[1]]
         return None
+
+
+def format_of(workflow: str, channel: str) -> str:
+    """The format that writes one post like a post of `workflow` and `channel`."""
+    if workflow in (Workflow.NEWSLETTER, Workflow.RELEASE_NOTES):
+        return workflow
+    if channel == Channel.EMAIL:
+        return Workflow.NEWSLETTER
+    value = f"{Workflow.BLOG_POST}:{channel}"
+    return value if value in FORMATS_BY_VALUE else Workflow.BLOG_POST
 
 
 for _spec in CATALOG.values():

@@ -6,20 +6,21 @@ from flask import Response, flash, request
 from flask_login import current_user, login_required
 from werkzeug.utils import secure_filename
 
-from ..errors import AppError, ErrorCode
+from ..errors import AppError, ErrorCode, NotFound
 from ..forms import ConfirmForm
 from ..rendering import attach_error, htmx_redirect, page_or_fragment
 from ..services import channel_text, exports, plans
 from ..services import footnotes as footnote_service
 from ..services import posts as post_service
+from ..services import quota as quota_service
 from ..services import sources as source_service
 from ..services import voices as voice_service
 from ..services.access import Permission
 from ..services.projects import get_project_or_404
 from ..services.workflows.catalog import CATALOG
-from ..vocabulary import PostStatus, SourceStatus
+from ..vocabulary import FileType, PostStatus, SourceStatus
 from . import bp
-from .forms import BUILT_IN_VOICE_CHOICES, CHANNEL_LABELS, GenerateForm
+from .forms import BUILT_IN_VOICE_CHOICES, CHANNEL_LABELS, FORMATS, GenerateForm
 from .panels import list_context
 from .review_panels import review_context
 
@@ -78,6 +79,8 @@ def index(project_id: str):
 
 @bp.route("/projects/<project_id>/posts/new", methods=["GET", "POST"])
 def new(project_id: str):
+    """The generation form; `?workflow=` picks a format (a page without JavaScript),
+    `?from_post=` fills it in from a post of the project (Regenerate)."""
     project = get_project_or_404(project_id, current_user, Permission.EDIT)
     plan = plans.plan_for(plans.plan_holder_of(project))  # the workspace's owner's plan
     brand_voices = [
@@ -86,48 +89,72 @@ def new(project_id: str):
     ]
     form = GenerateForm()
     form.voice.choices = BUILT_IN_VOICE_CHOICES + brand_voices
-    sources = source_service.list_sources(project, limit=100)[0]
-    form.source_ids.choices = [
-        (s.id, s.filename) for s in sources if s.status == SourceStatus.PARSED
-    ]
+    sources = reference_sources(project)
+    parsed = [s.id for s in sources if s.status == SourceStatus.PARSED]
+    form.source_ids.choices = [(s.id, s.filename) for s in sources if s.id in parsed]
     form.set_post_choices(completed_posts(project))
     if not form.is_submitted():
-        form.choose(request.args.get("workflow"))  # the choice of a page without JavaScript
+        fill_in(form, project, parsed)
     if form.validate_on_submit():
         try:
             job = request_generation(project, form)
             return htmx_redirect("jobs.show", job_id=job.id)
         except AppError as error:
             attach_error(form, error, ERROR_FIELDS.get(error.code), field_at=form.field_at)
+    brand_voices_allowed = voice_service.brand_voices_allowed(plan)
     return page_or_fragment(
         "posts/new.html",
         "posts/_form.html",
         status=400 if form.is_submitted() else 200,
         project=project,
         form=form,
+        formats=FORMATS,
         workflows=list(CATALOG.values()),
         sources=sources,
         plan=plan,
-        quota=plans.quota_for(plans.plan_holder_of(project)),
+        quota=quota_service.standing_of(project),
         brand_voices=brand_voices,
-        brand_voices_allowed=voice_service.brand_voices_allowed(plan),
+        brand_voices_allowed=brand_voices_allowed,
+        voices_locked=len(plan.voices) < len(BUILT_IN_VOICE_CHOICES)
+        or bool(brand_voices and not brand_voices_allowed),
     )
 
 
+def reference_sources(project) -> list:
+    """The sources a post may draw on: all but topic lists (CSV), which bulk generation
+    writes from."""
+    sources = source_service.list_sources(project, limit=100)[0]
+    return [s for s in sources if s.file_type != FileType.CSV]
+
+
+def fill_in(form: GenerateForm, project, parsed: list[str]) -> None:
+    """A fresh form: the format of `?workflow=`, every parsed source ticked; or, with
+    `?from_post=`, what that post of the project was asked for (404 for any other)."""
+    form.choose(request.args.get("workflow"))  # the choice of a page without JavaScript
+    form.source_ids.data = parsed
+    post_id = request.args.get("from_post")
+    if post_id:
+        post = post_service.get_post_or_404(post_id, current_user)
+        if post.project_id != project.id:
+            raise NotFound("Post not found.", code=ErrorCode.POST_NOT_FOUND)
+        form.prefill(post, parsed)
+
+
 def request_generation(project, form: GenerateForm):
-    """Queue what the form asks for: the chosen workflow with its slots (the format only
-    for a blog post, the outline review only where the workflow offers it)."""
+    """Queue what the form asks for: the chosen format's workflow with its slots (the
+    channel only for a blog post, the length only where the format takes one, the outline
+    review only where the workflow offers it)."""
     spec = form.spec
     return post_service.request_generation(
         current_user,
         project_id=project.id,
         topic=form.topic.data,
         voice=form.voice.data,
-        target_length=form.target_length.data,
-        channel=form.channel.data if spec.takes_channel else None,
+        target_length=form.length_value,
+        channel=form.channel_value if spec.takes_channel else None,
         custom_instructions=form.custom_instructions.data,
         source_ids=form.source_ids.data or [],
-        workflow=form.workflow.data,
+        workflow=form.workflow_id,
         slots=form.slot_values(),
         review_outline=bool(form.review_outline.data and spec.supports_outline_review),
     )

@@ -4,8 +4,11 @@ cancelled, is lost or could not be queued."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from ..extensions import db
-from ..models import Job
+from ..models import Job, Project, User
 from ..models.job import FINISHED_STATUSES
 from ..models.usage import QuotaReservation
 from ..vocabulary import JobStatus
@@ -38,6 +41,39 @@ def posts_reserved(holder_id: str) -> int:
         .join(Job, Job.id == QuotaReservation.job_id)
         .where(QuotaReservation.holder_id == holder_id, Job.status.not_in(FINISHED_STATUSES))
     ).scalar_one()
+
+
+def posts_left(plan: plans.Plan, holder_id: str) -> int | None:
+    """Posts of this month neither charged nor reserved yet (None: the plan has no limit)."""
+    if plan.posts_limit is None:
+        return None
+    used = plans.posts_used_by(holder_id) + posts_reserved(holder_id)
+    return max(plan.posts_limit - used, 0)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a project's plan holder stands this month, as the new-post page tells it."""
+
+    posts_left: int | None  # None: unlimited
+    posts_limit: int | None
+    resets_on: date
+    holder: User
+    plan_name: str
+
+
+def standing_of(project: Project) -> Standing:
+    """The month's posts left to the project's plan holder (its workspace's owner) and
+    when they come back."""
+    holder = plans.plan_holder_of(project)
+    plan = plans.plan_for(holder)
+    return Standing(
+        posts_left(plan, holder.id),
+        plan.posts_limit,
+        plans.next_period_start(),
+        holder,
+        plan.name,
+    )
 
 
 def reserve(job: Job, holder_id: str, posts: int) -> None:

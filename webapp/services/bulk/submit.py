@@ -75,7 +75,5 @@ def check_rows(plan: plans.Plan, table: TopicTable) -> None:
 
 def posts_left(plan: plans.Plan, holder_id: str) -> int:
     """Posts of this month not used or reserved yet (under the holder's lock)."""
-    if plan.posts_limit is None:
-        return 1 << 30
-    used = plans.posts_used_by(holder_id) + quota.posts_reserved(holder_id)
-    return max(plan.posts_limit - used, 0)
+    left = quota.posts_left(plan, holder_id)
+    return 1 << 30 if left is None else left
