@@ -44,6 +44,7 @@ BY_NAME = {
     "workflow": "blog_post",
     "current_step": "Writing the draft",
 }
+NUMBERS_BY_NAME = {"expires_in": 900, "word_count": 1200, "file_size": 48213, "progress": 100}
 # Nullable fields whose example is null: a successful answer carries no error.
 NULL_NAMES = {"error", "error_message"}
 FORMATS = {
@@ -110,7 +111,7 @@ def _by_type(schema: dict, schemas: dict, name: str, depth: int):
     if kind == "array":
         return [example_for(schema.get("items", {}), schemas, _singular(name), depth + 1)]
     if kind == "integer":
-        return max(schema.get("minimum", 1), 1)
+        return NUMBERS_BY_NAME.get(name, max(schema.get("minimum", 1), 1))
     if kind == "number":
         return 0.25
     if kind == "boolean":
