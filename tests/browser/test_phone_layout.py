@@ -157,3 +157,13 @@ def test_desktop_keeps_tables_and_header_links(project_page: Page, screenshot):
     assert_one_line(page.get_by_role("navigation", name="breadcrumb"))
     screenshot("desktop")
     assert_no_axe_violations(page)
+
+
+def test_signed_out_header_is_one_row_on_a_phone(page: Page):
+    page.set_viewport_size(PHONE)
+    page.goto("/login")
+    header = page.get_by_role("banner")
+    expect(header.get_by_role("link", name="Sign in")).to_be_visible()
+    assert header.bounding_box()["height"] < 80
+    assert_header_is_one_row(page)
+    assert_no_horizontal_overflow(page)
