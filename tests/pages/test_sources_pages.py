@@ -263,7 +263,7 @@ def test_source_page_shows_preview_and_word_count(client, auth, app, csrf, worke
     assert "2 pages" in page
     assert "status-parsed" in page and "hx-trigger" not in page
     # The list shows the same word count.
-    assert f"<td>{source.word_count:,}</td>" in list_fragment(client, project.id)
+    assert f'<td data-label="Words">{source.word_count:,}</td>' in list_fragment(client, project.id)
 
 
 def test_topics_csv_download_keeps_formula_cells_as_text(client, auth, app, csrf, worker):

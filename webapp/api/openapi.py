@@ -8,9 +8,31 @@ from flask import Flask
 from pydantic.json_schema import models_json_schema
 
 from ..error_codes import ErrorCode
+from .examples import add_examples
 from .schemas.common import ErrorEnvelope
 
 REF = "#/components/schemas/{model}"
+# The sections of the reference, in the order an integrator meets them.
+TAGS = {
+    "Authentication": "Sign up, sign in and keep a session going with tokens.",
+    "Projects": "A project holds the sources and posts of one piece of work.",
+    "Sources": "Research, briefs and pages that drafts are written from.",
+    "Posts": "Generate posts from a project's sources and read or edit them.",
+    "Jobs": "Generation runs in the background: follow, confirm or cancel a job.",
+    "Workflows": "The workflows a post can be generated with, and what they ask for.",
+    "Review": "Submit a post for review, approve it or ask for changes.",
+    "Revisions": "Every saved version of a post: compare and restore.",
+    "Comments": "Discuss a post, on the whole or on a passage.",
+    "Suggestions": "Edits proposed by the model, to accept or reject.",
+    "Exports": "Download a post or a whole project.",
+    "Share links": "A read-only link to a post for people without an account.",
+    "Internal Links": "Pages of yours that new posts link to.",
+    "Voices": "A workspace's brand voices.",
+    "Workspaces": "Workspaces, their members and their activity.",
+    "Invitations": "Invite people into a workspace.",
+    "Users": "Your own account.",
+    "API keys": "Keys for scripts and services.",
+}
 ERROR_DESCRIPTIONS = {
     400: "Validation error or malformed request",
     401: "Missing, invalid or expired credentials",
@@ -47,7 +69,7 @@ def build_openapi(app: Flask) -> dict:
     for rule, method, spec in endpoints:
         path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
         paths.setdefault(path, {})[method.lower()] = _operation(rule, method, spec, refs)
-    return {
+    document = {
         "openapi": "3.1.0",
         "info": {
             "title": "Copydesk API",
@@ -56,6 +78,7 @@ def build_openapi(app: Flask) -> dict:
             'Errors use `{"detail": {"code", "message"}}`.',
         },
         "servers": [{"url": "/"}],
+        "tags": _tags(paths),
         "paths": paths,
         "components": {
             "schemas": definitions.get("$defs", {}),
@@ -69,6 +92,15 @@ def build_openapi(app: Flask) -> dict:
             },
         },
     }
+    add_examples(document)
+    return document
+
+
+def _tags(paths: dict) -> list[dict]:
+    """The sections in use: the known ones in their order, then any new one by name."""
+    used = {tag for ops in paths.values() for op in ops.values() for tag in op["tags"]}
+    ordered = [tag for tag in TAGS if tag in used] + sorted(used - TAGS.keys())
+    return [{"name": tag, "description": TAGS.get(tag, "")} for tag in ordered]
 
 
 def _operation(rule, method: str, spec, refs) -> dict:
