@@ -39,7 +39,7 @@ def test_every_paragraph_cites_and_a_footnote_opens_the_passage(
         files=[{"name": "standups.md", "mimeType": "text/markdown", "buffer": SOURCE}],
     )
     page.get_by_role("button", name="Upload").click()
-    expect(source_status(page, "standups.md")).to_have_text("parsed", timeout=PARSE_TIMEOUT_MS)
+    expect(source_status(page, "standups.md")).to_have_text("Ready", timeout=PARSE_TIMEOUT_MS)
 
     page.get_by_role("button", name="New post").first.click()
     page.get_by_label("Topic").fill("Asynchronous standups for remote teams")

@@ -73,11 +73,11 @@ def test_upload_pdf_and_watch_it_parse_without_reload(page: Page, live_server, w
     expect(notice).to_have_text("diffraction.pdf: uploaded, parsing now.")
     badge = status_badge(row)
     expect(badge).to_be_visible()
-    expect(badge).to_have_text(re.compile(r"^(uploaded|parsing|parsed)$"))
+    expect(badge).to_have_text(re.compile(r"^(Uploaded|Reading…|Ready)$"))
     expect(row.locator(".badge-type")).to_have_text("pdf")
 
     # The list polls itself; the badge turns "parsed" without reloading the page.
-    expect(badge).to_have_text("parsed", timeout=PARSE_TIMEOUT_MS)
+    expect(badge).to_have_text("Ready", timeout=PARSE_TIMEOUT_MS)
     assert_same_page(page)
     expect(page).to_have_url(re.compile(r"/projects/[^/]+$"))
     # Once everything is parsed, polling stops (the list came back without hx-trigger).
@@ -99,7 +99,7 @@ def test_upload_pdf_and_watch_it_parse_without_reload(page: Page, live_server, w
     expect(preview).to_contain_text("Photograph 51 shows a helical pattern.")
     expect(page.locator("#source-detail")).to_contain_text(re.compile(r"\d+ words"))
     expect(page.locator("#source-detail")).to_contain_text("2 pages")
-    expect(page.locator("#source-detail .badge[class*='status-']")).to_have_text("parsed")
+    expect(page.locator("#source-detail .badge[class*='status-']")).to_have_text("Ready")
     screenshot("source-page-preview")
 
 
@@ -121,7 +121,7 @@ def test_drag_and_drop_uploads_the_file(page: Page, live_server, worker, screens
 
     row = source_row(page, "dropped.pdf")
     expect(row).to_have_count(1)
-    expect(status_badge(row)).to_have_text("parsed", timeout=PARSE_TIMEOUT_MS)
+    expect(status_badge(row)).to_have_text("Ready", timeout=PARSE_TIMEOUT_MS)
     assert len(requests) == 1, requests
     assert_same_page(page)
     screenshot("project-sources-dropped-parsed")
@@ -163,6 +163,6 @@ def test_oversized_file_is_refused_in_the_browser(page: Page, live_server, app, 
     expect(error).to_be_hidden()
     assert len(requests) == 1, requests
     expect(status_badge(source_row(page, "small.pdf"))).to_have_text(
-        "parsed", timeout=PARSE_TIMEOUT_MS
+        "Ready", timeout=PARSE_TIMEOUT_MS
     )
     assert_same_page(page)
