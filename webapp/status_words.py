@@ -17,7 +17,7 @@ from .vocabulary import (
 WAITING = "Waiting"
 WRITING = "Writing…"
 DONE = "Done"
-NOT_FINISHED = "Couldn't finish"
+NOT_FINISHED = "Couldn’t finish"
 CANCELLED = "Cancelled"
 
 STATUS_WORDS: dict[str, dict[str, str]] = {
@@ -25,7 +25,7 @@ STATUS_WORDS: dict[str, dict[str, str]] = {
         SourceStatus.UPLOADED: "Uploaded",
         SourceStatus.PARSING: "Reading…",
         SourceStatus.PARSED: "Ready",
-        SourceStatus.FAILED: "Couldn't read",
+        SourceStatus.FAILED: "Couldn’t read",
     },
     "job": {
         JobStatus.QUEUED: WAITING,
@@ -52,7 +52,7 @@ STATUS_WORDS: dict[str, dict[str, str]] = {
         SuggestionStatus.READY: "Ready",
         SuggestionStatus.ACCEPTED: "Accepted",
         SuggestionStatus.REJECTED: "Rejected",
-        SuggestionStatus.FAILED: "Couldn't write",
+        SuggestionStatus.FAILED: "Couldn’t write",
     },
 }
 

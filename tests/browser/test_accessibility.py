@@ -115,7 +115,7 @@ def test_project_sources_posts_and_links(page: Page, app, worker):
     upload(page, "broken.pdf", make_corrupt_pdf())
     expect(source_status(page, "compilers.pdf")).to_have_text("Ready", timeout=PARSE_TIMEOUT_MS)
     expect(source_status(page, "broken.pdf")).to_have_text(
-        "Couldn't read", timeout=PARSE_TIMEOUT_MS
+        "Couldn’t read", timeout=PARSE_TIMEOUT_MS
     )
     expect(page.locator("#sources-list")).to_contain_text("The PDF is damaged")
 
