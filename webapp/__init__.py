@@ -137,10 +137,10 @@ def register_template_helpers(app: Flask) -> None:
     from markupsafe import Markup
 
     from .access_ui import register_access_helpers
-    from .services.footnotes import draft_html
-    from .services.render import markdown_to_safe_html
     from .forms import takes_focus
+    from .services.footnotes import draft_html
     from .services.passwords import PASSWORD_RULES
+    from .services.render import markdown_to_safe_html
     from .status_words import status_word
     from .timeutil import iso_utc, time_element
     from .vocabulary import ENUMS
