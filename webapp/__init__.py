@@ -138,6 +138,7 @@ def register_template_helpers(app: Flask) -> None:
 
     from .access_ui import register_access_helpers
     from .forms import takes_focus
+    from .rendering import demote_headings
     from .services.footnotes import draft_html
     from .services.passwords import PASSWORD_RULES
     from .services.render import markdown_to_safe_html
@@ -157,6 +158,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["time"] = time_element  # every timestamp a person reads
     app.jinja_env.filters["status_word"] = status_word
     app.jinja_env.globals["takes_focus"] = takes_focus
+    app.jinja_env.filters["demote_headings"] = demote_headings  # a preview inside a page
     app.jinja_env.globals["PASSWORD_RULES"] = PASSWORD_RULES
     register_access_helpers(app)  # `can(project, "edit")`: offer only what the role allows
     # nh3 has sanitised the HTML: marking it safe is the point of the filter.
