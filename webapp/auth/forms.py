@@ -11,18 +11,17 @@ ENTER_EMAIL = "Enter your email address."
 VALID_EMAIL = "Enter an email address like name@example.com."
 
 
+def email_field(label: str, **kwargs) -> EmailField:
+    """An address a person types: present, well formed, not too long."""
+    validators = [DataRequired(ENTER_EMAIL), Email(VALID_EMAIL), at_most(255, "An email address")]
+    return EmailField(label, validators=validators, **kwargs)
+
+
 class SignupForm(FlaskForm):
     name = StringField(
         "Your name", validators=[DataRequired("Enter your name."), at_most(100, "Your name")]
     )
-    email = EmailField(
-        "Work email",
-        validators=[
-            DataRequired(ENTER_EMAIL),
-            Email(VALID_EMAIL),
-            at_most(255, "An email address"),
-        ],
-    )
+    email = email_field("Work email")
     password = PasswordField(
         "Password",
         validators=[DataRequired("Choose a password."), strong_password],
@@ -42,15 +41,7 @@ class LoginForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(
-        "Email",
-        validators=[
-            DataRequired(ENTER_EMAIL),
-            Email(VALID_EMAIL),
-            at_most(255, "An email address"),
-        ],
-        description="The address you sign in with.",
-    )
+    email = email_field("Email", description="The address you sign in with.")
 
 
 class ResetPasswordForm(FlaskForm):
