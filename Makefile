@@ -27,7 +27,7 @@ TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-postgres lint format migrate venv lock upgrade clean
+.PHONY: help run test test-postgres gallery lint format migrate venv lock upgrade clean
 
 help:
 	@echo "Copydesk"
@@ -38,6 +38,8 @@ help:
 	@echo "  make test           run the test suite (SQLite unless TEST_DATABASE_URL is set;"
 	@echo "                      Redis from TEST_REDIS_URL); extra pytest args: PYTEST_ARGS=..."
 	@echo "  make test-postgres  the test suite against $(TEST_POSTGRES_URL)"
+	@echo "  make gallery        the browser walk of every page, writing the README's screenshots"
+	@echo "                      (docs/gallery/) and its gallery table"
 	@echo "  make lint           ruff check and ruff format --check (what CI runs)"
 	@echo "  make format         ruff check --fix, then ruff format: rewrites files"
 	@echo "  make migrate        apply database migrations (flask db upgrade)"
@@ -76,6 +78,9 @@ test: $(DEV_STAMP)
 
 test-postgres:
 	TEST_DATABASE_URL='$(TEST_POSTGRES_URL)' $(MAKE) --no-print-directory test
+
+gallery: $(DEV_STAMP)
+	UPDATE_GALLERY=1 $(VENV_PY) -m pytest tests/browser/test_gallery.py $(PYTEST_ARGS)
 
 # Both checks run (and report) even when the first fails.
 lint: $(DEV_STAMP)

@@ -410,6 +410,7 @@ ROUTES: list[Row] = [
     ),
     Row("GET", "/api/v1/workspaces/<workspace_id>/activity", READ),
     Row("GET", "/workspaces/<workspace_id>/activity", READ),
+    Row("GET", "/workspaces/<workspace_id>/usage", READ),
     # invitations (API, then pages)
     Row("GET", "/api/v1/workspaces/<workspace_id>/invitations", MANAGE),
     Row("POST", "/api/v1/workspaces/<workspace_id>/invitations", MANAGE, json=invitation),
@@ -476,6 +477,7 @@ NOT_WORKSPACE_SCOPED: dict[str, str] = {
     "share.show": "a post's public share page: the token in the path is the key",
     "share.comment": "a guest's comment through a share link: the token is the key",
     "main.healthz": "health",
+    "usage.current": "redirects to the usage page of the caller's current workspace",
     "api_docs.reference": "docs",
     "api.openapi_document": "docs",
     "api.workflow_catalog": "the built-in workflow catalog, the same for everybody",
@@ -521,6 +523,7 @@ NOT_WORKSPACE_SCOPED: dict[str, str] = {
     "api.list_jobs": "list",
     "projects.index": "list",
     "projects.create": "current",
+    "projects.new": "current",
     "api.list_workspaces": "list",
     "api.create_workspace": "personal",
     "workspaces.new": "personal",

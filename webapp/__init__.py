@@ -105,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     from .settings import bp as settings_bp
     from .share import bp as share_bp
     from .sources import bp as sources_bp
+    from .usage import bp as usage_bp
     from .workspaces import bp as workspaces_bp
 
     for blueprint in (
@@ -119,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
         invitations_bp,
         workspaces_bp,
         activity_bp,
+        usage_bp,
         share_bp,
         api_bp,
         api_docs_bp,

@@ -58,6 +58,14 @@ class ValidationFailed(AppError):
     code = ErrorCode.VALIDATION_ERROR
     message = "Input validation failed."
 
+    @classmethod
+    def at(cls, loc, message: str, type_: str = "value_error", summary: str | None = None, **extra):
+        """The error of one field of the body: `loc` a field name or a path under "body";
+        the envelope's message is `summary`, else the field's own `message`."""
+        path = [loc] if isinstance(loc, str) else list(loc)
+        error = {"loc": ["body", *path], "msg": message, "type": type_}
+        return cls(summary or message, errors=[error], **extra)
+
     def field_messages(self) -> dict[str, str]:
         """{field name: first message}, for showing next to form fields."""
         messages: dict[str, str] = {}

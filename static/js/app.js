@@ -1,4 +1,7 @@
 // Small progressive enhancements; every page works without this file.
+// Marks the page as enhanced: CSS then hides what only a page without JavaScript needs
+// (.no-js-only, e.g. the Upload button of a form that sends itself).
+document.documentElement.classList.add("js");
 document.addEventListener("click", (event) => {
   const button = event.target.closest("[data-copy-target]");
   if (!button) return;
@@ -66,11 +69,35 @@ document.addEventListener("htmx:xhr:progress", (event) => {
   bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
 });
 
+// "Uploading …" while the files are sent; once the list answers, its own "Reading …"
+// line and each file's row take over.
+function showUploadStatus(form, message) {
+  const status = form.querySelector("#upload-status");
+  if (status) status.textContent = message;
+}
+
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const form = event.target;
+  if (form.id !== "upload-form") return;
+  const input = form.querySelector("input[type=file]");
+  const files = Array.from(input ? input.files : []);
+  const what = files.length === 1 ? files[0].name : `${files.length} files`;
+  showUploadStatus(form, files.length ? `Uploading ${what}…` : "");
+});
+
 document.addEventListener("htmx:afterRequest", (event) => {
   const form = event.target;
   if (form.id !== "upload-form") return;
   const bar = form.querySelector("#upload-progress");
   if (bar) { bar.hidden = true; bar.value = 0; }
+  showUploadStatus(form, "");
+});
+
+// Choosing files sends them straight away (forms marked data-upload-on-choose).
+document.addEventListener("change", (event) => {
+  const input = event.target;
+  const form = input.closest && input.closest("form[data-upload-on-choose]");
+  if (form && input.type === "file" && input.files.length) form.requestSubmit();
 });
 
 // Forms marked data-reset-on-success are emptied once htmx has sent them successfully
@@ -102,7 +129,35 @@ document.addEventListener("drop", (event) => {
   const form = zone.closest("form");
   const input = form.querySelector("input[type=file]");
   input.files = event.dataTransfer.files;
-  form.requestSubmit();
+  form.requestSubmit();  // setting files fires no change event: sent once, here
+});
+
+// "New project" and the like: a link to a page of its own, opened as a dialog on this one
+// (data-opens-dialog names the dialog); Cancel inside it (data-close-dialog) closes it.
+document.addEventListener("click", (event) => {
+  const opener = event.target.closest("[data-opens-dialog]");
+  const dialog = opener && document.getElementById(opener.dataset.opensDialog);
+  if (dialog && dialog.showModal) {
+    event.preventDefault();
+    dialog.showModal();
+    return;
+  }
+  const closer = event.target.closest("dialog [data-close-dialog]");
+  if (closer) {
+    event.preventDefault();
+    closer.closest("dialog").close();
+  }
+});
+
+// Name fields with a maximum length say how many characters are left (the server renders
+// the count; this keeps it current as one types).
+document.addEventListener("input", (event) => {
+  const field = event.target;
+  if (!field.id || !field.maxLength || field.maxLength < 0) return;
+  const counter = document.querySelector(`[data-char-count="${field.id}"]`);
+  if (!counter) return;
+  const left = field.maxLength - field.value.length;
+  counter.textContent = `${left} character${left === 1 ? "" : "s"} left`;
 });
 
 // A failed htmx request (413, 429, 500, network) says so instead of doing nothing. The

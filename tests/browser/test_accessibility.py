@@ -42,8 +42,7 @@ def visit(page: Page, url: str, heading: str | re.Pattern[str]) -> None:
 def upload(page: Page, filename: str, data: bytes) -> None:
     page.locator("#source-files").set_input_files(
         {"name": filename, "mimeType": "application/pdf", "buffer": data}
-    )
-    page.get_by_role("button", name="Upload", exact=True).click()
+    )  # sent as soon as chosen
     expect(page.locator("#sources-list").get_by_role("link", name=filename)).to_be_visible()
 
 
@@ -82,6 +81,7 @@ def test_dashboard_and_project_forms(page: Page, app):
     expect(page.get_by_text("No projects yet")).to_be_visible()
     check(page)
 
+    page.get_by_role("button", name="New project").click()
     page.get_by_role("button", name="Create project").click()
     expect(page.get_by_label("Project name")).to_have_attribute("aria-invalid", "true")
     check(page)
@@ -119,6 +119,7 @@ def test_project_sources_posts_and_links(page: Page, app, worker):
     )
     expect(page.locator("#sources-list")).to_contain_text("The PDF is damaged")
 
+    page.locator("#links-panel summary").click()  # the form is folded until opened
     page.get_by_label("Target URL").fill("https://example.com/guides/compilers")
     page.get_by_label("Keywords").fill("compiler, linker")
     page.get_by_role("button", name="Add link opportunity").click()

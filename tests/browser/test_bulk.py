@@ -57,8 +57,7 @@ def upload_csv(page: Page, project_id: str, name: str) -> None:
     page.goto(f"/projects/{project_id}")
     page.locator("#source-files").set_input_files(
         {"name": name, "mimeType": "text/csv", "buffer": topics_csv()}
-    )
-    page.get_by_role("button", name="Upload", exact=True).click()
+    )  # sent as soon as chosen
     expect(status_badge(source_row(page, name))).to_have_text("Ready", timeout=PARSE_TIMEOUT_MS)
 
 

@@ -37,8 +37,7 @@ def test_every_paragraph_cites_and_a_footnote_opens_the_passage(
     page.set_input_files(
         "#source-files",
         files=[{"name": "standups.md", "mimeType": "text/markdown", "buffer": SOURCE}],
-    )
-    page.get_by_role("button", name="Upload").click()
+    )  # sent as soon as chosen
     expect(source_status(page, "standups.md")).to_have_text("Ready", timeout=PARSE_TIMEOUT_MS)
 
     page.get_by_role("button", name="New post").first.click()

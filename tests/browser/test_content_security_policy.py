@@ -87,6 +87,7 @@ def test_main_pages_raise_no_policy_violation(
         b"<html><head><title>Diffraction</title></head><body>"
         b"<article><p>" + b"Crystals scatter X-rays. " * 20 + b"</p></article></body></html>",
     )
+    page.locator("#url-import summary").click()  # folded until opened
     address = page.get_by_label("Web page address")
     address.fill(f"{web_pages.url}/diffraction")
     page.get_by_role("button", name="Import page").click()

@@ -73,6 +73,7 @@ def check_page(page: Page, title: str) -> None:
 
 def add_link_opportunity(page: Page) -> None:
     panel = page.locator("#links-panel")
+    panel.locator("summary").click()  # the form is folded until opened
     panel.get_by_label("Target URL").fill(GUIDE_URL)
     panel.get_by_label("Keywords").fill("newsletter, email list")
     panel.get_by_label("Preferred link text (optional)").fill("our newsletter playbook")
@@ -221,7 +222,9 @@ def test_the_journey_by_keyboard_only(page: Page, live_server, worker):
         page.keyboard.type(value)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1, name="Projects")).to_be_visible()
-    tab_to(page, page.get_by_label("Project name"))
+    tab_to(page, page.get_by_role("button", name="New project"))
+    page.keyboard.press("Enter")  # opens the new-project dialog, focus on the name
+    expect(page.get_by_label("Project name")).to_be_focused()
     page.keyboard.type("Orbits")
     expect(page.get_by_label("Project name")).to_have_value("Orbits")
     page.keyboard.press("Enter")
@@ -238,9 +241,10 @@ def test_the_journey_by_keyboard_only(page: Page, live_server, worker):
             }
         ]
     )
-    tab_to(page, page.get_by_role("button", name="Upload"))
-    page.keyboard.press("Enter")
+    # Chosen is sent: no Upload button to reach.
     expect(source_status(page, "trajectories.pdf")).to_have_text("Ready", timeout=PARSE_TIMEOUT_MS)
+    tab_to(page, page.locator("#links-panel summary"))
+    page.keyboard.press("Enter")  # unfolds the link form
     tab_to(page, page.get_by_label("Target URL"))
     page.keyboard.type(GUIDE_URL)
     page.keyboard.press("Tab")

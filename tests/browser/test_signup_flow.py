@@ -23,7 +23,16 @@ def sign_up(page: Page, live_server, *, name="Ada Lovelace", email="ada@example.
     expect(page.get_by_role("heading", level=1, name="Projects")).to_be_visible()
 
 
+def open_new_project(page: Page) -> None:
+    """From the dashboard: "New project" opens its dialog (its page without JavaScript),
+    focus on the name."""
+    page.get_by_role("button", name="New project").click()
+    expect(page.get_by_role("heading", name="New project")).to_be_visible()
+    expect(page.get_by_label("Project name")).to_be_focused()
+
+
 def create_project(page: Page, name: str, description: str) -> None:
+    open_new_project(page)
     page.get_by_label("Project name").fill(name)
     page.get_by_label("Description").fill(description)
     page.get_by_role("button", name="Create project").click()
@@ -126,7 +135,9 @@ def test_keyboard_only_signup_and_project(page: Page, live_server, screenshot):
     expect(page.get_by_role("heading", level=1, name="Projects")).to_be_visible()
     expect(page.get_by_text("No projects yet")).to_be_visible()
 
-    tab_until(page, "el.id === 'name'")
+    tab_until(page, "el.textContent.trim() === 'New project'")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("dialog", name="New project")).to_be_visible()
     assert_focus_visible(page, "name")
     page.keyboard.type("Newsletter")
     page.keyboard.press("Tab")
@@ -146,6 +157,7 @@ def test_keyboard_only_signup_and_project(page: Page, live_server, screenshot):
 def test_project_form_validation_error_keeps_input(page: Page, live_server, screenshot):
     sign_up(page, live_server, name="Alan Turing", email="alan@example.com")
 
+    open_new_project(page)
     page.get_by_label("Description").fill("Notes on computable numbers.")
     page.get_by_role("button", name="Create project").click()
 

@@ -52,39 +52,39 @@ def test_upload_pdf_and_watch_it_parse_without_reload(page: Page, live_server, w
     expect(page.locator("#sources-list")).not_to_have_attribute("hx-trigger", re.compile(".*"))
     set_page_marker(page)
 
-    page.locator("#source-files").set_input_files(
-        {
-            "name": "diffraction.pdf",
-            "mimeType": PDF_MIME,
-            "buffer": make_pdf(
-                ["X-ray diffraction of DNA fibres.", "Photograph 51 shows a helical pattern."]
-            ),
-        }
-    )
+    # With JavaScript the file goes as soon as it is chosen: no Upload button to press.
+    expect(page.get_by_role("button", name="Upload", exact=True)).to_be_hidden()
     with page.expect_response(
         lambda r: r.request.method == "POST" and r.url.endswith("/sources")
     ) as posted:
-        page.get_by_role("button", name="Upload", exact=True).click()
+        page.locator("#source-files").set_input_files(
+            {
+                "name": "diffraction.pdf",
+                "mimeType": PDF_MIME,
+                "buffer": make_pdf(
+                    ["X-ray diffraction of DNA fibres.", "Photograph 51 shows a helical pattern."]
+                ),
+            }
+        )
     assert posted.value.status == 200
 
     row = source_row(page, "diffraction.pdf")
     expect(row).to_have_count(1)
-    notice = page.locator("#flashes").get_by_role("status")
-    expect(notice).to_have_text("diffraction.pdf: uploaded, parsing now.")
     badge = status_badge(row)
     expect(badge).to_be_visible()
-    expect(badge).to_have_text(re.compile(r"^(Uploaded|Reading…|Ready)$"))
     expect(row.locator(".badge-type")).to_have_text("pdf")
 
-    # The list polls itself; the badge turns "parsed" without reloading the page.
-    expect(badge).to_have_text("Ready", timeout=PARSE_TIMEOUT_MS)
+    # The list polls itself; the row's status turns parsed without reloading the page,
+    # and the list's "Reading…" line goes with it: no notice outlives the reading.
+    expect(badge).to_have_class(re.compile(r"\bstatus-parsed\b"), timeout=PARSE_TIMEOUT_MS)
+    expect(page.locator(".sources-reading")).to_have_count(0)
+    expect(page.locator("#flashes")).not_to_contain_text("diffraction.pdf")
+    expect(page.locator("#upload-status")).to_have_text("")
     assert_same_page(page)
     expect(page).to_have_url(re.compile(r"/projects/[^/]+$"))
     # Once everything is parsed, polling stops (the list came back without hx-trigger).
     expect(page.locator("#sources-list")).not_to_have_attribute("hx-trigger", re.compile(".*"))
     expect(row.locator("td").nth(3)).to_have_text(re.compile(r"^\d+$"))
-    # The list polled in between; the upload's notice is still there.
-    expect(notice).to_have_text("diffraction.pdf: uploaded, parsing now.")
     # The form was reset after the successful upload.
     assert page.locator("#source-files").evaluate("el => el.files.length") == 0
     screenshot("project-sources-list-parsed")
@@ -99,7 +99,9 @@ def test_upload_pdf_and_watch_it_parse_without_reload(page: Page, live_server, w
     expect(preview).to_contain_text("Photograph 51 shows a helical pattern.")
     expect(page.locator("#source-detail")).to_contain_text(re.compile(r"\d+ words"))
     expect(page.locator("#source-detail")).to_contain_text("2 pages")
-    expect(page.locator("#source-detail .badge[class*='status-']")).to_have_text("Ready")
+    expect(page.locator("#source-detail .badge[class*='status-']")).to_have_class(
+        re.compile(r"\bstatus-parsed\b")
+    )
     screenshot("source-page-preview")
 
 
@@ -116,12 +118,14 @@ def test_drag_and_drop_uploads_the_file(page: Page, live_server, worker, screens
     ) as posted:
         drop_files(page, [("dropped.pdf", PDF_MIME, data)])
     assert posted.value.status == 200
-    assert "dropped.pdf: uploaded, parsing now." in posted.value.text()
+    assert "dropped.pdf</a>" in posted.value.text()
     expect(zone).not_to_have_class(re.compile(r"\bdragging\b"))
 
     row = source_row(page, "dropped.pdf")
     expect(row).to_have_count(1)
-    expect(status_badge(row)).to_have_text("Ready", timeout=PARSE_TIMEOUT_MS)
+    expect(status_badge(row)).to_have_class(
+        re.compile(r"\bstatus-parsed\b"), timeout=PARSE_TIMEOUT_MS
+    )
     assert len(requests) == 1, requests
     assert_same_page(page)
     screenshot("project-sources-dropped-parsed")
@@ -144,7 +148,6 @@ def test_oversized_file_is_refused_in_the_browser(page: Page, live_server, app, 
             "buffer": b"%PDF-1.7\n" + b"0" * (limit + 1024 * 1024),
         }
     )
-    page.get_by_role("button", name="Upload", exact=True).click()
 
     expect(error).to_be_visible()
     expect(error).to_have_text(f"huge.pdf: larger than the {limit_mb} MB limit.")
@@ -158,11 +161,10 @@ def test_oversized_file_is_refused_in_the_browser(page: Page, live_server, app, 
     page.locator("#source-files").set_input_files(
         {"name": "small.pdf", "mimeType": PDF_MIME, "buffer": make_pdf(["Small enough."])}
     )
-    page.get_by_role("button", name="Upload", exact=True).click()
     expect(source_row(page, "small.pdf")).to_have_count(1)
     expect(error).to_be_hidden()
     assert len(requests) == 1, requests
-    expect(status_badge(source_row(page, "small.pdf"))).to_have_text(
-        "Ready", timeout=PARSE_TIMEOUT_MS
+    expect(status_badge(source_row(page, "small.pdf"))).to_have_class(
+        re.compile(r"\bstatus-parsed\b"), timeout=PARSE_TIMEOUT_MS
     )
     assert_same_page(page)

@@ -27,7 +27,7 @@ EDIT_CONTROLS = {
         "Add link opportunity",
         ">Remove<",
     ],
-    "post": ["Delete post"],
+    "post": ["Delete post", "from_post="],
     "source": [">Rename<", "Delete source"],
     "job": [">Cancel<"],
     "posts": ["New post"],

@@ -52,7 +52,8 @@ def test_dropping_six_files_queues_five_and_says_why_not_the_sixth(
     _, project, headers = signed_in
     names = [f"notes-{i}.txt" for i in range(5)] + ["one-too-many.txt"]
     fragment = htmx_upload(client, csrf, project.id, headers, names)
-    assert fragment.count("uploaded, parsing now.") == 5
+    assert fragment.count('status-uploaded"') == 5
+    assert "Reading 5 files…" in fragment
     assert (
         "one-too-many.txt: 5 documents are already waiting to be parsed, the most the "
         "free plan allows at once; try again when one is done."

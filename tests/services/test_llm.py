@@ -1,4 +1,4 @@
-"""The LLM layer (webapp/services/llm.py) for real through litellm, against the loopback
+"""The LLM layer (webapp/services/llm/) for real through litellm, against the loopback
 OpenAI-compatible server of tests/llm_server.py: plain and streamed completions, usage,
 retries with backoff on 429/5xx/timeouts, no retry on refused credentials, fallback
 models, and the backoff schedule."""

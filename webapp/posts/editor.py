@@ -3,10 +3,12 @@ the conflict view), the list of revisions, a comparison and a restore."""
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 from flask import flash, redirect, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..errors import AppError, ErrorCode
 from ..extensions import db, htmx
@@ -118,6 +120,16 @@ def preview(post_id: str):
     )
 
 
+_HEADING_TAG = re.compile(r"<(/?)h([1-5])\b")
+
+
+def below_the_page_heading(html: Markup) -> Markup:
+    """The preview's headings one level down: the page's one h1 is its own ("Edit …"),
+    not the post's title. `html` is sanitised already; only tag names change."""
+    demoted = _HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{int(tag[2]) + 1}", html)
+    return Markup(demoted)  # noqa: S704 - sanitised HTML, only heading tag names changed
+
+
 def preview_of(post, form: EditForm) -> dict:
     """What the post would look like with the form's text: {"content", "body",
     "footnotes", "referenced", "error"}."""
@@ -134,7 +146,7 @@ def preview_of(post, form: EditForm) -> dict:
     body, referenced = footnote_service.cited_html(content.get("markdown"), footnotes)
     return {
         "content": content,
-        "body": body,
+        "body": below_the_page_heading(body),
         "footnotes": footnotes,
         "referenced": referenced,
         "error": error,

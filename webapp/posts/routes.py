@@ -9,7 +9,7 @@ from werkzeug.utils import secure_filename
 from ..errors import AppError, ErrorCode
 from ..forms import ConfirmForm
 from ..rendering import attach_error, htmx_redirect, page_or_fragment
-from ..services import exports, plans
+from ..services import channel_text, exports, plans
 from ..services import footnotes as footnote_service
 from ..services import posts as post_service
 from ..services import sources as source_service
@@ -51,6 +51,18 @@ def workflow_label(workflow: str) -> str:
 def channel_label(channel: str) -> str:
     """What a marketer calls a post of `channel` ("X / Twitter thread")."""
     return CHANNEL_LABELS.get(channel, channel)
+
+
+@bp.app_template_filter("plain_post_text")
+def plain_post_text(post) -> str:
+    """The post as plain text, as its channel publishes it (services.channel_text)."""
+    return channel_text.post_plain_text(post.channel, post.content or {})
+
+
+@bp.app_template_filter("thread_posts")
+def thread_posts(post) -> list[str]:
+    """Each post of a thread, as plain text."""
+    return channel_text.thread_posts(post.content or {})
 
 
 @bp.get("/projects/<project_id>/posts")
@@ -133,6 +145,7 @@ def show(post_id: str):
     footnotes = footnote_service.footnotes_of(post)
     markdown = (post.content or {}).get("markdown")
     body, referenced = footnote_service.cited_html(markdown, footnotes)
+    plain = channel_text.is_plain(post.channel)
     return page_or_fragment(
         "posts/show.html",
         "posts/show.html",
@@ -143,6 +156,8 @@ def show(post_id: str):
         body=body,
         referenced=referenced,
         export=footnote_service.markdown_with_footnotes(markdown, footnotes),
+        plain_channel=plain,
+        rich=None if plain else channel_text.rich_html(markdown, footnotes),
         **review_context(post, current_user),
     )
 

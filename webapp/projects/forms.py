@@ -14,9 +14,9 @@ class ProjectForm(FlaskForm):
         description="A client, a campaign or a topic, e.g. “Tech Blog Q4”.",
     )
     description = TextAreaField(
-        "Description",
+        "Description (optional)",
         validators=[Optional(), at_most(1000, "The description")],
-        description="Optional: who it is for and what it should sound like.",
+        description="Who it is for and what it should sound like.",
     )
 
 

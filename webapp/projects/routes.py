@@ -1,4 +1,5 @@
-"""The dashboard (list + create) and a project's page (view, edit, delete)."""
+"""The dashboard (list), the new-project page (a dialog on the dashboard when JavaScript
+runs) and a project's page (view, edit, delete)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,13 @@ from flask_login import current_user, login_required
 
 from ..errors import AppError
 from ..forms import ConfirmForm
-from ..links.panels import panel_context as links_panel_context
-from ..posts.panels import panel_context as posts_panel_context
 from ..rendering import attach_error, htmx_redirect, page_or_fragment
 from ..services import projects as project_service
 from ..services.access import Permission, can
-from ..sources.panels import list_context as sources_list_context
 from ..workspaces.current import current_workspace_and_role
 from . import bp
 from .forms import ProjectEditForm, ProjectForm
+from .page import project_page_context
 
 PER_PAGE = 12
 
@@ -52,15 +51,32 @@ def index():
     return page_or_fragment("projects/index.html", "projects/_list.html", **dashboard_context())
 
 
+def new_project_context(form: ProjectForm | None = None) -> dict:
+    """The new-project page: its form, in the current workspace."""
+    workspace, role = current_workspace_and_role()
+    return {
+        "workspace": workspace,
+        "can_create": can(role, Permission.EDIT),
+        "form": form or ProjectForm(),
+    }
+
+
+@bp.get("/new")
+def new():
+    return page_or_fragment(
+        "projects/new.html", "projects/_create_form.html", **new_project_context()
+    )
+
+
 @bp.post("")
 def create():
     form = ProjectForm()
     if not form.validate_on_submit():
         return page_or_fragment(
-            "projects/index.html",
+            "projects/new.html",
             "projects/_create_form.html",
             status=400,
-            **dashboard_context(form),
+            **new_project_context(form),
         )
     try:
         project = project_service.create_project(
@@ -72,10 +88,10 @@ def create():
     except AppError as error:  # a role too small to create projects here
         attach_error(form, error)
         return page_or_fragment(
-            "projects/index.html",
+            "projects/new.html",
             "projects/_create_form.html",
             status=error.status,
-            **dashboard_context(form),
+            **new_project_context(form),
         )
     flash(f"Project “{project.name}” created.", "success")
     return htmx_redirect("projects.show", project_id=project.id)
@@ -85,11 +101,7 @@ def create():
 def show(project_id: str):
     project = project_service.get_project_or_404(project_id, current_user)
     return page_or_fragment(
-        "projects/show.html",
-        "projects/_details.html",
-        **sources_list_context(project),
-        **posts_panel_context(project),
-        **links_panel_context(project),
+        "projects/show.html", "projects/_details.html", **project_page_context(project)
     )
 
 

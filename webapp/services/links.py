@@ -19,12 +19,6 @@ MAX_KEYWORDS = 20
 _BARE_URL = re.compile(r"https?://\S+")
 
 
-def field_error(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(
-        message, errors=[{"loc": ["body", field], "msg": message, "type": "value_error"}]
-    )
-
-
 def clean_keywords(keywords) -> list[str]:
     """Trimmed, 1-100 characters each, duplicates (any case) dropped, order kept."""
     cleaned, seen = [], set()
@@ -33,14 +27,14 @@ def clean_keywords(keywords) -> list[str]:
         if not keyword:
             continue
         if len(keyword) > 100:
-            raise field_error("keywords", "Each keyword is at most 100 characters.")
+            raise ValidationFailed.at("keywords", "Each keyword is at most 100 characters.")
         if keyword.lower() not in seen:
             seen.add(keyword.lower())
             cleaned.append(keyword)
     if not cleaned:
-        raise field_error("keywords", "Give at least one keyword.")
+        raise ValidationFailed.at("keywords", "Give at least one keyword.")
     if len(cleaned) > MAX_KEYWORDS:
-        raise field_error("keywords", f"At most {MAX_KEYWORDS} keywords.")
+        raise ValidationFailed.at("keywords", f"At most {MAX_KEYWORDS} keywords.")
     return cleaned
 
 
@@ -53,7 +47,7 @@ def check_url(url: str) -> str:
         or len(url) > 2048
         or re.search(r"[\x00-\x20\x7f]", url)
     ):
-        raise field_error("target_url", "Enter a full http:// or https:// address.")
+        raise ValidationFailed.at("target_url", "Enter a full http:// or https:// address.")
     return url
 
 
@@ -63,7 +57,7 @@ def create_link(
     """Add a link opportunity to the project (validated as the reference documents)."""
     anchor = " ".join((anchor_text or "").split()) or None
     if anchor and len(anchor) > 200:
-        raise field_error("anchor_text", "Anchor text is at most 200 characters.")
+        raise ValidationFailed.at("anchor_text", "Anchor text is at most 200 characters.")
     link = LinkOpportunity(
         project_id=project.id,
         user_id=user.id,

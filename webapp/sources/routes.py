@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from werkzeug.utils import secure_filename
@@ -10,7 +10,8 @@ from werkzeug.utils import secure_filename
 from ..errors import AppError
 from ..extensions import limiter
 from ..forms import ConfirmForm
-from ..rendering import htmx_redirect, page_or_fragment
+from ..projects import page as project_page  # a module: the two packages import each other
+from ..rendering import attach_error, htmx_redirect, page_or_fragment
 from ..services import bulk as bulk_service
 from ..services import footnotes as footnote_service
 from ..services import sources as source_service
@@ -41,7 +42,7 @@ def require_login():
     """Every source page needs a signed-in user."""
 
 
-def respond_with_list(project, notices, url_form=None, status=200):
+def respond_with_list(project, notices, status=200):
     """htmx gets the refreshed list with the notices; a plain form post goes back to the
     project page with them as flash messages."""
     if request.headers.get("HX-Request"):
@@ -49,7 +50,7 @@ def respond_with_list(project, notices, url_form=None, status=200):
             "sources/index.html",
             "sources/_list.html",
             status=status,
-            **list_context(project, notices, url_form),
+            **list_context(project, notices),
         )
     for category, message in notices:
         flash(message, category)
@@ -71,13 +72,11 @@ def upload(project_id: str):
         return respond_with_list(
             project, [("error", "Choose one or more files to upload.")], status=400
         )
+    # A file taken needs no notice: its row and the list's "Reading…" line show it.
     notices = []
     for upload in files:
         try:
-            source = source_service.add_upload(
-                current_user, project, upload.filename, upload.stream
-            )
-            notices.append(("success", f"{source.filename}: uploaded, parsing now."))
+            source_service.add_upload(current_user, project, upload.filename, upload.stream)
         except AppError as error:
             notices.append(
                 ("error", f"{source_service.clean_filename(upload.filename)}: {error.message}")
@@ -91,13 +90,23 @@ def import_url(project_id: str):
     project = get_project_or_404(project_id, current_user, Permission.EDIT)
     form = UrlImportForm()
     if not form.validate_on_submit():
-        message = next(iter(form.errors.values()))[0]
-        return respond_with_list(project, [("error", f"URL: {message}")], url_form=form)
-    try:
-        source_service.add_url(current_user, project, form.url.data.strip())
-    except AppError as error:
-        return respond_with_list(project, [("error", error.message)], url_form=form)
-    return respond_with_list(project, [("success", "Importing the page now.")])
+        problem = f"Web page address: {next(iter(form.errors.values()))[0]}"
+    else:
+        try:
+            source_service.add_url(current_user, project, form.url.data.strip())
+        except AppError as error:
+            attach_error(form, error, "url")
+            problem = error.message
+        else:
+            return respond_with_list(project, [])
+    if request.headers.get("HX-Request"):
+        return respond_with_list(project, [("error", problem)])
+    # Without JavaScript the project page comes back with the error next to the field
+    # (its import form unfolded).
+    return render_template(
+        "projects/show.html",
+        **project_page.project_page_context(project, **list_context(project, url_form=form)),
+    ), 400
 
 
 @bp.get("/<source_id>")

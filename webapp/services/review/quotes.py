@@ -44,10 +44,11 @@ def locate(markdown: str, quote: str, field: str = "quote") -> tuple[int, int]:
     QUOTE_AMBIGUOUS when it is there more than once (400, at `["body", field]`)."""
     found = spans(markdown, quote)
     if not found:
-        raise ValidationFailed(
-            "The quoted passage is not in the post; select text of its current version.",
+        raise ValidationFailed.at(
+            field,
+            "Not in the post.",
+            summary="The quoted passage is not in the post; select text of its current version.",
             code=ErrorCode.QUOTE_NOT_FOUND,
-            errors=[{"loc": ["body", field], "msg": "Not in the post.", "type": "value_error"}],
         )
     if len(found) > 1:
         raise ValidationFailed(

@@ -148,9 +148,8 @@ def check_texts(instructions: str | None, tone: str | None) -> tuple[str | None,
     ):
         if value and len(value) > limit:
             message = f"At most {limit} characters."
-            raise ValidationFailed(
-                f"The {field} exceed {limit} characters.",
-                errors=[{"loc": ["body", field], "msg": message, "type": "value_error"}],
+            raise ValidationFailed.at(
+                field, message, summary=f"The {field} exceed {limit} characters."
             )
     return instructions, tone
 

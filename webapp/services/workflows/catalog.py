@@ -181,8 +181,5 @@ def get_spec(workflow: str | None) -> WorkflowSpec:
     if spec is None:
         valid = ", ".join(CATALOG)
         message = f"Unknown workflow {str(workflow)[:60]!r}; choose one of: {valid}."
-        raise ValidationFailed(
-            message,
-            errors=[{"loc": ["body", "workflow"], "msg": message, "type": "enum"}],
-        )
+        raise ValidationFailed.at("workflow", message, "enum")
     return spec

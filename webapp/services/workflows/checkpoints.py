@@ -55,10 +55,7 @@ def fill_slots(job: Job, user: User, item_version: int, slots: list[dict]) -> Jo
             )
         outline = check_outline(slot.get("value"))
     if outline is None:
-        raise ValidationFailed(
-            "Send the outline slot.",
-            errors=[{"loc": ["body", "slots"], "msg": "Send the outline slot.", "type": "missing"}],
-        )
+        raise ValidationFailed.at("slots", "Send the outline slot.", "missing")
     kept = {k: v for k, v in job.checkpoint.items() if k not in jobs.CHECKPOINT_FIELDS}
     kept["edited_by"] = user.id
     # An edit is a sign of life: the 7 days of PAUSE_EXPIRY count from the last one.

@@ -45,12 +45,6 @@ class WorkflowRequest:
         }
 
 
-def body_error(field: str, message: str, type_: str = "value_error") -> ValidationFailed:
-    return ValidationFailed(
-        message, errors=[{"loc": ["body", field], "msg": message, "type": type_}]
-    )
-
-
 def channel_of(spec: WorkflowSpec, channel: str | None) -> Channel | None:
     """The one channel a blog_post writes (blog unless asked); another workflow's
     channels are its own, so a `channel` sent with it is refused."""
@@ -58,7 +52,7 @@ def channel_of(spec: WorkflowSpec, channel: str | None) -> Channel | None:
         return Channel(channel or Channel.BLOG)
     if channel is not None:
         made = ", ".join(spec.channels)
-        raise body_error(
+        raise ValidationFailed.at(
             "channel",
             f"channel applies to the blog_post workflow only; {spec.spec_id} writes {made}.",
         )
@@ -70,11 +64,11 @@ def check_review_outline(spec: WorkflowSpec, channel: Channel | None, review_out
     if not review_outline:
         return
     if not spec.supports_outline_review:
-        raise body_error(
+        raise ValidationFailed.at(
             "review_outline", f"{spec.spec_id} has no outline to review; leave review_outline off."
         )
     if channel is not None and channel not in LONG_FORM_CHANNELS:
-        raise body_error(
+        raise ValidationFailed.at(
             "review_outline",
             f"A {channel} post has no sections to review; review_outline needs channel blog "
             "or email.",

@@ -17,9 +17,7 @@ POINTS_MAX = 20
 
 def slot_error(loc: list, message: str, type_: str = "value_error") -> ValidationFailed:
     """VALIDATION_ERROR for the slot at `loc` (after ["body", "slots"])."""
-    return ValidationFailed(
-        message, errors=[{"loc": ["body", "slots", *loc], "msg": message, "type": type_}]
-    )
+    return ValidationFailed.at(["slots", *loc], message, type_)
 
 
 def check_workflow_slots(spec: WorkflowSpec, slots: dict | None) -> dict:
