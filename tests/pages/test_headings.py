@@ -42,6 +42,9 @@ SIGNED_OUT_PAGES = [
 
 
 def headings(html: str) -> list[str]:
+    """The page's h1 elements (a <template>'s inert content, such as the rich-text copy of
+    a post, is not part of the page)."""
+    html = re.sub(r"<template\b.*?</template>", "", html, flags=re.S)
     return re.findall(r"<h1\b[^>]*>(.*?)</h1>", html, flags=re.S)
 
 
