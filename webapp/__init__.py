@@ -139,9 +139,13 @@ def register_template_helpers(app: Flask) -> None:
     from markupsafe import Markup
 
     from .access_ui import register_access_helpers
+    from .forms import takes_focus
+    from .rendering import demote_headings
     from .services.footnotes import draft_html
+    from .services.passwords import PASSWORD_RULES
     from .services.render import markdown_to_safe_html
-    from .timeutil import iso_utc
+    from .status_words import status_word
+    from .timeutil import iso_utc, time_element
     from .vocabulary import ENUMS
 
     # Templates compare with the enums (`post.status == PostStatus.COMPLETED`), not literals.
@@ -153,6 +157,11 @@ def register_template_helpers(app: Flask) -> None:
         return moment.strftime(fmt) + " UTC" if moment else "never"
 
     app.jinja_env.filters["iso"] = iso_utc
+    app.jinja_env.filters["time"] = time_element  # every timestamp a person reads
+    app.jinja_env.filters["status_word"] = status_word
+    app.jinja_env.globals["takes_focus"] = takes_focus
+    app.jinja_env.filters["demote_headings"] = demote_headings  # a preview inside a page
+    app.jinja_env.globals["PASSWORD_RULES"] = PASSWORD_RULES
     register_access_helpers(app)  # `can(project, "edit")`: offer only what the role allows
     # nh3 has sanitised the HTML: marking it safe is the point of the filter.
     app.jinja_env.filters["markdown"] = lambda text: Markup(markdown_to_safe_html(text))  # noqa: S704

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Response, redirect, render_template, stream_with_context, url_for
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from .errors import AppError, ValidationFailed
 from .extensions import htmx
@@ -68,3 +71,12 @@ def streamed_download(chunks, mimetype: str, filename: str) -> Response:
         mimetype=mimetype,
         headers={"Content-Disposition": content_disposition(filename)},
     )
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([1-5])\b")
+
+
+def demote_headings(html: str) -> Markup:
+    """Sanitised HTML shown inside a page (the editor's preview) with its headings one
+    level down, so the page keeps its one `h1`."""
+    return Markup(_HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", str(html)))  # noqa: S704

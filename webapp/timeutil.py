@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+
+from markupsafe import Markup
 
 
 def utcnow() -> datetime:
@@ -34,3 +36,24 @@ def time_ago(moment: datetime, now: datetime | None = None) -> str:
             count = seconds // size
             return f"{count} {unit}{'' if count == 1 else 's'} ago"
     return "just now"
+
+
+RECENT = timedelta(days=7)  # what static/js/time.js shows as relative
+EXACT_FORMATS = {"datetime": "%d %b %Y, %H:%M UTC", "date": "%d %b %Y"}
+
+
+def time_element(
+    moment: datetime | None, style: str = "datetime", relative: bool = False
+) -> Markup:
+    """A `<time>` of `moment` for a page: the exact UTC time as text and title, which
+    static/js/time.js rewrites to the reader's zone (relative when recent). `style` is
+    "datetime" or "date" (the day only, when the time of day does not matter);
+    `relative` says "2 hours ago" already on the server when within a week."""
+    if moment is None:
+        return Markup("never")
+    exact = moment.strftime(EXACT_FORMATS[style])
+    if relative and utcnow() - moment < RECENT:
+        exact = time_ago(moment)
+    return Markup('<time datetime="{}" title="{}" data-local="{}">{}</time>').format(
+        iso_utc(moment), moment.strftime(EXACT_FORMATS["datetime"]), style, exact
+    )

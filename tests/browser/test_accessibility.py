@@ -113,8 +113,10 @@ def test_project_sources_posts_and_links(page: Page, app, worker):
         make_pdf(["A compiler translates source code.", "Linkers combine object files."]),
     )
     upload(page, "broken.pdf", make_corrupt_pdf())
-    expect(source_status(page, "compilers.pdf")).to_have_text("parsed", timeout=PARSE_TIMEOUT_MS)
-    expect(source_status(page, "broken.pdf")).to_have_text("failed", timeout=PARSE_TIMEOUT_MS)
+    expect(source_status(page, "compilers.pdf")).to_have_text("Ready", timeout=PARSE_TIMEOUT_MS)
+    expect(source_status(page, "broken.pdf")).to_have_text(
+        "Couldn’t read", timeout=PARSE_TIMEOUT_MS
+    )
     expect(page.locator("#sources-list")).to_contain_text("The PDF is damaged")
 
     page.locator("#links-panel summary").click()  # the form is folded until opened
@@ -200,7 +202,7 @@ def test_job_pages_running_and_failed(browser, model_stack, llm_server, app):
         page.get_by_label("Topic").fill("Writing software for the Moon landing")
         page.get_by_role("button", name="Generate").click()
         expect(page.locator(".draft-part").first).not_to_be_empty(timeout=GENERATION_TIMEOUT_MS)
-        expect(page.locator("#job-progress .badge").first).to_have_text("processing")
+        expect(page.locator("#job-progress .badge").first).to_have_text("Writing…")
         check(page)
         job_url = page.url
 

@@ -58,7 +58,7 @@ def upload_csv(page: Page, project_id: str, name: str) -> None:
     page.locator("#source-files").set_input_files(
         {"name": name, "mimeType": "text/csv", "buffer": topics_csv()}
     )  # sent as soon as chosen
-    expect(status_badge(source_row(page, name))).to_have_text("parsed", timeout=PARSE_TIMEOUT_MS)
+    expect(status_badge(source_row(page, name))).to_have_text("Ready", timeout=PARSE_TIMEOUT_MS)
 
 
 def statuses(page: Page) -> list[str]:
@@ -86,7 +86,7 @@ def test_a_40_row_bulk_job_fills_its_table_live(browser, model_stack, llm_server
             expect(page).to_have_url(re.compile(r"/jobs/[0-9a-f]{24}$"))
             expect(page.get_by_role("heading", level=1)).to_contain_text("Bulk generation")
             expect(page.locator("#bulk-rows tbody tr")).to_have_count(ROWS)
-            assert statuses(page) == ["queued"] * ROWS
+            assert statuses(page) == ["Waiting"] * ROWS
             expect(page.locator("#job-progress")).to_have_attribute("hx-trigger", "every 1s")
             assert_no_axe_violations(page)
             page.evaluate(REPORT_ROWS)
@@ -103,7 +103,7 @@ def test_a_40_row_bulk_job_fills_its_table_live(browser, model_stack, llm_server
         assert max(processing for _, processing, _ in seen) > 0, seen
 
         expect(page.locator("#job-progress-bar")).to_have_attribute("value", "100")
-        expect(page.locator("#job-progress .job-status .badge")).to_have_text("completed")
+        expect(page.locator("#job-progress .job-status .badge")).to_have_text("Done")
         expect(page.get_by_text(f"Done: {ROWS} posts written.")).to_be_visible()
         links = page.locator("#bulk-rows tbody tr").get_by_role("link", name=re.compile("^Open"))
         expect(links).to_have_count(ROWS)

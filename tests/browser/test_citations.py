@@ -38,7 +38,7 @@ def test_every_paragraph_cites_and_a_footnote_opens_the_passage(
         "#source-files",
         files=[{"name": "standups.md", "mimeType": "text/markdown", "buffer": SOURCE}],
     )  # sent as soon as chosen
-    expect(source_status(page, "standups.md")).to_have_text("parsed", timeout=PARSE_TIMEOUT_MS)
+    expect(source_status(page, "standups.md")).to_have_text("Ready", timeout=PARSE_TIMEOUT_MS)
 
     page.get_by_role("button", name="New post").first.click()
     page.get_by_label("Topic").fill("Asynchronous standups for remote teams")

@@ -79,7 +79,7 @@ def test_main_pages_raise_no_policy_violation(
             )
         ],
     )
-    expect(source_status(page, "helix.pdf")).to_have_text("parsed", timeout=PARSE_TIMEOUT_MS)
+    expect(source_status(page, "helix.pdf")).to_have_text("Ready", timeout=PARSE_TIMEOUT_MS)
     # The URL form empties itself after a successful import (app.js, not an hx-on script).
     web_pages.pages["/diffraction"] = (
         200,

@@ -108,7 +108,7 @@ def test_the_marketers_journey(browser, model_stack, llm_server):
 
         drop_files(page, [(name, mime, data) for name, (mime, data) in SOURCES.items()])
         for filename in SOURCES:
-            expect(source_status(page, filename)).to_have_text("parsed", timeout=PARSE_TIMEOUT_MS)
+            expect(source_status(page, filename)).to_have_text("Ready", timeout=PARSE_TIMEOUT_MS)
         add_link_opportunity(page)
         check_page(page, "Spring campaign")
 
@@ -242,7 +242,7 @@ def test_the_journey_by_keyboard_only(page: Page, live_server, worker):
         ]
     )
     # Chosen is sent: no Upload button to reach.
-    expect(source_status(page, "trajectories.pdf")).to_have_text("parsed", timeout=PARSE_TIMEOUT_MS)
+    expect(source_status(page, "trajectories.pdf")).to_have_text("Ready", timeout=PARSE_TIMEOUT_MS)
     tab_to(page, page.locator("#links-panel summary"))
     page.keyboard.press("Enter")  # unfolds the link form
     tab_to(page, page.get_by_label("Target URL"))
@@ -296,7 +296,7 @@ def test_the_journey_without_javascript(db, browser, live_server, worker):
             ],
         )
         page.get_by_role("button", name="Upload").click()
-        reload_until(page, lambda: source_status(page, "notes.docx").inner_text() == "parsed")
+        reload_until(page, lambda: source_status(page, "notes.docx").inner_text() == "Ready")
         add_link_opportunity(page)
 
         page.get_by_role("button", name="New post").first.click()

@@ -44,7 +44,9 @@ def test_a_member_sees_who_did_what_and_when(client, auth, app):
     assert 'Ann created project "Launch"' in listed[1]
     # When, as the app shows times elsewhere.
     assert re.search(
-        r'<time datetime="\d{4}-\d\d-\d\dT[^"]+Z">\d\d \w{3} \d{4}, \d\d:\d\d UTC</time>', page
+        r'<time datetime="\d{4}-\d\d-\d\dT[^"]+Z" title="[^"]+ UTC" data-local="datetime">'
+        r"\d\d \w{3} \d{4}, \d\d:\d\d UTC</time>",
+        page,
     )
 
 

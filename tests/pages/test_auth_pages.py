@@ -33,7 +33,11 @@ def test_signup_errors_keep_input_and_show_next_to_field(client, csrf, app):
     response = signup(client, csrf, email="taken@example.com", name="Grace")
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "already exists" in page and 'value="Grace"' in page
+    assert "There’s already an account for that address." in page and 'value="Grace"' in page
+    # sign-up may reveal the address (reference 004): it offers to sign in with it instead
+    assert '<a href="/login?email=taken@example.com">Sign in instead?</a>' in page
+    login = client.get("/login?email=taken%40example.com").get_data(as_text=True)
+    assert 'value="taken@example.com"' in login
     weak = signup(client, csrf, password="weak")
     assert weak.status_code == 400
     assert "must contain an uppercase letter" in weak.get_data(as_text=True)

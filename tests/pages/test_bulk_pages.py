@@ -77,7 +77,7 @@ def test_generate_all_from_the_csv_page_fills_the_job_table(client, auth, app, c
     cells = row_cells(fragment)
     assert list(cells) == [2, 3, 4]
     for number, topic in zip(cells, REFERENCE_TOPICS, strict=True):
-        assert cells[number].startswith(f"{number} {topic} completed Open")
+        assert cells[number].startswith(f"{number} {topic} Done Open")
     with app.app_context():
         job = db.session.get(Job, job_id)
         post_ids = job.result["post_ids"]
@@ -108,9 +108,9 @@ def test_the_table_polls_every_second_while_the_job_runs(client, auth, app, csrf
         assert '<noscript><meta http-equiv="refresh"' in page  # without JavaScript
         fragment = client.get(f"/jobs/{job_id}", headers=FRAGMENT).get_data(as_text=True)
         assert "<html" not in fragment and 'hx-trigger="every 1s"' in fragment
-        assert [cells.split()[-1] for cells in row_cells(fragment).values()] == ["queued"] * 3
+        assert [cells.split()[-1] for cells in row_cells(fragment).values()] == ["Waiting"] * 3
         assert "Cancel" in fragment and "Download ZIP" not in fragment
-    assert "completed" in finished_fragment(client, job_id, worker)
+    assert "Done" in finished_fragment(client, job_id, worker)
 
 
 def test_rows_that_fail_show_their_reason(client, auth, app, csrf, worker):
@@ -125,9 +125,9 @@ def test_rows_that_fail_show_their_reason(client, auth, app, csrf, worker):
         client, job_id_of(generate_all(client, csrf, project, source)), worker
     )
     cells = row_cells(fragment)
-    assert "completed" in cells[2]
-    assert "failed" in cells[3] and "Row 3: topic is empty." in cells[3]
-    assert "failed" in cells[4] and "not available on the free plan" in cells[4]
+    assert "Done" in cells[2]
+    assert "Couldn’t finish" in cells[3] and "Row 3: topic is empty." in cells[3]
+    assert "Couldn’t finish" in cells[4] and "not available on the free plan" in cells[4]
 
 
 def test_a_refusal_is_shown_on_the_source_page_and_starts_nothing(client, auth, app, csrf, worker):

@@ -73,7 +73,7 @@ def paused(client, auth, app, csrf, worker) -> tuple[str, str]:
 
 def test_the_outline_is_edited_without_javascript_and_the_post_follows_it(client, app, paused):
     job_url, page = paused
-    assert "Review the outline" in page and "waiting for you" in page
+    assert "Review the outline" in page and "Waiting for you" in page
     assert "hx-trigger" not in page  # a paused job is not polled
     planned = headings(page)
     assert len(planned) >= 3

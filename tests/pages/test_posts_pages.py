@@ -152,7 +152,7 @@ def test_posts_list_filters_and_polls_only_while_generating(client, auth, app, c
     assert fragment.lstrip().startswith('<div id="posts-list"') or "posts-list" in fragment
     assert "hx-trigger" not in fragment.split(">", 1)[0]
     failed = client.get(url + "?status=failed", headers={**HTMX, "HX-Target": "posts-list"})
-    assert "No failed posts." in failed.get_data(as_text=True)
+    assert "No posts marked “Couldn’t finish”." in failed.get_data(as_text=True)
 
 
 def test_project_page_query_count_does_not_grow_with_posts(client, auth, app, sql_statements):

@@ -212,4 +212,5 @@ def test_api_keys_fragment_for_htmx(client, auth, app, csrf):
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in page
-    assert 'id="api-keys"' in page and "This field is required" in page
+    assert 'id="api-keys"' in page and "Give the key a name." in page
+    assert "This field is required" not in page

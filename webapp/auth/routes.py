@@ -7,7 +7,9 @@ from urllib.parse import urlsplit
 from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
+from markupsafe import Markup
 
+from ..error_codes import ErrorCode
 from ..errors import AppError
 from ..extensions import limiter, login
 from ..rendering import attach_error
@@ -72,7 +74,10 @@ def signup():
             form.form_errors.append(closed.message)
             return render_template("auth/signup.html", form=form), closed.status
         except AppError as error:
-            attach_error(form, error, default_field="email")
+            if error.code == ErrorCode.EMAIL_EXISTS:  # sign-up may say so (reference 004)
+                form.email.errors = [*form.email.errors, existing_account_message(form.email.data)]
+            else:
+                attach_error(form, error, default_field="email")
         else:
             sign_in(user)
             flash(f"Welcome to Copydesk, {user.name}! Create your first project below.", "success")
@@ -87,12 +92,22 @@ def signup():
     return render_template("auth/signup.html", form=form), status
 
 
+def existing_account_message(email: str) -> Markup:
+    """The sign-up error for a taken address: a way to sign in with it instead."""
+    href = url_for("auth.login_page", email=email.strip())
+    return Markup(
+        'There’s already an account for that address. <a href="{}">Sign in instead?</a>'
+    ).format(href)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10/minute", methods=["POST"])
 def login_page():
     if current_user.is_authenticated:
         return redirect(url_for("projects.index"))
     form = LoginForm()
+    if request.method == "GET" and request.args.get("email"):  # from sign-up's "Sign in instead?"
+        form.email.data = request.args["email"][:255]
     if form.validate_on_submit():
         try:
             user = accounts.authenticate(form.email.data, form.password.data)

@@ -9,13 +9,12 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    HiddenField,
-    IntegerField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, NumberRange
 
+from ..forms import EXPIRED, VersionField
 from ..services.workflows import checkpoints
 from ..services.workflows.slots import OUTLINE_MAX_SECTIONS
 
@@ -26,8 +25,8 @@ class SectionForm(Form):
 
 
 class OutlineForm(FlaskForm):
-    item_version = IntegerField(
-        widget=HiddenField.widget, validators=[InputRequired(), NumberRange(min=1)]
+    item_version = VersionField(
+        validators=[InputRequired(EXPIRED), NumberRange(min=1, message=EXPIRED)]
     )
     title = StringField("Title")
     sections = FieldList(FormField(SectionForm))

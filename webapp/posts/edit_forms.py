@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange
 
+from ..forms import EXPIRED, VersionField
 from ..vocabulary import Channel
 
 # A thread is edited as one text: its posts separated by a line holding only "---".
@@ -16,8 +17,8 @@ _SEPARATOR_LINE = re.compile(r"\n\s*---\s*\n")
 
 
 class EditForm(FlaskForm):
-    item_version = IntegerField(
-        widget=HiddenField.widget, validators=[InputRequired(), NumberRange(min=1)]
+    item_version = VersionField(
+        validators=[InputRequired(EXPIRED), NumberRange(min=1, message=EXPIRED)]
     )
     markdown = TextAreaField("Markdown")
     subject = StringField("Subject")

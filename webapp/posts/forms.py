@@ -18,9 +18,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length, StopValidation
+from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import ChoiceField, RadioChoiceField, at_most
 from ..services.plans import ALL_VOICES
 from ..services.workflows.catalog import CATALOG, SlotSpec, WorkflowSpec
 from ..vocabulary import Channel, SlotType, Voice, Workflow
@@ -148,16 +149,18 @@ class GenerateForm(FlaskForm):
     )
     topic = StringField(
         "Topic",
-        validators=[TopicRequired(), Length(max=200)],
+        validators=[TopicRequired(), at_most(200, "A topic")],
         description="What the post is about, up to 200 characters.",
     )
-    voice = SelectField(
+    voice = ChoiceField(
         "Voice",
+        invalid="Choose one of the voices offered.",
         choices=BUILT_IN_VOICE_CHOICES,  # the workspace's brand voices join per request
         default=Voice.PROFESSIONAL,
     )
-    target_length = RadioField(
+    target_length = RadioChoiceField(
         "Length",
+        invalid="Choose short, medium or long.",
         choices=LENGTH_CHOICES,
         default=TargetLength.MEDIUM,
         description="Threads and social posts size themselves to their platform.",
@@ -168,7 +171,7 @@ class GenerateForm(FlaskForm):
     )
     custom_instructions = TextAreaField(
         "Instructions (optional)",
-        validators=[Length(max=2000)],
+        validators=[at_most(2000, "The instructions")],
         description="Anything the writer should do, up to 2,000 characters.",
     )
     source_ids = CheckboxList("Sources", choices=[], validate_choice=False)

@@ -8,12 +8,13 @@ from __future__ import annotations
 from flask import flash
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Optional
 
 from ..access_ui import can
 from ..errors import AppError
 from ..extensions import db
+from ..forms import VersionField, at_most
 from ..models import User
 from ..rendering import htmx_redirect
 from ..services import posts as post_service
@@ -48,7 +49,7 @@ EXPIRED = "The form expired; reload the page and try again."
 class ReviewForm(FlaskForm):
     """Submit or approve: the version the member saw (approve refuses a newer text)."""
 
-    item_version = IntegerField(validators=[Optional()])
+    item_version = VersionField(validators=[Optional()])
 
 
 class RequestChangesForm(FlaskForm):
@@ -56,7 +57,7 @@ class RequestChangesForm(FlaskForm):
         "What should change?",
         validators=[
             DataRequired("Say what should change."),
-            Length(max=approval.COMMENT_MAX),
+            at_most(approval.COMMENT_MAX, "A comment"),
         ],
     )
 

@@ -9,12 +9,12 @@ import difflib
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import SelectChoice, StringField, TextAreaField
+from wtforms.validators import DataRequired, Optional
 
 from ..errors import AppError
 from ..extensions import htmx
-from ..forms import ConfirmForm
+from ..forms import ChoiceField, ConfirmForm, at_most
 from ..rendering import htmx_redirect, page_or_fragment
 from ..services import posts as post_service
 from ..services.access import Permission
@@ -36,23 +36,27 @@ SHOWN = 20
 class SuggestionForm(FlaskForm):
     quote = TextAreaField(
         "Passage",
-        validators=[DataRequired("Select or paste a passage of the post."), Length(max=5000)],
+        validators=[
+            DataRequired("Select or paste a passage of the post."),
+            at_most(5000, "A passage"),
+        ],
         description="Text of the post, exactly as it appears (it must occur once).",
         id="suggestion-quote",
     )
-    action = SelectField(
+    action = ChoiceField(
         "Change",
+        invalid="Choose one of the changes offered.",
         choices=[SelectChoice(a, label) for a, label in ACTION_LABELS.items()],
         id="suggestion-action",
     )
     instructions = TextAreaField(
         "Instructions",
-        validators=[Optional(), Length(max=suggestion_service.INSTRUCTIONS_MAX)],
+        validators=[Optional(), at_most(suggestion_service.INSTRUCTIONS_MAX, "The instructions")],
         id="suggestion-instructions",
     )
     tone = StringField(
         "Tone",
-        validators=[Optional(), Length(max=suggestion_service.TONE_MAX)],
+        validators=[Optional(), at_most(suggestion_service.TONE_MAX, "A tone")],
         description="For “Change tone”: e.g. friendly, formal.",
         id="suggestion-tone",
     )

@@ -2,21 +2,20 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
+
+from ..forms import at_most
 
 
 class ProjectForm(FlaskForm):
     name = StringField(
         "Project name",
-        validators=[
-            DataRequired("Give the project a name."),
-            Length(max=200, message="Keep the name to 200 characters or fewer."),
-        ],
+        validators=[DataRequired("Give the project a name."), at_most(200, "A project name")],
         description="A client, a campaign or a topic, e.g. “Tech Blog Q4”.",
     )
     description = TextAreaField(
         "Description (optional)",
-        validators=[Optional(), Length(max=1000)],
+        validators=[Optional(), at_most(1000, "The description")],
         description="Who it is for and what it should sound like.",
     )
 

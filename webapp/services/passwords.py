@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -26,22 +27,55 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class PasswordRule:
+    """One rule a new password must meet: `pattern` (a regular expression that Python
+    and the browser's JavaScript read alike) matches a password that meets it."""
+
+    key: str
+    text: str  # as the checklist of a form says it
+    problem: str  # as an error says it: "Password must ..."
+    pattern: str
+    listed: bool = True  # shown on the checklist (not the upper limit nobody aims for)
+
+    def met_by(self, password: str) -> bool:
+        return re.search(self.pattern, password) is not None
+
+
+PASSWORD_RULES = (
+    PasswordRule(
+        "length",
+        f"At least {MIN_LENGTH} characters",
+        f"must be at least {MIN_LENGTH} characters",
+        rf"^[\s\S]{{{MIN_LENGTH},}}",
+    ),
+    PasswordRule(
+        "max_length",
+        f"At most {MAX_LENGTH} characters",
+        f"must be at most {MAX_LENGTH} characters",
+        rf"^[\s\S]{{0,{MAX_LENGTH}}}$",
+        listed=False,
+    ),
+    PasswordRule("upper", "An uppercase letter", "must contain an uppercase letter", "[A-Z]"),
+    PasswordRule("lower", "A lowercase letter", "must contain a lowercase letter", "[a-z]"),
+    PasswordRule("number", "A number", "must contain a number", "[0-9]"),
+    PasswordRule(
+        "special",
+        "A special character, such as ! or #",
+        "must contain a special character",
+        "[^A-Za-z0-9]",
+    ),
+)
+
+
+def unmet_rules(password: str) -> list[PasswordRule]:
+    """The rules `password` does not meet."""
+    return [rule for rule in PASSWORD_RULES if not rule.met_by(password)]
+
+
 def password_problems(password: str) -> list[str]:
     """What is wrong with a new password, as sentences; empty when it is acceptable."""
-    problems = []
-    if len(password) < MIN_LENGTH:
-        problems.append(f"must be at least {MIN_LENGTH} characters")
-    if len(password) > MAX_LENGTH:
-        problems.append(f"must be at most {MAX_LENGTH} characters")
-    if not re.search(r"[A-Z]", password):
-        problems.append("must contain an uppercase letter")
-    if not re.search(r"[a-z]", password):
-        problems.append("must contain a lowercase letter")
-    if not re.search(r"[0-9]", password):
-        problems.append("must contain a number")
-    if not re.search(r"[^A-Za-z0-9]", password):
-        problems.append("must contain a special character")
-    return problems
+    return [rule.problem for rule in unmet_rules(password)]
 
 
 def describe_password_problems(problems: list[str]) -> str:

@@ -1,16 +1,18 @@
 """Settings forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, PasswordField, SelectChoice, StringField
+from wtforms.validators import DataRequired
 
-from ..forms import strong_password
+from ..forms import PASSWORD_RULES_TEXT, ChoiceField, at_most, strong_password
 from ..services.passwords import MAX_LENGTH
 from ..vocabulary import KeyMode
 
 
 class ProfileForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    name = StringField(
+        "Name", validators=[DataRequired("Enter your name."), at_most(100, "Your name")]
+    )
 
 
 class NotificationsForm(FlaskForm):
@@ -26,35 +28,39 @@ class NotificationsForm(FlaskForm):
 
 class PasswordForm(FlaskForm):
     current_password = PasswordField(
-        "Current password", validators=[DataRequired(), Length(max=MAX_LENGTH)]
+        "Current password",
+        validators=[
+            DataRequired("Enter your current password."),
+            at_most(MAX_LENGTH, "A password"),
+        ],
     )
     new_password = PasswordField(
         "New password",
-        validators=[DataRequired(), strong_password],
-        description="At least 8 characters with upper and lower "
-        "case, a number and a special character.",
+        validators=[DataRequired("Choose a new password."), strong_password],
+        description=PASSWORD_RULES_TEXT,
     )
 
 
 class ApiKeyForm(FlaskForm):
     name = StringField(
         "Key name",
-        validators=[DataRequired(), Length(max=100)],
+        validators=[DataRequired("Give the key a name."), at_most(100, "A key name")],
         description="Where it will be used, e.g. “CMS sync”.",
     )
-    mode = SelectField(
+    mode = ChoiceField(
         "Mode",
         choices=[
             SelectChoice(KeyMode.LIVE, "Live"),
             SelectChoice(KeyMode.TEST, "Test (no quota, offline writer)"),
         ],
         default=KeyMode.LIVE,
+        invalid="Choose live or test.",
     )
 
 
 class DeleteAccountForm(FlaskForm):
     password = PasswordField(
         "Your password",
-        validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        validators=[DataRequired("Enter your password."), at_most(MAX_LENGTH, "A password")],
         description="To confirm that it is you deleting the account.",
     )

@@ -1,9 +1,10 @@
 """Workspace forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired
 
+from ..forms import ChoiceField, at_most
 from ..services import voices
 from ..services.workspaces import NAME_MAX
 from ..vocabulary import INVITABLE_ROLES
@@ -12,16 +13,20 @@ from ..vocabulary import INVITABLE_ROLES
 class WorkspaceForm(FlaskForm):
     name = StringField(
         "Workspace name",
-        validators=[DataRequired("Give the workspace a name."), Length(max=NAME_MAX)],
+        validators=[
+            DataRequired("Give the workspace a name."),
+            at_most(NAME_MAX, "A workspace name"),
+        ],
         description="Your team or client, e.g. “Acme marketing”.",
     )
 
 
 class MemberRoleForm(FlaskForm):
-    role = SelectField(
+    role = ChoiceField(
         "Role",
         choices=[(role.value, role.value.capitalize()) for role in INVITABLE_ROLES],
-        validators=[DataRequired()],
+        validators=[DataRequired("Choose a role.")],
+        invalid="Choose one of the roles: " + ", ".join(INVITABLE_ROLES) + ".",
     )
 
 
