@@ -14,7 +14,7 @@ from wtforms import Field, FieldList, FormField, IntegerField, SelectFieldBase
 from wtforms.validators import Optional
 
 import webapp
-from webapp.forms import ChoiceField, VersionField
+from webapp.forms import OwnInvalidChoice, VersionField
 from webapp.services.passwords import PASSWORD_RULES, password_problems
 
 # What WTForms and flask-wtf say when a validator has no message of its own.
@@ -94,7 +94,7 @@ def test_every_validator_has_a_message_of_ours(app, form_class):
                     continue
                 assert validator.message, f"{field.name}: {type(validator).__name__}"
             if isinstance(field, SelectFieldBase) and field.validate_choice:
-                assert isinstance(field, ChoiceField), f"{field.name}: WTForms' choice message"
+                assert isinstance(field, OwnInvalidChoice), f"{field.name}: WTForms' choice message"
             if isinstance(field, IntegerField):
                 assert isinstance(field, VersionField), f"{field.name}: WTForms' number message"
 
