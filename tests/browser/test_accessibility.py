@@ -145,7 +145,7 @@ def test_project_sources_posts_and_links(page: Page, app, worker):
     visit(page, links["compilers.pdf"], "compilers.pdf")
     expect(page.get_by_role("heading", level=2, name="Text", exact=True)).to_be_visible()
     visit(page, links["broken.pdf"], "broken.pdf")
-    expect(page.get_by_role("alert")).to_contain_text("Parsing failed: The PDF is damaged")
+    expect(page.get_by_role("alert")).to_contain_text("Couldn’t read this file: The PDF is damaged")
     visit(page, links["broken.pdf"] + "/delete", "Delete “broken.pdf”?")
     visit(page, link_delete_url, re.compile("^Remove the link opportunity"))
     visit(page, project_url + "/sources", "Sources")

@@ -359,7 +359,7 @@ def test_source_page_shows_the_error_of_a_failed_source(client, auth, app, csrf,
     assert "status-failed" in fragment and message in fragment
 
     page = client.get(f"{sources_url(project.id)}/{source.id}").get_data(as_text=True)
-    assert "<strong>Parsing failed:</strong> " + message in page
+    assert "<strong>Couldn’t read this file:</strong> " + message in page
     assert 'role="alert"' in page
     assert 'id="preview-heading"' not in page and "hx-trigger" not in page
 
