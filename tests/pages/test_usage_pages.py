@@ -8,7 +8,11 @@ from datetime import timedelta
 
 from bs4 import BeautifulSoup
 
+from webapp.extensions import db
+from webapp.models import Job
+from webapp.services import plans, quota
 from webapp.timeutil import utcnow
+from webapp.vocabulary import JobType
 
 from ..factories import make_user
 from ..team_factories import make_team, make_team_project
@@ -178,3 +182,25 @@ def test_an_unlimited_plan_says_so_and_htmx_gets_the_report_alone(client, auth, 
 
     assert fragment.lstrip().startswith('<div id="usage-report">') and "<h1" not in fragment
     assert 'class="usage-chart"' in fragment
+
+
+def test_the_usage_page_and_the_new_post_form_count_the_same_posts_left(client, auth, app):
+    """Posts being written (reserved by a job that has not finished) count as used on
+    both pages, so they never disagree about what is left."""
+    owner = auth.signed_in(email="olive@example.com", name="Olive")
+    team = make_team(app, owner)
+    project = make_team_project(app, owner, team)
+    with app.app_context():
+        plans.add_posts_used(owner.id, 3)
+        job = Job(user_id=owner.id, project_id=project.id, job_type=JobType.CONTENT_GENERATION)
+        db.session.add(job)
+        db.session.flush()
+        quota.reserve(job, owner.id, 2)
+        db.session.commit()
+
+    said = " ".join(
+        usage_page(client, team).find("section", class_="usage-quota").get_text().split()
+    )
+    assert "5 of 10 posts left" in said
+    form = client.get(f"/projects/{project.id}/posts/new").get_data(as_text=True)
+    assert "5 of 10 posts left this month" in form

@@ -43,37 +43,42 @@ def posts_reserved(holder_id: str) -> int:
     ).scalar_one()
 
 
+def posts_used(holder_id: str) -> int:
+    """Posts of this month charged to the holder or reserved by their running jobs."""
+    return plans.posts_used_by(holder_id) + posts_reserved(holder_id)
+
+
 def posts_left(plan: plans.Plan, holder_id: str) -> int | None:
     """Posts of this month neither charged nor reserved yet (None: the plan has no limit)."""
     if plan.posts_limit is None:
         return None
-    used = plans.posts_used_by(holder_id) + posts_reserved(holder_id)
-    return max(plan.posts_limit - used, 0)
+    return max(plan.posts_limit - posts_used(holder_id), 0)
 
 
 @dataclass(frozen=True)
 class Standing:
-    """Where a project's plan holder stands this month, as the new-post page tells it."""
+    """Where a plan holder stands this month, as the new-post and usage pages tell it."""
 
     posts_left: int | None  # None: unlimited
     posts_limit: int | None
     resets_on: date
     holder: User
     plan_name: str
+    posts_used: int
 
 
 def standing_of(project: Project) -> Standing:
     """The month's posts left to the project's plan holder (its workspace's owner) and
     when they come back."""
-    holder = plans.plan_holder_of(project)
+    return standing_of_holder(plans.plan_holder_of(project))
+
+
+def standing_of_holder(holder: User) -> Standing:
+    """The month's posts used and left on `holder`'s plan, and when they come back."""
     plan = plans.plan_for(holder)
-    return Standing(
-        posts_left(plan, holder.id),
-        plan.posts_limit,
-        plans.next_period_start(),
-        holder,
-        plan.name,
-    )
+    used = posts_used(holder.id)
+    left = None if plan.posts_limit is None else max(plan.posts_limit - used, 0)
+    return Standing(left, plan.posts_limit, plans.next_period_start(), holder, plan.name, used)
 
 
 def reserve(job: Job, holder_id: str, posts: int) -> None:

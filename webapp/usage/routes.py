@@ -9,9 +9,10 @@ from flask import redirect, url_for
 from flask_login import current_user, login_required
 
 from ..rendering import page_or_fragment
+from ..services import quota as quota_service
 from ..services import usage
 from ..services.access import Permission
-from ..services.workspaces import get_workspace_or_404, quotas_of
+from ..services.workspaces import get_workspace_or_404
 from ..workspaces.current import current_workspace
 from . import bp
 
@@ -42,6 +43,6 @@ def index(workspace_id: str):
         chart=usage.bar_chart([(d.day, d.posts) for d in days]),
         models=usage.usage_per_model(workspace, span),
         members=usage.usage_per_member(workspace, span) if is_owner else None,
-        quota=quotas_of([workspace])[workspace.owner_id],
+        quota=quota_service.standing_of_holder(workspace.owner),
         is_owner=is_owner,
     )
