@@ -9,10 +9,11 @@ from datetime import timedelta
 import pytest
 
 from webapp.extensions import db
-from webapp.models import ShareLink
+from webapp.models import Post, ShareLink, User
 from webapp.timeutil import utcnow
 
 from ..fixtures.http_client import csrf_token_from
+from ..post_page_factories import TITLE, TOPIC, make_channel_post
 from ..review_helpers import api_headers, team_post
 
 pytestmark = pytest.mark.usefixtures("db")
@@ -155,3 +156,17 @@ def test_a_link_without_guest_comments_shows_no_form_and_takes_none(client, app)
     assert "comment-form" not in page
     response = client.post(f"/share/{token}/comments", json={"name": "G", "body": "Hi"})
     assert response.status_code == 404
+
+
+def test_a_shared_linkedin_post_is_plain_text_under_its_topic(client, app):
+    """The guest reads what the team reads: the topic, not a blog title, in the tab too."""
+    team = team_post(app)
+    with app.app_context():
+        project = db.session.get(Post, team.post_id).project
+        editor = User.query.filter_by(email="editor@example.com").one()
+    post_id = make_channel_post(app, editor, project, "linkedin")
+    headers = api_headers(client, "editor@example.com")
+    token = client.post(f"/api/v1/posts/{post_id}/share", headers=headers).get_json()["token"]
+    page = client.get(f"/share/{token}").get_data(as_text=True)
+    assert f"<title>{TOPIC}</title>" in page
+    assert TITLE not in page and "**" not in page

@@ -18,6 +18,7 @@ from ..errors import (
     seconds_until_limit_reset,
 )
 from ..extensions import csrf, limiter
+from ..services import channel_text
 from ..services import footnotes as footnote_service
 from ..services.review import sharing
 from ..timeutil import iso_utc
@@ -108,6 +109,7 @@ def render_page(link, token: str, error: AppError | None = None, sent: dict | No
         "share/show.html",
         post=post,
         content=post.content or {},
+        plain_channel=channel_text.is_plain(post.channel),
         body=body,
         footnotes=footnotes,
         referenced=referenced,
