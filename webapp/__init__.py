@@ -141,6 +141,7 @@ def register_template_helpers(app: Flask) -> None:
     from .access_ui import register_access_helpers
     from .forms import takes_focus
     from .rendering import demote_headings
+    from .services import channel_text
     from .services.footnotes import draft_html
     from .services.passwords import PASSWORD_RULES
     from .services.render import markdown_to_safe_html
@@ -159,6 +160,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["iso"] = iso_utc
     app.jinja_env.filters["time"] = time_element  # every timestamp a person reads
     app.jinja_env.filters["status_word"] = status_word
+    app.jinja_env.filters["x_length"] = channel_text.x_length  # what X counts of a post
     app.jinja_env.globals["takes_focus"] = takes_focus
     app.jinja_env.filters["demote_headings"] = demote_headings  # a preview inside a page
     app.jinja_env.globals["PASSWORD_RULES"] = PASSWORD_RULES

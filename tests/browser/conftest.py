@@ -40,6 +40,9 @@ FAILING_IMPACTS = ("serious", "critical")
 RUN_AXE = """async () => {
   const hold = (event) => event.preventDefault();
   document.addEventListener('htmx:beforeRequest', hold);
+  // Colours read mid-transition (a theme switched on an open page) are neither theme's.
+  const finite = (a) => a.effect && a.effect.getComputedTiming().iterations !== Infinity;
+  await Promise.all(document.getAnimations().filter(finite).map((a) => a.finished.catch(() => {})));
   try { return (await axe.run(document, {resultTypes: ['violations']})).violations; }
   finally { document.removeEventListener('htmx:beforeRequest', hold); }
 }"""

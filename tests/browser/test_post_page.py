@@ -9,6 +9,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from webapp.services.channel_text import x_length
+
 from ..factories import make_project, make_user
 from ..post_page_factories import LINKEDIN_PLAIN, THREAD_PLAIN, TITLE, make_channel_post
 from .conftest import PHONE, assert_no_axe_violations, assert_no_horizontal_overflow, sign_in, watch
@@ -79,7 +81,7 @@ def test_each_post_of_a_thread_copies_on_its_own(open_post, viewport, screenshot
     page = open_post("twitter", viewport)
     for n, text in enumerate(THREAD_PLAIN, 1):
         tweet = page.locator(".tweet").nth(n - 1)
-        expect(tweet).to_contain_text(f"{len(text)}/280")
+        expect(tweet).to_contain_text(f"{x_length(text)}/280")
         tweet.get_by_role("button", name=f"Copy post {n}").click()
         expect(tweet.get_by_role("button", name=f"Copied post {n}")).to_be_visible()
         expect(page.locator("#copy-status")).to_have_text(f"Post {n} copied.")

@@ -10,6 +10,8 @@ import re
 
 import pytest
 
+from webapp.services.channel_text import x_length
+
 from ..factories import make_project
 from ..post_page_factories import (
     LINKEDIN_PLAIN,
@@ -67,7 +69,7 @@ def test_each_post_of_a_thread_has_its_count_and_copy_button(client, auth, app):
     page, _, _ = post_page(client, auth, app, "twitter")
     for n, text in enumerate(THREAD_PLAIN, 1):
         assert element_text(page, f"tweet-{n}") == text
-        assert f"{len(text)}/280" in page
+        assert f"{x_length(text)}/280" in page  # a link counts 23, as on X
         button = re.search(rf'<button[^>]*data-copy-text="#tweet-{n}"[^>]*>(.*?)</button>', page)
         assert button and " hidden>" in button.group(0)  # shown by JavaScript only
         assert re.sub(r"<[^>]+>", "", button.group(1)) == f"Copy post {n}"

@@ -9,6 +9,7 @@ from webapp.services.channel_text import (
     post_plain_text,
     rich_html,
     thread_posts,
+    x_length,
 )
 from webapp.services.footnotes import Footnote
 
@@ -88,3 +89,10 @@ def test_rich_html_is_clean_semantic_html_with_bare_citation_numbers():
 def test_rich_html_escapes_what_the_sources_say():
     html = str(rich_html("Text.[1]", [Footnote(1, None, "<b>x</b>", "a <i>", None, None, False)]))
     assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html and "a &lt;i&gt;" in html
+
+
+def test_x_counts_a_link_as_a_t_co_address_of_23_characters():
+    long_link = "https://example.com/" + "a" * 80
+    assert x_length("Read it") == 7
+    assert x_length(f"Read {long_link} now") == len("Read  now") + 23
+    assert x_length("http://a.io and https://b.io") == 23 + len(" and ") + 23

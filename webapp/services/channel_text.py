@@ -28,6 +28,17 @@ _HTML_TAG = re.compile(
 )
 
 
+# X shortens every link to a t.co address of this many characters, whatever its length.
+X_LINK_LENGTH = 23
+# A link ends before a bracket or space, and without the sentence's closing punctuation.
+_LINK = re.compile(r"https?://[^\s()<>]+(?<![.,!?;:])")
+
+
+def x_length(text: str) -> int:
+    """The length X counts for `text`: each link as a t.co address, the rest as written."""
+    return len(_LINK.sub("x" * X_LINK_LENGTH, text))
+
+
 def is_plain(channel: str | None) -> bool:
     """Whether posts of `channel` are published as plain text."""
     return channel in PLAIN_CHANNELS
