@@ -94,6 +94,7 @@ def test_each_post_of_a_thread_copies_on_its_own(open_post, viewport, screenshot
     screenshot(f"thread-{viewport}")
     assert_no_axe_violations(page)
     page.emulate_media(color_scheme="dark")
+    page.reload()
     screenshot(f"thread-{viewport}-dark")
     assert_no_axe_violations(page)
 

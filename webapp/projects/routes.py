@@ -16,7 +16,7 @@ from ..services.access import Permission, can
 from ..workspaces.current import current_workspace_and_role
 from . import bp
 from .forms import ProjectEditForm, ProjectForm
-from .page import project_page_context
+from .panels import project_page_context
 
 PER_PAGE = 12
 

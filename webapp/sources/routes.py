@@ -10,7 +10,7 @@ from werkzeug.utils import secure_filename
 from ..errors import AppError
 from ..extensions import limiter
 from ..forms import ConfirmForm
-from ..projects import page as project_page  # a module: the two packages import each other
+from ..projects import panels as project_panels  # a module: the two packages import each other
 from ..rendering import attach_error, htmx_redirect, page_or_fragment
 from ..services import bulk as bulk_service
 from ..services import footnotes as footnote_service
@@ -105,7 +105,7 @@ def import_url(project_id: str):
     # (its import form unfolded).
     return render_template(
         "projects/show.html",
-        **project_page.project_page_context(project, **list_context(project, url_form=form)),
+        **project_panels.project_page_context(project, **list_context(project, url_form=form)),
     ), 400
 
 

@@ -1,4 +1,4 @@
-"""What a project's page (templates/projects/show.html) shows, for the views that render it:
+"""The panels of a project's page (templates/projects/show.html), for the views that render it:
 the project's own, and a source form sent back with its errors without JavaScript."""
 
 from __future__ import annotations
