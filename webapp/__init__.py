@@ -146,18 +146,13 @@ def register_template_helpers(app: Flask) -> None:
     from .services.passwords import PASSWORD_RULES
     from .services.render import markdown_to_safe_html
     from .status_words import status_word
-    from .timeutil import iso_utc, time_element
+    from .timeutil import time_element
     from .vocabulary import ENUMS
 
     # Templates compare with the enums (`post.status == PostStatus.COMPLETED`), not literals.
     for enum in ENUMS:
         app.jinja_env.globals[enum.__name__] = enum
 
-    @app.template_filter("datetime")
-    def format_datetime(moment, fmt="%d %b %Y, %H:%M"):
-        return moment.strftime(fmt) + " UTC" if moment else "never"
-
-    app.jinja_env.filters["iso"] = iso_utc
     app.jinja_env.filters["time"] = time_element  # every timestamp a person reads
     app.jinja_env.filters["status_word"] = status_word
     app.jinja_env.filters["x_length"] = channel_text.x_length  # what X counts of a post
