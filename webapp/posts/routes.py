@@ -90,8 +90,9 @@ def new(project_id: str):
     form = GenerateForm()
     form.voice.choices = BUILT_IN_VOICE_CHOICES + brand_voices
     sources = reference_sources(project)
-    parsed = [s.id for s in sources if s.status == SourceStatus.PARSED]
-    form.source_ids.choices = [(s.id, s.filename) for s in sources if s.id in parsed]
+    ready = [s for s in sources if s.status == SourceStatus.PARSED]
+    parsed = [s.id for s in ready]
+    form.source_ids.choices = [(s.id, s.filename) for s in ready]
     form.set_post_choices(completed_posts(project))
     if not form.is_submitted():
         fill_in(form, project, parsed)
