@@ -79,7 +79,8 @@ def test_the_new_post_form_helps(page: Page, app, worker, screenshot, width, hei
     screenshot(f"thread-{width}")
     page.get_by_role("button", name="Generate").click()
 
-    expect(page).to_have_url(re.compile(r"/jobs/[0-9a-f]{24}$"))
+    # Through the job page to the post; the offline writer can finish before the job
+    # page is seen, so only where it ends is certain.
     expect(page).to_have_url(re.compile(r"/posts/[0-9a-f]{24}$"), timeout=GENERATION_TIMEOUT_MS)
     post_id = page.url.rsplit("/", 1)[1]
     with app.app_context():
